@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make plan` (the offline plan of a stack) and
+# `make test` (every test, lint and type check). Both set up .venv by themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
+STACK ?= prod
+FORMAT ?= text
+
+.PHONY: setup plan test lint bench lock clean
+
+setup: $(STAMP)
+
+# uv installs the pinned set in seconds; pip only bootstraps uv itself.
+$(STAMP): requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --config-setting editable_mode=compat -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+plan: $(STAMP)
+	$(BIN)/crms-infra plan $(STACK) --format $(FORMAT)
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/plan.py
+
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.txt
+	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements-dev.in -o requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
