@@ -1,0 +1,1 @@
+"""One ComponentResource per module: database, compute, cache, storage, alerts, identity."""

@@ -1,0 +1,29 @@
+"""Region allow-lists: where CRMS data and compute may live (Swiss data residency).
+
+One module so that settings, components and the policy pack agree on the lists.
+"""
+
+from typing import Final, Literal
+
+ZURICH: Final = "eu-central-2"
+"""AWS and Supabase code of the Zurich region: the home of every data store."""
+
+AwsEuropeanRegion = Literal[
+    "eu-central-2",  # Zurich
+    "eu-central-1",  # Frankfurt
+    "eu-west-1",  # Ireland
+    "eu-west-3",  # Paris
+    "eu-north-1",  # Stockholm
+    "eu-south-1",  # Milan
+    "eu-south-2",  # Spain
+]
+"""AWS regions in Switzerland or the EU/EEA, which Switzerland recognises as adequate."""
+
+UpstashEuropeanRegion = Literal["eu-central-1", "eu-west-1"]
+"""Upstash primary regions inside the EU; Upstash has no Swiss region."""
+
+VercelEuropeanRegion = Literal["fra1", "cdg1", "dub1", "arn1"]
+"""Vercel function regions inside the EU (Frankfurt, Paris, Dublin, Stockholm).
+
+London (lhr1) is left out: the UK is neither in the EU nor in the EEA.
+"""

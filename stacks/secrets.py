@@ -1,0 +1,32 @@
+"""The stack's secret config: read as secret Outputs, never as plain values."""
+
+from dataclasses import dataclass
+
+import pulumi
+
+SECRET_KEYS: dict[str, str] = {
+    "stripeSecretKey": "Stripe secret API key (sk_live_... in prod, sk_test_... elsewhere).",
+    "stripeWebhookSecret": "Stripe webhook signing secret (whsec_...).",
+    "resendApiKey": "Resend API key for transactional e-mail (re_...).",
+    "sentryDsn": "Sentry DSN of the CRMS web app.",
+}
+"""Secret config keys of the `crms` namespace and what each holds."""
+
+
+@dataclass(frozen=True)
+class StackSecrets:
+    stripe_secret_key: pulumi.Output[str]
+    stripe_webhook_secret: pulumi.Output[str]
+    resend_api_key: pulumi.Output[str]
+    sentry_dsn: pulumi.Output[str]
+
+
+def load_secrets() -> StackSecrets:
+    """Read every secret key with `require_secret`, so each stays secret downstream."""
+    config = pulumi.Config()
+    return StackSecrets(
+        stripe_secret_key=config.require_secret("stripeSecretKey"),
+        stripe_webhook_secret=config.require_secret("stripeWebhookSecret"),
+        resend_api_key=config.require_secret("resendApiKey"),
+        sentry_dsn=config.require_secret("sentryDsn"),
+    )
