@@ -1,0 +1,115 @@
+"""`crms-infra`: the offline plan of a stack, and the diff of two plans.
+
+Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad settings, bad
+arguments or a program error, with a message and no traceback (`--debug` adds it).
+"""
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import stacks
+from stacks.diff import diff_json, diff_markdown, diff_plans, diff_text
+from stacks.loader import SettingsError
+from stacks.offline.engine import Plan, plan_stack
+from stacks.offline.project import StackNotFoundError, find_project_dir, stack_names
+from stacks.render import plan_json, plan_markdown, plan_text
+
+EXIT_OK = 0
+EXIT_POLICY = 1
+EXIT_ERROR = 2
+
+_PLAN_FORMATS: dict[str, Callable[[Plan], str]] = {
+    "text": plan_text,
+    "json": plan_json,
+    "markdown": plan_markdown,
+}
+
+
+class UsageError(Exception):
+    """An argument names something that does not exist or cannot be read."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        return int(args.run(args))
+    except SettingsError as error:
+        print(f"error: invalid settings:\n{error}", file=sys.stderr)
+    except (StackNotFoundError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+    except Exception as error:  # the program's own failure, reported plainly
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: the program failed: {type(error).__name__}: {error}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project-dir", type=Path, help="directory of Pulumi.yaml")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser = argparse.ArgumentParser(prog="crms-infra", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    plan = commands.add_parser(
+        "plan", parents=[common], help="the resources a stack would create, offline"
+    )
+    plan.add_argument("stack", help="dev, staging or prod")
+    plan.add_argument("--format", choices=sorted(_PLAN_FORMATS), default="text")
+    plan.set_defaults(run=_plan)
+
+    diff = commands.add_parser("diff", parents=[common], help="what changes between two plans")
+    diff.add_argument("before", help="a stack name or a saved plan JSON file")
+    diff.add_argument("after", help="a stack name or a saved plan JSON file")
+    diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    diff.set_defaults(run=_diff)
+    return parser
+
+
+def _plan(args: argparse.Namespace) -> int:
+    plan = plan_stack(_project_dir(args), args.stack)
+    sys.stdout.write(_PLAN_FORMATS[args.format](plan))
+    mandatory = [v for v in plan["policy"]["violations"] if v["level"] == "mandatory"]
+    return EXIT_POLICY if mandatory else EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    project_dir = _project_dir(args)
+    before = _load_plan(project_dir, args.before)
+    after = _load_plan(project_dir, args.after)
+    diff = diff_plans(before, after, args.before, args.after)
+    render = {"text": diff_text, "json": diff_json, "markdown": diff_markdown}[args.format]
+    sys.stdout.write(render(diff))
+    return EXIT_OK
+
+
+def _load_plan(project_dir: Path, source: str) -> Plan:
+    if source in stack_names(project_dir):
+        return plan_stack(project_dir, source)
+    path = Path(source)
+    if not path.is_file():
+        known = ", ".join(stack_names(project_dir))
+        raise UsageError(f"{source!r} is neither a stack ({known}) nor a plan JSON file")
+    try:
+        plan = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise UsageError(f"{source}: not a readable plan JSON file ({error})") from None
+    if not isinstance(plan, dict) or not {"stack", "resources", "outputs"} <= plan.keys():
+        raise UsageError(f"{source}: not a plan (expected the keys stack, resources, outputs)")
+    return plan
+
+
+def _project_dir(args: argparse.Namespace) -> Path:
+    if args.project_dir is not None:
+        return Path(args.project_dir).resolve()
+    found = find_project_dir(Path.cwd())
+    if found is not None:
+        return found
+    # Installed in editable mode: the checkout that holds this package.
+    return Path(stacks.__file__).resolve().parent.parent

@@ -1,0 +1,1 @@
+"""The offline engine: the Pulumi program on the SDK's mock engine, recorded as a plan."""

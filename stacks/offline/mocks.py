@@ -1,0 +1,86 @@
+"""Mock provider behaviour: deterministic IDs and the computed outputs programs read.
+
+A real provider computes outputs such as an ARN or a bucket's domain name. The
+program feeds some of them into other resources (a policy naming a bucket ARN),
+so the mocks fill the ones this project reads, derived from the resource's name
+alone: two plans of the same program are byte-identical.
+"""
+
+import hashlib
+from typing import Any
+
+import pulumi
+
+MOCK_ACCOUNT = "123456789012"
+DEFAULT_REGION = "eu-central-2"
+
+
+def mock_id(name: str) -> str:
+    return f"{name}-id"
+
+
+def fake_secret(urn_or_name: str) -> str:
+    """A stand-in for a generated secret, stable across runs and never a real value."""
+    return "mock-" + hashlib.sha256(urn_or_name.encode()).hexdigest()[:24]
+
+
+class PlanMocks(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.provider_regions: dict[str, str] = {}
+        self.generated_secrets: set[str] = set()
+
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        if not args.custom:
+            return None, {}
+        state = dict(args.inputs)
+        if args.typ == "pulumi:providers:aws":
+            self.provider_regions[args.name] = str(args.inputs.get("region", DEFAULT_REGION))
+        region = self._region_of(args.provider)
+        state.update(self._computed(args.typ, args.name, args.inputs, region))
+        return mock_id(args.name), state
+
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        function = args.token  # the invoked function's name, e.g. aws:index/getRegion:getRegion
+        if function == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": MOCK_ACCOUNT,
+                "arn": f"arn:aws:iam::{MOCK_ACCOUNT}:user/mock",
+                "userId": "mock",
+            }, None
+        if function == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com"}, None
+        return {}, None
+
+    def _region_of(self, provider_ref: str | None) -> str:
+        # A provider reference is "<provider urn>::<provider id>"; the URN ends in its name.
+        if not provider_ref:
+            return DEFAULT_REGION
+        provider_name = provider_ref.split("::")[-2]
+        return self.provider_regions.get(provider_name, DEFAULT_REGION)
+
+    def _computed(self, typ: str, name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+        if typ == "random:index/randomPassword:RandomPassword":
+            secret = fake_secret(name)
+            self.generated_secrets.add(secret)
+            return {"result": secret, "bcryptHash": fake_secret(name + "-bcrypt")}
+        if typ == "aws:s3/bucket:Bucket":
+            bucket = inputs.get("bucket") or f"{name}-mock"
+            return {
+                "bucket": bucket,
+                "arn": f"arn:aws:s3:::{bucket}",
+                "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+                "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+                "region": region,
+            }
+        if typ.startswith("aws:iam/"):
+            kind = typ.rsplit(":", 1)[-1].lower()
+            iam_name = inputs.get("name") or name
+            return {"arn": f"arn:aws:iam::{MOCK_ACCOUNT}:{kind}/{iam_name}", "name": iam_name}
+        if typ.startswith("aws:"):
+            service = typ.split(":")[1].split("/")[0]
+            return {"arn": f"arn:aws:{service}:{region}:{MOCK_ACCOUNT}:{name}"}
+        return {}

@@ -1,0 +1,67 @@
+"""A mock resource monitor that records every registration as the engine receives it."""
+
+from dataclasses import dataclass
+
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
+from pulumi.runtime.proto import resource_pb2
+
+# The SDK's own MockMonitor uses these to run serialization on the calling thread.
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from stacks.offline.mocks import PlanMocks
+
+
+@dataclass(frozen=True)
+class Registration:
+    request: resource_pb2.RegisterResourceRequest
+    id: str | None
+
+
+class RecordingMonitor(MockMonitor):
+    """MockMonitor that keeps the full request (parent, dependencies, protect, provider)
+    and, like the engine, marks a resource's `additionalSecretOutputs` secret."""
+
+    mocks: PlanMocks
+
+    def __init__(self, mocks: PlanMocks) -> None:
+        super().__init__(mocks)
+        self.registrations: dict[str, Registration] = {}
+        self.outputs: dict[str, struct_pb2.Struct] = {}
+
+    def RegisterResource(
+        self, request: resource_pb2.RegisterResourceRequest
+    ) -> resource_pb2.RegisterResourceResponse:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            self.registrations[urn] = Registration(request, None)
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+
+        _ensure_event_loop()  # type: ignore[no-untyped-call]  # untyped in the SDK
+        inputs = rpc.deserialize_properties(request.object)
+        resource_id, state = self.mocks.new_resource(
+            MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=inputs,
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom,
+            )
+        )
+        for key in request.additionalSecretOutputs:
+            if key in state:
+                state[key] = rpc.wrap_rpc_secret(state[key])
+        wire_state = _sync_await(rpc.serialize_properties(state, {}))
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id or "", state)
+        self.registrations[urn] = Registration(request, resource_id if request.custom else None)
+        return resource_pb2.RegisterResourceResponse(
+            urn=urn, id=resource_id or "", object=wire_state
+        )
+
+    def RegisterResourceOutputs(
+        self, request: resource_pb2.RegisterResourceOutputsRequest
+    ) -> empty_pb2.Empty:
+        self.outputs[request.urn] = request.outputs
+        return empty_pb2.Empty()
