@@ -2,9 +2,26 @@
 
 import pulumi
 
+from components.database import Database, DatabaseArgs
 from stacks.loader import load_settings
 
 settings = load_settings()
 
+database = Database(
+    "database",
+    DatabaseArgs(
+        project_name=f"crms-{settings.environment.value}",
+        organization_slug=settings.database.organization_slug,
+        region=settings.database.region,
+        instance_size=settings.database.instance_size.value,
+        management_api=settings.database.management_api,
+        protect=settings.protect_stateful_resources,
+    ),
+)
+
 pulumi.export("environment", settings.environment.value)
 pulumi.export("functionRegions", settings.compute.function_regions)
+pulumi.export("supabaseProjectRef", database.ref)
+pulumi.export("supabaseUrl", database.api_url)
+pulumi.export("supabaseAnonKey", database.anon_key)
+pulumi.export("databaseUrl", database.direct_url)

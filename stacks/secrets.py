@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import pulumi
 
 SECRET_KEYS: dict[str, str] = {
+    # Read by the Supabase dynamic provider at call time, never by the program.
+    "supabaseAccessToken": "Supabase personal access token for the Management API.",
     "stripeSecretKey": "Stripe secret API key (sk_live_... in prod, sk_test_... elsewhere).",
     "stripeWebhookSecret": "Stripe webhook signing secret (whsec_...).",
     "resendApiKey": "Resend API key for transactional e-mail (re_...).",

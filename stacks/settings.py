@@ -76,6 +76,9 @@ class DatabaseSettings(Settings):
     organization_slug: Annotated[str, Field(pattern=r"^[\w-]+$")] = Field(
         description="Slug of the Supabase organization that owns the project."
     )
+    management_api: Annotated[str, Field(pattern=r"^https?://[^\s/]+(:\d+)?$")] = Field(
+        "https://api.supabase.com", description="Base URL of the Supabase Management API."
+    )
 
 
 class ComputeSettings(Settings):

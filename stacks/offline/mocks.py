@@ -67,6 +67,21 @@ class PlanMocks(pulumi.runtime.Mocks):
             secret = fake_secret(name)
             self.generated_secrets.add(secret)
             return {"result": secret, "bcryptHash": fake_secret(name + "-bcrypt")}
+        if typ == "pulumi-python:dynamic/supabase:Project":
+            ref = "mock" + hashlib.sha256(name.encode()).hexdigest()[:16]
+            keys = {"anon_key": fake_secret(name + "-anon"), "service_role_key": fake_secret(name)}
+            self.generated_secrets.update(keys.values())
+            return {
+                **keys,
+                "ref": ref,
+                "status": "ACTIVE_HEALTHY",
+                "api_url": f"https://{ref}.supabase.co",
+                "db_host": f"db.{ref}.supabase.co",
+                "db_name": "postgres",
+                "pooler_host": f"aws-0-{inputs.get('region')}.pooler.supabase.com",
+                "pooler_port": 6543,
+                "pooler_user": f"postgres.{ref}",
+            }
         if typ == "aws:s3/bucket:Bucket":
             bucket = inputs.get("bucket") or f"{name}-mock"
             return {

@@ -1,0 +1,15 @@
+"""Component tests run on Pulumi's mock engine with the offline plan's mocks."""
+
+import pulumi
+import pytest
+from pulumi.runtime import settings as pulumi_settings
+
+from stacks.offline.mocks import PlanMocks
+
+
+@pytest.fixture
+def mocks() -> PlanMocks:
+    mocks = PlanMocks()
+    pulumi_settings.reset_options(project="crms", stack="test", preview=False)
+    pulumi.runtime.set_mocks(mocks, project="crms", stack="test", preview=False)
+    return mocks
