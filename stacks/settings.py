@@ -131,20 +131,19 @@ class StorageSettings(Settings):
     )
 
 
-class PercentAlertRule(Settings):
+class AlertRule(Settings):
     enabled: bool = Field(description="Whether this alert rule exists in the stack.")
+    minutes: int = Field(ge=1, le=1440, description="Minutes the condition must hold.")
+    severity: Severity = Field(description="critical or warning.")
+    recipients: Recipients = Field(description="E-mail addresses notified by the alarm.")
+
+
+class PercentAlertRule(AlertRule):
     threshold: float = Field(gt=0, le=100, description="Alarm above this percentage.")
-    minutes: int = Field(ge=1, le=1440, description="Minutes the condition must hold.")
-    severity: Severity = Field(description="critical or warning.")
-    recipients: Recipients = Field(description="E-mail addresses notified by the alarm.")
 
 
-class LatencyAlertRule(Settings):
-    enabled: bool = Field(description="Whether this alert rule exists in the stack.")
+class LatencyAlertRule(AlertRule):
     threshold: float = Field(gt=0, le=800, description="Alarm above this many seconds.")
-    minutes: int = Field(ge=1, le=1440, description="Minutes the condition must hold.")
-    severity: Severity = Field(description="critical or warning.")
-    recipients: Recipients = Field(description="E-mail addresses notified by the alarm.")
 
 
 class AlertSettings(Settings):
