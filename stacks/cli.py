@@ -18,6 +18,7 @@ from stacks.loader import SettingsError
 from stacks.offline.engine import Plan, plan_stack
 from stacks.offline.project import StackNotFoundError, find_project_dir, stack_names
 from stacks.render import plan_json, plan_markdown, plan_text
+from stacks.schema import render_project_file
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -69,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("after", help="a stack name or a saved plan JSON file")
     diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     diff.set_defaults(run=_diff)
+
+    schema = commands.add_parser(
+        "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
+    )
+    schema.add_argument("--check", action="store_true", help="exit 1 if it is out of date")
+    schema.set_defaults(run=_schema)
     return parser
 
 
@@ -86,6 +93,19 @@ def _diff(args: argparse.Namespace) -> int:
     diff = diff_plans(before, after, args.before, args.after)
     render = {"text": diff_text, "json": diff_json, "markdown": diff_markdown}[args.format]
     sys.stdout.write(render(diff))
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    project_file = _project_dir(args) / "Pulumi.yaml"
+    current = project_file.read_text()
+    derived = render_project_file(current)
+    if args.check:
+        if current != derived:
+            print(f"{project_file.name} is out of date: run `crms-infra schema`", file=sys.stderr)
+            return 1
+        return EXIT_OK
+    project_file.write_text(derived)
     return EXIT_OK
 
 

@@ -5,6 +5,8 @@ Pulumi.yaml to it."""
 
 from typing import Any
 
+import yaml
+
 from stacks.config_keys import item_schema_type, leaves, schema_type
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import StackSettings
@@ -23,3 +25,12 @@ def project_config_schema() -> dict[str, dict[str, Any]]:
     for key, description in SECRET_KEYS.items():
         schema[key] = {"type": "string", "description": description, "secret": True}
     return schema
+
+
+def render_project_file(project_file_text: str) -> str:
+    """Pulumi.yaml with its `config:` block (the file's last block) derived anew."""
+    head, separator, _ = project_file_text.partition("\nconfig:\n")
+    if not separator:
+        head = project_file_text.rstrip("\n")
+    block = yaml.safe_dump({"config": project_config_schema()}, sort_keys=False, width=100)
+    return head + "\n" + block

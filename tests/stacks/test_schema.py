@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from stacks.schema import project_config_schema
+from stacks.schema import project_config_schema, render_project_file
 from tests.conftest import REPO, STACKS
 
 
@@ -11,9 +11,15 @@ def test_project_schema_matches_the_settings_model() -> None:
     project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
     expected = project_config_schema()
     assert project["config"] == expected, (
-        "Pulumi.yaml's config block is out of date; replace it with:\n"
-        + yaml.safe_dump({"config": expected}, sort_keys=False, width=100)
+        "Pulumi.yaml's config block is out of date: run `crms-infra schema`"
     )
+
+
+def test_schema_rewrite_keeps_the_head_and_is_stable() -> None:
+    current = (REPO / "Pulumi.yaml").read_text()
+    assert render_project_file(current) == current
+    stale = current.replace("default: 365", "default: 30")
+    assert render_project_file(stale) == current
 
 
 def test_project_runs_python_from_the_venv() -> None:
