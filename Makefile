@@ -34,6 +34,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
+	$(BIN)/python benchmarks/migrations.py
 
 lock: $(STAMP)
 	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.txt

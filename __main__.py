@@ -2,7 +2,9 @@
 
 import pulumi
 
+from app.migrate import discover
 from components.database import Database, DatabaseArgs
+from components.schema import Schema, SchemaArgs
 from stacks.loader import load_settings
 
 settings = load_settings()
@@ -18,6 +20,11 @@ database = Database(
         protect=settings.protect_stateful_resources,
     ),
 )
+schema = Schema(
+    "schema",
+    SchemaArgs(database_url=database.session_url, migrations=discover()),
+    pulumi.ResourceOptions(depends_on=[database]),
+)
 
 pulumi.export("environment", settings.environment.value)
 pulumi.export("functionRegions", settings.compute.function_regions)
@@ -25,3 +32,4 @@ pulumi.export("supabaseProjectRef", database.ref)
 pulumi.export("supabaseUrl", database.api_url)
 pulumi.export("supabaseAnonKey", database.anon_key)
 pulumi.export("databaseUrl", database.direct_url)
+pulumi.export("schemaChecksum", schema.checksum)

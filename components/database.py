@@ -32,6 +32,7 @@ class Database(pulumi.ComponentResource):
     service_role_key: pulumi.Output[str]
     direct_url: pulumi.Output[str]
     pooled_url: pulumi.Output[str]
+    session_url: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None
@@ -73,16 +74,10 @@ class Database(pulumi.ComponentResource):
                 self.project.db_name,
             )
         )
-        self.pooled_url = pulumi.Output.secret(
-            pulumi.Output.format(
-                "postgresql://{0}:{1}@{2}:{3}/{4}",
-                self.project.pooler_user,
-                password.apply(_url_quoted),
-                self.project.pooler_host,
-                self.project.pooler_port,
-                self.project.db_name,
-            )
-        )
+        self.pooled_url = self._pooler_url(password, self.project.pooler_port)
+        # Supavisor's session mode (port 5432) keeps one server connection per
+        # client, so session features such as advisory locks work, over IPv4.
+        self.session_url = self._pooler_url(password, 5432)
         self.register_outputs(
             {
                 "ref": self.ref,
@@ -91,7 +86,22 @@ class Database(pulumi.ComponentResource):
                 "serviceRoleKey": self.service_role_key,
                 "directUrl": self.direct_url,
                 "pooledUrl": self.pooled_url,
+                "sessionUrl": self.session_url,
             }
+        )
+
+    def _pooler_url(
+        self, password: pulumi.Output[str], port: pulumi.Input[int]
+    ) -> pulumi.Output[str]:
+        return pulumi.Output.secret(
+            pulumi.Output.format(
+                "postgresql://{0}:{1}@{2}:{3}/{4}",
+                self.project.pooler_user,
+                password.apply(_url_quoted),
+                self.project.pooler_host,
+                port,
+                self.project.db_name,
+            )
         )
 
 

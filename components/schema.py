@@ -1,0 +1,76 @@
+"""The database schema: the app's SQL migrations, applied on `pulumi up`.
+
+A dynamic resource carries the migration set (names and SQL) as its inputs, so
+a plan or preview shows which migrations change, and an update runs the
+runner (`app.migrate`) against the database. The runner applies only what is
+pending, under an advisory lock, so a rerun or a concurrent CI job is safe.
+Removing the resource leaves the schema alone: data outlives its migrations.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
+
+from app.migrate import Migration, migrate, set_checksum
+
+
+class MigrationsProvider(ResourceProvider):
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult("crms-schema", self._apply(props))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # Another database (a replaced project) needs the whole set applied afresh.
+        replaces = ["database_url"] if olds.get("database_url") != news.get("database_url") else []
+        changed = bool(replaces) or olds.get("checksum") != news.get("checksum")
+        return DiffResult(changes=changed, replaces=replaces, delete_before_replace=False)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._apply(news))
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        pulumi.log.info("schema migrations removed from the stack; the schema itself is kept")
+
+    def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
+        migrations = [Migration(name, text) for name, text in sorted(props["migrations"].items())]
+        newly_applied = migrate(props["database_url"], migrations)
+        return {**props, "newly_applied": newly_applied}
+
+
+class SchemaMigrations(Resource, module="crms", name="SchemaMigrations"):
+    newly_applied: pulumi.Output[list[str]]
+
+    def __init__(
+        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(MigrationsProvider(), name, {**props, "newly_applied": None}, opts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SchemaArgs:
+    database_url: pulumi.Input[str]
+    """Connection string the runner uses (secret); a session-mode URL (advisory locks)."""
+    migrations: Sequence[Migration]
+    """The migration set, in order (`app.migrate.discover()`)."""
+
+
+class Schema(pulumi.ComponentResource):
+    checksum: str
+
+    def __init__(
+        self, name: str, args: SchemaArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("crms:index:Schema", name, None, opts)
+        self.checksum = set_checksum(args.migrations)
+        self.migrations = SchemaMigrations(
+            f"{name}-migrations",
+            {
+                "database_url": pulumi.Output.secret(args.database_url),
+                "migrations": {migration.name: migration.sql for migration in args.migrations},
+                "checksum": self.checksum,
+            },
+            pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"checksum": self.checksum})
