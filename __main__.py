@@ -1,23 +1,32 @@
 """The CRMS program: load the stack's settings, build the components, export the outputs."""
 
 import pulumi
+import pulumi_aws as aws
 
+from app.metric_catalog import namespace
 from app.migrate import discover
+from components.cache import Cache, CacheArgs
 from components.database import Database, DatabaseArgs
+from components.identity import Identity, IdentityArgs
 from components.schema import Schema, SchemaArgs
+from components.storage import Storage, StorageArgs
+from stacks import naming
 from stacks.loader import load_settings
 
 settings = load_settings()
+environment = settings.environment.value
+tags = naming.tags(settings)
+protect = settings.protect_stateful_resources
 
 database = Database(
     "database",
     DatabaseArgs(
-        project_name=f"crms-{settings.environment.value}",
+        project_name=naming.prefix(settings),
         organization_slug=settings.database.organization_slug,
         region=settings.database.region,
         instance_size=settings.database.instance_size.value,
         management_api=settings.database.management_api,
-        protect=settings.protect_stateful_resources,
+        protect=protect,
     ),
 )
 schema = Schema(
@@ -25,11 +34,63 @@ schema = Schema(
     SchemaArgs(database_url=database.session_url, migrations=discover()),
     pulumi.ResourceOptions(depends_on=[database]),
 )
+cache = Cache(
+    "cache",
+    CacheArgs(
+        database_name=naming.prefix(settings),
+        primary_region=settings.cache.primary_region,
+        eviction=settings.cache.eviction,
+        monthly_budget_usd=settings.cache.monthly_budget_usd,
+        protect=protect,
+    ),
+)
 
-pulumi.export("environment", settings.environment.value)
+# One explicit AWS provider; every regional resource also names its region.
+aws_provider = aws.Provider("aws", region=settings.storage.region)
+on_aws = pulumi.ResourceOptions(providers=[aws_provider])
+storage = Storage(
+    "storage",
+    StorageArgs(
+        region=settings.storage.region,
+        tags=tags,
+        noncurrent_version_days=settings.storage.noncurrent_version_days,
+        backups_cold_after_days=settings.storage.backups_cold_after_days,
+        backups_object_lock_days=(
+            settings.storage.backups_object_lock_days
+            if settings.storage.backups_object_lock
+            else None
+        ),
+        replication_region=(
+            settings.storage.replication_region if settings.storage.replication else None
+        ),
+        access_log_retention_days=settings.storage.access_log_retention_days,
+        protect=protect,
+    ),
+    on_aws,
+)
+identity = Identity(
+    "identity",
+    IdentityArgs(
+        vercel_team=settings.compute.vercel_team,
+        vercel_project=naming.ops_project(settings),
+        vercel_environment="production",
+        photos_bucket_arn=storage.photos.bucket.arn,
+        backups_bucket_arn=storage.backups.bucket.arn,
+        kms_key_arn=storage.key.arn,
+        metrics_namespace=namespace(environment),
+        tags=tags,
+    ),
+    on_aws,
+)
+
+pulumi.export("environment", environment)
 pulumi.export("functionRegions", settings.compute.function_regions)
 pulumi.export("supabaseProjectRef", database.ref)
 pulumi.export("supabaseUrl", database.api_url)
 pulumi.export("supabaseAnonKey", database.anon_key)
 pulumi.export("databaseUrl", database.direct_url)
 pulumi.export("schemaChecksum", schema.checksum)
+pulumi.export("redisUrl", cache.redis_url)
+pulumi.export("photosBucket", storage.photos.bucket.bucket)
+pulumi.export("backupsBucket", storage.backups.bucket.bucket)
+pulumi.export("appRoleArn", identity.role_arn)

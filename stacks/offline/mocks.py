@@ -37,9 +37,11 @@ class PlanMocks(pulumi.runtime.Mocks):
         state = dict(args.inputs)
         if args.typ == "pulumi:providers:aws":
             self.provider_regions[args.name] = str(args.inputs.get("region", DEFAULT_REGION))
-        region = self._region_of(args.provider)
+        region = str(args.inputs.get("region") or self._region_of(args.provider))
         state.update(self._computed(args.typ, args.name, args.inputs, region))
-        return mock_id(args.name), state
+        # Like the AWS provider, a bucket's ID is its name.
+        resource_id = state["bucket"] if args.typ == "aws:s3/bucket:Bucket" else mock_id(args.name)
+        return resource_id, state
 
     def call(
         self, args: pulumi.runtime.MockCallArgs
@@ -50,10 +52,10 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "accountId": MOCK_ACCOUNT,
                 "arn": f"arn:aws:iam::{MOCK_ACCOUNT}:user/mock",
                 "userId": "mock",
-            }, None
+            }, []
         if function == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com"}, None
-        return {}, None
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com"}, []
+        return {}, []
 
     def _region_of(self, provider_ref: str | None) -> str:
         # A provider reference is "<provider urn>::<provider id>"; the URN ends in its name.
@@ -91,6 +93,21 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
                 "region": region,
             }
+        if typ == "upstash:index/redisDatabase:RedisDatabase":
+            password = fake_secret(name)
+            rest_token = fake_secret(name + "-rest")
+            self.generated_secrets.update({password, rest_token})
+            return {
+                "databaseId": f"{name}-database-id",
+                "endpoint": f"{name}-mock.upstash.io",
+                "port": 6379,
+                "password": password,
+                "restToken": rest_token,
+                "readOnlyRestToken": fake_secret(name + "-read-only"),
+            }
+        if typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            host = str(inputs.get("url", "")).removeprefix("https://")
+            return {"arn": f"arn:aws:iam::{MOCK_ACCOUNT}:oidc-provider/{host}"}
         if typ.startswith("aws:iam/"):
             kind = typ.rsplit(":", 1)[-1].lower()
             iam_name = inputs.get("name") or name
