@@ -12,11 +12,13 @@ FORMAT ?= text
 
 setup: $(STAMP)
 
-# uv installs the pinned set in seconds; pip only bootstraps uv itself.
+# uv installs the pinned set in seconds; pip only bootstraps uv itself. Bytecode is
+# compiled at install (as pip does), so runs do not recompile the SDKs' sources
+# where PYTHONDONTWRITEBYTECODE is set.
 $(STAMP): requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --config-setting editable_mode=compat -e .
 	rm -f $(VENV)/.installed-*
 	touch $@

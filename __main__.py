@@ -4,7 +4,7 @@ import pulumi
 import pulumi_aws as aws
 
 from app.metric_catalog import namespace
-from app.migrate import discover
+from app.migration_set import discover
 from components.cache import Cache, CacheArgs
 from components.database import Database, DatabaseArgs
 from components.identity import Identity, IdentityArgs

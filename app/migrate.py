@@ -17,48 +17,22 @@ Exit codes: 0 done or nothing to do; 1 a migration failed or was refused; 2 usag
 """
 
 import argparse
-import hashlib
-import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+from app.migration_set import MIGRATIONS_DIR, Migration, discover
+
 BOOKKEEPING_SCHEMA = "crms_migrations"
 LOCK_KEY = 0x43524D53_4D494752  # "CRMSMIGR": one advisory lock for all runners
 _SCHEMA = sql.Identifier(BOOKKEEPING_SCHEMA)
-_NAME = re.compile(r"^\d{3}_[a-z0-9_]+\.sql$")
 
 
 class MigrationError(Exception):
     """A migration failed, or the applied history does not match the files."""
-
-
-@dataclass(frozen=True)
-class Migration:
-    name: str
-    sql: str
-
-    @property
-    def checksum(self) -> str:
-        return hashlib.sha256(self.sql.encode()).hexdigest()
-
-
-def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    files = sorted(path for path in directory.iterdir() if _NAME.match(path.name))
-    return [Migration(path.name, path.read_text()) for path in files]
-
-
-def set_checksum(migrations: Sequence[Migration]) -> str:
-    """One checksum of the whole set: changes whenever any migration is added or edited."""
-    digest = hashlib.sha256()
-    for migration in migrations:
-        digest.update(f"{migration.name}:{migration.checksum}\n".encode())
-    return digest.hexdigest()
 
 
 def pending(conn: psycopg.Connection, migrations: Sequence[Migration]) -> list[Migration]:

@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from app.migrate import discover, migrate
+from app.migrate import migrate
+from app.migration_set import discover
 from tests.conftest import fresh_database
 
 SAMPLES = 5

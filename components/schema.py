@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
 
-from app.migrate import Migration, migrate, set_checksum
+from app.migration_set import Migration, set_checksum
 
 
 class MigrationsProvider(ResourceProvider):
@@ -34,6 +34,9 @@ class MigrationsProvider(ResourceProvider):
         pulumi.log.info("schema migrations removed from the stack; the schema itself is kept")
 
     def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
+        # Imported here: only the provider needs the driver, not every plan of the program.
+        from app.migrate import migrate
+
         migrations = [Migration(name, text) for name, text in sorted(props["migrations"].items())]
         newly_applied = migrate(props["database_url"], migrations)
         return {**props, "newly_applied": newly_applied}

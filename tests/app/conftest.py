@@ -5,7 +5,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from app.migrate import discover, migrate
+from app.migrate import migrate
+from app.migration_set import discover
 from tests.app.tenants import A, B, Seeded, seed_company
 from tests.conftest import fresh_database
 

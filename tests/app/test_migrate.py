@@ -8,7 +8,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app.migrate import MIGRATIONS_DIR, MigrationError, discover, dry_run, main, migrate
+from app.migrate import MigrationError, dry_run, main, migrate
+from app.migration_set import MIGRATIONS_DIR, discover
 
 
 def applied(url: str) -> list[str]:

@@ -46,7 +46,7 @@ def test_resources_are_ordered_by_urn(contract_plan: dict[str, Any]) -> None:
 def test_ids_providers_parents_protection(contract_plan: dict[str, Any]) -> None:
     resources = by_name(contract_plan)
     bucket, box, provider = resources["box-bucket"], resources["box"], resources["zurich"]
-    assert bucket["id"] == "box-bucket-id"
+    assert bucket["id"] == "box-bucket-mock"  # a bucket's ID is its name
     assert box["id"] is None
     assert box["custom"] is False
     assert bucket["provider"] == provider["urn"]
