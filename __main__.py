@@ -5,6 +5,7 @@ import pulumi_aws as aws
 
 from app.metric_catalog import namespace
 from app.migration_set import discover
+from components.alerts import AlertRule, Alerts, AlertsArgs
 from components.cache import Cache, CacheArgs
 from components.database import Database, DatabaseArgs
 from components.identity import Identity, IdentityArgs
@@ -46,7 +47,8 @@ cache = Cache(
 )
 
 # One explicit AWS provider; every regional resource also names its region.
-aws_provider = aws.Provider("aws", region=settings.storage.region)
+aws_region = settings.storage.region
+aws_provider = aws.Provider("aws", region=aws_region)
 on_aws = pulumi.ResourceOptions(providers=[aws_provider])
 storage = Storage(
     "storage",
@@ -78,6 +80,26 @@ identity = Identity(
         backups_bucket_arn=storage.backups.bucket.arn,
         kms_key_arn=storage.key.arn,
         metrics_namespace=namespace(environment),
+        tags=tags,
+    ),
+    on_aws,
+)
+alerts = Alerts(
+    "alerts",
+    AlertsArgs(
+        region=aws_region,
+        namespace=namespace(environment),
+        rules=[
+            AlertRule(
+                name=name,
+                threshold=rule.threshold,
+                minutes=rule.minutes,
+                severity=rule.severity.value,
+                recipients=rule.recipients,
+            )
+            for name, rule in settings.alerts
+            if rule.enabled
+        ],
         tags=tags,
     ),
     on_aws,

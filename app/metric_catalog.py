@@ -1,5 +1,7 @@
 """The metrics CRMS publishes: one catalogue for the app that emits them and the
-alarms that watch them, so that the two cannot drift apart."""
+alarms that watch them, so that names, units and dimensions cannot drift apart."""
+
+from dataclasses import dataclass
 
 NAMESPACE_PREFIX = "CRMS"
 
@@ -7,3 +9,35 @@ NAMESPACE_PREFIX = "CRMS"
 def namespace(environment: str) -> str:
     """CloudWatch namespace of one environment's metrics, e.g. `CRMS/production`."""
     return f"{NAMESPACE_PREFIX}/{environment}"
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str
+    service: str
+    """Value of the one dimension, `Service`: which part of CRMS reports it."""
+
+    @property
+    def dimensions(self) -> dict[str, str]:
+        return {"Service": self.service}
+
+
+REQUESTS = Metric("Requests", "Count", "web")
+ERRORS = Metric("Errors", "Count", "web")
+CONTRACT_CREATION_TIME = Metric("ContractCreationTime", "Seconds", "contracts")
+PAYMENT_ATTEMPTS = Metric("PaymentAttempts", "Count", "payments")
+PAYMENT_FAILURES = Metric("PaymentFailures", "Count", "payments")
+DATABASE_DISK_USAGE = Metric("DatabaseDiskUsage", "Percent", "database")
+
+ALL = (
+    REQUESTS,
+    ERRORS,
+    CONTRACT_CREATION_TIME,
+    PAYMENT_ATTEMPTS,
+    PAYMENT_FAILURES,
+    DATABASE_DISK_USAGE,
+)
+
+DISK_PROBE_PERIOD_SECONDS = 300
+"""How often the metrics probe cron publishes disk usage (every 5 minutes)."""

@@ -52,3 +52,54 @@ def fresh_database() -> Iterator[str]:
 def empty_database() -> Iterator[str]:
     with fresh_database() as url:
         yield url
+
+
+MOTO_ACCOUNT = "123456789012"  # moto's default account
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """moto in server mode on a loopback port: the AWS APIs over real HTTP."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Credentials and endpoint for boto3, pointing at moto; never at AWS."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-2")
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN"):
+        monkeypatch.delenv(name, raising=False)
+    return moto_endpoint
+
+
+@pytest.fixture
+def fast_moto_listing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's ListObjectVersions deep-copies every stored version (object bytes
+    included) on every page, which makes listing 10,000 objects take minutes.
+    A shallow copy yields the same listing; only the fake gets faster."""
+    import copy
+    import types
+
+    from moto.s3 import models
+
+    monkeypatch.setattr(models, "copy", types.SimpleNamespace(deepcopy=copy.copy, copy=copy.copy))
+
+
+def seed_objects(bucket: str, count: int, prefix: str = "vehicles/") -> None:
+    """Put objects straight into moto's store: fast setup for large listings.
+
+    The job under test still reads them over HTTP."""
+    from moto.s3.models import s3_backends
+
+    backend = s3_backends[MOTO_ACCOUNT]["aws"]
+    for index in range(count):
+        backend.put_object(bucket, f"{prefix}{index:06d}.jpg", b"x" * (index % 97))

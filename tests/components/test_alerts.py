@@ -1,0 +1,91 @@
+"""Alerts on mocks: the prod alarms are the seed's table, and every alarm notifies."""
+
+from typing import Any
+
+import pytest
+
+from app import metric_catalog as catalog
+from tests.components.plans import by_name, resources
+from tests.conftest import STACKS
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+# The seed's monitoring/alerts.yml: name -> (threshold, minutes, severity, recipients).
+SEED = {
+    "high-error-rate": (1, 5, "critical", ["oncall@crms.ch"]),
+    "slow-contract-creation": (5, 10, "warning", ["dev-team@crms.ch"]),
+    "low-disk-space": (80, 15, "warning", ["ops@crms.ch"]),
+    "payment-failures": (5, 5, "critical", ["finance@crms.ch", "oncall@crms.ch"]),
+}
+
+
+def alarms(stack: str) -> dict[str, dict[str, Any]]:
+    return {name.removeprefix("alerts-"): r["inputs"] for name, r in by_name(stack, ALARM).items()}
+
+
+def topic_recipients(stack: str, topic_arns: list[str]) -> list[str]:
+    subscriptions = resources(stack, "aws:sns/topicSubscription:TopicSubscription")
+    by_topic = {s["inputs"]["topic"]: s["inputs"]["endpoint"] for s in subscriptions}
+    return sorted(by_topic[arn] for arn in topic_arns)
+
+
+def covered_minutes(alarm: dict[str, Any]) -> int:
+    period = alarm.get("period") or alarm["metricQueries"][0]["metric"]["period"]
+    return int(period * alarm["evaluationPeriods"] / 60)
+
+
+def test_prod_alarms_are_the_seed_table() -> None:
+    prod = alarms("prod")
+    assert set(prod) == set(SEED)
+    for name, (threshold, minutes, severity, recipients) in SEED.items():
+        alarm = prod[name]
+        assert alarm["threshold"] == threshold, name
+        assert covered_minutes(alarm) == minutes, name
+        assert alarm["datapointsToAlarm"] == alarm["evaluationPeriods"], name
+        assert alarm["comparisonOperator"] == "GreaterThanThreshold"
+        assert alarm["tags"]["severity"] == severity
+        assert alarm["alarmDescription"].startswith(f"[{severity}]")
+        assert topic_recipients("prod", alarm["alarmActions"]) == recipients
+        assert alarm["okActions"] == alarm["alarmActions"]
+
+
+def test_statistics_are_the_seeds_meaning() -> None:
+    prod = alarms("prod")
+    rate = prod["high-error-rate"]["metricQueries"]
+    assert [q["id"] for q in rate] == ["failures", "attempts", "rate"]
+    assert rate[0]["metric"]["metricName"] == catalog.ERRORS.name
+    assert rate[1]["metric"]["metricName"] == catalog.REQUESTS.name
+    assert rate[2]["expression"] == "IF(attempts > 0, 100 * failures / attempts, 0)"
+    assert [q["returnData"] for q in rate] == [False, False, True]
+    slow = prod["slow-contract-creation"]
+    assert (slow["extendedStatistic"], slow["metricName"]) == ("p95", "ContractCreationTime")
+    disk = prod["low-disk-space"]
+    assert (disk["statistic"], disk["metricName"], disk["unit"]) == (
+        "Maximum", "DatabaseDiskUsage", "Percent",
+    )  # fmt: skip
+    payments = prod["payment-failures"]["metricQueries"]
+    assert payments[0]["metric"]["metricName"] == catalog.PAYMENT_FAILURES.name
+
+
+def test_missing_data_is_treated_deliberately() -> None:
+    prod = alarms("prod")
+    assert prod["low-disk-space"]["treatMissingData"] == "breaching"
+    for name in ("high-error-rate", "slow-contract-creation", "payment-failures"):
+        assert prod[name]["treatMissingData"] == "notBreaching"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_alarm_has_actions_and_every_recipient_a_topic(stack: str) -> None:
+    for name, alarm in alarms(stack).items():
+        assert alarm["alarmActions"], name
+        assert alarm["region"] == "eu-central-2"
+        assert alarm["namespace" if "namespace" in alarm else "metricQueries"]
+    topics = resources(stack, "aws:sns/topic:Topic")
+    subscriptions = resources(stack, "aws:sns/topicSubscription:TopicSubscription")
+    assert len(topics) == len(subscriptions)
+    assert all(s["inputs"]["protocol"] == "email" for s in subscriptions)
+    assert all(t["inputs"]["kmsMasterKeyId"] == "alias/aws/sns" for t in topics)
+
+
+def test_a_rule_switched_off_has_no_alarm() -> None:
+    assert "payment-failures" not in alarms("dev")
+    assert set(alarms("staging")) == set(SEED)
