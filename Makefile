@@ -8,9 +8,16 @@ STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt pyproject.toml | ck
 STACK ?= prod
 FORMAT ?= text
 
-.PHONY: setup plan test lint bench lock clean
+NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-setup: $(STAMP)
+.PHONY: setup plan test lint bench build lock clean
+
+setup: $(STAMP) $(NODE_STAMP)
+
+# Vercel's CLI, pinned by package-lock.json: `vercel build` for the ops app.
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # uv installs the pinned set in seconds; pip only bootstraps uv itself. Bytecode is
 # compiled at install (as pip does), so runs do not recompile the SDKs' sources
@@ -31,16 +38,25 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
 	$(BIN)/python benchmarks/migrations.py
+	$(BIN)/python benchmarks/backup.py
+	$(BIN)/python benchmarks/health.py
+
+# The ops app for a stack, built as Vercel builds it; `pulumi up` deploys this output.
+build: $(STAMP) $(NODE_STAMP)
+	$(BIN)/crms-infra bundle $(STACK) --out build/ops-$(STACK)
+	cd build/ops-$(STACK) && PATH="$(CURDIR)/$(BIN):$$PATH" VERCEL_TELEMETRY_DISABLED=1 \
+		$(CURDIR)/node_modules/.bin/vercel build --yes
 
 lock: $(STAMP)
 	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.txt
 	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements-dev.in -o requirements-dev.txt
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --no-header app/requirements.in -o app/requirements.txt
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules build .mypy_cache .pytest_cache .ruff_cache

@@ -7,14 +7,18 @@ from app.metric_catalog import namespace
 from app.migration_set import discover
 from components.alerts import AlertRule, Alerts, AlertsArgs
 from components.cache import Cache, CacheArgs
+from components.compute import Compute, ComputeArgs
 from components.database import Database, DatabaseArgs
 from components.identity import Identity, IdentityArgs
 from components.schema import Schema, SchemaArgs
 from components.storage import Storage, StorageArgs
-from stacks import naming
+from stacks import naming, wiring
+from stacks.bundle import bundle_dir, bundle_files, digest
 from stacks.loader import load_settings
+from stacks.secrets import load_secrets
 
 settings = load_settings()
+secrets = load_secrets()
 environment = settings.environment.value
 tags = naming.tags(settings)
 protect = settings.protect_stateful_resources
@@ -84,6 +88,20 @@ identity = Identity(
     ),
     on_aws,
 )
+compute = Compute(
+    "compute",
+    ComputeArgs(
+        web_project_name=naming.web_project(settings),
+        ops_project_name=naming.ops_project(settings),
+        function_regions=settings.compute.function_regions,
+        function_memory_mb=settings.compute.function_memory_mb,
+        function_max_duration_seconds=settings.compute.function_max_duration_seconds,
+        web_environment=wiring.web_environment(settings, database, cache, secrets),
+        ops_environment=wiring.ops_environment(settings, database, cache, storage, identity),
+        bundle_dir=bundle_dir(pulumi.get_stack()),
+        bundle_digest=digest(bundle_files(settings)),
+    ),
+)
 alerts = Alerts(
     "alerts",
     AlertsArgs(
@@ -116,3 +134,4 @@ pulumi.export("redisUrl", cache.redis_url)
 pulumi.export("photosBucket", storage.photos.bucket.bucket)
 pulumi.export("backupsBucket", storage.backups.bucket.bucket)
 pulumi.export("appRoleArn", identity.role_arn)
+pulumi.export("opsUrl", compute.deployment.url)

@@ -13,10 +13,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import stacks
+from stacks.bundle import digest, write_bundle
 from stacks.diff import diff_json, diff_markdown, diff_plans, diff_text
 from stacks.loader import SettingsError
 from stacks.offline.engine import Plan, plan_stack
-from stacks.offline.project import StackNotFoundError, find_project_dir, stack_names
+from stacks.offline.project import (
+    StackNotFoundError,
+    find_project_dir,
+    load_stack_settings,
+    stack_names,
+)
 from stacks.render import plan_json, plan_markdown, plan_text
 from stacks.schema import render_project_file
 
@@ -71,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     diff.set_defaults(run=_diff)
 
+    bundle = commands.add_parser(
+        "bundle", parents=[common], help="write the ops app's Vercel bundle for a stack"
+    )
+    bundle.add_argument("stack", help="dev, staging or prod")
+    bundle.add_argument("--out", type=Path, required=True, help="directory to write it to")
+    bundle.set_defaults(run=_bundle)
+
     schema = commands.add_parser(
         "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
     )
@@ -93,6 +106,16 @@ def _diff(args: argparse.Namespace) -> int:
     diff = diff_plans(before, after, args.before, args.after)
     render = {"text": diff_text, "json": diff_json, "markdown": diff_markdown}[args.format]
     sys.stdout.write(render(diff))
+    return EXIT_OK
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    settings = load_stack_settings(_project_dir(args), args.stack)
+    try:
+        files = write_bundle(settings, args.out.resolve())
+    except FileExistsError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {len(files)} files to {args.out} (sha256 {digest(files)[:16]})")
     return EXIT_OK
 
 

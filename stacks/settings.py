@@ -76,6 +76,12 @@ class DatabaseSettings(Settings):
     organization_slug: Annotated[str, Field(pattern=r"^[\w-]+$")] = Field(
         description="Slug of the Supabase organization that owns the project."
     )
+    disk_size_gb: int = Field(
+        8,
+        ge=1,
+        le=60_000,
+        description="Disk of the Supabase project in GB (the disk alarm's 100%).",
+    )
     management_api: Annotated[str, Field(pattern=r"^https?://[^\s/]+(:\d+)?$")] = Field(
         "https://api.supabase.com", description="Base URL of the Supabase Management API."
     )

@@ -103,3 +103,13 @@ def seed_objects(bucket: str, count: int, prefix: str = "vehicles/") -> None:
     backend = s3_backends[MOTO_ACCOUNT]["aws"]
     for index in range(count):
         backend.put_object(bucket, f"{prefix}{index:06d}.jpg", b"x" * (index % 97))
+
+
+@pytest.fixture
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port

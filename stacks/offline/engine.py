@@ -12,10 +12,12 @@ import os
 import runpy
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from google.protobuf import empty_pb2
+from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockEngine, MockSettings
@@ -33,11 +35,33 @@ ORGANIZATION = "organization"  # what the SDK's own mocks call the organization
 _program_log = logging.getLogger("crms.program")
 
 
-def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | None = None) -> Plan:
-    """The plan of `stack`, per the plan JSON contract (policy section included)."""
+@dataclass(frozen=True)
+class Recording:
+    """One run of the program: its config, and every registration as the engine got it."""
+
+    config: StackConfig
+    monitor: RecordingMonitor
+
+    def inputs(self, urn: str) -> dict[str, Any]:
+        """A resource's inputs with secrets revealed: for checks that must see values."""
+        request = self.monitor.registrations[urn].request
+        revealed = rpc.deserialize_properties_unwrap_secrets(request.object)[0]
+        return dict(revealed)
+
+
+def record_stack(
+    project_dir: Path, stack: str, secret_values: dict[str, str] | None = None
+) -> Recording:
+    """Run the program for `stack` on mocks and keep what it registered."""
     project_dir = project_dir.resolve()
     config = read_stack_config(project_dir, stack, secret_values)
-    monitor = _run_program(project_dir, config)
+    return Recording(config, _run_program(project_dir, config))
+
+
+def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | None = None) -> Plan:
+    """The plan of `stack`, per the plan JSON contract (policy section included)."""
+    recording = record_stack(project_dir, stack, secret_values)
+    config, monitor = recording.config, recording.monitor
     known_secrets = frozenset(config.values[key] for key in config.secret_keys)
     known_secrets |= frozenset(monitor.mocks.generated_secrets)
     plan: Plan = {

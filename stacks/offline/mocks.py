@@ -7,6 +7,7 @@ alone: two plans of the same program are byte-identical.
 """
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -22,6 +23,21 @@ def mock_id(name: str) -> str:
 def fake_secret(urn_or_name: str) -> str:
     """A stand-in for a generated secret, stable across runs and never a real value."""
     return "mock-" + hashlib.sha256(urn_or_name.encode()).hexdigest()[:24]
+
+
+def prebuilt_project(path: str) -> dict[str, Any]:
+    """What the Vercel provider reads from `<path>/.vercel/output`: each file's size and SHA-1.
+
+    An unbuilt bundle (no `make build` yet) yields no files, as the plan then shows.
+    """
+    output = Path(path) / ".vercel" / "output"
+    files = {}
+    if output.is_dir():
+        for file in sorted(p for p in output.rglob("*") if p.is_file()):
+            content = file.read_bytes()
+            sha1 = hashlib.sha1(content, usedforsecurity=False).hexdigest()
+            files[file.as_posix()] = f"{len(content)}~{sha1}"
+    return {"id": path, "path": path, "output": files}
 
 
 class PlanMocks(pulumi.runtime.Mocks):
@@ -53,6 +69,8 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "arn": f"arn:aws:iam::{MOCK_ACCOUNT}:user/mock",
                 "userId": "mock",
             }, []
+        if function == "vercel:index/getPrebuiltProject:getPrebuiltProject":
+            return prebuilt_project(str(args.args.get("path", ""))), []
         if function == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com"}, []
         return {}, []
@@ -84,6 +102,8 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "pooler_port": 6543,
                 "pooler_user": f"postgres.{ref}",
             }
+        if typ == "vercel:index/deployment:Deployment":
+            return {"url": f"{name}-mock.vercel.app", "domains": [f"{name}-mock.vercel.app"]}
         if typ == "aws:s3/bucket:Bucket":
             bucket = inputs.get("bucket") or f"{name}-mock"
             return {

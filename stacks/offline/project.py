@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from stacks.loader import stack_file_name
+from stacks.loader import settings_from_config, stack_file_name
+from stacks.settings import StackSettings
 
 
 class StackNotFoundError(Exception):
@@ -80,3 +81,9 @@ def read_stack_config(
 def _as_config_string(value: Any) -> str:
     """The engine hands programs strings; structured and typed values arrive as JSON."""
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def load_stack_settings(project_dir: Path, stack: str) -> StackSettings:
+    """A stack's validated settings, read from its files without running the program."""
+    config = read_stack_config(project_dir, stack)
+    return settings_from_config(config.values, stack_file_name(stack))

@@ -1,0 +1,91 @@
+"""The ops app's HTTP routes, one ASGI app for every Vercel function and for local runs.
+
+    GET /api/health          the health check (app.health)
+    GET /api/cron/backup     Vercel cron: write a backup manifest (app.backup)
+    GET /api/cron/metrics    Vercel cron: publish database disk usage (app.probe)
+
+Cron routes accept only Vercel's cron calls: `Authorization: Bearer $CRON_SECRET`.
+"""
+
+import datetime as dt
+import hmac
+from functools import cache
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.config import AppConfig, load_config
+from app.health import HealthChecker
+
+
+@cache
+def config() -> AppConfig:
+    return load_config()
+
+
+@cache
+def checker() -> HealthChecker:
+    return HealthChecker(config())
+
+
+async def health(_: Request) -> JSONResponse:
+    report = await checker().check()
+    return JSONResponse(report.body, status_code=report.status_code)
+
+
+def _is_cron_call(request: Request) -> bool:
+    secret = config().cron_secret
+    if secret is None:
+        return False  # no secret configured: cron routes stay closed
+    expected = f"Bearer {secret.get_secret_value()}"
+    return hmac.compare_digest(request.headers.get("authorization", ""), expected)
+
+
+async def cron_backup(request: Request) -> JSONResponse:
+    if not _is_cron_call(request):
+        return JSONResponse({"error": "not a cron call"}, status_code=401)
+    from app import backup  # boto3 loads only where a cron needs it: faster cold starts
+
+    settings = config()
+    if not (settings.photos_bucket and settings.backups_bucket):
+        return JSONResponse({"error": "PHOTOS_BUCKET and BACKUPS_BUCKET are needed"}, 500)
+    result = await run_in_threadpool(
+        backup.run,
+        backup.s3_client(),
+        settings.photos_bucket,
+        settings.backups_bucket,
+        dt.datetime.now(dt.UTC),
+    )
+    return JSONResponse({"manifest": result.manifest_key, "objects": result.objects})
+
+
+async def cron_metrics(request: Request) -> JSONResponse:
+    if not _is_cron_call(request):
+        return JSONResponse({"error": "not a cron call"}, status_code=401)
+    from app import probe
+    from app.metrics import MetricsEmitter, cloudwatch
+
+    settings = config()
+    if not settings.metrics_namespace:
+        return JSONResponse({"error": "METRICS_NAMESPACE is needed"}, 500)
+    percent = await run_in_threadpool(
+        probe.disk_usage_percent,
+        settings.database_url.get_secret_value(),
+        settings.database_disk_bytes,
+    )
+    emitter = MetricsEmitter(cloudwatch(), settings.metrics_namespace)
+    emitter.disk_usage(percent)
+    await run_in_threadpool(emitter.flush)
+    return JSONResponse({"databaseDiskUsagePercent": percent})
+
+
+app = Starlette(
+    routes=[
+        Route("/api/health", health),
+        Route("/api/cron/backup", cron_backup),
+        Route("/api/cron/metrics", cron_metrics),
+    ]
+)

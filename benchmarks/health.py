@@ -1,0 +1,152 @@
+"""The ops app: health latency under load, import time, and the bundle's size.
+
+- Health: `python -m app serve` against the local PostgreSQL and Redis and a
+  local stand-in of the status page; 64 connections send requests concurrently
+  for 10 s (after a 3 s warm-up) and the p50 and p99 latency and the errors are
+  reported. Target: p99 at most 20 ms, zero errors. The load comes from wrk
+  (Debian's `wrk` package) when installed: a Python client on the same two
+  cores would measure itself more than the app. Without wrk, an httpx client
+  runs instead, and the figures say so.
+- Import time of the function module (`app.web`), a proxy for cold starts.
+- Size of the bundle's sources, and of the deployed function if `make build` ran.
+Run with `make bench`.
+"""
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from stacks.bundle import bundle_files
+from stacks.offline.project import load_stack_settings
+from tests.app.stand_ins import status_page
+
+REPO = Path(__file__).resolve().parent.parent
+CONCURRENCY = 64
+REQUESTS_PER_CLIENT = 50
+PORT = 8765
+
+
+def wrk_load(url: str) -> tuple[float, float, int]:
+    """p50 and p99 in ms, and errors, from wrk's latency distribution."""
+    subprocess.run(["wrk", "-t1", f"-c{CONCURRENCY}", "-d3s", url], capture_output=True, check=True)
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{CONCURRENCY}", "-d10s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+    def millis(label: str) -> float:
+        match = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out)
+        assert match, out
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    requests = re.search(r"(\d+) requests in", out)
+    count = requests.group(1) if requests else "?"
+    print(f"health: {count} requests (wrk, {CONCURRENCY} connections)")
+    return millis("50%"), millis("99%"), errors
+
+
+async def load(url: str) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+
+        async def one_client() -> None:
+            nonlocal errors
+            for _ in range(REQUESTS_PER_CLIENT):
+                started = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - started)
+                errors += 0 if ok else 1
+
+        await asyncio.gather(*(one_client() for _ in range(CONCURRENCY)))
+    return latencies, errors
+
+
+def health_latency() -> None:
+    with status_page(200) as status_url:
+        environment = {
+            **os.environ,
+            "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "STRIPE_STATUS_URL": status_url,
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(PORT)], env=environment
+        )
+        url = f"http://127.0.0.1:{PORT}/api/health"
+        try:
+            for _ in range(100):
+                try:
+                    httpx.get(url, timeout=5)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            if shutil.which("wrk"):
+                p50, p99, errors = wrk_load(url)
+            else:
+                asyncio.run(load(url))  # warm-up: pools filled, code paths hot
+                latencies, errors = asyncio.run(load(url))
+                p50 = statistics.median(latencies) * 1000
+                p99 = statistics.quantiles(latencies, n=100)[98] * 1000
+                print(
+                    f"health: {len(latencies)} requests (httpx client: install wrk for the figure)"
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"  p50 {p50:.1f} ms   p99 {p99:.1f} ms   errors {errors}")
+    print(f"  target p99 <= 20 ms, 0 errors: {'met' if p99 <= 20 and not errors else 'MISSED'}")
+
+
+def import_time() -> None:
+    samples = []
+    for _ in range(5):
+        result = subprocess.run(
+            [sys.executable, "-c", "import time; t = time.perf_counter(); import app.web; "
+             "print(time.perf_counter() - t)"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        samples.append(float(result.stdout))
+    print(f"import app.web (cold-start proxy): median {statistics.median(samples) * 1000:.0f} ms")
+
+
+def bundle_size() -> None:
+    files = bundle_files(load_stack_settings(REPO, "prod"))
+    print(
+        f"bundle (prod) sources: {len(files)} files, {sum(map(len, files.values())) / 1024:.0f} KiB"
+    )
+    built = REPO / "build" / "ops-prod"
+    configs = list((built / ".vercel" / "output" / "functions").rglob(".vc-config.json"))
+    if not configs:
+        print("  deployed size: run `make build STACK=prod` first")
+        return
+    shipped = {
+        (built / source).resolve()
+        for config in configs
+        for source in json.loads(config.read_text()).get("filePathMap", {}).values()
+    }
+    size = sum(path.stat().st_size for path in shipped if path.is_file())
+    print(f"  deployed (prod, all functions): {len(shipped)} files, {size / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    health_latency()
+    import_time()
+    bundle_size()

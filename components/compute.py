@@ -1,0 +1,145 @@
+"""CRMS compute on Vercel: the web app's project and the ops app's project and deployment.
+
+The web app (Next.js) deploys from its own repository; this stack owns its
+project: framework, region, the seed's per-stack function limits and its
+environment. The ops app (this repository's `app/`) is built here (`make build`
+runs `vercel build` on the stack's bundle) and deployed prebuilt.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_random as random
+import pulumiverse_vercel as vercel
+
+ALL_TARGETS = ["production", "preview", "development"]
+# Vercel refuses sensitive variables in the development target: secrets reach
+# production and preview only; local development brings its own.
+SENSITIVE_TARGETS = ["production", "preview"]
+
+CPU_TYPES = (
+    (1024, "standard_legacy"),  # 0.6 vCPU
+    (1769, "standard"),  # 1 vCPU
+    (3009, "performance"),  # 1.7 vCPU
+)
+"""Vercel's CPU classes and the memory (MB) each gives."""
+
+
+def cpu_type_for(memory_mb: int) -> str:
+    """The smallest CPU class whose memory covers `memory_mb`."""
+    for memory, cpu_type in CPU_TYPES:
+        if memory_mb <= memory:
+            return cpu_type
+    raise ValueError(f"no Vercel CPU class gives {memory_mb} MB (at most {CPU_TYPES[-1][0]})")
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    key: str
+    value: pulumi.Input[str]
+    sensitive: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComputeArgs:
+    web_project_name: str
+    """The web app's project (the seed's crms-<environment>)."""
+    ops_project_name: str
+    """The ops app's project; the AWS role trusts only this name."""
+    function_regions: Sequence[str]
+    """Vercel function regions (EU only by the settings)."""
+    function_memory_mb: int
+    """Function memory; picks the CPU class for the web app's functions."""
+    function_max_duration_seconds: int
+    """Function maxDuration; the projects' default function timeout."""
+    web_environment: Sequence[EnvVar]
+    """The web app's environment variables."""
+    ops_environment: Sequence[EnvVar]
+    """The ops app's environment variables."""
+    bundle_dir: str
+    """Where `make build` left the ops app's `vercel build` output."""
+    bundle_digest: str
+    """SHA-256 of the bundle's sources: a changed app shows as a changed deployment."""
+
+
+class Compute(pulumi.ComponentResource):
+    web_project: vercel.Project
+    ops_project: vercel.Project
+    deployment: vercel.Deployment
+
+    def __init__(
+        self, name: str, args: ComputeArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("crms:index:Compute", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        limits: vercel.ProjectResourceConfigArgsDict = {
+            "function_default_cpu_type": cpu_type_for(args.function_memory_mb),
+            "function_default_timeout": args.function_max_duration_seconds,
+            "function_default_regions": list(args.function_regions),
+        }
+        self.web_project = vercel.Project(
+            f"{name}-web",
+            name=args.web_project_name,
+            framework="nextjs",
+            serverless_function_region=args.function_regions[0],
+            resource_config=limits,
+            opts=child,
+        )
+        self.ops_project = vercel.Project(
+            f"{name}-ops",
+            name=args.ops_project_name,
+            serverless_function_region=args.function_regions[0],
+            resource_config=limits,
+            # Functions get an OIDC token issued by https://oidc.vercel.com/<team>.
+            oidc_token_config=vercel.ProjectOidcTokenConfigArgs(issuer_mode="team"),
+            opts=child,
+        )
+        # Vercel sends it with every cron call; the app refuses cron routes without it.
+        self.cron_secret = random.RandomPassword(
+            f"{name}-cron-secret", length=48, special=False, opts=child
+        )
+        cron_secret = EnvVar("CRON_SECRET", self.cron_secret.result, sensitive=True)
+        web_variables = self._environment(f"{name}-web", self.web_project, args.web_environment)
+        ops_variables = self._environment(
+            f"{name}-ops", self.ops_project, [*args.ops_environment, cron_secret]
+        )
+        prebuilt = vercel.get_prebuilt_project_output(
+            path=args.bundle_dir, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        self.deployment = vercel.Deployment(
+            f"{name}-ops",
+            project_id=self.ops_project.id,
+            files=prebuilt.output,
+            path_prefix=args.bundle_dir,
+            production=True,
+            meta={"bundleSha256": args.bundle_digest},
+            # A deployment reads the project's variables as they are when it is made.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=ops_variables),
+        )
+        self.register_outputs(
+            {
+                "webProjectId": self.web_project.id,
+                "opsProjectId": self.ops_project.id,
+                "opsUrl": self.deployment.url,
+                "webVariables": len(web_variables),
+            }
+        )
+
+    def _environment(
+        self, name: str, project: vercel.Project, variables: Sequence[EnvVar]
+    ) -> list[vercel.ProjectEnvironmentVariable]:
+        return [
+            vercel.ProjectEnvironmentVariable(
+                f"{name}-{variable.key.lower().replace('_', '-')}",
+                project_id=project.id,
+                key=variable.key,
+                value=pulumi.Output.secret(variable.value)
+                if variable.sensitive
+                else variable.value,
+                targets=SENSITIVE_TARGETS if variable.sensitive else ALL_TARGETS,
+                sensitive=variable.sensitive,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for variable in variables
+        ]

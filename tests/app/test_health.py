@@ -1,0 +1,180 @@
+"""The health check against the real local PostgreSQL and Redis, and stand-ins."""
+
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from app.config import AppConfig, ConfigError, load_config
+from app.health import HealthChecker, HealthReport
+from tests.app.stand_ins import silent_server, status_page
+from tests.conftest import ADMIN_URL
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+UNREACHABLE_DB = "postgresql://crms:s3cret-pw@127.0.0.1:1/crms"
+UNREACHABLE_REDIS = "redis://:s3cret-pw@127.0.0.1:1/0"
+
+
+@pytest.fixture
+def stripe_ok() -> Iterator[str]:
+    with status_page(200) as url:
+        yield url
+
+
+def config(status_url: str, budget: float = 1.0, **overrides: str) -> AppConfig:
+    environ = {
+        "DATABASE_URL": ADMIN_URL,
+        "REDIS_URL": REDIS_URL,
+        "STRIPE_STATUS_URL": status_url,
+        "HEALTH_BUDGET_SECONDS": str(budget),
+        **overrides,
+    }
+    return load_config(environ)
+
+
+def check(settings: AppConfig) -> tuple[HealthReport, float]:
+    """The report and how long the answer took (closing the pools afterwards is not counted)."""
+
+    async def run() -> tuple[HealthReport, float]:
+        checker = HealthChecker(settings)
+        started = time.monotonic()
+        try:
+            return await checker.check(), time.monotonic() - started
+        finally:
+            await checker.close()
+
+    return asyncio.run(run())
+
+
+def test_healthy(stripe_ok: str) -> None:
+    report, _ = check(config(stripe_ok))
+    assert report.status_code == 200
+    assert report.body["status"] == "healthy"
+    assert report.body["services"] == {
+        "database": "healthy",
+        "redis": "healthy",
+        "stripe": "healthy",
+    }
+    assert report.body["timestamp"].endswith("+00:00")
+
+
+@pytest.mark.parametrize(
+    ("override", "service"),
+    [({"DATABASE_URL": UNREACHABLE_DB}, "database"), ({"REDIS_URL": UNREACHABLE_REDIS}, "redis")],
+)
+def test_unreachable_dependency_gives_503_without_secrets(
+    stripe_ok: str, override: dict[str, str], service: str
+) -> None:
+    report, _ = check(config(stripe_ok, 1.0, **override))
+    assert report.status_code == 503
+    assert report.body["status"] == "unhealthy"
+    assert report.body["services"][service] == "unhealthy"
+    assert report.body["reason"].startswith(f"{service}: ")
+    text = str(report.body)
+    assert "s3cret" not in text
+    assert "127.0.0.1" not in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("service", ["database", "redis"])
+def test_a_hanging_dependency_still_answers_within_the_budget(stripe_ok: str, service: str) -> None:
+    with silent_server() as port:
+        url = (
+            f"postgresql://postgres@127.0.0.1:{port}/test"
+            if service == "database"
+            else f"redis://127.0.0.1:{port}/0"
+        )
+        key = "DATABASE_URL" if service == "database" else "REDIS_URL"
+        report, elapsed = check(config(stripe_ok, budget=1.0, **{key: url}))
+    assert report.status_code == 503
+    assert report.body["reason"] == f"{service}: timed out"
+    assert elapsed < 1.5
+
+
+@pytest.mark.parametrize(("status", "delay"), [(500, 0.0), (200, 5.0)])
+def test_status_page_failing_or_hanging_only_degrades(status: int, delay: float) -> None:
+    with status_page(status, delay) as url:
+        report, elapsed = check(config(url, budget=1.0))
+    assert report.status_code == 200
+    assert report.body["status"] == "healthy"
+    assert report.body["services"]["stripe"] == "degraded"
+    assert elapsed < 1.5
+
+
+def test_missing_and_invalid_configuration_is_named_without_values() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config({"REDIS_URL": "redis://x", "HEALTH_BUDGET_SECONDS": "-1"})
+    message = str(caught.value)
+    assert "DATABASE_URL is not set" in message
+    assert "HEALTH_BUDGET_SECONDS is invalid" in message
+    assert "redis://x" not in message
+
+
+def test_serve_answers_http(stripe_ok: str, unused_port: int) -> None:
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": ADMIN_URL,
+        "REDIS_URL": REDIS_URL,
+        "STRIPE_STATUS_URL": stripe_ok,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(unused_port)], env=environment
+    )
+    try:
+        response = None
+        for _ in range(100):
+            try:
+                response = httpx.get(f"http://127.0.0.1:{unused_port}/api/health", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert response is not None
+        assert response.status_code == 200
+        assert response.json()["services"]["database"] == "healthy"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_refuses_to_start_without_configuration() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "serve"],
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "DATABASE_URL is not set" in result.stderr
+
+
+def test_concurrent_and_quick_repeat_checks_share_one_probe(
+    stripe_ok: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def run() -> tuple[int, int]:
+        checker = HealthChecker(config(stripe_ok))
+        probes = 0
+        original = checker._probe_all
+
+        async def counted() -> HealthReport:
+            nonlocal probes
+            probes += 1
+            return await original()
+
+        monkeypatch.setattr(checker, "_probe_all", counted)
+        try:
+            reports = await asyncio.gather(*(checker.check() for _ in range(20)))
+            assert all(report.status_code == 200 for report in reports)
+            await checker.check()  # within FRESH_SECONDS: the same result
+            shared = probes
+            monkeypatch.setattr("app.health.FRESH_SECONDS", 0.0)
+            await checker.check()  # stale: probed again
+            return shared, probes
+        finally:
+            await checker.close()
+
+    assert asyncio.run(run()) == (1, 2)
