@@ -14,7 +14,7 @@ from pathlib import Path
 
 import stacks
 from stacks.bundle import digest, write_bundle
-from stacks.diff import diff_json, diff_markdown, diff_plans, diff_text
+from stacks.diff import MARKDOWN_LIMIT, diff_json, diff_markdown, diff_plans, diff_text
 from stacks.loader import SettingsError
 from stacks.offline.engine import Plan, plan_stack
 from stacks.offline.project import (
@@ -75,7 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("before", help="a stack name or a saved plan JSON file")
     diff.add_argument("after", help="a stack name or a saved plan JSON file")
     diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    diff.add_argument(
+        "--max-chars", type=int, default=MARKDOWN_LIMIT, help="Markdown size limit (a PR comment's)"
+    )
     diff.set_defaults(run=_diff)
+
+    check = commands.add_parser(
+        "check", parents=[common], help="plan every stack; exit 1 on a mandatory violation"
+    )
+    check.set_defaults(run=_check)
 
     bundle = commands.add_parser(
         "bundle", parents=[common], help="write the ops app's Vercel bundle for a stack"
@@ -104,9 +112,25 @@ def _diff(args: argparse.Namespace) -> int:
     before = _load_plan(project_dir, args.before)
     after = _load_plan(project_dir, args.after)
     diff = diff_plans(before, after, args.before, args.after)
-    render = {"text": diff_text, "json": diff_json, "markdown": diff_markdown}[args.format]
-    sys.stdout.write(render(diff))
+    if args.format == "markdown":
+        sys.stdout.write(diff_markdown(diff, limit=args.max_chars))
+    else:
+        sys.stdout.write({"text": diff_text, "json": diff_json}[args.format](diff))
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    project_dir = _project_dir(args)
+    failed = False
+    for stack in stack_names(project_dir):
+        policy = plan_stack(project_dir, stack)["policy"]
+        mandatory = [v for v in policy["violations"] if v["level"] == "mandatory"]
+        failed = failed or bool(mandatory)
+        total = len(policy["violations"])
+        print(f"{stack}: {len(mandatory)} mandatory, {total} in all ({policy['pack']})")
+        for violation in policy["violations"]:
+            print(f"  [{violation['level']}] {violation['policy']}: {violation['message']}")
+    return EXIT_POLICY if failed else EXIT_OK
 
 
 def _bundle(args: argparse.Namespace) -> int:

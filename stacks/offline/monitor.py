@@ -6,6 +6,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
 from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import get_project, get_stack
 
 # The SDK's own MockMonitor uses these to run serialization on the calling thread.
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
@@ -29,6 +30,19 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.registrations: dict[str, Registration] = {}
         self.outputs: dict[str, struct_pb2.Struct] = {}
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine makes them: the parent's full type chain, without the root stack.
+
+        (The SDK's mock monitor keeps only the parent's last type and includes the
+        stack's, so its URNs would not match those that exemptions name.)
+        """
+        qualified = type_
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != "pulumi:pulumi:Stack":
+                qualified = f"{parent_type}${type_}"
+        return "urn:pulumi:" + "::".join([get_stack(), get_project(), qualified, name])
 
     def RegisterResource(
         self, request: resource_pb2.RegisterResourceRequest

@@ -1,0 +1,192 @@
+"""S3 hardening: every bucket encrypted, versioned, private, TLS-only and logged."""
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from crms_rules.core import Resource, Rule, Violation, as_list, of_type, policy_document, statements
+
+BUCKET = "aws:s3/bucket:Bucket"
+S3 = "aws:s3/"
+
+
+def _configs(resources: Sequence[Resource], kind: str) -> dict[str, list[Resource]]:
+    """Configuration resources of one kind, by the bucket they configure."""
+    found: dict[str, list[Resource]] = {}
+    for resource in resources:
+        if resource.type.startswith(f"{S3}{kind}:"):
+            found.setdefault(str(resource.props.get("bucket")), []).append(resource)
+    return found
+
+
+def _buckets(resources: Sequence[Resource]) -> Iterator[tuple[Resource, str]]:
+    for bucket in of_type(resources, BUCKET):
+        yield bucket, str(bucket.props.get("bucket"))
+
+
+def _log_targets(resources: Sequence[Resource]) -> set[str]:
+    return {str(r.props.get("targetBucket")) for r in _flat(_configs(resources, "bucketLogging"))}
+
+
+def _flat(configs: dict[str, list[Resource]]) -> list[Resource]:
+    return [resource for group in configs.values() for resource in group]
+
+
+def encryption(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
+    configs = _configs(resources, "bucketServerSideEncryptionConfiguration")
+    for bucket, name in _buckets(resources):
+        algorithms = {
+            (rule.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
+            for config in configs.get(name, [])
+            for rule in as_list(config.props.get("rules"))
+        }
+        if not algorithms & {"aws:kms", "aws:kms:dsse", "AES256"}:
+            yield Violation("bucket has no default encryption at rest", bucket.urn)
+
+
+def versioning(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
+    configs = _configs(resources, "bucketVersioning")
+    for bucket, name in _buckets(resources):
+        statuses = [
+            (c.props.get("versioningConfiguration") or {}).get("status")
+            for c in configs.get(name, [])
+        ]
+        if "Enabled" not in statuses:
+            yield Violation("bucket versioning is not enabled", bucket.urn)
+
+
+PUBLIC_ACCESS_SETTINGS = (
+    "blockPublicAcls",
+    "blockPublicPolicy",
+    "ignorePublicAcls",
+    "restrictPublicBuckets",
+)
+
+
+def public_access_block(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
+    configs = _configs(resources, "bucketPublicAccessBlock")
+    for bucket, name in _buckets(resources):
+        blocks = configs.get(name, [])
+        missing = [
+            s for s in PUBLIC_ACCESS_SETTINGS if not any(b.props.get(s) is True for b in blocks)
+        ]
+        if missing:
+            yield Violation(
+                f"public access is not blocked: {', '.join(missing)} not true", bucket.urn
+            )
+
+
+def tls_only(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
+    configs = _configs(resources, "bucketPolicy")
+    for bucket, name in _buckets(resources):
+        denies_plain_http = any(
+            statement.get("Effect") == "Deny"
+            and str(
+                (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
+            ).lower()
+            == "false"
+            for config in configs.get(name, [])
+            for statement in statements(policy_document(config.props.get("policy")))
+        )
+        if not denies_plain_http:
+            yield Violation("bucket policy does not deny requests without TLS", bucket.urn)
+
+
+def access_logging(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
+    logged = set(_configs(resources, "bucketLogging"))
+    targets = _log_targets(resources)
+    for bucket, name in _buckets(resources):
+        if name not in logged and name not in targets:
+            yield Violation("bucket has no access logging", bucket.urn)
+
+
+def log_retention(resources: Sequence[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
+    minimum = int(config.get("minimumDays", 365))
+    lifecycles = _configs(resources, "bucketLifecycleConfiguration")
+    for bucket, name in _buckets(resources):
+        if name not in _log_targets(resources):
+            continue
+        for lifecycle in lifecycles.get(name, []):
+            for rule in as_list(lifecycle.props.get("rules")):
+                days = (rule.get("expiration") or {}).get("days")
+                if days is not None and int(days) < minimum:
+                    yield Violation(
+                        f"access logs expire after {days} days, under {minimum}", bucket.urn
+                    )
+
+
+def backups_object_lock(
+    resources: Sequence[Resource], config: Mapping[str, Any]
+) -> Iterator[Violation]:
+    marker = str(config.get("backupsBucketName", "backups"))
+    locks = _configs(resources, "bucketObjectLockConfiguration")
+    for bucket, name in _buckets(resources):
+        if marker not in bucket.name:
+            continue
+        retained = any(
+            (lock.props.get("rule") or {}).get("defaultRetention") for lock in locks.get(name, [])
+        )
+        if bucket.props.get("objectLockEnabled") is not True or not retained:
+            yield Violation(
+                "backups are not locked (object lock with a default retention)", bucket.urn
+            )
+
+
+def _rule(
+    name: str,
+    description: str,
+    remediation: str,
+    check: Any,
+    severity: str = "high",
+    **defaults: Any,
+) -> Rule:
+    return Rule(name, description, severity, remediation, stack_check=check, defaults=defaults)
+
+
+RULES = [
+    _rule(
+        "s3-encryption",
+        "Every bucket is encrypted at rest by default.",
+        "Add an aws.s3.BucketServerSideEncryptionConfiguration (KMS, bucket keys on).",
+        encryption,
+    ),
+    _rule(
+        "s3-versioning",
+        "Every bucket keeps versions.",
+        "Add an aws.s3.BucketVersioning with status Enabled.",
+        versioning,
+    ),
+    _rule(
+        "s3-public-access-block",
+        "Every bucket blocks all four kinds of public access.",
+        "Add an aws.s3.BucketPublicAccessBlock with all four settings true.",
+        public_access_block,
+    ),
+    _rule(
+        "s3-tls-only",
+        "Every bucket's policy denies requests without TLS.",
+        "Add a Deny statement on aws:SecureTransport false to the bucket policy.",
+        tls_only,
+    ),
+    _rule(
+        "s3-access-logging",
+        "Every bucket logs access to a log bucket.",
+        "Add an aws.s3.BucketLogging targeting the stack's access-log bucket.",
+        access_logging,
+        severity="medium",
+    ),
+    _rule(
+        "s3-log-retention",
+        "Access logs are kept at least 365 days.",
+        "Raise crms:storageAccessLogRetentionDays to 365 or more.",
+        log_retention,
+        severity="medium",
+        minimumDays=365,
+    ),
+    _rule(
+        "s3-backups-object-lock",
+        "Backups are locked against deletion (prod).",
+        "Set crms:storageBackupsObjectLock true; the lock is fixed when the bucket is created.",
+        backups_object_lock,
+        backupsBucketName="backups",
+    ),
+]

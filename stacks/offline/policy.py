@@ -1,0 +1,149 @@
+"""Evaluate the policy pack offline, the way the engine does.
+
+The pack (`policies/__main__.py`) is started as the engine starts it: it serves
+the Analyzer gRPC service and prints its port. The engine's side is spoken
+here: GetAnalyzerInfo, Configure (the stack's policy config), Analyze for each
+resource (its inputs), and AnalyzeStack with every resource (its outputs, here
+the mock engine's). So the verdicts offline are the pack's own.
+"""
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from stacks.offline.masking import struct_to_plan
+from stacks.offline.monitor import RecordingMonitor
+
+LEVELS = {
+    analyzer_pb2.ADVISORY: "advisory",
+    analyzer_pb2.MANDATORY: "mandatory",
+    analyzer_pb2.DISABLED: "disabled",
+    analyzer_pb2.REMEDIATE: "remediate",
+}
+LEVEL_CODES = {name: code for code, name in LEVELS.items()}
+STARTUP_SECONDS = 60
+
+
+class PolicyPackError(Exception):
+    """The pack did not start or answer, or its config is not valid."""
+
+
+@contextmanager
+def running_pack(pack_dir: Path) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    process = subprocess.Popen(  # noqa: S603 (our own pack, run by this interpreter)
+        [sys.executable, str(pack_dir / "__main__.py")],
+        cwd=pack_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        if not line.isdigit():
+            _, errors = process.communicate(timeout=STARTUP_SECONDS)
+            raise PolicyPackError(f"the policy pack did not start: {errors.strip()[-500:]}")
+        with grpc.insecure_channel(f"127.0.0.1:{line}") as channel:
+            grpc.channel_ready_future(channel).result(timeout=STARTUP_SECONDS)
+            yield analyzer_pb2_grpc.AnalyzerStub(channel)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def policy_config(pack_dir: Path, stack: str) -> dict[str, analyzer_pb2.PolicyConfig]:
+    """The stack's policy config file, as the CLI's --policy-pack-config reads it."""
+    path = pack_dir / f"config.{stack}.json"
+    if not path.is_file():
+        return {}
+    try:
+        raw = json.loads(path.read_text())
+    except ValueError as error:
+        raise PolicyPackError(f"{path.name} is not valid JSON: {error}") from None
+    config = {}
+    for policy, value in raw.items():
+        settings = {"enforcementLevel": value} if isinstance(value, str) else dict(value)
+        level = settings.pop("enforcementLevel", "mandatory")
+        if level not in LEVEL_CODES:
+            raise PolicyPackError(f"{path.name}: {policy}: unknown enforcement level {level!r}")
+        properties = struct_pb2.Struct()
+        properties.update(settings)
+        config[policy] = analyzer_pb2.PolicyConfig(
+            enforcementLevel=LEVEL_CODES[level], properties=properties
+        )
+    return config
+
+
+def evaluate(monitor: RecordingMonitor, project_dir: Path, stack: str) -> dict[str, Any]:
+    """The plan's `policy` section: the pack's name and every violation it reports."""
+    pack_dir = project_dir / "policies"
+    if not (pack_dir / "__main__.py").is_file():
+        return {"pack": "", "violations": []}
+    config = policy_config(pack_dir, stack)
+    with running_pack(pack_dir) as analyzer:
+        info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
+        analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
+        diagnostics = []
+        for urn, registration in sorted(monitor.registrations.items()):
+            request = registration.request
+            if not request.custom:
+                continue
+            response = analyzer.Analyze(
+                analyzer_pb2.AnalyzeRequest(
+                    type=request.type,
+                    properties=request.object,
+                    urn=urn,
+                    name=request.name,
+                    options=analyzer_pb2.AnalyzerResourceOptions(protect=request.protect),
+                )
+            )
+            diagnostics.extend(response.diagnostics)
+        stack_view = analyzer_pb2.AnalyzeStackRequest(resources=list(_stack_resources(monitor)))
+        diagnostics.extend(analyzer.AnalyzeStack(stack_view).diagnostics)
+    violations = [
+        {
+            "policy": diagnostic.policyName,
+            "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),
+            "urn": diagnostic.urn or None,
+            "message": diagnostic.message,
+        }
+        for diagnostic in diagnostics
+    ]
+    violations.sort(key=lambda v: (v["policy"], v["urn"] or "", v["message"]))
+    return {"pack": info.name, "violations": violations}
+
+
+def _stack_resources(monitor: RecordingMonitor) -> Iterator[analyzer_pb2.AnalyzerResource]:
+    for urn, registration in sorted(monitor.registrations.items()):
+        request = registration.request
+        if request.type == "pulumi:pulumi:Stack":
+            # The stack's outputs as the plan shows them: secret ones masked.
+            outputs = monitor.outputs.get(urn)
+            properties = _struct(struct_to_plan(outputs) if outputs is not None else {})
+        elif urn in monitor.resources:
+            properties = _struct(monitor.resources[urn].state)
+        else:
+            properties = request.object
+        yield analyzer_pb2.AnalyzerResource(
+            type=request.type,
+            properties=properties,
+            urn=urn,
+            name=request.name,
+            options=analyzer_pb2.AnalyzerResourceOptions(protect=request.protect),
+            parent=request.parent,
+            dependencies=list(request.dependencies),
+        )
+
+
+def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    json_format.ParseDict(json.loads(json.dumps(values, default=str)), struct)
+    return struct

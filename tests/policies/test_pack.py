@@ -1,0 +1,80 @@
+"""The pack as the engine runs it: through the analyzer protocol, from `crms-infra plan`."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stacks.offline.engine import plan_stack
+from tests.conftest import REPO, STACKS
+
+CLI = str(Path(sys.executable).parent / "crms-infra")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_has_no_mandatory_violation(stack: str) -> None:
+    policy = plan_stack(REPO, stack)["policy"]
+    assert policy["pack"] == "crms-compliance"
+    assert [v for v in policy["violations"] if v["level"] == "mandatory"] == []
+
+
+@pytest.fixture
+def broken_copy(tmp_path: Path) -> Path:
+    """The project with its program and pack, to be broken in ways the settings cannot catch."""
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(REPO / name, tmp_path / name)
+    for directory in ("components", "policies", "app"):
+        shutil.copytree(
+            REPO / directory, tmp_path / directory, ignore=shutil.ignore_patterns("venv")
+        )
+    return tmp_path
+
+
+def test_violations_show_through_the_plan_and_fail_it(broken_copy: Path) -> None:
+    bucket = broken_copy / "components" / "bucket.py"
+    bucket.write_text(
+        bucket.read_text().replace('{"status": "Enabled"}', '{"status": "Suspended"}')
+    )
+    cache = broken_copy / "components" / "cache.py"
+    cache.write_text(
+        cache.read_text().replace(
+            "primary_region=args.primary_region", 'primary_region="us-east-1"'
+        )
+    )
+    result = subprocess.run(
+        [CLI, "plan", "prod", "--format", "json", "--project-dir", str(broken_copy)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    violations = json.loads(result.stdout)["policy"]["violations"]
+    policies = {v["policy"] for v in violations if v["level"] == "mandatory"}
+    assert policies == {"s3-versioning", "residency-service-regions"}
+    (region,) = [v for v in violations if v["policy"] == "residency-service-regions"]
+    assert "'us-east-1' is not an allowed EU region" in region["message"]
+    assert region["urn"].endswith("::cache-redis")
+
+
+def test_a_disabled_rule_in_a_stacks_config_is_not_evaluated(broken_copy: Path) -> None:
+    config = broken_copy / "policies" / "config.prod.json"
+    settings = json.loads(config.read_text())
+    settings["s3-versioning"] = "disabled"
+    config.write_text(json.dumps(settings))
+    bucket = broken_copy / "components" / "bucket.py"
+    bucket.write_text(
+        bucket.read_text().replace('{"status": "Enabled"}', '{"status": "Suspended"}')
+    )
+    result = subprocess.run(
+        [CLI, "plan", "prod", "--format", "json", "--project-dir", str(broken_copy)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["policy"]["violations"] == []
+
+
+def test_check_plans_every_stack() -> None:
+    result = subprocess.run([CLI, "check"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["dev", "prod", "staging"]
