@@ -27,7 +27,7 @@ from pulumi.runtime.sync_await import _sync_await
 from stacks.offline.masking import scrub, struct_to_plan
 from stacks.offline.mocks import PlanMocks
 from stacks.offline.monitor import RecordingMonitor
-from stacks.offline.policy import evaluate as evaluate_policies
+from stacks.offline.policy import PackRun
 from stacks.offline.project import StackConfig, read_stack_config
 
 Plan = dict[str, Any]
@@ -62,7 +62,12 @@ def record_stack(
 def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | None = None) -> Plan:
     """The plan of `stack`, per the plan JSON contract (policy section included)."""
     project_dir = project_dir.resolve()
-    recording = record_stack(project_dir, stack, secret_values)
+    pack = PackRun(project_dir / "policies")
+    try:
+        recording = record_stack(project_dir, stack, secret_values)
+        policy = pack.evaluate(recording.monitor, stack)
+    finally:
+        pack.close()
     config, monitor = recording.config, recording.monitor
     known_secrets = frozenset(config.values[key] for key in config.secret_keys)
     known_secrets |= frozenset(monitor.mocks.generated_secrets)
@@ -71,7 +76,7 @@ def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | No
         "stack": config.stack,
         "resources": [_resource(urn, monitor) for urn in sorted(monitor.registrations)],
         "outputs": _stack_outputs(monitor),
-        "policy": evaluate_policies(monitor, project_dir, config.stack),
+        "policy": policy,
     }
     scrubbed = scrub(plan, known_secrets)
     assert isinstance(scrubbed, dict)

@@ -36,27 +36,62 @@ class PolicyPackError(Exception):
     """The pack did not start or answer, or its config is not valid."""
 
 
-@contextmanager
-def running_pack(pack_dir: Path) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
-    process = subprocess.Popen(  # noqa: S603 (our own pack, run by this interpreter)
-        [sys.executable, str(pack_dir / "__main__.py")],
-        cwd=pack_dir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()
+class PackRun:
+    """The pack's analyzer process. Started before the program runs, so that its
+    start-up (imports, gRPC server) overlaps the program's instead of adding to it."""
+
+    def __init__(self, pack_dir: Path) -> None:
+        self.pack_dir = pack_dir
+        self._process: subprocess.Popen[str] | None = None
+        if (pack_dir / "__main__.py").is_file():
+            self._process = subprocess.Popen(  # noqa: S603 (our own pack, this interpreter)
+                [sys.executable, str(pack_dir / "__main__.py")],
+                cwd=pack_dir,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+
+    def close(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
+
+    @contextmanager
+    def analyzer(self) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+        assert self._process is not None
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline().strip()
         if not line.isdigit():
-            _, errors = process.communicate(timeout=STARTUP_SECONDS)
+            self._process.terminate()
+            _, errors = self._process.communicate(timeout=STARTUP_SECONDS)
             raise PolicyPackError(f"the policy pack did not start: {errors.strip()[-500:]}")
         with grpc.insecure_channel(f"127.0.0.1:{line}") as channel:
             grpc.channel_ready_future(channel).result(timeout=STARTUP_SECONDS)
             yield analyzer_pb2_grpc.AnalyzerStub(channel)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+
+    def evaluate(self, monitor: RecordingMonitor, stack: str) -> dict[str, Any]:
+        """The plan's `policy` section: the pack's name and every violation it reports."""
+        if self._process is None:
+            return {"pack": "", "violations": []}
+        config = policy_config(self.pack_dir, stack)
+        with self.analyzer() as analyzer:
+            info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
+            analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
+            diagnostics = list(_analyze_each(analyzer, monitor))
+            stack_view = analyzer_pb2.AnalyzeStackRequest(resources=list(_stack_resources(monitor)))
+            diagnostics.extend(analyzer.AnalyzeStack(stack_view).diagnostics)
+        violations = [
+            {
+                "policy": diagnostic.policyName,
+                "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),
+                "urn": diagnostic.urn or None,
+                "message": diagnostic.message,
+            }
+            for diagnostic in diagnostics
+        ]
+        violations.sort(key=lambda v: (v["policy"], v["urn"] or "", v["message"]))
+        return {"pack": info.name, "violations": violations}
 
 
 def policy_config(pack_dir: Path, stack: str) -> dict[str, analyzer_pb2.PolicyConfig]:
@@ -82,20 +117,12 @@ def policy_config(pack_dir: Path, stack: str) -> dict[str, analyzer_pb2.PolicyCo
     return config
 
 
-def evaluate(monitor: RecordingMonitor, project_dir: Path, stack: str) -> dict[str, Any]:
-    """The plan's `policy` section: the pack's name and every violation it reports."""
-    pack_dir = project_dir / "policies"
-    if not (pack_dir / "__main__.py").is_file():
-        return {"pack": "", "violations": []}
-    config = policy_config(pack_dir, stack)
-    with running_pack(pack_dir) as analyzer:
-        info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
-        analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
-        diagnostics = []
-        for urn, registration in sorted(monitor.registrations.items()):
-            request = registration.request
-            if not request.custom:
-                continue
+def _analyze_each(
+    analyzer: analyzer_pb2_grpc.AnalyzerStub, monitor: RecordingMonitor
+) -> Iterator[analyzer_pb2.AnalyzeDiagnostic]:
+    for urn, registration in sorted(monitor.registrations.items()):
+        request = registration.request
+        if request.custom:
             response = analyzer.Analyze(
                 analyzer_pb2.AnalyzeRequest(
                     type=request.type,
@@ -105,20 +132,7 @@ def evaluate(monitor: RecordingMonitor, project_dir: Path, stack: str) -> dict[s
                     options=analyzer_pb2.AnalyzerResourceOptions(protect=request.protect),
                 )
             )
-            diagnostics.extend(response.diagnostics)
-        stack_view = analyzer_pb2.AnalyzeStackRequest(resources=list(_stack_resources(monitor)))
-        diagnostics.extend(analyzer.AnalyzeStack(stack_view).diagnostics)
-    violations = [
-        {
-            "policy": diagnostic.policyName,
-            "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),
-            "urn": diagnostic.urn or None,
-            "message": diagnostic.message,
-        }
-        for diagnostic in diagnostics
-    ]
-    violations.sort(key=lambda v: (v["policy"], v["urn"] or "", v["message"]))
-    return {"pack": info.name, "violations": violations}
+            yield from response.diagnostics
 
 
 def _stack_resources(monitor: RecordingMonitor) -> Iterator[analyzer_pb2.AnalyzerResource]:
