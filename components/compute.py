@@ -100,7 +100,7 @@ class Compute(pulumi.ComponentResource):
             f"{name}-cron-secret", length=48, special=False, opts=child
         )
         cron_secret = EnvVar("CRON_SECRET", self.cron_secret.result, sensitive=True)
-        web_variables = self._environment(f"{name}-web", self.web_project, args.web_environment)
+        self._environment(f"{name}-web", self.web_project, args.web_environment)
         ops_variables = self._environment(
             f"{name}-ops", self.ops_project, [*args.ops_environment, cron_secret]
         )
@@ -122,7 +122,7 @@ class Compute(pulumi.ComponentResource):
                 "webProjectId": self.web_project.id,
                 "opsProjectId": self.ops_project.id,
                 "opsUrl": self.deployment.url,
-                "webVariables": len(web_variables),
+                "webVariables": [variable.key for variable in args.web_environment],
             }
         )
 
