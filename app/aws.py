@@ -13,7 +13,10 @@ from dataclasses import dataclass
 import boto3
 from botocore.config import Config
 
-RETRIES = Config(retries={"mode": "standard", "max_attempts": 10}, connect_timeout=5)
+RETRIES = Config(
+    retries={"mode": "standard", "max_attempts": 10}, connect_timeout=5, read_timeout=60
+)
+"""botocore's standard retries (throttling and 5xx, with backoff) for every client of the app."""
 _REFRESH_MARGIN_SECONDS = 300
 
 

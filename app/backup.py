@@ -23,10 +23,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from boto3.s3.transfer import TransferConfig
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+
+from app.aws import RETRIES, session
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -36,9 +36,6 @@ else:
 MANIFEST_PREFIX = "manifests/photos/"
 PAGE_SIZE = 1000  # S3's largest listing page, and its default; some fakes default lower
 MANIFEST_FORMAT = 1
-RETRIES = Config(
-    retries={"mode": "standard", "max_attempts": 10}, connect_timeout=5, read_timeout=60
-)
 # Two 8 MiB parts in flight at most: the upload's memory stays flat too.
 UPLOAD = TransferConfig(multipart_chunksize=8 * 2**20, max_concurrency=2)
 
@@ -70,7 +67,8 @@ class RunResult:
 
 
 def s3_client() -> "S3Client":
-    return boto3.client("s3", config=RETRIES)
+    # The app's session: on Vercel, the role's short-lived credentials (app.aws).
+    return session().client("s3", config=RETRIES)
 
 
 def current_versions(client: "S3Client", bucket: str) -> Iterator[Entry]:

@@ -75,7 +75,7 @@ def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | No
         "project": config.project,
         "stack": config.stack,
         "resources": [_resource(urn, monitor) for urn in sorted(monitor.registrations)],
-        "outputs": _stack_outputs(monitor),
+        "outputs": monitor.stack_outputs(),
         "policy": policy,
     }
     scrubbed = scrub(plan, known_secrets)
@@ -146,10 +146,3 @@ def _resource(urn: str, monitor: RecordingMonitor) -> dict[str, Any]:
         "dependencies": sorted(set(request.dependencies)),
         "inputs": struct_to_plan(request.object),
     }
-
-
-def _stack_outputs(monitor: RecordingMonitor) -> dict[str, Any]:
-    for urn, registration in monitor.registrations.items():
-        if registration.request.type == "pulumi:pulumi:Stack" and urn in monitor.outputs:
-            return struct_to_plan(monitor.outputs[urn])
-    return {}

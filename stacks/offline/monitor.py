@@ -1,6 +1,7 @@
 """A mock resource monitor that records every registration as the engine receives it."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import rpc
@@ -11,6 +12,7 @@ from pulumi.runtime.settings import get_project, get_stack
 # The SDK's own MockMonitor uses these to run serialization on the calling thread.
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from stacks.offline.masking import struct_to_plan
 from stacks.offline.mocks import PlanMocks
 
 
@@ -73,6 +75,13 @@ class RecordingMonitor(MockMonitor):
         return resource_pb2.RegisterResourceResponse(
             urn=urn, id=resource_id or "", object=wire_state
         )
+
+    def stack_outputs(self) -> dict[str, Any]:
+        """The root stack's outputs as a plan shows them: secret ones masked."""
+        for urn, registration in self.registrations.items():
+            if registration.request.type == "pulumi:pulumi:Stack" and urn in self.outputs:
+                return struct_to_plan(self.outputs[urn])
+        return {}
 
     def RegisterResourceOutputs(
         self, request: resource_pb2.RegisterResourceOutputsRequest

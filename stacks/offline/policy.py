@@ -19,7 +19,6 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from stacks.offline.masking import struct_to_plan
 from stacks.offline.monitor import RecordingMonitor
 
 LEVELS = {
@@ -139,9 +138,7 @@ def _stack_resources(monitor: RecordingMonitor) -> Iterator[analyzer_pb2.Analyze
     for urn, registration in sorted(monitor.registrations.items()):
         request = registration.request
         if request.type == "pulumi:pulumi:Stack":
-            # The stack's outputs as the plan shows them: secret ones masked.
-            outputs = monitor.outputs.get(urn)
-            properties = _struct(struct_to_plan(outputs) if outputs is not None else {})
+            properties = _struct(monitor.stack_outputs())
         elif urn in monitor.resources:
             properties = _struct(monitor.resources[urn].state)
         else:

@@ -9,7 +9,6 @@ from crms_rules.core import Resource
 from pulumi.runtime import rpc
 
 from stacks.offline.engine import record_stack
-from stacks.offline.masking import struct_to_plan
 from tests.conftest import REPO
 
 TODAY = dt.date(2026, 11, 25)
@@ -33,9 +32,8 @@ def stack_view(stack: str) -> tuple[Resource, ...]:
         request = registration.request
         state = recording.monitor.resources.get(urn)
         props = _revealed(state.state) if state is not None else {}
-        if request.type == "pulumi:pulumi:Stack" and urn in recording.monitor.outputs:
-            # The stack's outputs as the analyzer is given them: secret ones masked.
-            props = struct_to_plan(recording.monitor.outputs[urn])
+        if request.type == "pulumi:pulumi:Stack":
+            props = recording.monitor.stack_outputs()  # as the analyzer is given them
         view.append(
             Resource(
                 request.type, request.name, urn, props, request.protect, request.parent or None
