@@ -81,6 +81,24 @@ def interpreter_for(tree: Path, home: Path = HOME) -> Path:
     )
 
 
+def set_up(tree: Path) -> Path:
+    """`tree`'s interpreter, after its own `make setup` where it needs a virtualenv.
+
+    The setup's output goes to stderr: stdout carries the plan. `make` reads PYTHON
+    from the environment, as CI sets it.
+    """
+    try:
+        return interpreter_for(tree)
+    except TreePlanError:
+        subprocess.run(  # noqa: S603 (the checkout's own Makefile, as a user would run it)
+            ["make", "-C", str(tree), "setup"],  # noqa: S607 (make from PATH, as the README says)
+            stdout=sys.stderr,
+            check=True,
+            timeout=TIMEOUT_SECONDS,
+        )
+        return interpreter_for(tree)
+
+
 def run_in_tree(tree: Path, arguments: Sequence[str], interpreter: Path | None = None) -> TreeRun:
     """`crms-infra ARGUMENTS` as `tree`'s own code runs it, in a new process."""
     tree = tree.resolve()
@@ -111,10 +129,12 @@ def run_in_tree(tree: Path, arguments: Sequence[str], interpreter: Path | None =
     return TreeRun(result.returncode, result.stdout, result.stderr, python, modules)
 
 
-def plan_in_tree(tree: Path, stack: str, output_format: str = "json") -> TreeRun:
+def plan_in_tree(
+    tree: Path, stack: str, output_format: str = "json", interpreter: Path | None = None
+) -> TreeRun:
     """`crms-infra plan STACK` of `tree`, by `tree`'s own code."""
     arguments = ["plan", stack, "--format", output_format, "--project-dir", str(tree.resolve())]
-    return run_in_tree(tree, arguments)
+    return run_in_tree(tree, arguments, interpreter)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,10 +145,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("tree", type=Path, help="the other checkout (e.g. ../base)")
     parser.add_argument("stack", help="dev, staging or prod")
     parser.add_argument("--format", choices=["text", "json", "markdown"], default="json")
+    parser.add_argument(
+        "--setup", action="store_true", help="run the tree's `make setup` if it needs its own .venv"
+    )
     args = parser.parse_args(argv)
     try:
-        run = plan_in_tree(args.tree, args.stack, args.format)
-    except (TreePlanError, OSError, subprocess.TimeoutExpired) as error:
+        interpreter = set_up(args.tree.resolve()) if args.setup else None
+        run = plan_in_tree(args.tree, args.stack, args.format, interpreter)
+    except (TreePlanError, OSError, subprocess.SubprocessError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     sys.stdout.write(run.stdout)
