@@ -1,16 +1,61 @@
-"""The CI workflows: valid against GitHub's workflow schema, and doing what CI promises."""
+"""The CI workflows: valid against GitHub's workflow schema, doing what CI promises,
+and hardened as GitHub's "Security hardening for GitHub Actions" asks
+(docs.github.com/en/actions/security-guides/security-hardening-for-github-actions):
+- "Using third-party actions": pin each action to a full-length commit SHA, the only
+  immutable reference (a tag can be moved); the tag stays in a comment.
+- "Understanding the risk of script injections" / "Using an intermediate environment
+  variable": no `${{ }}` expression inside a script; values reach it through `env:`.
+- "Using secrets" and least privilege for GITHUB_TOKEN: permissions per job, nothing at
+  workflow level, each job only the secrets it uses (never `secrets: inherit`).
+- A fork's pull request gets no secrets and a read-only token ("Events that trigger
+  workflows", pull request events for forked repositories); our jobs that run for
+  forks must need neither, and `pull_request_target` is not used at all.
+"""
 
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.conftest import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
 CHECK = str(Path(sys.executable).parent / "check-jsonschema")
+PINS = REPO / "tests" / "fixtures" / "github-actions-pins.md"
+SAME_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository"
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<target>\S+)(?:\s+#\s*(?P<tag>\S+))?\s*$")
+SECRET = re.compile(r"secrets\.([A-Za-z_][A-Za-z0-9_]*)")
+
+# Every job, its token's permissions and the secrets it reads: the least each one needs.
+EXPECTED_JOBS: dict[tuple[str, str], tuple[dict[str, str], set[str]]] = {
+    ("pull-request.yml", "test"): ({"contents": "read"}, set()),
+    ("pull-request.yml", "plan-diff"): ({"contents": "read"}, set()),
+    ("pull-request.yml", "comment"): ({"pull-requests": "write"}, set()),
+    ("pull-request.yml", "preview"): (
+        {"contents": "read", "id-token": "write"},
+        {"AWS_PREVIEW_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
+    ),
+    **{
+        ("deploy.yml", stack): (
+            {"contents": "read", "id-token": "write"},
+            {"AWS_DEPLOY_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
+        )
+        for stack in ("dev", "staging", "prod")
+    },
+    ("up.yml", "up"): (
+        {"contents": "read", "id-token": "write"},
+        {"AWS_DEPLOY_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
+    ),
+    ("drift.yml", "drift"): (
+        {"contents": "read", "id-token": "write"},
+        {"AWS_DEPLOY_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
+    ),
+}
 
 
 def workflow(name: str) -> dict[Any, Any]:
@@ -44,9 +89,18 @@ def test_pull_requests_test_diff_in_one_comment_and_preview_without_forks() -> N
     assert any("make test" in step.get("run", "") for step in jobs["test"]["steps"])
     diff_steps = " ".join(str(step) for step in jobs["plan-diff"]["steps"])
     assert "crms-infra diff" in diff_steps
-    assert "updateComment" in diff_steps  # edited in place, never a new comment per run
+    assert "python -m stacks.tree_plan ../base" in diff_steps  # the base by its own code
     assert "<!-- crms-plan-diff -->" in diff_steps
-    assert "65000" in diff_steps
+    comment = jobs["comment"]
+    assert comment["needs"] == "plan-diff"
+    # It holds the write token, so it checks out and runs none of the pull request's code.
+    assert [step["uses"].partition("@")[0] for step in comment["steps"]] == [
+        "actions/github-script"
+    ]
+    comment_steps = str(comment["steps"])
+    assert "updateComment" in comment_steps  # edited in place, never a new comment per run
+    assert "<!-- crms-plan-diff -->" in comment_steps
+    assert "65000" in comment_steps
     preview = jobs["preview"]
     assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
     action = next(
@@ -73,3 +127,156 @@ def test_drift_check_refreshes_as_a_preview_and_fails_on_changes() -> None:
     assert "pulumi refresh" in commands
     assert "--preview-only" in commands
     assert "--expect-no-changes" in commands
+
+
+def workflow_files() -> list[Path]:
+    return sorted(WORKFLOWS.glob("*.yml"))
+
+
+def pinned_shas() -> dict[tuple[str, str], str]:
+    """(action, tag) -> SHA, from the reference table."""
+    pins = {}
+    for line in PINS.read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and re.fullmatch(r"[0-9a-f]{40}", cells[2]):
+            action, tag, sha, newest_tag, newest_sha = cells
+            pins[(action, tag)] = sha
+            pins[(action, newest_tag)] = newest_sha
+    return pins
+
+
+def unpinned_uses(text: str) -> Iterator[str]:
+    """Each `uses:` that is not a local file nor an action at a listed SHA with its tag."""
+    pins = pinned_shas()
+    for line in text.splitlines():
+        match = USES_LINE.match(line)
+        if match is None:
+            continue
+        target, tag = match["target"], match["tag"]
+        if target.startswith("./"):
+            continue  # this repository's own reusable workflow, pinned by the run's commit
+        action, _, ref = target.partition("@")
+        if pins.get((action, tag or "")) != ref:
+            yield line.strip()
+
+
+def scripts(document: dict[Any, Any]) -> Iterator[tuple[str, str]]:
+    """(job, script) for every `run:` and every github-script `script:` of a workflow."""
+    for job_name, job in document.get("jobs", {}).items():
+        for step in job.get("steps", []):
+            if "run" in step:
+                yield job_name, str(step["run"])
+            if "github-script" in step.get("uses", ""):
+                yield job_name, str(step.get("with", {}).get("script", ""))
+
+
+def writes(permissions: Any) -> bool:
+    if isinstance(permissions, str):
+        return permissions == "write-all"
+    return any(level == "write" for level in (permissions or {}).values())
+
+
+def secrets_read(job: dict[Any, Any]) -> set[str]:
+    return set(SECRET.findall(yaml.safe_dump(job)))
+
+
+def fork_reachable_jobs(document: dict[Any, Any]) -> Iterator[tuple[str, dict[Any, Any]]]:
+    """Jobs that a fork's pull request runs: every job not limited to this repository."""
+    if "pull_request" not in document[True]:  # YAML reads the `on` key as True
+        return
+    for name, job in document["jobs"].items():
+        if job.get("if") != SAME_REPOSITORY:
+            yield name, job
+
+
+def test_every_action_is_pinned_to_the_sha_of_its_tag() -> None:
+    for path in workflow_files():
+        assert list(unpinned_uses(path.read_text())) == [], path.name
+
+
+def test_an_unpinned_or_mislabelled_action_is_caught() -> None:
+    sha = "11d5960a326750d5838078e36cf38b85af677262"
+    text = f"""
+      - uses: actions/checkout@v4
+      - uses: actions/checkout@{sha}
+      - uses: actions/checkout@{sha} # v4.3.0
+      - uses: actions/checkout@{sha} # v4.4.0
+      - uses: ./.github/workflows/up.yml
+    """
+    assert len(list(unpinned_uses(text))) == 3
+
+
+def test_no_expression_inside_a_script() -> None:
+    for path in workflow_files():
+        for job, script in scripts(workflow(path.name)):
+            assert "${{" not in script, f"{path.name}, job {job}: pass it through env:"
+
+
+def test_permissions_are_granted_per_job_never_for_the_whole_workflow() -> None:
+    for path in workflow_files():
+        document = workflow(path.name)
+        assert document.get("permissions") == {}, path.name
+        for name, job in document["jobs"].items():
+            assert "permissions" in job, f"{path.name}: job {name} must say what it needs"
+
+
+def test_each_job_has_only_the_permissions_and_secrets_it_uses() -> None:
+    found = {}
+    for path in workflow_files():
+        for name, job in workflow(path.name)["jobs"].items():
+            found[(path.name, name)] = (job["permissions"], secrets_read(job))
+    assert found == EXPECTED_JOBS
+
+
+def test_secrets_are_passed_by_name_and_declared_where_they_are_read() -> None:
+    for path in workflow_files():
+        for name, job in workflow(path.name)["jobs"].items():
+            assert job.get("secrets") != "inherit", (path.name, name)
+    declared = set(workflow("up.yml")[True]["workflow_call"]["secrets"])
+    assert declared == secrets_read(workflow("up.yml")["jobs"]["up"])
+    for name, job in workflow("deploy.yml")["jobs"].items():
+        assert set(job["secrets"]) == declared, name
+
+
+def test_a_forks_pull_request_reaches_no_secret_no_cloud_role_and_no_write() -> None:
+    checked = []
+    for path in workflow_files():
+        document = workflow(path.name)
+        assert "pull_request_target" not in document[True], path.name
+        for name, job in fork_reachable_jobs(document):
+            checked.append(name)
+            assert secrets_read(job) == set(), (path.name, name)
+            assert not writes(job.get("permissions")), (path.name, name)
+            assert "id-token" not in (job.get("permissions") or {}), (path.name, name)
+            assert "environment" not in job, (path.name, name)
+            assert "secrets" not in job, (path.name, name)
+    assert sorted(checked) == ["plan-diff", "test"]
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda path: path.name)
+def test_checkout_leaves_no_token_behind(path: Path) -> None:
+    for job in workflow(path.name)["jobs"].values():
+        for step in job.get("steps", []):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+
+def test_the_rules_catch_a_careless_workflow() -> None:
+    careless = yaml.safe_load(
+        """
+        on: pull_request
+        permissions: write-all
+        jobs:
+          build:
+            runs-on: ubuntu-24.04
+            permissions: {id-token: write}
+            steps:
+              - run: echo "${{ github.event.pull_request.title }}"
+              - run: ./deploy
+                env: {TOKEN: "${{ secrets.DEPLOY_TOKEN }}"}
+        """
+    )
+    assert writes(careless["permissions"])
+    assert [job for job, script in scripts(careless) if "${{" in script] == ["build"]
+    [(name, job)] = fork_reachable_jobs(careless)
+    assert (name, secrets_read(job)) == ("build", {"DEPLOY_TOKEN"})
