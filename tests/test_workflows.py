@@ -1,16 +1,17 @@
 """The CI workflows: valid against GitHub's workflow schema, doing what CI promises,
-and hardened as GitHub's "Security hardening for GitHub Actions" asks
-(docs.github.com/en/actions/security-guides/security-hardening-for-github-actions):
-- "Using third-party actions": pin each action to a full-length commit SHA, the only
-  immutable reference (a tag can be moved); the tag stays in a comment.
-- "Understanding the risk of script injections" / "Using an intermediate environment
-  variable": no `${{ }}` expression inside a script; values reach it through `env:`.
-- "Using secrets" and least privilege for GITHUB_TOKEN: permissions per job, nothing at
-  workflow level, each job only the secrets it uses (never `secrets: inherit`).
-- A fork's pull request gets no secrets and a read-only token ("Events that trigger
-  workflows", pull request events for forked repositories); our jobs that run for
-  forks must need neither, and `pull_request_target` is not used at all.
-"""
+and hardened as GitHub's guide asks. Sources (docs.github.com/en/actions/...):
+- security-guides/security-hardening-for-github-actions#using-third-party-actions:
+  pin each action to a full-length commit SHA, the only immutable reference (a tag
+  can be moved); the tag stays in a comment.
+- the same page, #understanding-the-risk-of-script-injections and
+  #using-an-intermediate-environment-variable: no `${{ }}` expression inside a
+  script (`run:`, github-script's `script:`); values reach it through `env:`.
+- the same page, #using-secrets, and least privilege for GITHUB_TOKEN: permissions
+  per job, none at workflow level, each job only the secrets it reads (never
+  `secrets: inherit`).
+- learn-github-actions/events-that-trigger-workflows#pull-request-events-for-forked-repositories:
+  a fork's pull request gets no secrets and a read-only token; our jobs that run for
+  forks must need neither, and `pull_request_target` is not used at all."""
 
 import re
 import subprocess

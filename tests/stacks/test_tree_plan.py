@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from stacks.tree_entry import entry_point
 from stacks.tree_plan import TreePlanError, interpreter_for, plan_in_tree, run_in_tree
 from tests.conftest import REPO
 
@@ -165,7 +166,8 @@ def test_the_diff_shows_the_changed_wiring(plans: dict[str, Any]) -> None:
 def test_each_process_imported_only_its_own_tree(trees: Trees, plans: dict[str, Any]) -> None:
     for side, tree in (("base", trees.base), ("head", trees.head)):
         modules = plans[side].modules
-        for name in ("stacks.cli", "stacks.settings", "stacks.wiring", "components.compute"):
+        command = entry_point(tree).partition(":")[0]
+        for name in (command, "stacks.settings", "stacks.wiring", "components.compute"):
             assert modules[name].is_relative_to(tree), (side, name, modules[name])
         assert all(path.is_relative_to(tree) for path in modules.values())
         assert plans[side].interpreter == Path(sys.executable)  # same pins: this venv
