@@ -14,7 +14,7 @@ from pathlib import Path
 
 import stacks
 from stacks.bundle import digest, write_bundle
-from stacks.diff import MARKDOWN_LIMIT, diff_json, diff_markdown, diff_plans, diff_text
+from stacks.diff import MARKDOWN_LIMIT, diff_json, diff_plans, diff_text
 from stacks.loader import SettingsError
 from stacks.offline.engine import Plan, plan_stack
 from stacks.offline.policy import PolicyPackError
@@ -25,6 +25,12 @@ from stacks.offline.project import (
     stack_names,
 )
 from stacks.render import plan_json, plan_markdown, plan_text
+from stacks.residency.changes import diff_markdown_with_diagram
+from stacks.residency.classify import UnclassifiedResourceError
+from stacks.residency.links import PlanIndex
+from stacks.residency.render import report_json, report_markdown
+from stacks.residency.report import residency_report
+from stacks.residency.verdicts import PolicySettings
 from stacks.schema import render_project_file
 
 EXIT_OK = 0
@@ -49,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except SettingsError as error:
         print(f"error: invalid settings:\n{error}", file=sys.stderr)
-    except (StackNotFoundError, UsageError, PolicyPackError) as error:
+    except (StackNotFoundError, UsageError, PolicyPackError, UnclassifiedResourceError) as error:
         print(f"error: {error}", file=sys.stderr)
     except Exception as error:  # the program's own failure, reported plainly
         if args.debug:
@@ -93,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--out", type=Path, required=True, help="directory to write it to")
     bundle.set_defaults(run=_bundle)
 
+    residency = commands.add_parser(
+        "residency", parents=[common], help="where a stack's customer data lives; rule verdicts"
+    )
+    residency.add_argument("stack", help="dev, staging or prod")
+    residency.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    residency.set_defaults(run=_residency)
+
     schema = commands.add_parser(
         "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
     )
@@ -114,7 +127,7 @@ def _diff(args: argparse.Namespace) -> int:
     after = _load_plan(project_dir, args.after)
     diff = diff_plans(before, after, args.before, args.after)
     if args.format == "markdown":
-        sys.stdout.write(diff_markdown(diff, limit=args.max_chars))
+        sys.stdout.write(diff_markdown_with_diagram(diff, limit=args.max_chars))
     else:
         sys.stdout.write({"text": diff_text, "json": diff_json}[args.format](diff))
     return EXIT_OK
@@ -132,6 +145,17 @@ def _check(args: argparse.Namespace) -> int:
         for violation in policy["violations"]:
             print(f"  [{violation['level']}] {violation['policy']}: {violation['message']}")
     return EXIT_POLICY if failed else EXIT_OK
+
+
+def _residency(args: argparse.Namespace) -> int:
+    project_dir = _project_dir(args)
+    plan = plan_stack(project_dir, args.stack)
+    report = residency_report(plan, PolicySettings.read(project_dir / "policies", args.stack))
+    if args.format == "json":
+        sys.stdout.write(report_json(report))
+    else:
+        sys.stdout.write(report_markdown(report, PlanIndex(plan)))
+    return EXIT_OK if all(entry.meets_rules for entry in report.entries) else EXIT_POLICY
 
 
 def _bundle(args: argparse.Namespace) -> int:

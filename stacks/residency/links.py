@@ -1,0 +1,77 @@
+"""How resources of a plan refer to each other: IDs, ARNs and recorded dependencies.
+
+A plan holds each resource's inputs, so a bucket's encryption configuration names
+the bucket by its ID and the key by its ARN, and an environment variable records
+the resources whose outputs make up its value as dependencies. These helpers turn
+those references back into resources.
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+Resource = dict[str, Any]
+
+
+class PlanIndex:
+    def __init__(self, plan: dict[str, Any]) -> None:
+        self.resources: list[Resource] = plan["resources"]
+        self.by_urn = {resource["urn"]: resource for resource in self.resources}
+        self._by_reference: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            if resource.get("custom"):
+                for reference in _references(resource):
+                    self._by_reference.setdefault(reference, []).append(resource)
+
+    def of_type(self, type_: str) -> Iterator[Resource]:
+        return (resource for resource in self.resources if resource["type"] == type_)
+
+    def resolve(self, reference: Any, type_: str | None = None) -> Resource | None:
+        """The resource (of a type, if given) that an ID or ARN names, if it is in the plan."""
+        if not isinstance(reference, str) or not reference:
+            return None
+        candidates = self._by_reference.get(reference, [])
+        if not candidates and reference.startswith("arn:"):
+            # An S3 object ARN (`arn:aws:s3:::bucket/*`) names its bucket; other ARNs end
+            # in the resource's ID or, as the offline engine builds them, its name.
+            stem = reference.removesuffix("/*")
+            candidates = self._by_reference.get(stem) or self._by_reference.get(
+                stem.rsplit(":", 1)[-1].rsplit("/", 1)[-1], []
+            )
+        return next((item for item in candidates if type_ in (None, item["type"])), None)
+
+    def configurations_of(self, bucket: Resource, type_: str) -> Iterator[Resource]:
+        """The bucket's configuration resources of one type (they name it by its ID)."""
+        return (
+            item for item in self.of_type(type_) if item["inputs"].get("bucket") == bucket["id"]
+        )
+
+    def dependents(self, resource: Resource, type_: str) -> Iterator[Resource]:
+        """Resources of a type whose inputs are built from this resource's outputs."""
+        return (
+            item for item in self.of_type(type_) if resource["urn"] in item.get("dependencies", [])
+        )
+
+
+def _references(resource: Resource) -> Iterator[str]:
+    if resource.get("id"):
+        yield resource["id"]
+    if resource["type"] == "aws:s3/bucket:Bucket" and resource.get("id"):
+        yield f"arn:aws:s3:::{resource['id']}"
+    yield resource["name"]
+
+
+def policy_statements(document: Any) -> list[dict[str, Any]]:
+    """An IAM policy's statements, from JSON text or an object; [] when unreadable."""
+    try:
+        parsed = json.loads(document) if isinstance(document, str) else document
+    except ValueError:
+        return []
+    statements = parsed.get("Statement", []) if isinstance(parsed, dict) else []
+    return [statements] if isinstance(statements, dict) else list(statements)
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]

@@ -1,0 +1,17 @@
+"""The residency report cites the pack's rules by name: each one it cites exists."""
+
+from crms_rules.all_rules import ALL_RULES
+
+from stacks.residency.classify import DATA_TYPES
+from stacks.residency.verdicts import ARTICLES
+
+
+def test_every_cited_rule_is_a_rule_of_the_pack() -> None:
+    pack = {rule.name for rule in ALL_RULES}
+    assert set(ARTICLES) <= pack, set(ARTICLES) - pack
+    assert {rule for kind in DATA_TYPES.values() for rule in kind.rules} <= set(ARTICLES)
+
+
+def test_every_residency_rule_of_the_pack_is_cited() -> None:
+    residency = {rule.name for rule in ALL_RULES if rule.name.startswith("residency-")}
+    assert residency <= set(ARTICLES)
