@@ -111,6 +111,20 @@ def test_pull_requests_test_diff_in_one_comment_and_preview_without_forks() -> N
     assert action["with"]["policyPacks"] == "policies"
 
 
+def test_each_pull_request_attaches_the_residency_reports_and_links_them() -> None:
+    steps = workflow("pull-request.yml")["jobs"]["plan-diff"]["steps"]
+    names = [step.get("id") for step in steps]
+    report = next(step for step in steps if "crms-infra residency" in step.get("run", ""))
+    assert '"$stack" --format json' in report["run"]
+    upload = steps[names.index("residency")]
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["path"] == "residency/"
+    diff = steps[names.index("diff")]
+    assert names.index("residency") < names.index("diff")  # its link goes into the comment
+    assert diff["env"]["RESIDENCY_URL"] == "${{ steps.residency.outputs.artifact-url }}"
+    assert "$RESIDENCY_URL" in diff["run"]
+
+
 def test_main_deploys_dev_then_staging_then_prod_in_their_environments() -> None:
     jobs = workflow("deploy.yml")["jobs"]
     assert jobs["staging"]["needs"] == "dev"
