@@ -2,7 +2,7 @@
 
 import copy
 import json
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
@@ -142,9 +142,9 @@ def test_json_form(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_the_allow_lists_lie_in_switzerland_or_the_eu() -> None:
     allowed = {LegalArea.SWITZERLAND, LegalArea.EU_EEA}
-    for region in (*regions.AwsEuropeanRegion.__args__, *regions.UpstashEuropeanRegion.__args__):
+    for region in (*get_args(regions.AwsEuropeanRegion), *get_args(regions.UpstashEuropeanRegion)):
         assert aws_location(region).area in allowed, region
-    for region in regions.VercelEuropeanRegion.__args__:
+    for region in get_args(regions.VercelEuropeanRegion):
         assert vercel_location(region).area in allowed, region
     assert vercel_location("lhr1").area is LegalArea.ELSEWHERE
     assert aws_location("eu-central-2").area is LegalArea.SWITZERLAND
