@@ -1,17 +1,36 @@
-"""A local stand-in for the subset of the Supabase Management API v1 the provider uses.
+"""A local stand-in for the Supabase Management API v1, as strict as the spec.
 
-It runs a real HTTP server on a loopback port, keeps projects in memory, walks
-them through their statuses, and can be told to fail, throttle or hang.
+A real HTTP server on a loopback port. Every request is checked against the spec
+(path, path and query parameters, JSON body) and refused with 400/404/405 as the API
+would; every answer the fake gives is checked against the spec's response schema, and
+a drift is recorded in `violations` (the fixture fails the test on any).
+
+Beyond the happy path it can: serve only the new key types; answer an empty pooler list
+for a while; rate-limit per endpoint as Supabase documents (429 for the rest of the
+window, with only the X-RateLimit-* headers); keep listing deleted projects as
+GOING_DOWN, then REMOVED; and fail, throttle or hang a request on demand (`faults`).
 """
 
 import itertools
-import json
+import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.components.supabase import fake_server
+from tests.components.supabase.fake_records import (
+    ALL_KEY_TYPES,
+    addons_answer,
+    keys_answer,
+    pooler_answer,
+    project_record,
+)
+from tests.components.supabase.spec import SpecViolation, spec
+
+Answer = tuple[int, Any, dict[str, str]]
 
 
 @dataclass
@@ -32,21 +51,29 @@ class FakeManagementApi:
     token: str
     polls_until_healthy: int = 2
     final_status: str = "ACTIVE_HEALTHY"
+    key_types: frozenset[str] = ALL_KEY_TYPES
+    """Which `ApiKeyResponse.type`s the projects have: legacy, publishable, secret."""
+    empty_pooler_polls: int = 0
+    """How many pooler reads of a new project answer an empty list."""
+    rate_limit: int = 120
+    rate_window: float = 60.0
+    clock: Callable[[], float] = time.monotonic
     projects: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
-    requests: list[tuple[str, str]] = field(default_factory=list)
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
     addons: dict[str, str] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)
+    violations: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._refs = (
-            f"{n:020d}".translate(str.maketrans("0123456789", "abcdefghij"))
-            for n in itertools.count(1)
-        )
+        self._numbers = itertools.count(1)
         self._pending: dict[str, int] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._pooler_empty: dict[str, int] = {}
+        self._windows: dict[str, tuple[float, int]] = {}
+        self._ids: dict[str, int] = {}  # V1ProjectRefResponse.id is an integer
+        self._server = fake_server.serve(self)
 
     @property
     def url(self) -> str:
@@ -54,154 +81,188 @@ class FakeManagementApi:
         return f"http://{host!s}:{port}"
 
     def start(self) -> "FakeManagementApi":
-        self._thread.start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
 
-    def add_project(self, name: str, organization_slug: str, status: str = "ACTIVE_HEALTHY") -> str:
-        ref = next(self._refs)
-        self.projects[ref] = _project(ref, name, organization_slug, "eu-central-2", status)
+    def add_project(
+        self,
+        name: str,
+        organization_slug: str,
+        status: str = "ACTIVE_HEALTHY",
+        region: str = "eu-central-2",
+    ) -> str:
+        number = next(self._numbers)
+        ref = _ref(number)
+        self._ids[ref] = number
+        self.projects[ref] = project_record(ref, name, organization_slug, region, status)
         return ref
 
-    def count(self, method: str, path_pattern: str) -> int:
-        return sum(1 for m, p in self.requests if m == method and re.fullmatch(path_pattern, p))
+    def count(self, method: str, path_pattern: str, status: int | None = None) -> int:
+        return sum(
+            1
+            for m, p, s in self.requests
+            if m == method and re.fullmatch(path_pattern, p) and status in (None, s)
+        )
 
-    # Request handling, called by the handler thread.
+    # Called by the server's handler thread.
     def handle(
-        self, method: str, path: str, body: dict[str, Any] | None
-    ) -> tuple[int, Any, dict[str, str]]:
+        self, method: str, path: str, query: dict[str, list[str]], body: Any, authorized: bool
+    ) -> Answer:
+        status, payload, headers = self._answer(method, path, query, body, authorized)
         with self._lock:
-            self.requests.append((method, path))
-            if body is not None:
-                self.bodies.append(body)
-            fault = next((f for f in self.faults if f.method == method and f.path == path), None)
-            if fault is not None:
-                self.faults.remove(fault)
+            self.requests.append((method, path, status))
+        return status, payload, headers
+
+    def _answer(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any, authorized: bool
+    ) -> Answer:
+        if not authorized:
+            return 401, {"message": "Unauthorized"}, {}
+        quota, over_limit = self._quota(method, path)
+        if over_limit:
+            # Every call fails for the rest of the window, with only the rate-limit
+            # headers: Supabase documents no Retry-After.
+            return 429, {"message": "Too many requests"}, quota
+        try:
+            operation, path_values = spec().check_request(method, path, query, body)
+        except SpecViolation as refused:
+            return refused.status, {"message": str(refused)}, quota
+        if body is not None:
+            self.bodies.append(body)
+        fault = self._take_fault(method, path)
         if fault is not None:
             time.sleep(fault.delay)
             if fault.carry_out:
-                self._route(method, path, body)
-            return fault.status, fault.body, fault.headers
-        return self._route(method, path, body)
+                self._route(operation.template, method, path_values, query, body)
+            return fault.status, fault.body, fault.headers  # only the headers it was given
+        status, payload = self._route(operation.template, method, path_values, query, body)
+        try:
+            spec().check_response(operation, status, payload)
+        except SpecViolation as drift:
+            self.violations.append(f"{method} {path} -> {status}: {drift}")
+            return 500, {"message": "the fake's answer broke the spec"}, quota
+        return status, payload, quota
+
+    def _quota(self, method: str, path: str) -> tuple[dict[str, str], bool]:
+        """Supabase's fixed windows, per endpoint and scope (a project's path is its own)."""
+        now = self.clock()
+        with self._lock:
+            start, used = self._windows.get(f"{method} {path}", (now, 0))
+            if now >= start + self.rate_window:
+                start, used = now, 0
+            used += 1
+            self._windows[f"{method} {path}"] = (start, used)
+        reset = max(0, math.ceil(start + self.rate_window - now))
+        headers = {
+            "X-RateLimit-Limit": str(self.rate_limit),
+            "X-RateLimit-Remaining": str(max(0, self.rate_limit - used)),
+            "X-RateLimit-Reset": str(reset),
+        }
+        return headers, used > self.rate_limit
+
+    def _take_fault(self, method: str, path: str) -> Fault | None:
+        with self._lock:
+            fault = next((f for f in self.faults if (f.method, f.path) == (method, path)), None)
+            if fault is not None:
+                self.faults.remove(fault)
+        return fault
 
     def _route(
-        self, method: str, path: str, body: dict[str, Any] | None
-    ) -> tuple[int, Any, dict[str, str]]:
+        self,
+        template: str,
+        method: str,
+        path_values: dict[str, str],
+        query: dict[str, list[str]],
+        body: Any,
+    ) -> tuple[int, Any]:
         with self._lock:
-            if (method, path) == ("GET", "/v1/projects"):
-                return 200, list(self.projects.values()), {}
-            if (method, path) == ("POST", "/v1/projects"):
-                return self._create(body or {})
-            match = re.fullmatch(r"/v1/projects/([a-j]{20})(/.*)?", path)
-            if not match or match.group(1) not in self.projects:
-                return 404, {"message": "Project not found"}, {}
-            ref, rest = match.group(1), match.group(2) or ""
-            project = self.projects[ref]
-            if (method, rest) == ("GET", ""):
-                return 200, self._advance(project), {}
-            if (method, rest) == ("DELETE", ""):
-                del self.projects[ref]
-                return 200, {"id": 1, "ref": ref, "name": project["name"]}, {}
-            if (method, rest) == ("GET", "/api-keys"):
-                keys = [
-                    {"name": "anon", "api_key": f"anon-{ref}"},
-                    {"name": "service_role", "api_key": f"service-{ref}"},
-                ]
-                return 200, keys, {}
-            if (method, rest) == ("GET", "/config/database/pooler"):
-                return 200, [_pooler(ref)], {}
-            if (method, rest) == ("PATCH", "/billing/addons"):
-                self.addons[ref] = (body or {}).get("addon_variant", "")
-                project["status"] = "RESIZING"
-                self._pending[ref] = 1
-                return 200, None, {}
-        return 405, {"message": "not in the fake"}, {}
+            if (method, template) == ("GET", "/v1/projects"):
+                return 200, [self._advance(project) for project in self.projects.values()]
+            if (method, template) == ("POST", "/v1/projects"):
+                return self._create(body)
+            project = self.projects.get(path_values.get("ref", ""))
+            if project is None or (template != "/v1/projects/{ref}" and _gone(project)):
+                return 404, {"message": "Project not found"}
+            return self._project_route(project, template, method, query, body)
 
-    def _create(self, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
-        selection = body.get("region_selection") or {}
-        if selection.get("type") != "specific" or not selection.get("code"):
-            return 400, {"message": "region_selection must be specific"}, {}
-        if not body.get("db_pass") or not body.get("name") or not body.get("organization_slug"):
-            return 400, {"message": "name, organization_slug and db_pass are required"}, {}
-        ref = next(self._refs)
-        project = _project(
-            ref, body["name"], body["organization_slug"], selection["code"], "COMING_UP"
-        )
-        project["desired_instance_size"] = body.get("desired_instance_size")
+    def _project_route(
+        self,
+        project: dict[str, Any],
+        template: str,
+        method: str,
+        query: dict[str, list[str]],
+        body: Any,
+    ) -> tuple[int, Any]:
+        ref = project["ref"]
+        route = (method, template.removeprefix("/v1/projects/{ref}"))
+        if route == ("GET", ""):
+            return 200, self._advance(project)
+        if route == ("DELETE", ""):
+            if _gone(project):
+                return 404, {"message": "Project not found"}
+            project["status"] = "GOING_DOWN"
+            self._pending[ref] = 1  # listed as GOING_DOWN once, then REMOVED
+            return 200, {"id": self._ids[ref], "ref": ref, "name": project["name"]}
+        if route == ("PATCH", ""):
+            project["name"] = body["name"]
+            return 200, {"id": self._ids[ref], "ref": ref, "name": project["name"]}
+        if route == ("PATCH", "/database/password"):
+            self.passwords[ref] = body["password"]
+            return 200, {"message": "ok"}
+        if route == ("GET", "/api-keys"):
+            revealed = query.get("reveal") == ["true"]
+            return 200, keys_answer(ref, self.key_types, revealed)
+        if route == ("GET", "/config/database/pooler"):
+            if self._pooler_empty.get(ref, 0) > 0:
+                self._pooler_empty[ref] -= 1
+                return 200, []
+            return 200, pooler_answer(ref, project["region"])
+        if route == ("GET", "/billing/addons"):
+            return 200, addons_answer(self.addons.get(ref))
+        if route == ("PATCH", "/billing/addons"):
+            self.addons[ref] = body["addon_variant"]
+            project["status"] = "RESIZING"
+            self._pending[ref] = 1
+            return 200, None
+        return 501, {"message": f"{method} {template} is in the spec but not in the fake"}
+
+    def _create(self, body: dict[str, Any]) -> tuple[int, Any]:
+        number = next(self._numbers)
+        ref = _ref(number)
+        region = body["region_selection"]["code"]
+        project = project_record(ref, body["name"], body["organization_slug"], region, "COMING_UP")
+        self._ids[ref] = number
         self.projects[ref] = project
+        self.passwords[ref] = body["db_pass"]
+        size = body.get("desired_instance_size", "nano")
+        if size != "nano":
+            self.addons[ref] = f"ci_{size}"
         self._pending[ref] = self.polls_until_healthy
-        return 201, {k: v for k, v in project.items() if k != "database"}, {}
+        self._pooler_empty[ref] = self.empty_pooler_polls
+        # 201 answers V1ProjectResponse: the project without its database block.
+        return 201, {k: v for k, v in project.items() if k != "database"}
 
     def _advance(self, project: dict[str, Any]) -> dict[str, Any]:
         ref = project["ref"]
         if ref in self._pending:
             if self._pending[ref] <= 0:
-                project["status"] = self.final_status
+                project["status"] = "REMOVED" if _gone(project) else self.final_status
                 del self._pending[ref]
             else:
                 self._pending[ref] -= 1
-        return project
+        return dict(project)
 
 
-def _project(
-    ref: str, name: str, organization_slug: str, region: str, status: str
-) -> dict[str, Any]:
-    return {
-        "id": ref, "ref": ref, "name": name, "organization_id": "org-id",
-        "organization_slug": organization_slug, "region": region,
-        "created_at": "2026-11-25T00:00:00Z", "status": status,
-        "database": {
-            "host": f"db.{ref}.supabase.co", "version": "17.4",
-            "postgres_engine": "17", "release_channel": "ga",
-        },
-    }  # fmt: skip
+def _gone(project: dict[str, Any]) -> bool:
+    return project["status"] in ("GOING_DOWN", "REMOVED")
 
 
-def _pooler(ref: str) -> dict[str, Any]:
-    return {
-        "identifier": ref, "database_type": "PRIMARY", "is_using_scram_auth": True,
-        "db_user": f"postgres.{ref}", "db_host": "aws-0-eu-central-2.pooler.supabase.com",
-        "db_port": 6543, "db_name": "postgres", "default_pool_size": 15, "max_client_conn": 200,
-        "pool_mode": "transaction",
-        "connection_string": (
-            f"postgresql://postgres.{ref}:[YOUR-PASSWORD]"
-            "@aws-0-eu-central-2.pooler.supabase.com:6543/postgres"
-        ),
-        "connectionString": "",
-    }  # fmt: skip
-
-
-def _handler(api: FakeManagementApi) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet: tests read `api.requests` instead."""
-
-        def _serve(self) -> None:
-            if self.headers.get("Authorization") != f"Bearer {api.token}":
-                self._send(401, {"message": "Unauthorized"}, {})
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length)) if length else None
-            path = self.path.split("?", 1)[0]
-            status, payload, headers = api.handle(self.command, path, body)
-            self._send(status, payload, headers)
-
-        def _send(self, status: int, payload: Any, headers: dict[str, str]) -> None:
-            data = b"" if payload is None else json.dumps(payload).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a timeout test)
-
-        do_GET = do_POST = do_DELETE = do_PATCH = _serve
-
-    return Handler
+def _ref(number: int) -> str:
+    """A project ref as the spec wants it: 20 lower-case letters."""
+    return f"{number:020d}".translate(str.maketrans("0123456789", "abcdefghij"))
