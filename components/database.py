@@ -1,6 +1,7 @@
 """The CRMS database: a Supabase project in Zurich, its password, its keys and URLs."""
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import pulumi
@@ -12,7 +13,7 @@ from components.supabase.provider import SupabaseProject
 @dataclass(frozen=True, kw_only=True)
 class DatabaseArgs:
     project_name: str
-    """Supabase project name, unique within the organization."""
+    """Supabase project name, unique within the organization (a change renames in place)."""
     organization_slug: str
     """Slug of the Supabase organization that owns the project."""
     region: str
@@ -28,8 +29,12 @@ class DatabaseArgs:
 class Database(pulumi.ComponentResource):
     ref: pulumi.Output[str]
     api_url: pulumi.Output[str]
-    anon_key: pulumi.Output[str]
-    service_role_key: pulumi.Output[str]
+    publishable_key: pulumi.Output[str | None]
+    secret_key: pulumi.Output[str | None]
+    anon_key: pulumi.Output[str | None]
+    service_role_key: pulumi.Output[str | None]
+    client_key: pulumi.Output[str]
+    server_key: pulumi.Output[str]
     direct_url: pulumi.Output[str]
     pooled_url: pulumi.Output[str]
     session_url: pulumi.Output[str]
@@ -61,49 +66,80 @@ class Database(pulumi.ComponentResource):
             },
             stateful,
         )
-        self.ref = self.project.ref
-        self.api_url = self.project.api_url
-        self.anon_key = pulumi.Output.secret(self.project.anon_key)
-        self.service_role_key = pulumi.Output.secret(self.project.service_role_key)
-        password = self.password.result
-        self.direct_url = pulumi.Output.secret(
-            pulumi.Output.format(
-                "postgresql://postgres:{0}@{1}:5432/{2}",
-                password.apply(_url_quoted),
-                self.project.db_host,
-                self.project.db_name,
-            )
+        project = self.project
+        self.ref = project.ref
+        self.api_url = project.api_url
+        # Each key as the API has it: the new kinds, and the legacy ones while they last.
+        self.publishable_key = pulumi.Output.secret(project.publishable_key)
+        self.secret_key = pulumi.Output.secret(project.secret_key)
+        self.anon_key = pulumi.Output.secret(project.anon_key)
+        self.service_role_key = pulumi.Output.secret(project.service_role_key)
+        # What apps should use: the new key, else the legacy key it replaces one for one
+        # (https://supabase.com/docs/guides/getting-started/migrating-to-new-api-keys).
+        self.client_key = _first_present(
+            "publishable or anon key", project.publishable_key, project.anon_key
         )
-        self.pooled_url = self._pooler_url(password, self.project.pooler_port)
+        self.server_key = _first_present(
+            "secret or service_role key", project.secret_key, project.service_role_key
+        )
+        password = self.password.result
+        self.direct_url = _connection_url(
+            "postgres", password, project.db_host, 5432, project.db_name
+        )
+        self.pooled_url = _connection_url(
+            project.pooler_user, password, project.pooler_host, project.pooler_port, project.db_name
+        )
         # Supavisor's session mode (port 5432) keeps one server connection per
         # client, so session features such as advisory locks work, over IPv4.
-        self.session_url = self._pooler_url(password, 5432)
+        self.session_url = _connection_url(
+            project.pooler_user, password, project.pooler_host, 5432, project.db_name
+        )
         self.register_outputs(
             {
                 "ref": self.ref,
                 "apiUrl": self.api_url,
+                "publishableKey": self.publishable_key,
+                "secretKey": self.secret_key,
                 "anonKey": self.anon_key,
                 "serviceRoleKey": self.service_role_key,
+                "clientKey": self.client_key,
+                "serverKey": self.server_key,
                 "directUrl": self.direct_url,
                 "pooledUrl": self.pooled_url,
                 "sessionUrl": self.session_url,
             }
         )
 
-    def _pooler_url(
-        self, password: pulumi.Output[str], port: pulumi.Input[int]
-    ) -> pulumi.Output[str]:
-        return pulumi.Output.secret(
-            pulumi.Output.format(
-                "postgresql://{0}:{1}@{2}:{3}/{4}",
-                self.project.pooler_user,
-                password.apply(_url_quoted),
-                self.project.pooler_host,
-                port,
-                self.project.db_name,
-            )
+
+def connection_url(user: Any, password: Any, host: Any, port: Any, database: Any) -> str:
+    """A PostgreSQL URL; a missing part is an error, never the text "None" in the URL."""
+    parts = {"user": user, "password": password, "host": host, "port": port, "database": database}
+    missing = [name for name, value in parts.items() if value is None or value == ""]
+    if missing:
+        raise ValueError(
+            f"the Supabase project has no database {' or '.join(missing)}: run `pulumi refresh`, "
+            "then `pulumi up` again"
         )
+    credentials = f"{quote(str(user), safe='')}:{quote(str(password), safe='')}"
+    return f"postgresql://{credentials}@{host}:{port}/{database}"
 
 
-def _url_quoted(text: str) -> str:
-    return quote(text, safe="")
+def _connection_url(
+    user: pulumi.Input[str],
+    password: pulumi.Input[str],
+    host: pulumi.Input[str],
+    port: pulumi.Input[int],
+    database: pulumi.Input[str],
+) -> pulumi.Output[str]:
+    parts = pulumi.Output.all(user, password, host, port, database)
+    return pulumi.Output.secret(parts.apply(lambda values: connection_url(*values)))
+
+
+def _first_present(what: str, *keys: pulumi.Input[str | None]) -> pulumi.Output[str]:
+    def first(values: list[str | None]) -> str:
+        for value in values:
+            if value:
+                return value
+        raise ValueError(f"the Supabase project has no {what}")
+
+    return pulumi.Output.secret(pulumi.Output.all(*keys).apply(first))

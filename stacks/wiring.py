@@ -21,8 +21,11 @@ def web_environment(
     return [
         EnvVar("NEXT_PUBLIC_SUPABASE_URL", database.api_url, sensitive=False),
         # Public by design (it ships to browsers), but a key: kept out of reach anyway.
-        EnvVar("NEXT_PUBLIC_SUPABASE_ANON_KEY", database.anon_key, sensitive=True),
-        EnvVar("SUPABASE_SERVICE_KEY", database.service_role_key, sensitive=True),
+        # The publishable / secret key, or the legacy anon / service_role key while the
+        # project has no new one: each new key stands in for its legacy one
+        # (https://supabase.com/docs/guides/getting-started/migrating-to-new-api-keys).
+        EnvVar("NEXT_PUBLIC_SUPABASE_ANON_KEY", database.client_key, sensitive=True),
+        EnvVar("SUPABASE_SERVICE_KEY", database.server_key, sensitive=True),
         EnvVar("UPSTASH_REDIS_URL", cache.rest_url, sensitive=True),
         EnvVar("UPSTASH_REDIS_TOKEN", cache.rest_token, sensitive=True),
         EnvVar("STRIPE_SECRET_KEY", secrets.stripe_secret_key, sensitive=True),

@@ -1,12 +1,21 @@
 """A small client for the Supabase Management API v1, with retries that are safe.
 
-Written on httpx rather than a generated client: the project uses seven
-endpoints, and the retry rules (which calls may repeat, Retry-After) are the
-part that matters. The access token is passed per client and never appears in
-an error, a log line or a repr.
+Written on httpx rather than a generated client: the project uses ten endpoints, and
+the retry rules (which calls may repeat, how long a rate limit lasts) are the part
+that matters. The access token is passed per client and never appears in an error,
+a log line or a repr.
+
+Rate limits, as Supabase documents them (https://supabase.com/docs/reference/api/introduction,
+"Rate limits"; source: supabase/supabase apps/docs/content/_partials/api_rate_limits.mdx):
+120 requests a minute per user, scope and endpoint; past that every call answers 429
+"for the remainder of the minute"; every response carries `X-RateLimit-Limit`,
+`X-RateLimit-Remaining` and `X-RateLimit-Reset` (the seconds until the window resets).
+No `Retry-After` is documented, so a 429 waits for the reset, and the time a call may
+spend throttled is longer than the window.
 """
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Callable
@@ -16,7 +25,11 @@ from typing import Any
 import httpx
 
 DEFAULT_API_URL = "https://api.supabase.com"
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+SERVER_ERRORS = frozenset({500, 502, 503, 504})
+RATE_LIMIT_WINDOW = 60.0
+"""Seconds of the standard window (the docs' "120 requests / 1 minute")."""
+RESET_MARGIN = 1.0
+"""Added to X-RateLimit-Reset: it counts whole seconds, so waiting exactly that may be early."""
 
 
 class SupabaseApiError(Exception):
@@ -38,13 +51,15 @@ class NotFoundError(SupabaseApiError):
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 6
+    """Tries of one call that meets a server error or a timeout (reads and deletes only)."""
     base_delay: float = 1.0
     max_delay: float = 30.0
+    throttle_budget: float = 3 * RATE_LIMIT_WINDOW
+    """Seconds one call may spend waiting on 429s: three windows, so a throttled run waits."""
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
 
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(retry_after, self.max_delay)
+    def backoff(self, attempt: int) -> float:
         # Full jitter: spreads retries of many runs apart.
         return random.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))  # noqa: S311
 
@@ -63,6 +78,7 @@ class ManagementApi:
             timeout=timeout,
         )
         self._retry = retry or RetryPolicy()
+        self._window_ends: dict[str, float] = {}  # endpoint -> clock time its quota returns
 
     def __repr__(self) -> str:
         return f"ManagementApi({str(self._client.base_url)!r})"
@@ -81,14 +97,29 @@ class ManagementApi:
     def get_project(self, ref: str) -> dict[str, Any]:
         return dict(self._call("GET", f"/v1/projects/{ref}"))
 
+    def rename_project(self, ref: str, name: str) -> None:
+        # PATCH /v1/projects/{ref}, body V1UpdateProjectBody {name}; the official Terraform
+        # provider renames this way (internal/provider/project_resource.go, updateName).
+        self._call("PATCH", f"/v1/projects/{ref}", json={"name": name})
+
+    def set_database_password(self, ref: str, password: str) -> None:
+        # PATCH /v1/projects/{ref}/database/password, body V1UpdatePasswordBody {password}
+        # (minLength 4); Terraform's updateDatabasePassword does the same.
+        self._call("PATCH", f"/v1/projects/{ref}/database/password", json={"password": password})
+
     def delete_project(self, ref: str) -> None:
         self._call("DELETE", f"/v1/projects/{ref}")
 
     def api_keys(self, ref: str) -> list[dict[str, Any]]:
-        return list(self._call("GET", f"/v1/projects/{ref}/api-keys", params={"reveal": "true"}))
+        # `reveal=true`: without it the API withholds the keys' values.
+        path = f"/v1/projects/{ref}/api-keys"
+        return list(self._call("GET", path, params={"reveal": "true"}))
 
     def pooler_config(self, ref: str) -> list[dict[str, Any]]:
         return list(self._call("GET", f"/v1/projects/{ref}/config/database/pooler"))
+
+    def addons(self, ref: str) -> dict[str, Any]:
+        return dict(self._call("GET", f"/v1/projects/{ref}/billing/addons"))
 
     def apply_addon(self, ref: str, addon_type: str, variant: str) -> None:
         body = {"addon_type": addon_type, "addon_variant": variant}
@@ -103,24 +134,56 @@ class ManagementApi:
         params: dict[str, str] | None = None,
         idempotent: bool = True,
     ) -> Any:
-        for attempt in range(self._retry.attempts):
-            last = attempt == self._retry.attempts - 1
+        endpoint = f"{method} {path}"
+        failures = 0
+        throttled = 0.0
+        while True:
+            self._wait_for_quota(endpoint)
             try:
                 response = self._client.request(method, path, json=json, params=params)
             except httpx.TransportError as error:
-                if last or not idempotent:
+                failures += 1
+                if failures >= self._retry.attempts or not idempotent:
                     raise SupabaseApiError(method, path, None, _transport_message(error)) from None
-                self._retry.sleep(self._retry.delay(attempt, None))
+                self._retry.sleep(self._retry.backoff(failures - 1))
                 continue
-            # A 429 means the request was not processed, so even a create may repeat.
-            retryable = response.status_code == 429 or (
-                idempotent and response.status_code in RETRYABLE_STATUS
-            )
-            if retryable and not last:
-                self._retry.sleep(self._retry.delay(attempt, _retry_after(response)))
+            self._note_quota(endpoint, response)
+            if response.status_code == 429:
+                # Not processed, so even a create may repeat; retrying before the reset
+                # only meets another 429, so wait for it.
+                wait = _throttle_wait(response)
+                if throttled + wait > self._retry.throttle_budget:
+                    raise SupabaseApiError(
+                        method, path, 429,
+                        f"rate limited ({_quota(response)}); waited {throttled:g} s, "
+                        f"the reset is {wait:g} s away and the budget is "
+                        f"{self._retry.throttle_budget:g} s: run again later",
+                    )  # fmt: skip
+                self._retry.sleep(wait)
+                throttled += wait
                 continue
+            if idempotent and response.status_code in SERVER_ERRORS:
+                failures += 1
+                if failures < self._retry.attempts:
+                    self._retry.sleep(self._retry.backoff(failures - 1))
+                    continue
             return _result(method, path, response)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _note_quota(self, endpoint: str, response: httpx.Response) -> None:
+        """Remember when an endpoint whose quota ran out becomes usable again."""
+        remaining = _seconds(response.headers.get("X-RateLimit-Remaining"))
+        reset = _seconds(response.headers.get("X-RateLimit-Reset"))
+        if remaining == 0 and reset is not None and response.status_code != 429:
+            self._window_ends[endpoint] = self._retry.clock() + reset + RESET_MARGIN
+
+    def _wait_for_quota(self, endpoint: str) -> None:
+        """Rather than spend a request on a certain 429, wait for the window to reset."""
+        window_end = self._window_ends.pop(endpoint, None)
+        if window_end is not None:
+            wait = window_end - self._retry.clock()
+            # A reset beyond the budget is not waited for: the call meets its 429 and fails.
+            if 0 < wait <= self._retry.throttle_budget:
+                self._retry.sleep(wait)
 
 
 def _result(method: str, path: str, response: httpx.Response) -> Any:
@@ -143,6 +206,29 @@ def _api_message(response: httpx.Response) -> str:
 def _transport_message(error: httpx.TransportError) -> str:
     kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not connect"
     return f"{kind} ({type(error).__name__})"
+
+
+def _throttle_wait(response: httpx.Response) -> float:
+    """How long a 429 lasts: X-RateLimit-Reset, else Retry-After, else a whole window."""
+    reset = _seconds(response.headers.get("X-RateLimit-Reset"))
+    if reset is not None:
+        return reset + RESET_MARGIN
+    # Supabase documents no Retry-After; a proxy in front of it might still send one.
+    retry_after = _retry_after(response)
+    return retry_after if retry_after is not None else RATE_LIMIT_WINDOW
+
+
+def _quota(response: httpx.Response) -> str:
+    limit = response.headers.get("X-RateLimit-Limit")
+    return f"{limit} requests a window" if limit else "no X-RateLimit-Limit given"
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        seconds = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
 
 
 def _retry_after(response: httpx.Response) -> float | None:

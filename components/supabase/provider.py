@@ -7,8 +7,6 @@ config (handed over by `configure`, in the provider process only) or from
 """
 
 import os
-import time
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -24,35 +22,28 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from components.supabase import statuses
+from components.supabase.adoption import adoptable
 from components.supabase.api import ManagementApi, NotFoundError, RetryPolicy, SupabaseApiError
+from components.supabase.project_values import addon_variant, instance_size
+from components.supabase.waiting import Waiting, wait_for_values, wait_until_healthy
 
 TOKEN_CONFIG_KEY = "crms:supabaseAccessToken"  # noqa: S105 (a key name, not a secret)
 TOKEN_ENV = "SUPABASE_ACCESS_TOKEN"  # noqa: S105 (a variable name, not a secret)
 
 REQUIRED = ("name", "organization_slug", "region", "instance_size", "db_pass", "management_api")
-REPLACE_ON_CHANGE = ("name", "organization_slug", "region", "db_pass")
-"""The API cannot move, rename or re-key a project in place: these replace it."""
+REPLACE_ON_CHANGE = ("organization_slug", "region")
+"""The API has no call that moves a project to another organization or region."""
+UPDATE_IN_PLACE = ("name", "db_pass", "instance_size")
+"""PATCH /v1/projects/{ref}, PATCH .../database/password, PATCH .../billing/addons."""
 
-FAILED_STATUSES = frozenset({"INIT_FAILED", "REMOVED", "GOING_DOWN"})
 COMPUTED = (
     "ref", "status", "api_url", "db_host", "pooler_host", "pooler_port", "pooler_user",
-    "db_name", "anon_key", "service_role_key",
+    "db_name", "anon_key", "service_role_key", "publishable_key", "secret_key",
 )  # fmt: skip
-SECRET_OUTPUTS = ["anon_key", "service_role_key", "db_pass"]
+SECRET_OUTPUTS = ["anon_key", "service_role_key", "publishable_key", "secret_key", "db_pass"]
 
-
-def addon_variant(instance_size: str) -> str | None:
-    """The compute add-on that gives a size; nano is the base size and has none."""
-    return None if instance_size == "nano" else f"ci_{instance_size}"
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """How long to wait for a project to become ACTIVE_HEALTHY, and how often to look."""
-
-    timeout: float = 20 * 60
-    first_interval: float = 2.0
-    max_interval: float = 20.0
+__all__ = ["SupabaseProject", "SupabaseProjectProvider", "Waiting", "addon_variant"]
 
 
 class SupabaseProjectProvider(ResourceProvider):
@@ -84,11 +75,12 @@ class SupabaseProjectProvider(ResourceProvider):
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        watched = (*REPLACE_ON_CHANGE, "instance_size")
-        changed = [key for key in watched if olds.get(key) != news.get(key)]
+        changed = [
+            key for key in (*REPLACE_ON_CHANGE, *UPDATE_IN_PLACE) if olds.get(key) != news.get(key)
+        ]
         replaces = [key for key in changed if key in REPLACE_ON_CHANGE]
         if "instance_size" in changed and addon_variant(news["instance_size"]) is None:
-            replaces.append("instance_size")
+            replaces.append("instance_size")  # no add-on gives nano: only a new project does
         # A replacement must delete first: the create adopts a project of the same name.
         return DiffResult(
             changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces)
@@ -97,7 +89,7 @@ class SupabaseProjectProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         api = self._api(props)
         try:
-            project = self._find(api, props) or self._create(api, props)
+            project = self._adoptable(api, props) or self._create(api, props)
             return CreateResult(project["ref"], self._outputs(api, project["ref"], props))
         finally:
             api.close()
@@ -106,18 +98,31 @@ class SupabaseProjectProvider(ResourceProvider):
         api = self._api(props)
         try:
             project = api.get_project(id_)
-            refreshed = {**props, "name": project["name"], "region": project["region"]}
+            if project["status"] in statuses.BEING_REMOVED:
+                return ReadResult("", {})  # deleted, still listed for a while
+            refreshed = {
+                **props,
+                "name": project["name"],
+                "organization_slug": project["organization_slug"],
+                "region": project["region"],
+                # The size lives in the billing add-ons, not in the project itself.
+                "instance_size": instance_size(api.addons(id_)),
+            }
             return ReadResult(id_, self._outputs(api, id_, refreshed, wait=False))
         except NotFoundError:
             return ReadResult("", {})  # no ID: gone, and the engine drops it from the state
         finally:
             api.close()
 
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         api = self._api(news)
         try:
+            if olds.get("name") != news["name"]:
+                api.rename_project(id_, news["name"])
+            if olds.get("db_pass") != news["db_pass"]:
+                api.set_database_password(id_, news["db_pass"])
             variant = addon_variant(news["instance_size"])
-            if variant is not None:
+            if olds.get("instance_size") != news["instance_size"] and variant is not None:
                 api.apply_addon(id_, "compute_instance", variant)
             return UpdateResult(self._outputs(api, id_, news))
         finally:
@@ -141,15 +146,8 @@ class SupabaseProjectProvider(ResourceProvider):
             )  # fmt: skip
         return ManagementApi(props["management_api"], token, self._retry, self._request_timeout)
 
-    def _find(self, api: ManagementApi, props: dict[str, Any]) -> dict[str, Any] | None:
-        """The project of this name in this organization, if a previous create got that far."""
-        for project in api.list_projects():
-            if (project.get("name"), project.get("organization_slug")) == (
-                props["name"],
-                props["organization_slug"],
-            ):
-                return project
-        return None
+    def _adoptable(self, api: ManagementApi, props: dict[str, Any]) -> dict[str, Any] | None:
+        return adoptable(api.list_projects(), props)
 
     def _create(self, api: ManagementApi, props: dict[str, Any]) -> dict[str, Any]:
         body = {
@@ -165,7 +163,7 @@ class SupabaseProjectProvider(ResourceProvider):
             if error.status is not None and error.status < 500:
                 raise
             # The request may have been carried out before the failure reached us.
-            adopted = self._find(api, props)
+            adopted = self._adoptable(api, props)
             if adopted is None:
                 raise
             return adopted
@@ -173,42 +171,31 @@ class SupabaseProjectProvider(ResourceProvider):
     def _outputs(
         self, api: ManagementApi, ref: str, props: dict[str, Any], wait: bool = True
     ) -> dict[str, Any]:
-        project = self._wait_until_healthy(api, ref) if wait else api.get_project(ref)
-        keys = {key.get("name"): key.get("api_key") for key in api.api_keys(ref)}
-        poolers = [p for p in api.pooler_config(ref) if p.get("database_type") == "PRIMARY"]
-        pooler = poolers[0] if poolers else {}
+        if wait:
+            project = wait_until_healthy(api, ref, self._waiting, self._retry)
+        else:
+            project = api.get_project(ref)
+            if project["status"] in statuses.STUCK:
+                raise SupabaseApiError(
+                    "GET", f"/v1/projects/{ref}", None,
+                    statuses.describe(project["name"], ref, project["status"]),
+                )  # fmt: skip
+        keys, pooler = wait_for_values(api, ref, self._waiting, self._retry)
         return {
             **props,
             "ref": ref,
             "status": project["status"],
             "api_url": f"https://{ref}.supabase.co",
-            "db_host": project.get("database", {}).get("host", f"db.{ref}.supabase.co"),
-            "db_name": pooler.get("db_name", "postgres"),
-            "pooler_host": pooler.get("db_host"),
-            "pooler_port": pooler.get("db_port"),
-            "pooler_user": pooler.get("db_user"),
-            "anon_key": keys.get("anon"),
-            "service_role_key": keys.get("service_role"),
+            "db_host": project["database"]["host"],  # required by V1ProjectWithDatabaseResponse
+            "db_name": pooler.database,
+            "pooler_host": pooler.host,
+            "pooler_port": pooler.port,
+            "pooler_user": pooler.user,
+            "anon_key": keys.anon,
+            "service_role_key": keys.service_role,
+            "publishable_key": keys.publishable,
+            "secret_key": keys.secret,
         }
-
-    def _wait_until_healthy(self, api: ManagementApi, ref: str) -> dict[str, Any]:
-        deadline = time.monotonic() + self._waiting.timeout
-        interval = self._waiting.first_interval
-        while True:
-            project = api.get_project(ref)
-            status = project["status"]
-            if status == "ACTIVE_HEALTHY":
-                return project
-            if status in FAILED_STATUSES:
-                raise SupabaseApiError("GET", f"/v1/projects/{ref}", None, f"project is {status}")
-            if time.monotonic() + interval > deadline:
-                raise SupabaseApiError(
-                    "GET", f"/v1/projects/{ref}", None,
-                    f"project still {status} after {self._waiting.timeout:g} s; "
-                    "it may still come up: run `pulumi refresh`, then `pulumi up` again",
-                )  # fmt: skip
-            self._retry.sleep(interval)
-            interval = min(interval * 2, self._waiting.max_interval)
 
 
 class SupabaseProject(Resource, module="supabase", name="Project"):
@@ -221,8 +208,10 @@ class SupabaseProject(Resource, module="supabase", name="Project"):
     pooler_host: pulumi.Output[str]
     pooler_port: pulumi.Output[int]
     pooler_user: pulumi.Output[str]
-    anon_key: pulumi.Output[str]
-    service_role_key: pulumi.Output[str]
+    anon_key: pulumi.Output[str | None]
+    service_role_key: pulumi.Output[str | None]
+    publishable_key: pulumi.Output[str | None]
+    secret_key: pulumi.Output[str | None]
 
     def __init__(
         self,

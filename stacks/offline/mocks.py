@@ -89,7 +89,12 @@ class PlanMocks(pulumi.runtime.Mocks):
             return {"result": secret, "bcryptHash": fake_secret(name + "-bcrypt")}
         if typ == "pulumi-python:dynamic/supabase:Project":
             ref = "mock" + hashlib.sha256(name.encode()).hexdigest()[:16]
-            keys = {"anon_key": fake_secret(name + "-anon"), "service_role_key": fake_secret(name)}
+            keys = {
+                "anon_key": fake_secret(name + "-anon"),
+                "service_role_key": fake_secret(name),
+                "publishable_key": fake_secret(name + "-publishable"),
+                "secret_key": fake_secret(name + "-secret"),
+            }
             self.generated_secrets.update(keys.values())
             return {
                 **keys,

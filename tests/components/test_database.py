@@ -5,9 +5,11 @@ from typing import Any
 
 import pulumi
 import pytest
+from pulumi.runtime import settings as pulumi_settings
 
-from components.database import Database, DatabaseArgs
+from components.database import Database, DatabaseArgs, connection_url
 from stacks.offline.engine import plan_stack
+from stacks.offline.mocks import PlanMocks
 from tests.conftest import REPO, STACKS
 from tests.stacks.test_settings import load
 
@@ -56,7 +58,7 @@ def make_database() -> Database:
     )
 
 
-def secret_flag(output: pulumi.Output[str]) -> pulumi.Output[bool]:
+def secret_flag(output: pulumi.Output[Any]) -> pulumi.Output[bool]:
     flag: Awaitable[bool] = output.is_secret()
     return pulumi.Output.from_input(flag)
 
@@ -83,3 +85,102 @@ def test_connection_strings_are_secret_and_well_formed() -> pulumi.Output[None]:
         secret_flag(database.pooled_url),
         secret_flag(database.anon_key),
     ).apply(check)
+
+
+def test_stack_outputs_add_the_publishable_key_as_a_secret() -> None:
+    outputs = plan_stack(REPO, "prod")["outputs"]
+    assert outputs["supabasePublishableKey"] == "[secret]"
+
+
+class ProjectMocks(PlanMocks):
+    """The offline plan's mocks, with the Supabase project's answers overridden."""
+
+    def __init__(self, **project_outputs: Any) -> None:
+        super().__init__()
+        self.project_outputs = project_outputs
+
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        resource_id, state = super().new_resource(args)
+        if args.typ == PROJECT_TYPE:
+            state.update(self.project_outputs)
+        return resource_id, state
+
+
+def use_mocks(mocks: PlanMocks) -> None:
+    pulumi_settings.reset_options(project="crms", stack="test", preview=False)
+    pulumi.runtime.set_mocks(mocks, project="crms", stack="test", preview=False)
+
+
+def test_apps_get_the_new_keys_when_the_project_has_them() -> None:
+    use_mocks(ProjectMocks(publishable_key="sb_publishable_x", secret_key="sb_secret_x"))
+
+    @pulumi.runtime.test
+    def check() -> pulumi.Output[None]:
+        database = make_database()
+
+        def verify(args: list[Any]) -> None:
+            client, server, anon, client_secret = args
+            assert (client, server) == ("sb_publishable_x", "sb_secret_x")
+            assert anon.startswith("mock-")  # the legacy key is still output beside them
+            assert client_secret
+
+        return pulumi.Output.all(
+            database.client_key,
+            database.server_key,
+            database.anon_key,
+            secret_flag(database.client_key),
+        ).apply(verify)
+
+    check()
+
+
+def test_apps_fall_back_to_the_legacy_keys_while_the_project_has_no_new_ones() -> None:
+    use_mocks(ProjectMocks(publishable_key=None, secret_key=None, anon_key="eyJ-anon"))
+
+    @pulumi.runtime.test
+    def check() -> pulumi.Output[None]:
+        database = make_database()
+
+        def verify(args: list[Any]) -> None:
+            client, server, publishable = args
+            assert client == "eyJ-anon"
+            assert server.startswith("mock-")
+            assert publishable is None
+
+        return pulumi.Output.all(
+            database.client_key, database.server_key, database.publishable_key
+        ).apply(verify)
+
+    check()
+
+
+@pytest.mark.parametrize(
+    ("project_outputs", "complaint"),
+    [
+        ({"pooler_host": None}, "no database host"),
+        ({"pooler_user": None, "pooler_port": None}, "no database user or port"),
+        ({"secret_key": None, "service_role_key": None}, "has no secret or service_role key"),
+    ],
+)
+def test_a_missing_value_is_an_error_never_none_in_a_url(
+    project_outputs: dict[str, Any], complaint: str
+) -> None:
+    use_mocks(ProjectMocks(**project_outputs))
+
+    @pulumi.runtime.test
+    def check() -> pulumi.Output[list[Any]]:
+        database = make_database()
+        return pulumi.Output.all(database.pooled_url, database.server_key)
+
+    with pytest.raises(ValueError, match=complaint):
+        check()
+
+
+def test_a_url_is_never_built_around_a_none() -> None:
+    with pytest.raises(ValueError, match=r"no database host: run `pulumi refresh`"):
+        connection_url("postgres", "pw", None, 5432, "postgres")
+    assert connection_url("postgres.ab", "p/w@", "h", 6543, "postgres") == (
+        "postgresql://postgres.ab:p%2Fw%40@h:6543/postgres"
+    )

@@ -1,74 +1,16 @@
-"""The Supabase dynamic provider over real HTTP against a local stand-in of the API."""
+"""The Supabase dynamic provider over real HTTP against the spec-strict fake: the basics."""
 
 import base64
 import logging
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
 from components.supabase.api import RetryPolicy, SupabaseApiError
 from components.supabase.provider import SupabaseProjectProvider, Waiting
-from tests.components.fake_supabase import FakeManagementApi, Fault
-
-TOKEN = "sbp_test_5c9d2e7f1a3b"
-
-
-class Sleeps:
-    """Records the waits instead of waiting."""
-
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
-
-@pytest.fixture
-def api() -> Iterator[FakeManagementApi]:
-    server = FakeManagementApi(token=TOKEN).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def provider(sleeps: Sleeps, monkeypatch: pytest.MonkeyPatch) -> SupabaseProjectProvider:
-    monkeypatch.delenv("SUPABASE_ACCESS_TOKEN", raising=False)
-    provider = SupabaseProjectProvider(
-        retry=RetryPolicy(attempts=4, base_delay=0.01, sleep=sleeps),
-        waiting=Waiting(timeout=5, first_interval=0.01, max_interval=0.02),
-        request_timeout=0.5,
-    )
-    provider.configure(ConfigureRequest(Config({"crms:supabaseAccessToken": TOKEN}, "crms")))
-    return provider
-
-
-def props(api: FakeManagementApi, **overrides: Any) -> dict[str, Any]:
-    return {
-        "name": "crms-production",
-        "organization_slug": "crms-swiss",
-        "region": "eu-central-2",
-        "instance_size": "medium",
-        "management_api": api.url,
-        "db_pass": "pa55-word",
-        **overrides,
-    }
-
-
-def created(
-    provider: SupabaseProjectProvider, api: FakeManagementApi
-) -> tuple[str, dict[str, Any]]:
-    result = provider.create(props(api))
-    assert result.outs is not None
-    return result.id, result.outs
+from tests.components.supabase.conftest import configured
+from tests.components.supabase.fake_api import FakeManagementApi, Fault
+from tests.components.supabase.support import TOKEN, VirtualClock, created, props
 
 
 def test_create_waits_until_healthy_and_returns_keys(
@@ -105,15 +47,6 @@ def test_create_that_failed_after_the_server_acted_adopts_instead_of_twinning(
     assert api.count("POST", "/v1/projects") == 1
 
 
-def test_throttling_is_retried_honouring_retry_after(
-    api: FakeManagementApi, provider: SupabaseProjectProvider, sleeps: Sleeps
-) -> None:
-    api.faults.append(Fault("POST", "/v1/projects", 429, headers={"Retry-After": "3"}))
-    provider.create(props(api))
-    assert 3.0 in sleeps.calls
-    assert api.count("POST", "/v1/projects") == 2
-
-
 def test_server_errors_on_reads_are_retried(
     api: FakeManagementApi, provider: SupabaseProjectProvider
 ) -> None:
@@ -138,12 +71,14 @@ def test_a_hanging_api_times_out_and_is_reported(
         provider.create(props(api))
 
 
-def test_project_stuck_coming_up_fails_clearly(api: FakeManagementApi, sleeps: Sleeps) -> None:
+def test_project_stuck_coming_up_fails_clearly(api: FakeManagementApi, clock: VirtualClock) -> None:
     api.polls_until_healthy = 10_000
-    impatient = SupabaseProjectProvider(
-        retry=RetryPolicy(sleep=sleeps), waiting=Waiting(timeout=0.2, first_interval=0.01)
+    impatient = configured(
+        SupabaseProjectProvider(
+            retry=RetryPolicy(sleep=clock.sleep, clock=clock),
+            waiting=Waiting(timeout=0.2, first_interval=0.01),
+        )
     )
-    impatient.configure(ConfigureRequest(Config({"crms:supabaseAccessToken": TOKEN}, "crms")))
     with pytest.raises(SupabaseApiError, match=r"still COMING_UP after 0.2 s.*pulumi refresh"):
         impatient.create(props(api))
 
@@ -152,7 +87,7 @@ def test_init_failed_fails_clearly(
     api: FakeManagementApi, provider: SupabaseProjectProvider
 ) -> None:
     api.final_status = "INIT_FAILED"
-    with pytest.raises(SupabaseApiError, match=r"project is INIT_FAILED"):
+    with pytest.raises(SupabaseApiError, match=r"is INIT_FAILED: Supabase could not create it"):
         provider.create(props(api))
 
 
@@ -169,37 +104,14 @@ def test_read_refreshes_and_reports_a_deleted_project_as_gone(
     assert provider.read(ref, outs).id == ""
 
 
-def test_diff_replaces_on_identity_changes_and_updates_size(api: FakeManagementApi) -> None:
-    provider = SupabaseProjectProvider()
-    old = props(api)
-    assert provider.diff("ref", old, dict(old)).changes is False
-    for key, value in [("name", "x"), ("organization_slug", "y"), ("region", "eu-central-1")]:
-        diff = provider.diff("ref", old, {**old, key: value})
-        assert diff.replaces == [key]
-        assert diff.delete_before_replace is True
-    resize = provider.diff("ref", old, {**old, "instance_size": "large"})
-    assert (resize.changes, resize.replaces) == (True, [])
-    to_nano = provider.diff("ref", old, {**old, "instance_size": "nano"})
-    assert to_nano.replaces == ["instance_size"]
-
-
-def test_update_resizes_through_the_compute_addon(
-    api: FakeManagementApi, provider: SupabaseProjectProvider
-) -> None:
-    ref, outs = created(provider, api)
-    updated = provider.update(ref, outs, {**outs, "instance_size": "large"})
-    assert api.addons[ref] == "ci_large"
-    assert updated.outs is not None
-    assert updated.outs["status"] == "ACTIVE_HEALTHY"
-
-
 def test_delete_deletes_and_tolerates_an_already_deleted_project(
     api: FakeManagementApi, provider: SupabaseProjectProvider
 ) -> None:
     ref, outs = created(provider, api)
     provider.delete(ref, outs)
-    assert ref not in api.projects
-    provider.delete(ref, outs)  # second time: already gone, no error
+    assert api.projects[ref]["status"] == "GOING_DOWN"
+    provider.delete(ref, outs)  # second time: already going, a 404, no error
+    assert api.count("DELETE", f"/v1/projects/{ref}", status=404) == 1
 
 
 def test_missing_token_is_a_clear_error(
@@ -211,10 +123,12 @@ def test_missing_token_is_a_clear_error(
 
 
 def test_token_from_the_environment(
-    api: FakeManagementApi, monkeypatch: pytest.MonkeyPatch
+    api: FakeManagementApi, clock: VirtualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SUPABASE_ACCESS_TOKEN", TOKEN)
-    provider = SupabaseProjectProvider(waiting=Waiting(first_interval=0.01))
+    provider = SupabaseProjectProvider(
+        retry=RetryPolicy(sleep=clock.sleep, clock=clock), waiting=Waiting(first_interval=0.01)
+    )
     assert provider.create(props(api)).id in api.projects
 
 

@@ -1,0 +1,70 @@
+"""Waiting, within bounds, for a project to become healthy and for its values to exist."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from components.supabase import statuses
+from components.supabase.api import ManagementApi, RetryPolicy, SupabaseApiError
+from components.supabase.project_values import ApiKeys, Pooler, api_keys, primary_pooler
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How long to wait for a project and its values, and how often to look."""
+
+    timeout: float = 20 * 60
+    """For ACTIVE_HEALTHY after a create or resize."""
+    values_timeout: float = 5 * 60
+    """For the keys and the pooler settings of a healthy project (a new project's pooler
+    list is empty for a while)."""
+    first_interval: float = 2.0
+    max_interval: float = 20.0
+
+
+def wait_until_healthy(
+    api: ManagementApi, ref: str, waiting: Waiting, retry: RetryPolicy
+) -> dict[str, Any]:
+    """The project once ACTIVE_HEALTHY; fails at once on a status no wait leaves."""
+    deadline = retry.clock() + waiting.timeout
+    interval = waiting.first_interval
+    while True:
+        project = api.get_project(ref)
+        status = project["status"]
+        if status == statuses.HEALTHY:
+            return project
+        if status in statuses.TERMINAL:
+            raise SupabaseApiError(
+                "GET", f"/v1/projects/{ref}", None,
+                statuses.describe(project.get("name", ref), ref, status),
+            )  # fmt: skip
+        if retry.clock() + interval > deadline:
+            raise SupabaseApiError(
+                "GET", f"/v1/projects/{ref}", None,
+                f"project still {status} after {waiting.timeout:g} s; "
+                "it may still come up: run `pulumi refresh`, then `pulumi up` again",
+            )  # fmt: skip
+        retry.sleep(interval)
+        interval = min(interval * 2, waiting.max_interval)
+
+
+def wait_for_values(
+    api: ManagementApi, ref: str, waiting: Waiting, retry: RetryPolicy
+) -> tuple[ApiKeys, Pooler]:
+    """The keys and the primary pooler, once the API has both; a plain error if it never does."""
+    deadline = retry.clock() + waiting.values_timeout
+    interval = waiting.first_interval
+    while True:
+        keys = api_keys(api.api_keys(ref))
+        pooler = primary_pooler(api.pooler_config(ref))
+        missing = keys.missing() + ([] if pooler else ["a PRIMARY pooler configuration"])
+        if pooler is not None and not missing:
+            return keys, pooler
+        if retry.clock() + interval > deadline:
+            raise SupabaseApiError(
+                "-", f"/v1/projects/{ref}", None,
+                f"the project still lacks {' and '.join(missing)} after "
+                f"{waiting.values_timeout:g} s (api-keys, config/database/pooler); "
+                "run `pulumi refresh`, then `pulumi up` again once the dashboard shows them",
+            )  # fmt: skip
+        retry.sleep(interval)
+        interval = min(interval * 2, waiting.max_interval)
