@@ -93,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--out", type=Path, required=True, help="directory to write it to")
     bundle.set_defaults(run=_bundle)
 
+    build = commands.add_parser(
+        "build", parents=[common], help="build the ops app with Vercel's CLI, for production"
+    )
+    build.add_argument("stack", help="dev, staging or prod")
+    build.add_argument("--out", type=Path, required=True, help="directory to build in")
+    build.set_defaults(run=_build)
+
     schema = commands.add_parser(
         "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
     )
@@ -141,6 +148,18 @@ def _bundle(args: argparse.Namespace) -> int:
     except FileExistsError as error:
         raise UsageError(str(error)) from None
     print(f"wrote {len(files)} files to {args.out} (sha256 {digest(files)[:16]})")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from stacks.build import BuildError, build
+
+    settings = load_stack_settings(_project_dir(args), args.stack)
+    try:
+        source_digest = build(settings, args.out.resolve())
+    except (BuildError, FileExistsError) as error:
+        raise UsageError(str(error)) from None
+    print(f"built {args.out} for production (sources sha256 {source_digest[:16]})")
     return EXIT_OK
 
 
