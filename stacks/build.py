@@ -143,10 +143,12 @@ def foreign_wheels(out: Path, file_path_map: dict[str, str]) -> list[str]:
 
 
 def _loads_on_vercel(tag: str) -> bool:
+    """A wheel tag (PEP 425) CPython 3.12 on manylinux x86_64 can load."""
     python, abi, platform = tag.split("-")
     if platform == "any":
         return True
-    cpython = "cp" + PYTHON_VERSION.replace(".", "")
-    platform_ok = platform.endswith("_x86_64") and platform.startswith("manylinux")
-    abi_ok = abi == cpython or (abi == "abi3" and python <= cpython) or abi == "none"
-    return platform_ok and abi_ok
+    ours = "cp" + PYTHON_VERSION.replace(".", "")
+    platform_ok = platform.startswith("manylinux") and platform.endswith("_x86_64")
+    # abi3 wheels built for CPython 3.N load on every later 3.x.
+    stable_abi = abi == "abi3" and python.startswith("cp3") and int(python[3:]) <= int(ours[3:])
+    return platform_ok and (abi == ours or stable_abi or abi == "none")
