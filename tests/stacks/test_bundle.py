@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from stacks.bundle import bundle_files, write_bundle
-from tests.conftest import REPO, STACKS
+from tests.conftest import STACKS
 from tests.stacks.test_settings import load
 
 SEED_MAX_DURATION = {"dev": 15, "staging": 30, "prod": 60}  # dev's is ours: the seed sets none
