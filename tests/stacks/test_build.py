@@ -110,7 +110,7 @@ def test_wheels_vercel_can_load_pass(tmp_path: Path, tag: str) -> None:
 
 def test_a_build_for_another_runtime_is_refused(tmp_path: Path) -> None:
     fake_output(tmp_path, "production", "py3-none-any", runtime="python3.11")
-    with pytest.raises(BuildError, match="runtime is 'python3.11', expected 'python3.12'"):
+    with pytest.raises(BuildError, match=r"runtime is 'python3\.11', expected 'python3\.12'"):
         check_output(load("prod"), tmp_path)
 
 
