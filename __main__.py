@@ -135,6 +135,7 @@ alerts = Alerts(
 
 pulumi.export("environment", environment)
 pulumi.export("functionRegions", settings.compute.function_regions)
+pulumi.export("functionLimits", stack_function_limits(settings).summary())
 pulumi.export("supabaseProjectRef", database.ref)
 pulumi.export("supabaseUrl", database.api_url)
 pulumi.export("supabaseAnonKey", database.anon_key)

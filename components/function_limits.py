@@ -74,6 +74,17 @@ class FunctionLimits:
         """Whether vercel.json may carry `memory` (never under Fluid compute: Vercel warns)."""
         return not self.fluid
 
+    def summary(self) -> dict[str, object]:
+        """For a stack output: what the stack asks, and what Vercel applies."""
+        return {
+            "computeMode": "fluid" if self.fluid else "standard",
+            "cpuType": self.cpu.cpu_type.value,
+            "memoryMb": self.memory_mb,
+            "requestedMemoryMb": self.requested_memory_mb,
+            "vcpus": self.cpu.vcpus,
+            "maxDurationSeconds": self.max_duration_seconds,
+        }
+
     def describe(self) -> str:
         mode = "Fluid compute" if self.fluid else "no Fluid compute"
         return (

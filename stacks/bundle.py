@@ -18,13 +18,15 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from components.function_limits import FunctionLimits, function_limits
 from stacks import naming
 from stacks.settings import StackSettings
+
+if TYPE_CHECKING:
+    from components.function_limits import FunctionLimits
 
 REPO = Path(__file__).resolve().parent.parent
 ROUTES = {
@@ -52,8 +54,12 @@ def bundle_dir(stack: str) -> str:
     return f"build/ops-{stack}"
 
 
-def stack_function_limits(settings: StackSettings) -> FunctionLimits:
+def stack_function_limits(settings: StackSettings) -> "FunctionLimits":
     """What Vercel applies to the stack's functions in its compute mode."""
+    # Imported here: the CLI imports this module before the engine runs the program, which
+    # must then import `components` from its own project directory, not this checkout's.
+    from components.function_limits import function_limits
+
     compute = settings.compute
     return function_limits(
         compute.fluid, compute.function_memory_mb, compute.function_max_duration_seconds
