@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import stacks
-from stacks.bundle import digest, write_bundle
+from stacks.bundle import StaleBuildError, digest, write_bundle
 from stacks.diff import MARKDOWN_LIMIT, diff_json, diff_markdown, diff_plans, diff_text
 from stacks.loader import SettingsError
 from stacks.offline.engine import Plan, plan_stack
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except SettingsError as error:
         print(f"error: invalid settings:\n{error}", file=sys.stderr)
-    except (StackNotFoundError, UsageError, PolicyPackError) as error:
+    except (StackNotFoundError, UsageError, PolicyPackError, StaleBuildError) as error:
         print(f"error: {error}", file=sys.stderr)
     except Exception as error:  # the program's own failure, reported plainly
         if args.debug:
