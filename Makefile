@@ -47,11 +47,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
 
-# The ops app for a stack, built as Vercel builds it; `pulumi up` deploys this output.
+# The ops app for a stack, built by Vercel's CLI (`vercel build --prod`) for Python 3.12 on
+# Linux x86_64, checked, and recorded with its source digest (stacks/build.py); `pulumi up`
+# deploys this output and refuses one built from other sources.
 build: $(STAMP) $(NODE_STAMP)
-	$(BIN)/crms-infra bundle $(STACK) --out build/ops-$(STACK)
-	cd build/ops-$(STACK) && PATH="$(CURDIR)/$(BIN):$$PATH" VERCEL_TELEMETRY_DISABLED=1 \
-		$(CURDIR)/node_modules/.bin/vercel build --yes
+	$(BIN)/crms-infra build $(STACK) --out build/ops-$(STACK)
 
 lock: $(STAMP)
 	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.txt

@@ -1,5 +1,7 @@
 """The CRMS program: load the stack's settings, build the components, export the outputs."""
 
+from pathlib import Path
+
 import pulumi
 import pulumi_aws as aws
 
@@ -13,7 +15,13 @@ from components.identity import Identity, IdentityArgs
 from components.schema import Schema, SchemaArgs
 from components.storage import Storage, StorageArgs
 from stacks import naming, wiring
-from stacks.bundle import bundle_dir, bundle_files, digest
+from stacks.bundle import (
+    bundle_dir,
+    bundle_files,
+    check_build,
+    digest,
+    stack_function_limits,
+)
 from stacks.loader import load_settings
 from stacks.secrets import load_secrets
 
@@ -88,18 +96,20 @@ identity = Identity(
     ),
     on_aws,
 )
+# The deployment ships what `make build` left; refuse one built from other sources.
+ops_bundle_digest = digest(bundle_files(settings))
+check_build(Path(bundle_dir(pulumi.get_stack())), ops_bundle_digest, pulumi.get_stack())
 compute = Compute(
     "compute",
     ComputeArgs(
         web_project_name=naming.web_project(settings),
         ops_project_name=naming.ops_project(settings),
         function_regions=settings.compute.function_regions,
-        function_memory_mb=settings.compute.function_memory_mb,
-        function_max_duration_seconds=settings.compute.function_max_duration_seconds,
+        function_limits=stack_function_limits(settings),
         web_environment=wiring.web_environment(settings, database, cache, secrets),
         ops_environment=wiring.ops_environment(settings, database, cache, storage, identity),
         bundle_dir=bundle_dir(pulumi.get_stack()),
-        bundle_digest=digest(bundle_files(settings)),
+        bundle_digest=ops_bundle_digest,
     ),
 )
 alerts = Alerts(
@@ -125,6 +135,7 @@ alerts = Alerts(
 
 pulumi.export("environment", environment)
 pulumi.export("functionRegions", settings.compute.function_regions)
+pulumi.export("functionLimits", stack_function_limits(settings).summary())
 pulumi.export("supabaseProjectRef", database.ref)
 pulumi.export("supabaseUrl", database.api_url)
 pulumi.export("supabaseAnonKey", database.anon_key)

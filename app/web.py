@@ -13,12 +13,14 @@ from functools import cache
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.config import AppConfig, load_config
 from app.health import HealthChecker
+from app.oidc import OidcTokenMiddleware
 
 
 @cache
@@ -47,25 +49,29 @@ def _is_cron_call(request: Request) -> bool:
 async def cron_backup(request: Request) -> JSONResponse:
     if not _is_cron_call(request):
         return JSONResponse({"error": "not a cron call"}, status_code=401)
-    from app import backup  # boto3 loads only where a cron needs it: faster cold starts
+    from app import aws, backup  # boto3 loads only where a cron needs it: faster cold starts
 
     settings = config()
     if not (settings.photos_bucket and settings.backups_bucket):
         return JSONResponse({"error": "PHOTOS_BUCKET and BACKUPS_BUCKET are needed"}, 500)
-    result = await run_in_threadpool(
-        backup.run,
-        backup.s3_client(),
-        settings.photos_bucket,
-        settings.backups_bucket,
-        dt.datetime.now(dt.UTC),
-    )
+    try:
+        result = await run_in_threadpool(
+            backup.run,
+            backup.s3_client(),
+            settings.photos_bucket,
+            settings.backups_bucket,
+            dt.datetime.now(dt.UTC),
+        )
+    except aws.FAILURES as error:
+        status, message = aws.failure(error)
+        return JSONResponse({"error": message}, status)
     return JSONResponse({"manifest": result.manifest_key, "objects": result.objects})
 
 
 async def cron_metrics(request: Request) -> JSONResponse:
     if not _is_cron_call(request):
         return JSONResponse({"error": "not a cron call"}, status_code=401)
-    from app import probe
+    from app import aws, probe
     from app.metrics import MetricsEmitter, cloudwatch
 
     settings = config()
@@ -76,9 +82,13 @@ async def cron_metrics(request: Request) -> JSONResponse:
         settings.database_url.get_secret_value(),
         settings.database_disk_bytes,
     )
-    emitter = MetricsEmitter(cloudwatch(), settings.metrics_namespace)
-    emitter.disk_usage(percent)
-    await run_in_threadpool(emitter.flush)
+    try:
+        emitter = MetricsEmitter(cloudwatch(), settings.metrics_namespace)
+        emitter.disk_usage(percent)
+        await run_in_threadpool(emitter.flush)
+    except aws.FAILURES as error:
+        status, message = aws.failure(error)
+        return JSONResponse({"error": message}, status)
     return JSONResponse({"databaseDiskUsagePercent": percent})
 
 
@@ -87,5 +97,7 @@ app = Starlette(
         Route("/api/health", health),
         Route("/api/cron/backup", cron_backup),
         Route("/api/cron/metrics", cron_metrics),
-    ]
+    ],
+    # Each request's x-vercel-oidc-token, for the AWS calls it makes (app.aws).
+    middleware=[Middleware(OidcTokenMiddleware)],
 )

@@ -13,25 +13,12 @@ import pulumi
 import pulumi_random as random
 import pulumiverse_vercel as vercel
 
+from components.function_limits import FunctionLimits
+
 ALL_TARGETS = ["production", "preview", "development"]
 # Vercel refuses sensitive variables in the development target: secrets reach
 # production and preview only; local development brings its own.
 SENSITIVE_TARGETS = ["production", "preview"]
-
-CPU_TYPES = (
-    (1024, "standard_legacy"),  # 0.6 vCPU
-    (1769, "standard"),  # 1 vCPU
-    (3009, "performance"),  # 1.7 vCPU
-)
-"""Vercel's CPU classes and the memory (MB) each gives."""
-
-
-def cpu_type_for(memory_mb: int) -> str:
-    """The smallest CPU class whose memory covers `memory_mb`."""
-    for memory, cpu_type in CPU_TYPES:
-        if memory_mb <= memory:
-            return cpu_type
-    raise ValueError(f"no Vercel CPU class gives {memory_mb} MB (at most {CPU_TYPES[-1][0]})")
 
 
 @dataclass(frozen=True)
@@ -49,10 +36,8 @@ class ComputeArgs:
     """The ops app's project; the AWS role trusts only this name."""
     function_regions: Sequence[str]
     """Vercel function regions (EU only by the settings)."""
-    function_memory_mb: int
-    """Function memory; picks the CPU class for the web app's functions."""
-    function_max_duration_seconds: int
-    """Function maxDuration; the projects' default function timeout."""
+    function_limits: FunctionLimits
+    """Compute mode, CPU class and maxDuration: both projects' function defaults."""
     web_environment: Sequence[EnvVar]
     """The web app's environment variables."""
     ops_environment: Sequence[EnvVar]
@@ -73,23 +58,26 @@ class Compute(pulumi.ComponentResource):
     ) -> None:
         super().__init__("crms:index:Compute", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        # Regions only through resource_config: the provider refuses them together with the
+        # deprecated serverless_function_region (ConflictsWith, vercel/resource_project.go).
+        # `fluid` is set explicitly: Vercel turns Fluid compute on for new projects, and the
+        # CPU class (functionDefaultMemoryType in the API) decides the memory under it.
         limits: vercel.ProjectResourceConfigArgsDict = {
-            "function_default_cpu_type": cpu_type_for(args.function_memory_mb),
-            "function_default_timeout": args.function_max_duration_seconds,
+            "fluid": args.function_limits.fluid,
+            "function_default_cpu_type": args.function_limits.cpu.cpu_type.value,
+            "function_default_timeout": args.function_limits.max_duration_seconds,
             "function_default_regions": list(args.function_regions),
         }
         self.web_project = vercel.Project(
             f"{name}-web",
             name=args.web_project_name,
             framework="nextjs",
-            serverless_function_region=args.function_regions[0],
             resource_config=limits,
             opts=child,
         )
         self.ops_project = vercel.Project(
             f"{name}-ops",
             name=args.ops_project_name,
-            serverless_function_region=args.function_regions[0],
             resource_config=limits,
             # Functions get an OIDC token issued by https://oidc.vercel.com/<team>.
             oidc_token_config=vercel.ProjectOidcTokenConfigArgs(issuer_mode="team"),

@@ -4,21 +4,29 @@ the Build Output API, and what the Deployment ships.
     app/               the package's sources (no caches, no tests)
     api/...py          one Vercel function per route, each serving the one ASGI app
     requirements.txt   the app's pinned dependencies (app/requirements.txt)
-    vercel.json        functions (memory, maxDuration), regions and crons, per stack
+    .python-version    the functions' Python (PYTHON_VERSION)
+    vercel.json        functions (maxDuration; memory only without Fluid compute), regions
+                       and crons, per stack
     .vercel/project.json  lets `vercel build` run without logging in
 
 The same sources give byte-identical bundles (no timestamps, fixed order), so an
-unchanged app shows no change in a plan.
+unchanged app shows no change in a plan. `make build` (stacks/build.py) records the
+digest it built from in BUILD_RECORD; the program refuses a build of other sources.
 """
 
 import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import pulumi
 
 from stacks import naming
 from stacks.settings import StackSettings
+
+if TYPE_CHECKING:
+    from components.function_limits import FunctionLimits
 
 REPO = Path(__file__).resolve().parent.parent
 ROUTES = {
@@ -33,6 +41,11 @@ CRONS = [
 FUNCTION_GLOB = "api/**/*.py"
 _SOURCE_SUFFIXES = {".py", ".sql"}
 _MARKER = ".vercel/crms-bundle"
+BUILD_RECORD = ".vercel/crms-build.json"
+"""Written by `make build` after a verified `vercel build --prod`: the digest it built from."""
+PYTHON_VERSION = "3.12"
+"""Vercel's default Python (https://vercel.com/docs/functions/runtimes/python); the bundle pins
+it in `.python-version`, and `make build` refuses a build for any other."""
 _LOCAL_ONLY = {"app/__main__.py"}  # `python -m app serve`: development only
 
 
@@ -41,17 +54,28 @@ def bundle_dir(stack: str) -> str:
     return f"build/ops-{stack}"
 
 
-def vercel_json(settings: StackSettings) -> dict[str, Any]:
+def stack_function_limits(settings: StackSettings) -> "FunctionLimits":
+    """What Vercel applies to the stack's functions in its compute mode."""
+    # Imported here: the CLI imports this module before the engine runs the program, which
+    # must then import `components` from its own project directory, not this checkout's.
+    from components.function_limits import function_limits
+
     compute = settings.compute
+    return function_limits(
+        compute.fluid, compute.function_memory_mb, compute.function_max_duration_seconds
+    )
+
+
+def vercel_json(settings: StackSettings) -> dict[str, Any]:
+    limits = stack_function_limits(settings)
+    function: dict[str, int] = {"maxDuration": limits.max_duration_seconds}
+    if limits.memory_in_vercel_json:
+        # Without Fluid compute a vercel.json memory overrides the project's CPU class.
+        function["memory"] = limits.memory_mb
     return {
         "$schema": "https://openapi.vercel.sh/vercel.json",
-        "functions": {
-            FUNCTION_GLOB: {
-                "memory": compute.function_memory_mb,
-                "maxDuration": compute.function_max_duration_seconds,
-            }
-        },
-        "regions": list(compute.function_regions),
+        "functions": {FUNCTION_GLOB: function},
+        "regions": list(settings.compute.function_regions),
         "crons": CRONS,
     }
 
@@ -70,6 +94,11 @@ def bundle_files(settings: StackSettings, repo: Path = REPO) -> dict[str, bytes]
         ):
             files[relative.as_posix()] = path.read_bytes()
     files["requirements.txt"] = (package / "requirements.txt").read_bytes()
+    # Vercel's Python runtime respects `.python-version` at the project root
+    # (https://vercel.com/docs/functions/runtimes/python); the pinned builder
+    # (@vercel/python 6.0.4, packages/python/src/version.ts) picks the newest
+    # python3.X with pip3.X on PATH, which `make build` checks is this one.
+    files[".python-version"] = f"{PYTHON_VERSION}\n".encode()
     for function, route in ROUTES.items():
         files[function] = (
             f'"""Vercel function for {route}: the ops app serves every route."""\n\n'
@@ -108,6 +137,37 @@ def write_bundle(settings: StackSettings, out: Path, repo: Path = REPO) -> dict[
         target.write_bytes(content)
     (out / _MARKER).write_text(digest(files) + "\n")
     return files
+
+
+class StaleBuildError(pulumi.RunError):
+    """The build in the bundle directory is not a finished build of the current sources."""
+
+
+def check_build(directory: Path, expected_digest: str, stack: str) -> None:
+    """Refuse a build whose recorded source digest is not `expected_digest`.
+
+    An absent or empty directory passes: nothing is built yet, the offline plan then shows a
+    deployment without files, and a real preview stops in the provider's own check
+    ("no prebuilt output was found", vercel/data_source_prebuilt_project.go).
+    """
+    if not directory.is_dir() or not any(directory.iterdir()):
+        return
+    fix = f"run `make build STACK={stack}`"
+    record_file = directory / BUILD_RECORD
+    try:
+        record = json.loads(record_file.read_text())
+    except (OSError, ValueError):
+        raise StaleBuildError(
+            f"{directory} holds no finished build (no {BUILD_RECORD}): {fix}"
+        ) from None
+    built_from = record.get("sourceSha256") if isinstance(record, dict) else None
+    if built_from != expected_digest:
+        raise StaleBuildError(
+            f"{directory} was built from other sources (sha256 {str(built_from)[:16]}, "
+            f"the current sources are {expected_digest[:16]}): {fix}"
+        )
+    if record.get("target") != "production":
+        raise StaleBuildError(f"{directory} is not a production build: {fix}")
 
 
 def _json(value: dict[str, Any]) -> bytes:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import stacks
-from stacks.bundle import digest, write_bundle
+from stacks.bundle import StaleBuildError, digest, write_bundle
 from stacks.diff import MARKDOWN_LIMIT, diff_json, diff_plans, diff_text
 from stacks.loader import SettingsError
 from stacks.offline.engine import Plan, plan_stack
@@ -55,7 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except SettingsError as error:
         print(f"error: invalid settings:\n{error}", file=sys.stderr)
-    except (StackNotFoundError, UsageError, PolicyPackError, UnclassifiedResourceError) as error:
+    except (
+        StackNotFoundError,
+        UsageError,
+        PolicyPackError,
+        StaleBuildError,
+        UnclassifiedResourceError,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
     except Exception as error:  # the program's own failure, reported plainly
         if args.debug:
@@ -105,6 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     residency.add_argument("stack", help="dev, staging or prod")
     residency.add_argument("--format", choices=["markdown", "json"], default="markdown")
     residency.set_defaults(run=_residency)
+
+    build = commands.add_parser(
+        "build", parents=[common], help="build the ops app with Vercel's CLI, for production"
+    )
+    build.add_argument("stack", help="dev, staging or prod")
+    build.add_argument("--out", type=Path, required=True, help="directory to build in")
+    build.set_defaults(run=_build)
 
     schema = commands.add_parser(
         "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
@@ -165,6 +178,18 @@ def _bundle(args: argparse.Namespace) -> int:
     except FileExistsError as error:
         raise UsageError(str(error)) from None
     print(f"wrote {len(files)} files to {args.out} (sha256 {digest(files)[:16]})")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from stacks.build import BuildError, build
+
+    settings = load_stack_settings(_project_dir(args), args.stack)
+    try:
+        source_digest = build(settings, args.out.resolve())
+    except (BuildError, FileExistsError) as error:
+        raise UsageError(str(error)) from None
+    print(f"built {args.out} for production (sources sha256 {source_digest[:16]})")
     return EXIT_OK
 
 

@@ -8,6 +8,9 @@ from stacks.offline.engine import Plan
 
 MAX_SETTINGS_SHOWN = 8
 MAX_VALUE_WIDTH = 60
+MAX_NESTED_WIDTH = 200
+"""A nested input ({...} / [...]) gets more room: its parts are what a reviewer reads."""
+VERCEL_PROJECT = "vercel:index/project:Project"
 
 
 def plan_json(plan: Plan) -> str:
@@ -92,31 +95,61 @@ def _tree_lines(
     flags = "  [protected]" if resource["protect"] else ""
     lines = [f"{prefix}{branch}{resource['name']}  ({resource['type']}){flags}"]
     child_prefix = prefix if is_root else prefix + ("   " if is_last else "│  ")
-    summary = _settings_summary(resource)
     kids = children.get(resource["urn"], [])
-    if summary:
-        lines.append(f"{child_prefix}{'│  ' if kids else '   '}{summary}")
+    indent = f"{child_prefix}{'│  ' if kids else '   '}"
+    for detail in (_settings_summary(resource), _functions_line(resource)):
+        if detail:
+            lines.append(f"{indent}{detail}")
     for index, kid in enumerate(kids):
         lines.extend(_tree_lines(kid, children, child_prefix, index == len(kids) - 1))
     return lines
 
 
 def _settings_summary(resource: dict[str, Any]) -> str:
-    """The resource's scalar inputs, a few of them, as `key=value`."""
-    scalars = [
+    """The resource's inputs, a few of them, as `key=value`; nested ones in one line."""
+    settings = [
         f"{key}={_short(value)}"
         for key, value in sorted(resource["inputs"].items())
-        if not isinstance(value, dict | list) and not key.startswith("__")
+        if not key.startswith("__")
     ]
-    shown = scalars[:MAX_SETTINGS_SHOWN]
-    if len(scalars) > MAX_SETTINGS_SHOWN:
-        shown.append(f"(+{len(scalars) - MAX_SETTINGS_SHOWN} more)")
+    shown = settings[:MAX_SETTINGS_SHOWN]
+    if len(settings) > MAX_SETTINGS_SHOWN:
+        shown.append(f"(+{len(settings) - MAX_SETTINGS_SHOWN} more)")
     return " ".join(shown)
 
 
+def _functions_line(resource: dict[str, Any]) -> str:
+    """What a Vercel project's functions really get: memory, maxDuration, CPU, mode, regions."""
+    config = resource["inputs"].get("resourceConfig")
+    if resource["type"] != VERCEL_PROJECT or not isinstance(config, dict):
+        return ""
+    # Imported late, as in stacks.bundle: `components` is the planned project's own package.
+    from components.function_limits import for_resource_config
+
+    limits = for_resource_config(config)
+    regions = ", ".join(str(region) for region in config.get("functionDefaultRegions") or [])
+    described = limits.describe() if limits else "limits unknown"
+    return f"functions: {described}, regions {regions or 'Vercel default'}"
+
+
 def _short(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return _clip(_one_line(value), MAX_NESTED_WIDTH)
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    return text if len(text) <= MAX_VALUE_WIDTH else text[: MAX_VALUE_WIDTH - 1] + "…"
+    return _clip(text, MAX_VALUE_WIDTH)
+
+
+def _one_line(value: Any) -> str:
+    """`{a=1, b=[x, y]}`: nested values readable in one line, keys sorted."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_one_line(v)}" for k, v in sorted(value.items())) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_one_line(item) for item in value) + "]"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _escape(text: str) -> str:

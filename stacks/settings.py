@@ -91,6 +91,12 @@ class ComputeSettings(Settings):
     vercel_team: Slug = Field(
         description="Vercel team slug: owner of the projects and issuer of their OIDC tokens."
     )
+    fluid: bool = Field(
+        description=(
+            "Fluid compute for both projects' functions. With it the memory is the CPU"
+            " class's (standard 2048 MB, performance 4096 MB); without it, exactly the setting."
+        )
+    )
     function_memory_mb: int = Field(
         ge=128, le=3009, description="Memory of each Vercel function in MB (Vercel: 128 to 3009)."
     )

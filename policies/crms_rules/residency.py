@@ -54,10 +54,13 @@ def service_regions(resource: Resource, _: Mapping[str, Any]) -> Iterable[str]:
             if region not in UPSTASH_EUROPEAN:
                 yield f"cache read region {region!r} is not an allowed EU region"
     if resource.type == "vercel:index/project:Project":
-        regions = [props.get("serverlessFunctionRegion")]
-        regions += as_list((props.get("resourceConfig") or {}).get("functionDefaultRegions"))
-        if not all(regions):
+        # resource_config.function_default_regions is the provider's way to set them; the
+        # deprecated serverlessFunctionRegion conflicts with it (vercel/resource_project.go).
+        regions = as_list((props.get("resourceConfig") or {}).get("functionDefaultRegions"))
+        if not regions or not all(regions):
             yield "the function region is not set explicitly"
+        if props.get("serverlessFunctionRegion"):
+            regions.append(props["serverlessFunctionRegion"])
         for region in filter(None, regions):
             if region not in VERCEL_EUROPEAN:
                 yield f"function region {region!r} is outside the EU"

@@ -1,13 +1,16 @@
 """Compute on mocks: both Vercel projects per stack, every seed variable, secrets sensitive."""
 
+import inspect
+import re
 from typing import Any
 
+import pulumiverse_vercel as vercel
 import pytest
 
-from components.compute import cpu_type_for
+from components.function_limits import function_limits, project_config_problems
 from stacks.bundle import bundle_files, digest
 from stacks.offline.engine import record_stack
-from tests.components.plans import by_name
+from tests.components.plans import by_name, plan_of
 from tests.conftest import REPO, STACKS
 from tests.stacks.test_settings import load
 
@@ -19,9 +22,9 @@ SEED_VARIABLES = {
     "RESEND_API_KEY", "SENTRY_DSN", "NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT",
 }  # fmt: skip
 PLAIN = {"NEXT_PUBLIC_SUPABASE_URL", "NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT"}
-EXPECTED_LIMITS = {
-    "dev": ("standard_legacy", 15),
-    "staging": ("standard_legacy", 30),
+EXPECTED_LIMITS = {  # Fluid compute everywhere: 1024 MB asks for standard (2 GB), 3008 MB for
+    "dev": ("standard", 15),  # performance (4 GB); see components/function_limits.py
+    "staging": ("standard", 30),
     "prod": ("performance", 60),
 }
 
@@ -46,8 +49,8 @@ def test_both_projects_carry_the_stacks_limits(stack: str) -> None:
     assert ops["name"] == f"crms-ops-{environment}"
     cpu_type, timeout = EXPECTED_LIMITS[stack]
     for project in (web, ops):
-        assert project["serverlessFunctionRegion"] == "fra1"
         assert project["resourceConfig"] == {
+            "fluid": True,
             "functionDefaultCpuType": cpu_type,
             "functionDefaultTimeout": timeout,
             "functionDefaultRegions": ["fra1"],
@@ -95,15 +98,71 @@ def test_the_deployment_ships_this_bundle(stack: str) -> None:
     assert inputs["meta"] == {"bundleSha256": digest(bundle_files(load(stack)))}
 
 
+@pytest.mark.parametrize("stack", STACKS)
+def test_no_project_sets_what_the_provider_refuses(stack: str) -> None:
+    for name, project in by_name(stack, PROJECT).items():
+        inputs = project["inputs"]
+        # Deprecated, and ConflictsWith resource_config.function_default_regions.
+        assert "serverlessFunctionRegion" not in inputs, name
+        assert project_config_problems(inputs) == [], name
+
+
+def deprecated_arguments(resource_type: str) -> set[str]:
+    """Engine names of the arguments the SDK's Args class warns about as deprecated.
+
+    pulumiverse-vercel generates `if <arg> is not None: warnings.warn(..., DeprecationWarning)`
+    from the provider schema's DeprecationMessage (e.g. serverless_function_region's)."""
+    args_class = getattr(vercel, resource_type.rsplit(":", 1)[-1] + "Args")
+    source = inspect.getsource(args_class.__init__)
+    names = re.findall(r"if (\w+) is not None:\n\s+warnings\.warn\(", source)
+    return {re.sub(r"_(\w)", lambda m: m.group(1).upper(), name) for name in names}
+
+
+def test_the_sdk_reports_the_deprecated_region_argument() -> None:
+    assert "serverlessFunctionRegion" in deprecated_arguments(PROJECT)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_program_sets_no_deprecated_vercel_argument(stack: str) -> None:
+    for resource in plan_of(stack)["resources"]:
+        if resource["type"].startswith("vercel:index/") and resource["custom"]:
+            used = deprecated_arguments(resource["type"]) & resource["inputs"].keys()
+            assert used == set(), (resource["name"], used)
+
+
+def test_provider_rules_catch_what_the_old_program_set() -> None:
+    old = {
+        "serverlessFunctionRegion": "fra1",
+        "resourceConfig": {
+            "fluid": True,
+            "functionDefaultCpuType": "standard_legacy",
+            "functionDefaultRegions": ["fra1"],
+            "functionDefaultTimeout": 901,
+        },
+    }
+    assert len(project_config_problems(old)) == 3
+
+
 @pytest.mark.parametrize(
-    ("memory", "cpu_type"),
-    [(128, "standard_legacy"), (1024, "standard_legacy"), (1025, "standard"), (1769, "standard"),
-     (2048, "performance"), (3008, "performance"), (3009, "performance")],
+    ("fluid", "memory", "cpu_type", "real_memory"),
+    [(True, 128, "standard", 2048), (True, 1024, "standard", 2048),
+     (True, 2048, "standard", 2048), (True, 2049, "performance", 4096),
+     (True, 3008, "performance", 4096), (True, 4096, "performance", 4096),
+     (False, 128, "standard_legacy", 128), (False, 1024, "standard_legacy", 1024),
+     (False, 1025, "standard", 1025), (False, 1769, "standard", 1769),
+     (False, 2048, "performance", 2048), (False, 3009, "performance", 3009)],
 )  # fmt: skip
-def test_memory_picks_the_smallest_cpu_class_that_gives_it(memory: int, cpu_type: str) -> None:
-    assert cpu_type_for(memory) == cpu_type
+def test_memory_maps_to_what_vercel_gives_in_the_mode(
+    fluid: bool, memory: int, cpu_type: str, real_memory: int
+) -> None:
+    limits = function_limits(fluid, memory, 60)
+    assert (limits.cpu.cpu_type.value, limits.memory_mb) == (cpu_type, real_memory)
+    assert limits.memory_in_vercel_json is not fluid
+    # Never the class the provider refuses under Fluid compute.
+    assert not (fluid and cpu_type == "standard_legacy")
 
 
-def test_memory_no_class_gives_is_refused() -> None:
-    with pytest.raises(ValueError, match="no Vercel CPU class gives 4096 MB"):
-        cpu_type_for(4096)
+@pytest.mark.parametrize(("fluid", "memory"), [(True, 4097), (False, 3010)])
+def test_memory_no_class_gives_is_refused(fluid: bool, memory: int) -> None:
+    with pytest.raises(ValueError, match=f"no Vercel CPU class gives {memory} MB"):
+        function_limits(fluid, memory, 60)

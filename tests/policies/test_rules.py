@@ -112,6 +112,12 @@ def _s3_config(
     return mutate
 
 
+def _function_regions(view: tuple[Resource, ...], regions: list[str]) -> list[Resource]:
+    project = named(view, "compute-web", PROJECT)
+    config = {**project.props["resourceConfig"], "functionDefaultRegions": regions}
+    return changed(view, "compute-web", PROJECT, resourceConfig=config)
+
+
 def _s3_without(kind: str, bucket: str) -> Callable[[tuple[Resource, ...]], list[Resource]]:
     def mutate(view: tuple[Resource, ...]) -> list[Resource]:
         target = next(
@@ -166,13 +172,18 @@ FAILURES: list[tuple[str, Callable[[tuple[Resource, ...]], Any], str]] = [
     ),
     (
         "residency-service-regions",
-        lambda v: changed(v, "compute-web", PROJECT, serverlessFunctionRegion="iad1"),
+        lambda v: _function_regions(v, ["iad1"]),
         "outside the EU",
     ),
     (
         "residency-service-regions",
-        lambda v: changed(v, "compute-web", PROJECT, serverlessFunctionRegion=None),
+        lambda v: _function_regions(v, []),
         "not set explicitly",
+    ),
+    (
+        "residency-service-regions",
+        lambda v: changed(v, "compute-web", PROJECT, serverlessFunctionRegion="iad1"),
+        "outside the EU",
     ),
     (
         "s3-encryption",
