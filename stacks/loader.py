@@ -80,6 +80,7 @@ def settings_from_config(
     """
     problems: list[Problem] = []
     values: dict[tuple[str, ...], Any] = {}
+    refused: set[str] = set()  # reported here already, so not again as missing
     for full_key, raw in sorted(config.items()):
         namespace, _, key = full_key.partition(":")
         is_secure = full_key in secret_keys
@@ -99,12 +100,14 @@ def settings_from_config(
             value = raw if leaf.is_text else _decode(raw)
             if schema_type(leaf.field.annotation) == "boolean" and not isinstance(value, bool):
                 problems.append(Problem(key, raw, _NOT_A_BOOLEAN))
+                refused.add(key)
                 continue
             values[leaf.path] = value
     try:
         settings = StackSettings.model_validate(nest(values))
     except ValidationError as error:
-        problems.extend(_problem_from_error(detail, stack_file) for detail in error.errors())
+        found = (_problem_from_error(detail, stack_file) for detail in error.errors())
+        problems.extend(problem for problem in found if problem.key not in refused)
         raise SettingsError(stack_file, problems) from None
     problems.extend(environment_rules(settings))
     if problems:
