@@ -66,6 +66,9 @@ def load_settings() -> StackSettings:
     # The SDK offers no way to list config keys; the runtime's config map is how
     # unknown (misspelt) keys can be refused instead of silently ignored.
     config = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    # Which keys are encrypted in the stack file: the language host passes them in
+    # PULUMI_CONFIG_SECRET_KEYS (sdk/python/cmd/pulumi-language-python/main.go), the
+    # offline engine through set_all_config.
     secret_keys = set(runtime_config.get_config_secret_keys_env())
     secret_keys.update(key for key in config if runtime_config.is_config_secret(key))
     return settings_from_config(config, stack_file_name(pulumi.get_stack()), secret_keys)
