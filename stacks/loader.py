@@ -127,9 +127,11 @@ _SECURE_PLAIN_SETTING = (
     "is encrypted, but it is a plain setting that the offline plan must read: "
     "set it with `pulumi config set {key} <value>`, without --secret"
 )
+# Pulumi's boolean config type takes a YAML boolean or the text "true"/"false"
+# (ValidateConfigValue in sdk/go/common/workspace/project.go).
 _NOT_A_BOOLEAN = (
     "must be true or false: Pulumi reads YAML 1.2, where yes, no, on and off are text, "
-    "and accepts only true and false for a boolean key (pkg/workspace/config.go)"
+    "and accepts only true and false for a boolean key"
 )
 
 
@@ -210,7 +212,7 @@ def _problem_from_error(detail: ErrorDetails, stack_file: str) -> Problem:
     key = config_key(path) + indexes
     if detail["type"] == "missing":
         return Problem(key, _MISSING, f"set it in {stack_file}")
-    allowed = detail["msg"]
+    allowed = detail["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own
     leaf = _LEAVES.get(config_key(path))
     if leaf is not None and leaf.field.description:
         allowed = f"{allowed} ({leaf.field.description})"
