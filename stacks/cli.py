@@ -5,7 +5,6 @@ arguments or a program error, with a message and no traceback (`--debug` adds it
 """
 
 import argparse
-import json
 import logging
 import sys
 import traceback
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import stacks
 from stacks.bundle import StaleBuildError, digest, write_bundle
-from stacks.diff import MARKDOWN_LIMIT, diff_json, diff_plans, diff_text
+from stacks.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
 from stacks.loader import SettingsError
 from stacks.offline.engine import Plan, plan_stack
 from stacks.offline.policy import PolicyPackError
@@ -24,6 +23,7 @@ from stacks.offline.project import (
     load_stack_settings,
     stack_names,
 )
+from stacks.plan_file import PlanFileError, load_plan_file
 from stacks.render import plan_json, plan_markdown, plan_text
 from stacks.residency.changes import diff_markdown_with_diagram
 from stacks.residency.classify import UnclassifiedResourceError
@@ -32,6 +32,7 @@ from stacks.residency.render import report_json, report_markdown
 from stacks.residency.report import residency_report
 from stacks.residency.verdicts import PolicySettings
 from stacks.schema import render_project_file
+from stacks.yaml_file import YamlFileError, load_yaml_file
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -61,8 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         PolicyPackError,
         StaleBuildError,
         UnclassifiedResourceError,
+        YamlFileError,
+        PlanFileError,
     ) as error:
         print(f"error: {error}", file=sys.stderr)
+    except OSError as error:  # a file or directory named on the command line, or the program's
+        print(f"error: {error.filename or 'a file'}: {error.strerror or error}", file=sys.stderr)
     except Exception as error:  # the program's own failure, reported plainly
         if args.debug:
             traceback.print_exc()
@@ -89,7 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("after", help="a stack name or a saved plan JSON file")
     diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     diff.add_argument(
-        "--max-chars", type=int, default=MARKDOWN_LIMIT, help="Markdown size limit (a PR comment's)"
+        "--max-chars",
+        type=_max_chars,
+        default=MARKDOWN_LIMIT,
+        help=f"Markdown size limit, a ceiling (default {MARKDOWN_LIMIT:,}; "
+        f"at least {MARKDOWN_MINIMUM:,})",
     )
     diff.set_defaults(run=_diff)
 
@@ -125,6 +134,19 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true", help="exit 1 if it is out of date")
     schema.set_defaults(run=_schema)
     return parser
+
+
+def _max_chars(text: str) -> int:
+    """argparse turns the ArgumentTypeError into one line and exit code 2."""
+    try:
+        limit = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if limit < MARKDOWN_MINIMUM:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MARKDOWN_MINIMUM:,}, so that the diff's heading and notes fit"
+        )
+    return limit
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -195,6 +217,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     project_file = _project_dir(args) / "Pulumi.yaml"
+    load_yaml_file(project_file)  # a file Pulumi cannot read is an error, not "out of date"
     current = project_file.read_text()
     derived = render_project_file(current)
     if args.check:
@@ -213,18 +236,20 @@ def _load_plan(project_dir: Path, source: str) -> Plan:
     if not path.is_file():
         known = ", ".join(stack_names(project_dir))
         raise UsageError(f"{source!r} is neither a stack ({known}) nor a plan JSON file")
-    try:
-        plan = json.loads(path.read_text())
-    except (OSError, ValueError) as error:
-        raise UsageError(f"{source}: not a readable plan JSON file ({error})") from None
-    if not isinstance(plan, dict) or not {"stack", "resources", "outputs"} <= plan.keys():
-        raise UsageError(f"{source}: not a plan (expected the keys stack, resources, outputs)")
-    return plan
+    return load_plan_file(path)
 
 
 def _project_dir(args: argparse.Namespace) -> Path:
     if args.project_dir is not None:
-        return Path(args.project_dir).resolve()
+        project_dir = Path(args.project_dir).resolve()
+        if not project_dir.is_dir():
+            raise UsageError(f"--project-dir {args.project_dir}: no such directory")
+        if not (project_dir / "Pulumi.yaml").is_file():
+            raise UsageError(
+                f"--project-dir {args.project_dir}: no Pulumi.yaml there "
+                "(it names the directory of the Pulumi project)"
+            )
+        return project_dir
     found = find_project_dir(Path.cwd())
     if found is not None:
         return found

@@ -14,6 +14,8 @@ from stacks.offline.engine import Plan
 STACK_TYPE = "pulumi:pulumi:Stack"
 MARKDOWN_LIMIT = 60_000
 """Characters a pull-request comment may hold here (GitHub's limit is 65,536)."""
+MARKDOWN_MINIMUM = 1_000
+"""The smallest limit that always fits the heading's notes, so that the limit is a ceiling."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ def diff_text(diff: PlanDiff) -> str:
 
 def diff_markdown(diff: PlanDiff, limit: int = MARKDOWN_LIMIT) -> str:
     """A pull-request comment; never longer than `limit`, summarised (and saying so) if need be."""
+    if limit < MARKDOWN_MINIMUM:
+        raise ValueError(f"a Markdown diff needs a limit of at least {MARKDOWN_MINIMUM:,}")
     full = _markdown(diff, detailed=True)
     if len(full) <= limit:
         return full

@@ -6,8 +6,9 @@ is allowed; `SettingsError` is a `pulumi.RunError`, which the engine reports
 without a traceback, and which the offline CLI turns into exit code 2.
 """
 
+import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,8 @@ from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest
+from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
+from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import AppEnvironment, NodeEnvironment, StackSettings
 
@@ -28,14 +30,15 @@ class Problem:
     key: str
     value: Any
     allowed: str
+    namespace: str = PROJECT
 
     def render(self, stack_file: str) -> str:
+        full_key = f"{self.namespace}:{self.key}"
         if self.value is _MISSING:
-            return f"{stack_file}: {PROJECT}:{self.key} is missing: {self.allowed}"
-        return (
-            f"{stack_file}: {PROJECT}:{self.key} has the bad value "
-            f"{json.dumps(self.value, default=str)}: {self.allowed}"
-        )
+            return f"{stack_file}: {full_key} is missing: {self.allowed}"
+        if self.value is HIDDEN:
+            return f"{stack_file}: {full_key} {self.allowed}"
+        return f"{stack_file}: {full_key} has the bad value {_shown(self.value)}: {self.allowed}"
 
 
 class SettingsError(pulumi.RunError):
@@ -48,6 +51,9 @@ class SettingsError(pulumi.RunError):
 
 
 _MISSING = object()
+HIDDEN = object()
+"""A `Problem.value` that must not be shown: the value of a secret."""
+_SHOWN_CHARS = 80
 _LEAVES: dict[str, Leaf] = {leaf.key: leaf for leaf in leaves(StackSettings)}
 
 
@@ -60,26 +66,51 @@ def load_settings() -> StackSettings:
     # The SDK offers no way to list config keys; the runtime's config map is how
     # unknown (misspelt) keys can be refused instead of silently ignored.
     config = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return settings_from_config(config, stack_file_name(pulumi.get_stack()))
+    # Which keys are encrypted in the stack file: the language host passes them in
+    # PULUMI_CONFIG_SECRET_KEYS (sdk/python/cmd/pulumi-language-python/main.go), the
+    # offline engine through set_all_config.
+    secret_keys = set(runtime_config.get_config_secret_keys_env())
+    secret_keys.update(key for key in config if runtime_config.is_config_secret(key))
+    return settings_from_config(config, stack_file_name(pulumi.get_stack()), secret_keys)
 
 
-def settings_from_config(config: Mapping[str, Any], stack_file: str) -> StackSettings:
-    """Validate `{"crms:key": raw value}` (as Pulumi passes config) into settings."""
+def settings_from_config(
+    config: Mapping[str, Any], stack_file: str, secret_keys: Collection[str] = frozenset()
+) -> StackSettings:
+    """Validate `{"crms:key": raw value}` (as Pulumi passes config) into settings.
+
+    `secret_keys` are the keys whose stack-file value is encrypted (`secure:`).
+    """
     problems: list[Problem] = []
     values: dict[tuple[str, ...], Any] = {}
+    refused: set[str] = set()  # reported here already, so not again as missing
     for full_key, raw in sorted(config.items()):
         namespace, _, key = full_key.partition(":")
-        if namespace != PROJECT or key in SECRET_KEYS:
-            continue
-        leaf = _LEAVES.get(key)
-        if leaf is None:
-            problems.append(Problem(key, raw, "not a setting of this project (see Pulumi.yaml)"))
-            continue
-        values[leaf.path] = raw if leaf.is_text else _decode(raw)
+        is_secure = full_key in secret_keys
+        if namespace != PROJECT:
+            problems.extend(_provider_key_problems(namespace, key, is_secure))
+        elif key in SECRET_KEYS:
+            if not is_secure:
+                problems.append(Problem(key, HIDDEN, _ENCRYPT_IT.format(key=key)))
+        elif (leaf := _LEAVES.get(key)) is None:
+            # The value is not shown: a misspelt key may well hold a secret.
+            close = difflib.get_close_matches(key, [*_LEAVES, *SECRET_KEYS], n=1)
+            hint = f"; did you mean {PROJECT}:{close[0]}?" if close else " (see Pulumi.yaml)"
+            problems.append(Problem(key, HIDDEN, f"is not a setting of this project{hint}"))
+        elif is_secure:
+            problems.append(Problem(key, HIDDEN, _SECURE_PLAIN_SETTING.format(key=key)))
+        else:
+            value = raw if leaf.is_text else _decode(raw)
+            if schema_type(leaf.field.annotation) == "boolean" and not isinstance(value, bool):
+                problems.append(Problem(key, raw, _NOT_A_BOOLEAN))
+                refused.add(key)
+                continue
+            values[leaf.path] = value
     try:
         settings = StackSettings.model_validate(nest(values))
     except ValidationError as error:
-        problems.extend(_problem_from_error(detail, stack_file) for detail in error.errors())
+        found = (_problem_from_error(detail, stack_file) for detail in error.errors())
+        problems.extend(problem for problem in found if problem.key not in refused)
         raise SettingsError(stack_file, problems) from None
     problems.extend(environment_rules(settings))
     if problems:
@@ -87,9 +118,52 @@ def settings_from_config(config: Mapping[str, Any], stack_file: str) -> StackSet
     return settings
 
 
+_ENCRYPT_IT = (
+    "holds a plain value (not shown), but it is a secret: set it with "
+    "`pulumi config set --secret {key} <value>`, which stores it encrypted"
+)
+# Pulumi itself refuses it too: "must be encrypted as it's secret" (pkg/workspace/config.go).
+_SECURE_PLAIN_SETTING = (
+    "is encrypted, but it is a plain setting that the offline plan must read: "
+    "set it with `pulumi config set {key} <value>`, without --secret"
+)
+# Pulumi's boolean config type takes a YAML boolean or the text "true"/"false"
+# (ValidateConfigValue in sdk/go/common/workspace/project.go).
+_NOT_A_BOOLEAN = (
+    "must be true or false: Pulumi reads YAML 1.2, where yes, no, on and off are text, "
+    "and accepts only true and false for a boolean key"
+)
+
+
+def _provider_key_problems(namespace: str, key: str, is_secure: bool) -> list[Problem]:
+    """A provider's key must be one it declares, and a credential must be encrypted."""
+    known = PROVIDER_KEYS.get(namespace)
+    if known is None:
+        namespaces = ", ".join([PROJECT, *PROVIDER_KEYS])
+        allowed = f"is in none of the namespaces a stack file here may use ({namespaces})"
+        return [Problem(key, HIDDEN, allowed, namespace)]
+    if key not in known:
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean {namespace}:{close[0]}?" if close else ""
+        allowed = f"is not a config key of the {namespace} provider{hint}"
+        return [Problem(key, HIDDEN, allowed, namespace)]
+    if f"{namespace}:{key}" in PROVIDER_SECRET_KEYS and not is_secure:
+        return [Problem(key, HIDDEN, _ENCRYPT_IT.format(key=f"{namespace}:{key}"), namespace)]
+    return []
+
+
 def environment_rules(settings: StackSettings) -> list[Problem]:
-    """Rules across keys: what production always has, and a matching NODE_ENV."""
+    """Rules across keys: what production always has, a matching NODE_ENV, a distinct replica."""
     problems = []
+    if settings.storage.replication_region == settings.storage.region:
+        problems.append(
+            Problem(
+                "storageReplicationRegion",
+                settings.storage.replication_region,
+                f"must differ from the buckets' region ({settings.storage.region}): "
+                "a replica in the same region does not survive the region's loss",
+            )
+        )
     if settings.environment is not AppEnvironment.DEVELOPMENT and (
         settings.node_env is not NodeEnvironment.PRODUCTION
     ):
@@ -124,13 +198,21 @@ def _decode(raw: Any) -> Any:
         return raw  # validation then reports it with the value as written
 
 
+def _shown(value: Any) -> str:
+    """The value as JSON, cut short: an error must not print megabytes."""
+    text = json.dumps(value, default=str)
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    return f"{text[:_SHOWN_CHARS]}… ({len(text):,} characters)"
+
+
 def _problem_from_error(detail: ErrorDetails, stack_file: str) -> Problem:
     path = tuple(part for part in detail["loc"] if isinstance(part, str))
     indexes = "".join(f"[{part}]" for part in detail["loc"] if isinstance(part, int))
     key = config_key(path) + indexes
     if detail["type"] == "missing":
         return Problem(key, _MISSING, f"set it in {stack_file}")
-    allowed = detail["msg"]
+    allowed = detail["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own
     leaf = _LEAVES.get(config_key(path))
     if leaf is not None and leaf.field.description:
         allowed = f"{allowed} ({leaf.field.description})"

@@ -7,9 +7,10 @@ project's config schema in Pulumi.yaml is derived from these models (see
 """
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from stacks.regions import (
     ZURICH,
@@ -62,8 +63,44 @@ class InstanceSize(StrEnum):
     XLARGE_16 = "16xlarge"
 
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-Recipients = Annotated[list[EmailStr], Field(min_length=1, max_length=20)]
+# Every text and list setting has a bound (tests/stacks/test_settings.py checks each
+# field): an unbounded value only ever arrives by mistake, and costs time to plan.
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", max_length=63)]
+EmailAddress = Annotated[EmailStr, Field(max_length=254)]  # RFC 5321's limit on a path
+Recipients = Annotated[list[EmailAddress], Field(min_length=1, max_length=20)]
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+
+def _https_unless_loopback(url: str) -> str:
+    """An API URL carries an access token: plain http only to a local test server."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS:
+        raise ValueError(
+            "must start with https:// (the access token would travel in clear); http:// is "
+            "allowed only for 127.0.0.1 or localhost, in tests"
+        )
+    return url
+
+
+ApiBaseUrl = Annotated[
+    str,
+    Field(pattern=r"^https?://[^\s/]+(:\d+)?$", max_length=200),
+    AfterValidator(_https_unless_loopback),
+]
+"""The base URL of an HTTP API: scheme and host (and port), no path."""
+
+
+def _each_once(regions: list[str]) -> list[str]:
+    if len(set(regions)) != len(regions):
+        raise ValueError("must name each region once")
+    return regions
+
+
+FunctionRegions = Annotated[
+    list[VercelEuropeanRegion],
+    Field(min_length=1, max_length=len(get_args(VercelEuropeanRegion))),
+    AfterValidator(_each_once),
+]
 
 
 class DatabaseSettings(Settings):
@@ -73,7 +110,8 @@ class DatabaseSettings(Settings):
     instance_size: InstanceSize = Field(
         description="Supabase compute size (desired_instance_size of the Management API)."
     )
-    organization_slug: Annotated[str, Field(pattern=r"^[\w-]+$")] = Field(
+    # The Management API spec gives the pattern and no maximum; its slugs are 20 characters.
+    organization_slug: Annotated[str, Field(pattern=r"^[\w-]+$", max_length=64)] = Field(
         description="Slug of the Supabase organization that owns the project."
     )
     disk_size_gb: int = Field(
@@ -82,7 +120,7 @@ class DatabaseSettings(Settings):
         le=60_000,
         description="Disk of the Supabase project in GB (the disk alarm's 100%).",
     )
-    management_api: Annotated[str, Field(pattern=r"^https?://[^\s/]+(:\d+)?$")] = Field(
+    management_api: ApiBaseUrl = Field(
         "https://api.supabase.com", description="Base URL of the Supabase Management API."
     )
 
@@ -103,7 +141,7 @@ class ComputeSettings(Settings):
     function_max_duration_seconds: int = Field(
         ge=1, le=800, description="maxDuration of each Vercel function in seconds (1 to 800)."
     )
-    function_regions: Annotated[list[VercelEuropeanRegion], Field(min_length=1)] = Field(
+    function_regions: FunctionRegions = Field(
         description="Vercel function regions; EU regions only (fra1, cdg1, dub1, arn1)."
     )
 

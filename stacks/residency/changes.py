@@ -8,10 +8,11 @@ the character budget, no diagram (the comment says so).
 
 from collections import Counter
 
-from stacks.diff import PlanDiff, diff_markdown
+from stacks.diff import MARKDOWN_MINIMUM, PlanDiff, diff_markdown
 from stacks.residency.diagram import label, node_id
 
 MAX_NODES = 60
+_SECTION_HEADING = "\n#### The change as a diagram\n\n"
 MARKS = {"added": "+", "removed": "-", "changed": "~"}
 STYLES = {
     "added": "fill:#dafbe1,stroke:#1a7f37",
@@ -23,11 +24,12 @@ STYLES = {
 def diff_markdown_with_diagram(diff: PlanDiff, limit: int) -> str:
     """The diff's comment with its diagram after it; both together within `limit`.
 
-    The diagram gets at most a quarter of the limit, the rest goes to the text."""
-    block = change_diagram(diff, budget=limit // 4)
+    The diagram gets at most a quarter of the limit, and never what the text needs."""
+    section_budget = min(limit // 4, limit - MARKDOWN_MINIMUM) - len(_SECTION_HEADING)
+    block = change_diagram(diff, budget=section_budget) if section_budget > 0 else None
     if block is None:
         return diff_markdown(diff, limit=limit)
-    section = f"\n#### The change as a diagram\n\n{block}"
+    section = _SECTION_HEADING + block
     return diff_markdown(diff, limit=limit - len(section)) + section
 
 

@@ -96,3 +96,11 @@ def test_the_residency_markdown_embeds_a_valid_diagram(capsys: Any) -> None:
     assert markdown.startswith("# Data residency: `crms` stack `staging`")
     (block,) = mermaid_blocks(markdown)
     assert parse_mermaid([block])[0]["ok"] is True
+
+
+def test_the_diagram_never_takes_what_the_text_needs() -> None:
+    before, after = changed_prod()
+    diff = diff_plans(before, after, "base", "head")
+    for limit in (1_000, 1_300, 4_000, 20_000):
+        assert len(diff_markdown_with_diagram(diff, limit=limit)) <= limit
+    assert "```mermaid" in diff_markdown_with_diagram(diff, limit=20_000)

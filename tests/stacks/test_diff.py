@@ -3,7 +3,18 @@
 import copy
 from typing import Any
 
-from stacks.diff import MARKDOWN_LIMIT, diff_json, diff_markdown, diff_plans, diff_text
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stacks.diff import (
+    MARKDOWN_LIMIT,
+    MARKDOWN_MINIMUM,
+    diff_json,
+    diff_markdown,
+    diff_plans,
+    diff_text,
+)
 
 
 def resource(name: str, stack: str = "prod", **inputs: Any) -> dict[str, Any]:
@@ -93,3 +104,21 @@ def test_markdown_summary_when_details_alone_are_too_long() -> None:
     assert "summarised" in markdown
     assert "cut" not in markdown
     assert markdown.count("inputs.policy") == 300
+
+
+@given(st.integers(min_value=MARKDOWN_MINIMUM, max_value=30_000))
+@settings(max_examples=60, deadline=None)
+def test_markdown_never_exceeds_any_limit_from_the_minimum(limit: int) -> None:
+    before = plan("prod", [resource(f"b{i:03}", policy="x" * 200) for i in range(200)])
+    after = plan("prod", [resource(f"b{i:03}", policy="y" * 200) for i in range(200)])
+    after["resources"] += [resource(f"new-with-a-long-name-{i:05}") for i in range(200)]
+    label = "plans/" + "very-long-directory-name/" * 8 + "head.json"
+    markdown = diff_markdown(diff_plans(before, after, label, label), limit=limit)
+    assert len(markdown) <= limit
+    assert "crms-infra diff" in markdown, "the note saying it is shortened is kept"
+
+
+def test_a_limit_below_the_minimum_is_refused() -> None:
+    diff = diff_plans(plan("p", [resource("a")]), plan("p", [resource("b")]), "a", "b")
+    with pytest.raises(ValueError, match="at least 1,000"):
+        diff_markdown(diff, limit=100)

@@ -1,22 +1,25 @@
 """Each stack's settings load, and each constraint refuses a bad value by file and key."""
 
+import enum
 import json
+import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stacks.config_keys import Leaf, leaves, schema_type
 from stacks.loader import SettingsError, settings_from_config
 from stacks.settings import AppEnvironment, StackSettings
+from stacks.yaml_file import load_yaml_file
 from tests.conftest import REPO, STACKS
 
 
 def stack_config(stack: str) -> dict[str, str]:
     """A stack file's config as the engine hands it to the program (strings, JSON)."""
-    raw = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
+    raw = load_yaml_file(REPO / f"Pulumi.{stack}.yaml")["config"]
     return {
         key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
     }
@@ -77,6 +80,17 @@ BAD_VALUES = [
     ("computeFunctionMaxDurationSeconds", 900, "800"),
     ("computeFunctionRegions", ["iad1"], "fra1"),
     ("computeFunctionRegions", [], "at least 1"),
+    ("computeFunctionRegions", ["fra1", "fra1"], "each region once"),
+    ("computeFunctionRegions", ["fra1", "cdg1", "dub1", "arn1", "fra1"], "at most 4"),
+    ("computeVercelTeam", "a" * 64, "at most 63"),
+    ("databaseOrganizationSlug", "a" * 65, "at most 64"),
+    ("databaseManagementApi", "http://api.supabase.com", "https://"),
+    ("databaseManagementApi", "http://10.0.0.8:8080", "127.0.0.1"),
+    ("databaseManagementApi", "https://" + "a" * 200 + ".com", "at most 200"),
+    ("databaseManagementApi", "https://api.supabase.com/v1", "pattern"),
+    ("storageReplication", "yes", "true or false"),
+    ("cacheEviction", "on", "yes, no, on and off are text"),
+    ("storageReplicationRegion", "eu-central-2", "must differ"),
     ("cachePrimaryRegion", "us-east-1", "eu-central-1"),
     ("cacheMonthlyBudgetUsd", 0, "1"),
     ("storageRegion", "eu-west-1", "eu-central-2"),
@@ -90,6 +104,8 @@ BAD_VALUES = [
     ("alertsLowDiskSpaceSeverity", "page", "critical"),
     ("alertsPaymentFailuresRecipients", ["finance.crms.ch"], "email"),
     ("alertsPaymentFailuresRecipients", [], "at least 1"),
+    ("alertsPaymentFailuresRecipients", ["oncall@crms.ch"] * 21, "at most 20"),
+    ("alertsLowDiskSpaceRecipients", ["a" * 250 + "@crms.ch"], "too long"),
 ]
 
 
@@ -101,9 +117,33 @@ def test_bad_value_names_file_key_value_and_what_is_allowed(
         load("staging", **{key: value})
     message = str(caught.value)
     assert message.startswith(f"Pulumi.staging.yaml: crms:{key}")
+    assert "\n" not in message, "one problem, one line"
     shown = value if isinstance(value, str) else json.dumps(value)
-    assert shown.strip('[]"') in message
+    assert shown.strip('[]"')[:70] in message
     assert allowed.lower() in message.lower()
+    assert len(message) < 500
+
+
+def test_a_huge_value_is_refused_and_shown_cut_short() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load("dev", databaseOrganizationSlug="a" * 10_000_000)
+    message = str(caught.value)
+    assert "crms:databaseOrganizationSlug" in message
+    assert "at most 64 characters" in message
+    assert "(10,000,002 characters)" in message
+    assert len(message) < 400
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8123", "http://localhost:9000"])
+def test_plain_http_is_allowed_only_for_a_local_test_server(url: str) -> None:
+    assert load("dev", databaseManagementApi=url).database.management_api == url
+
+
+def test_booleans_are_read_as_pulumi_reads_them() -> None:
+    """Pulumi accepts a boolean key written true/false, or the text "true"/"false"."""
+    config = stack_config("dev")
+    config["crms:storageReplication"] = "true"  # `storageReplication: "true"` in the file
+    assert settings_from_config(config, "Pulumi.dev.yaml").storage.replication is True
 
 
 def test_missing_key_is_named() -> None:
@@ -111,9 +151,17 @@ def test_missing_key_is_named() -> None:
         load("dev", databaseOrganizationSlug=None)
 
 
-def test_unknown_key_is_refused() -> None:
-    with pytest.raises(SettingsError, match=r"crms:computeFunctionMemory has the bad value"):
-        load("dev", computeFunctionMemory=1024)
+def test_unknown_key_is_refused_without_its_value() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load("dev", computeFunctionMemory=1024, stripeSecretKy="sk_live_4eC39HqLyjWDarjtT1zdp7dc")
+    message = str(caught.value)
+    assert (
+        "Pulumi.dev.yaml: crms:computeFunctionMemory is not a setting of this project; "
+        "did you mean crms:computeFunctionMemoryMb?"
+    ) in message
+    assert "crms:stripeSecretKy is not a setting of this project; did you mean" in message
+    assert "sk_live" not in message
+    assert "1024" not in message
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -159,7 +207,55 @@ def test_memory_outside_vercel_limits_is_refused(memory: int) -> None:
         load("dev", computeFunctionMemoryMb=memory)
 
 
-def test_no_stack_file_holds_a_secret_value() -> None:
+def test_committed_stack_files_hold_no_plaintext_secret() -> None:
+    """A secret key may appear only encrypted; the committed files set none at all."""
     for stack in STACKS:
         text = Path(REPO / f"Pulumi.{stack}.yaml").read_text()
-        assert "secure:" not in text
+        assert "sk_live" not in text
+        assert "whsec_" not in text
+
+
+def _max_length(metadata: list[Any]) -> int | None:
+    return next((item.max_length for item in metadata if hasattr(item, "max_length")), None)
+
+
+def _annotated_metadata(annotation: Any) -> list[Any]:
+    metadata: list[Any] = []
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation, *extra = typing.get_args(annotation)
+        for item in extra:
+            metadata.extend(getattr(item, "metadata", [item]))
+    return metadata
+
+
+def _closed_set(annotation: Any) -> bool:
+    """An enum or Literal: bounded by its members."""
+    return typing.get_origin(annotation) is Literal or (
+        isinstance(annotation, type) and issubclass(annotation, enum.Enum)
+    )
+
+
+def _bare(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+@pytest.mark.parametrize("leaf", list(leaves(StackSettings)), ids=lambda leaf: leaf.key)
+def test_every_text_and_list_setting_has_a_bound(leaf: Leaf) -> None:
+    """A key added later must declare its bound too (max_length, or a closed set of values)."""
+    annotation = _bare(leaf.field.annotation)
+    kind = schema_type(leaf.field.annotation)
+    if kind == "array":
+        assert _max_length(leaf.field.metadata) is not None, f"{leaf.key}: list without max_length"
+        (item,) = typing.get_args(annotation)
+        if schema_type(item) == "string" and not _closed_set(_bare(item)):
+            assert _max_length(_annotated_metadata(item)) is not None, (
+                f"{leaf.key}: items unbounded"
+            )
+    elif kind == "string" and not _closed_set(annotation) and annotation is not float:
+        assert _max_length(leaf.field.metadata) is not None, f"{leaf.key}: text without max_length"
+    elif annotation in (int, float):
+        bounds = {type(item).__name__ for item in leaf.field.metadata}
+        assert bounds & {"Ge", "Gt"}, f"{leaf.key}: number without a lower bound"
+        assert bounds & {"Le", "Lt"}, f"{leaf.key}: number without an upper bound"

@@ -1,0 +1,171 @@
+"""A stack file set up exactly as the README's deploy steps say passes the checks and plans offline.
+
+The README's `pulumi config set` lines are read from the README itself and applied
+to a copy of Pulumi.prod.yaml the way the Pulumi CLI writes them with the passphrase
+secrets provider (pulumi/pulumi, the sources cited beside each step):
+- a key without a namespace goes in the project's (`crms:`);
+- a new key is appended at the end of `config:`, existing ones keep their place
+  (sdk/go/common/util/yamlutil/edit.go, handleMappingNode), two-space indent (encode.go);
+- `--secret` writes `{secure: v1:<nonce>:<ciphertext>}`, AES-256-GCM under a key
+  derived by PBKDF2-SHA256 (1,000,000 rounds) from the passphrase and an 8-byte salt
+  (sdk/go/common/resource/config/crypt.go), and the stack file gains
+  `encryptionsalt: v1:<salt>:<"pulumi" encrypted>` (pkg/secrets/passphrase/manager.go).
+The plan then runs without the passphrase: ciphertext is never decrypted offline.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from stacks.offline.project import load_stack_settings
+from tests.conftest import REPO
+from tests.stacks.stack_file_checks import check_stack_file, is_encrypted
+
+CLI = str(Path(sys.executable).parent / "crms-infra")
+PASSPHRASE = "correct horse battery staple"
+# What a platform engineer types for the README's placeholders (secrets: realistic shapes).
+TYPED_VALUES = {
+    "crms:supabaseAccessToken": "sbp_0f3c1e9a7b5d4c2e8f6a0b1c3d5e7f9a1b2c3d4e",
+    "crms:stripeSecretKey": "sk_live_51NzQ2LKr8mVxYtTqW3eRbC9dHf",
+    "crms:stripeWebhookSecret": "whsec_7Jk2Lm9Np4Qr6St8Uv0Wx3Yz5Ab",
+    "crms:resendApiKey": "re_9Tq4Wm2Xk7Lp3Rv8Ns5Hj6Gd",
+    "crms:sentryDsn": "https://4f1c9e2d7b3a4e5f8c6d0a1b2c3d4e5f@o450.ingest.sentry.io/5512",
+    "vercel:apiToken": "vc1_Zb3Kq8Rt5Wm2Xn7Lp4Hj9Gd6Fs",
+    "vercel:team": "crms-swiss",
+    "upstash:email": "platform@crms.ch",
+    "upstash:apiKey": "a8f3c2e1-9b7d-4c5e-8f6a-0b1c3d5e7f9a",
+}
+README_STEP = re.compile(r"^pulumi config set (--secret )?(\S+)\s+(\S.*?)\s*(#.*)?$")
+
+
+def readme_config_steps() -> list[tuple[str, bool]]:
+    """`(key, is_secret)` for each `pulumi config set` line of the README's deploy section."""
+    text = (REPO / "README.md").read_text()
+    section = text.split("## Deploying for real", 1)[1].split("\n## ", 1)[0]
+    steps = []
+    for line in section.splitlines():
+        match = README_STEP.match(line.strip())
+        if match:
+            steps.append((match.group(2), match.group(1) is not None))
+    return steps
+
+
+class PassphraseCrypter:
+    """The passphrase secrets provider's encryption, as in crypt.go and manager.go."""
+
+    def __init__(self, passphrase: str) -> None:
+        self.salt = secrets.token_bytes(8)
+        key = hashlib.pbkdf2_hmac("sha256", passphrase.encode(), self.salt, 1_000_000, 32)
+        self.aead = AESGCM(key)
+
+    def encrypt(self, plaintext: str) -> str:
+        nonce = secrets.token_bytes(12)
+        sealed = self.aead.encrypt(nonce, plaintext.encode(), None)
+        return f"v1:{base64.b64encode(nonce).decode()}:{base64.b64encode(sealed).decode()}"
+
+    def state(self) -> str:
+        return f"v1:{base64.b64encode(self.salt).decode()}:{self.encrypt('pulumi')}"
+
+
+def pulumi_config_set(
+    stack_file: Path, key: str, value: str, crypter: PassphraseCrypter | None
+) -> None:
+    """Edit `stack_file` as `pulumi config set [--secret] key value` does."""
+    full_key = key if ":" in key else f"crms:{key}"
+    if crypter is None:
+        entry = [f"  {full_key}: {value}"]
+    else:
+        entry = [f"  {full_key}:", f"    secure: {crypter.encrypt(value)}"]
+    lines = stack_file.read_text().splitlines()
+    start = lines.index("config:")
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" ")),
+        len(lines),
+    )
+    lines[end:end] = entry
+    if crypter is not None and not any(line.startswith("encryptionsalt:") for line in lines):
+        lines.append(f"encryptionsalt: {crypter.state()}")
+    stack_file.write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture(scope="module")
+def configured_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project whose Pulumi.prod.yaml went through the README's steps."""
+    project = tmp_path_factory.mktemp("configured")
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
+        (project / name).write_bytes((REPO / name).read_bytes())
+    for directory in ("components", "policies", "app"):
+        (project / directory).symlink_to(REPO / directory)
+    crypter = PassphraseCrypter(PASSPHRASE)
+    for key, is_secret in readme_config_steps():
+        full_key = key if ":" in key else f"crms:{key}"
+        pulumi_config_set(
+            project / "Pulumi.prod.yaml",
+            key,
+            TYPED_VALUES[full_key],
+            crypter if is_secret else None,
+        )
+    return project
+
+
+def test_the_readme_sets_secrets_and_provider_keys() -> None:
+    steps = dict(readme_config_steps())
+    assert steps["stripeSecretKey"] is True
+    assert steps["vercel:apiToken"] is True
+    assert steps["vercel:team"] is False
+    assert {key.partition(":")[0] for key in steps if ":" in key} == {"vercel", "upstash"}
+    assert set(TYPED_VALUES) == {key if ":" in key else f"crms:{key}" for key in steps}
+
+
+def test_configured_file_is_what_pulumi_writes(configured_project: Path) -> None:
+    text = (configured_project / "Pulumi.prod.yaml").read_text()
+    assert "  crms:stripeSecretKey:\n    secure: v1:" in text
+    assert "  vercel:team: crms-swiss\n" in text
+    assert re.search(r"^encryptionsalt: v1:[A-Za-z0-9+/=]+:v1:", text, re.MULTILINE)
+    for value in TYPED_VALUES.values():
+        if "secret" in value or value.startswith(("sk_", "whsec_", "sbp_", "vc1_")):
+            assert value not in text
+
+
+def test_configured_file_passes_the_stack_file_checks(configured_project: Path) -> None:
+    config = check_stack_file(configured_project / "Pulumi.prod.yaml")
+    assert is_encrypted(config["crms:stripeSecretKey"])
+    assert is_encrypted(config["upstash:apiKey"])
+    assert config["upstash:email"] == "platform@crms.ch"
+
+
+def test_configured_file_loads_its_settings(configured_project: Path) -> None:
+    settings = load_stack_settings(configured_project, "prod")
+    assert settings.compute.function_memory_mb == 3008
+
+
+def test_configured_stack_plans_offline_without_the_passphrase(configured_project: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_CONFIG")}
+    result = subprocess.run(
+        [CLI, "plan", "prod", "--format", "json", "--project-dir", str(configured_project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["stack"] == "prod"
+    ciphertexts = re.findall(
+        r"secure: (\S+)", (configured_project / "Pulumi.prod.yaml").read_text()
+    )
+    assert len(ciphertexts) == 7
+    for shown in (result.stdout, result.stderr):
+        assert not any(ciphertext in shown for ciphertext in ciphertexts)
+        assert not any(value in shown for value in TYPED_VALUES.values() if "_" in value)
+    (stripe,) = [r for r in plan["resources"] if r["inputs"].get("key") == "STRIPE_SECRET_KEY"]
+    assert stripe["inputs"]["value"] == "[secret]"
