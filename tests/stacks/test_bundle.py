@@ -77,7 +77,9 @@ def test_vercel_build_gives_each_function_the_stacks_limits(stack: str, tmp_path
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     configs = sorted((out / ".vercel" / "output" / "functions").rglob(".vc-config.json"))
-    assert [c.parent.name for c in configs] == ["backup.func", "metrics.func", "health.func"]
+    assert [c.parent.name for c in configs] == [
+        "backup.func", "metrics.func", "logs.func", "traces.func", "health.func",
+    ]  # fmt: skip
     for config_file in configs:
         function = json.loads(config_file.read_text())
         assert function["memory"] == SEED_LIMITS[stack]["memory"]
