@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE
 from stacks.regions import (
     ZURICH,
     AwsEuropeanRegion,
@@ -150,15 +151,27 @@ class PercentAlertRule(AlertRule):
 
 class LatencyAlertRule(AlertRule):
     threshold: float = Field(gt=0, le=800, description="Alarm above this many seconds.")
+    route: Annotated[str, Field(pattern=r"^(GET|POST|PUT|PATCH|DELETE) /\S*$")] = Field(
+        DEFAULT_CONTRACT_CREATION_ROUTE,
+        description="The web app's request timed, as `METHOD /route` (its trace span's name).",
+    )
+
+
+class SilenceAlertRule(AlertRule):
+    threshold: int = Field(
+        1, ge=1, le=100_000, description="Alarm when fewer drain deliveries arrive in the minutes."
+    )
 
 
 class AlertSettings(Settings):
-    """The seed's four alert rules (monitoring/alerts.yml), tunable per stack."""
+    """The seed's four alert rules (monitoring/alerts.yml), tunable per stack, and the
+    drain's heartbeat: the rules fed by Vercel's drains are blind while it is silent."""
 
     high_error_rate: PercentAlertRule
     slow_contract_creation: LatencyAlertRule
     low_disk_space: PercentAlertRule
     payment_failures: PercentAlertRule
+    drain_silence: SilenceAlertRule
 
 
 class StackSettings(Settings):
