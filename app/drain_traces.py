@@ -15,7 +15,7 @@ percentile statistics"); one datum holds at most 150 distinct values.
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from app import metric_catalog as catalog
@@ -70,7 +70,7 @@ def is_route(span: Mapping[str, Any], route: str) -> bool:
 
 
 def route_durations(
-    spans: list[Mapping[str, Any]], route: str, now_ms: int
+    spans: Sequence[Mapping[str, Any]], route: str, now_ms: int
 ) -> dict[int, Counter[float]]:
     """Durations in seconds (to the millisecond) per minute of the span's end."""
     minutes: dict[int, Counter[float]] = {}
