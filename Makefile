@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/migrations.py
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
+	$(BIN)/python benchmarks/drain.py
 
 # The ops app for a stack, built as Vercel builds it; `pulumi up` deploys this output.
 build: $(STAMP) $(NODE_STAMP)
