@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE
+from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE, ROUTE_PATTERN
 
 STRIPE_STATUS_URL = "https://status.stripe.com/api/v2/status.json"
 
@@ -38,7 +38,7 @@ class AppConfig(BaseModel):
     contract_creation_route: str = Field(
         DEFAULT_CONTRACT_CREATION_ROUTE,
         alias="CONTRACT_CREATION_ROUTE",
-        pattern=r"^(GET|POST|PUT|PATCH|DELETE) /\S*$",
+        pattern=ROUTE_PATTERN,
     )
 
 

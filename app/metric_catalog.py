@@ -50,3 +50,5 @@ PAYMENT_WINDOW_SECONDS = DISK_PROBE_PERIOD_SECONDS
 
 DEFAULT_CONTRACT_CREATION_ROUTE = "POST /api/contracts"
 """The web app's request whose duration is ContractCreationTime, as `METHOD /route`."""
+ROUTE_PATTERN = r"^(GET|POST|PUT|PATCH|DELETE) /\S*$"
+"""What a route setting may be: an HTTP method, a space, a path."""

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE
+from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE, ROUTE_PATTERN
 from stacks.regions import (
     ZURICH,
     AwsEuropeanRegion,
@@ -151,7 +151,7 @@ class PercentAlertRule(AlertRule):
 
 class LatencyAlertRule(AlertRule):
     threshold: float = Field(gt=0, le=800, description="Alarm above this many seconds.")
-    route: Annotated[str, Field(pattern=r"^(GET|POST|PUT|PATCH|DELETE) /\S*$")] = Field(
+    route: Annotated[str, Field(pattern=ROUTE_PATTERN)] = Field(
         DEFAULT_CONTRACT_CREATION_ROUTE,
         description="The web app's request timed, as `METHOD /route` (its trace span's name).",
     )

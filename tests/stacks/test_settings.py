@@ -90,6 +90,8 @@ BAD_VALUES = [
     ("alertsLowDiskSpaceSeverity", "page", "critical"),
     ("alertsPaymentFailuresRecipients", ["finance.crms.ch"], "email"),
     ("alertsPaymentFailuresRecipients", [], "at least 1"),
+    ("alertsSlowContractCreationRoute", "/api/contracts", "POST"),
+    ("alertsDrainSilenceThreshold", 0, "1"),
 ]
 
 
@@ -130,6 +132,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "storageReplication",
         "alertsHighErrorRateEnabled",
         "alertsPaymentFailuresEnabled",
+        "alertsDrainSilenceEnabled",
     ],
 )
 def test_production_always_has(key: str) -> None:
