@@ -3,8 +3,9 @@
     POST /api/drain/logs     log drain (json or ndjson): Requests, Errors
     POST /api/drain/traces   trace drain (OTLP JSON): ContractCreationTime
 
-Order of checks: size (413), signature over the raw bytes (403), parsing (400),
-then one PutMetricData call. Every response carries `x-vercel-verify` with the
+Order of checks: size (413), Vercel's unsigned verification call (200, nothing
+published), signature over the raw bytes (403), parsing (400), then one
+PutMetricData call. Every response carries `x-vercel-verify` with the
 team's verification code: Vercel verifies a drain's endpoint by asking for it and
 expecting a 200 with that header (pulumiverse-vercel `LogDrain.endpoint`,
 from terraform-provider-vercel's `vercel_log_drain`). The body is never logged.
@@ -23,6 +24,11 @@ from app import drain, drain_traces
 from app.config import AppConfig
 
 log = logging.getLogger(__name__)
+VERIFICATION_BODIES = {b"", b"{}"}
+"""Vercel verifies a new drain's endpoint with a POST of `{}` that it does not sign, even
+when the drain has a secret (dacbd/vercel-log-drain: src/handlers.rs, and its issue #29
+showing the `{}` payload): it must get a 200 with `x-vercel-verify`. It carries no data,
+so answering it publishes nothing; any other body must be signed."""
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -84,8 +90,8 @@ def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
         except _TooLarge:
             log.warning("drain %s: body over %d bytes refused", kind, drain.MAX_BODY_BYTES)
             return answer({"error": f"body over {drain.MAX_BODY_BYTES} bytes"}, 413)
-        if not body:
-            return answer({"accepted": 0}, 200)  # a verification call: nothing to publish
+        if body.strip() in VERIFICATION_BODIES:
+            return answer({"datapoints": 0}, 200)  # Vercel's verification call: nothing in it
         secret = config.drain_secret.get_secret_value()
         if not drain.signature_matches(secret, body, request.headers.get(drain.SIGNATURE_HEADER)):
             log.warning("drain %s: delivery with a wrong or missing signature refused", kind)
