@@ -99,11 +99,13 @@ def test_one_good_minute_in_five_keeps_the_error_alarm_quiet(app_url: str, names
     )
 
 
-def test_a_single_entry_delivery_counts_once(app_url: str, namespace: str) -> None:
+@pytest.mark.parametrize("extra_lines", [False, True])
+def test_a_single_request_counts_once(app_url: str, namespace: str, extra_lines: bool) -> None:
     end = minute_floor(dt.datetime.now(dt.UTC))
-    entries = payloads.log_entries(traffic(end, 1, 1, 1), function_lines=True)
-    entries.append(payloads.build_entry(int(end.timestamp() * 1000) - 1000))
-    assert len(entries) == 3
+    entries = payloads.log_entries(traffic(end, 1, 1, 1), function_lines=extra_lines)
+    if extra_lines:  # its function's own line, and a build line: still one request
+        entries.append(payloads.build_entry(int(end.timestamp() * 1000) - 1000))
+    assert len(entries) == (3 if extra_lines else 1)
     response = post(f"{app_url}/api/drain/logs", payloads.as_ndjson(entries))
     assert response.json() == {"datapoints": 3}  # Requests, Errors, the heartbeat
     queries = prod_alarm("high-error-rate")["metricQueries"]
