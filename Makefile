@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
 	$(BIN)/python benchmarks/stack_files.py
+	$(BIN)/python benchmarks/drain.py
 
 # The ops app for a stack, built by Vercel's CLI (`vercel build --prod`) for Python 3.12 on
 # Linux x86_64, checked, and recorded with its source digest (stacks/build.py); `pulumi up`

@@ -11,6 +11,7 @@ from components.alerts import AlertRule, Alerts, AlertsArgs
 from components.cache import Cache, CacheArgs
 from components.compute import Compute, ComputeArgs
 from components.database import Database, DatabaseArgs
+from components.drain import Drains, DrainsArgs, DrainSigning, DrainSigningArgs
 from components.identity import Identity, IdentityArgs
 from components.schema import Schema, SchemaArgs
 from components.storage import Storage, StorageArgs
@@ -96,6 +97,10 @@ identity = Identity(
     ),
     on_aws,
 )
+drain_signing = DrainSigning(
+    "drain-signing",
+    DrainSigningArgs(contract_creation_route=settings.alerts.slow_contract_creation.route),
+)
 # The deployment ships what `make build` left; refuse one built from other sources.
 ops_bundle_digest = digest(bundle_files(settings))
 check_build(Path(bundle_dir(pulumi.get_stack())), ops_bundle_digest, pulumi.get_stack())
@@ -107,10 +112,25 @@ compute = Compute(
         function_regions=settings.compute.function_regions,
         function_limits=stack_function_limits(settings),
         web_environment=wiring.web_environment(settings, database, cache, secrets),
-        ops_environment=wiring.ops_environment(settings, database, cache, storage, identity),
+        ops_environment=[
+            *wiring.ops_environment(settings, database, cache, storage, identity),
+            *drain_signing.ops_environment,
+        ],
         bundle_dir=bundle_dir(pulumi.get_stack()),
         bundle_digest=ops_bundle_digest,
     ),
+)
+drains = Drains(
+    "drains",
+    DrainsArgs(
+        web_project_id=compute.web_project.id,
+        ops_project_name=naming.ops_project(settings),
+        ops_domains=compute.deployment.domains,
+        ops_url=compute.deployment.url,
+        secret=drain_signing.secret.result,
+    ),
+    # Vercel verifies the endpoint when the drain is made: the deployment must serve it.
+    pulumi.ResourceOptions(depends_on=[compute]),
 )
 alerts = Alerts(
     "alerts",
@@ -129,6 +149,7 @@ alerts = Alerts(
             if rule.enabled
         ],
         tags=tags,
+        protect=protect,
     ),
     on_aws,
 )
@@ -147,3 +168,4 @@ pulumi.export("photosBucket", storage.photos.bucket.bucket)
 pulumi.export("backupsBucket", storage.backups.bucket.bucket)
 pulumi.export("appRoleArn", identity.role_arn)
 pulumi.export("opsUrl", compute.deployment.url)
+pulumi.export("alarmSources", alerts.sources)

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE, ROUTE_PATTERN
+
 STRIPE_STATUS_URL = "https://status.stripe.com/api/v2/status.json"
 
 
@@ -31,6 +33,13 @@ class AppConfig(BaseModel):
     backups_bucket: str | None = Field(None, alias="BACKUPS_BUCKET")
     metrics_namespace: str | None = Field(None, alias="METRICS_NAMESPACE")
     database_disk_bytes: int = Field(8 * 2**30, alias="DATABASE_DISK_BYTES", gt=0)
+    drain_secret: SecretStr | None = Field(None, alias="DRAIN_SECRET")
+    drain_verification_code: str | None = Field(None, alias="DRAIN_VERIFICATION_CODE")
+    contract_creation_route: str = Field(
+        DEFAULT_CONTRACT_CREATION_ROUTE,
+        alias="CONTRACT_CREATION_ROUTE",
+        pattern=ROUTE_PATTERN,
+    )
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:

@@ -29,6 +29,8 @@ CONTRACT_CREATION_TIME = Metric("ContractCreationTime", "Seconds", "contracts")
 PAYMENT_ATTEMPTS = Metric("PaymentAttempts", "Count", "payments")
 PAYMENT_FAILURES = Metric("PaymentFailures", "Count", "payments")
 DATABASE_DISK_USAGE = Metric("DatabaseDiskUsage", "Percent", "database")
+DRAIN_DELIVERIES = Metric("DrainDeliveries", "Count", "drain")
+"""One per signed delivery the drain endpoint accepted: the drain's heartbeat."""
 
 ALL = (
     REQUESTS,
@@ -37,7 +39,16 @@ ALL = (
     PAYMENT_ATTEMPTS,
     PAYMENT_FAILURES,
     DATABASE_DISK_USAGE,
+    DRAIN_DELIVERIES,
 )
 
 DISK_PROBE_PERIOD_SECONDS = 300
 """How often the metrics probe cron publishes disk usage (every 5 minutes)."""
+
+PAYMENT_WINDOW_SECONDS = DISK_PROBE_PERIOD_SECONDS
+"""The metrics cron counts the payments of the window since its previous run."""
+
+DEFAULT_CONTRACT_CREATION_ROUTE = "POST /api/contracts"
+"""The web app's request whose duration is ContractCreationTime, as `METHOD /route`."""
+ROUTE_PATTERN = r"^(GET|POST|PUT|PATCH|DELETE) /\S*$"
+"""What a route setting may be: an HTTP method, a space, a path."""

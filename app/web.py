@@ -2,7 +2,8 @@
 
     GET /api/health          the health check (app.health)
     GET /api/cron/backup     Vercel cron: write a backup manifest (app.backup)
-    GET /api/cron/metrics    Vercel cron: publish database disk usage (app.probe)
+    GET /api/cron/metrics    Vercel cron: publish disk usage and the payments counts
+    POST /api/drain/...      Vercel's log and trace drains (app.drain_endpoint)
 
 Cron routes accept only Vercel's cron calls: `Authorization: Bearer $CRON_SECRET`.
 """
@@ -19,6 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.config import AppConfig, load_config
+from app.drain_endpoint import routes as drain_routes
 from app.health import HealthChecker
 from app.oidc import OidcTokenMiddleware
 
@@ -73,23 +75,31 @@ async def cron_metrics(request: Request) -> JSONResponse:
         return JSONResponse({"error": "not a cron call"}, status_code=401)
     from app import aws, probe
     from app.metrics import MetricsEmitter, cloudwatch
+    from app.payments import count_payments
 
     settings = config()
     if not settings.metrics_namespace:
         return JSONResponse({"error": "METRICS_NAMESPACE is needed"}, 500)
+    database_url = settings.database_url.get_secret_value()
     percent = await run_in_threadpool(
-        probe.disk_usage_percent,
-        settings.database_url.get_secret_value(),
-        settings.database_disk_bytes,
+        probe.disk_usage_percent, database_url, settings.database_disk_bytes
     )
+    payments = await run_in_threadpool(count_payments, database_url, dt.datetime.now(dt.UTC))
     try:
         emitter = MetricsEmitter(cloudwatch(), settings.metrics_namespace)
         emitter.disk_usage(percent)
+        emitter.payment_window(payments.start, payments.attempts, payments.failures)
         await run_in_threadpool(emitter.flush)
     except aws.FAILURES as error:
         status, message = aws.failure(error)
         return JSONResponse({"error": message}, status)
-    return JSONResponse({"databaseDiskUsagePercent": percent})
+    return JSONResponse(
+        {
+            "databaseDiskUsagePercent": percent,
+            "paymentAttempts": payments.attempts,
+            "paymentFailures": payments.failures,
+        }
+    )
 
 
 app = Starlette(
@@ -97,6 +107,7 @@ app = Starlette(
         Route("/api/health", health),
         Route("/api/cron/backup", cron_backup),
         Route("/api/cron/metrics", cron_metrics),
+        *drain_routes(config),
     ],
     # Each request's x-vercel-oidc-token, for the AWS calls it makes (app.aws).
     middleware=[Middleware(OidcTokenMiddleware)],

@@ -2,32 +2,39 @@
 
 Each recipient is a topic of its own with one e-mail subscription, so that a
 person is subscribed once however many rules page them; each alarm sends its
-ALARM and OK notifications to the topics of its recipients. The metric names,
-units and dimensions come from `app.metric_catalog`, which the app's emitter
-uses too.
+ALARM and OK notifications to the topics of its recipients. What each alarm
+watches is in `components.alarm_shapes`.
+
+The topics are encrypted with a customer-managed key of their own. CloudWatch
+cannot publish to a topic under the AWS-managed `alias/aws/sns` key (its policy
+cannot be changed to let cloudwatch.amazonaws.com use it): the key policy must
+grant CloudWatch `kms:Decrypt` and `kms:GenerateDataKey*`
+(https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, "Enable
+compatibility between event sources from AWS services and encrypted topics";
+https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger).
 """
 
-import math
+import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from app import metric_catalog as catalog
+from components.alarm_shapes import DESCRIPTIONS, SHAPES, SOURCES
 
-MINUTE = 60
+__all__ = ["DESCRIPTIONS", "SHAPES", "SOURCES", "AlertRule", "Alerts", "AlertsArgs"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class AlertRule:
     name: str
-    """One of the seed's rules: high_error_rate, slow_contract_creation, low_disk_space,
-    payment_failures."""
+    """One of the seed's rules (high_error_rate, slow_contract_creation, low_disk_space,
+    payment_failures) or drain_silence."""
     threshold: float
-    """Alarm above this value (percent, or seconds for slow_contract_creation)."""
+    """Alarm above this value (percent, or seconds for slow_contract_creation); below it
+    (deliveries) for drain_silence."""
     minutes: int
     """How long the condition must hold."""
     severity: str
@@ -45,7 +52,9 @@ class AlertsArgs:
     rules: Sequence[AlertRule]
     """The enabled rules; a rule switched off in the settings is simply not here."""
     tags: Mapping[str, str]
-    """Tags on every alarm and topic."""
+    """Tags on every alarm, topic and the topics' key."""
+    protect: bool
+    """Protect the topics' key: deleting it makes every notification undeliverable."""
 
 
 class Alerts(pulumi.ComponentResource):
@@ -58,13 +67,26 @@ class Alerts(pulumi.ComponentResource):
         super().__init__("crms:index:Alerts", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         recipients = sorted({address for rule in args.rules for address in rule.recipients})
+        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        partition = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        self.key = aws.kms.Key(
+            f"{name}-topics-key",
+            region=args.region,
+            description="CRMS alert topics: CloudWatch alarms may publish to them",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=pulumi.Output.all(partition.partition, identity.account_id).apply(
+                lambda values: topics_key_policy(values[0], args.region, values[1])
+            ),
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
         self.topics = {}
         for address in recipients:
             topic = aws.sns.Topic(
                 f"{name}-{_slug(address)}",
                 region=args.region,
-                # SNS's own key: notifications are encrypted at rest at no key cost.
-                kms_master_key_id="alias/aws/sns",
+                kms_master_key_id=self.key.arn,
                 tags=dict(args.tags),
                 opts=child,
             )
@@ -84,115 +106,58 @@ class Alerts(pulumi.ComponentResource):
                 f"{name}-{rule.name.replace('_', '-')}",
                 region=args.region,
                 alarm_description=f"[{rule.severity}] {DESCRIPTIONS[rule.name]}",
-                comparison_operator="GreaterThanThreshold",
                 threshold=rule.threshold,
                 alarm_actions=actions,
                 ok_actions=actions,
                 tags={**args.tags, "severity": rule.severity},
                 opts=child,
-                **SHAPES[rule.name](args.namespace, rule.minutes),
+                **{
+                    "comparison_operator": "GreaterThanThreshold",
+                    **SHAPES[rule.name](args.namespace, rule.minutes),
+                },
             )
-        self.register_outputs({"topics": {a: t.arn for a, t in self.topics.items()}})
-
-
-def _error_rate(namespace: str, minutes: int) -> dict[str, Any]:
-    # No traffic is no error: a quiet minute must not page anyone.
-    return _rate(namespace, minutes, catalog.ERRORS, catalog.REQUESTS, "Error rate (%)")
-
-
-def _payment_failure_rate(namespace: str, minutes: int) -> dict[str, Any]:
-    # No payment attempted is no payment failed.
-    return _rate(
-        namespace,
-        minutes,
-        catalog.PAYMENT_FAILURES,
-        catalog.PAYMENT_ATTEMPTS,
-        "Payment failure rate (%)",
-    )
-
-
-def _slow_contract_creation(namespace: str, minutes: int) -> dict[str, Any]:
-    metric = catalog.CONTRACT_CREATION_TIME
-    return {
-        **_single(namespace, metric, MINUTE, minutes),
-        "extended_statistic": "p95",
-        # No contract created is nothing slow.
-        "treat_missing_data": "notBreaching",
-    }
-
-
-def _low_disk_space(namespace: str, minutes: int) -> dict[str, Any]:
-    period = catalog.DISK_PROBE_PERIOD_SECONDS
-    return {
-        **_single(namespace, catalog.DATABASE_DISK_USAGE, period, math.ceil(minutes * 60 / period)),
-        "statistic": "Maximum",
-        # A silent probe hides a filling disk: missing data alarms, so ops mends the probe.
-        "treat_missing_data": "breaching",
-    }
-
-
-def _single(namespace: str, metric: catalog.Metric, period: int, periods: int) -> dict[str, Any]:
-    return {
-        "namespace": namespace,
-        "metric_name": metric.name,
-        "dimensions": metric.dimensions,
-        "unit": metric.unit,
-        "period": period,
-        "evaluation_periods": periods,
-        "datapoints_to_alarm": periods,
-    }
-
-
-def _rate(
-    namespace: str,
-    minutes: int,
-    failures: catalog.Metric,
-    attempts: catalog.Metric,
-    label: str,
-) -> dict[str, Any]:
-    def query(metric: catalog.Metric, query_id: str) -> dict[str, Any]:
-        return {
-            "id": query_id,
-            "return_data": False,
-            "metric": {
-                "namespace": namespace,
-                "metric_name": metric.name,
-                "dimensions": metric.dimensions,
-                "unit": metric.unit,
-                "period": MINUTE,
-                "stat": "Sum",
-            },
-        }
-
-    return {
-        "metric_queries": [
-            query(failures, "failures"),
-            query(attempts, "attempts"),
+        self.sources = {rule.name: SOURCES[rule.name] for rule in args.rules}
+        self.register_outputs(
             {
-                "id": "rate",
-                "label": label,
-                "expression": "IF(attempts > 0, 100 * failures / attempts, 0)",
-                "return_data": True,
-            },
-        ],
-        "evaluation_periods": minutes,
-        "datapoints_to_alarm": minutes,
-        "treat_missing_data": "notBreaching",
-    }
+                "topics": {a: t.arn for a, t in self.topics.items()},
+                "topicsKeyArn": self.key.arn,
+                "sources": self.sources,
+            }
+        )
 
 
-SHAPES: dict[str, Callable[[str, int], dict[str, Any]]] = {
-    "high_error_rate": _error_rate,
-    "slow_contract_creation": _slow_contract_creation,
-    "low_disk_space": _low_disk_space,
-    "payment_failures": _payment_failure_rate,
-}
-DESCRIPTIONS = {
-    "high_error_rate": "More than the threshold's percentage of requests failed.",
-    "slow_contract_creation": "95th percentile of contract creation time above the threshold.",
-    "low_disk_space": "Database disk usage above the threshold's percentage.",
-    "payment_failures": "More than the threshold's percentage of payment attempts failed.",
-}
+def topics_key_policy(partition: str, region: str, account_id: str) -> str:
+    """The account administers the key (through IAM, as with AWS's default key policy);
+    CloudWatch alarms of this account and region may encrypt and decrypt with it, for
+    publishing to the topics, and nothing else may."""
+    alarms = f"arn:{partition}:cloudwatch:{region}:{account_id}:alarm:*"
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountAdministersTheKey",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account_id}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "CloudWatchAlarmsPublishToTheTopics",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    # Confused-deputy guard: only this account's alarms in this region.
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account_id},
+                        "ArnLike": {"aws:SourceArn": alarms},
+                    },
+                },
+            ],
+        },
+        sort_keys=True,
+    )
 
 
 def _slug(address: str) -> str:

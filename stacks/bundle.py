@@ -33,6 +33,8 @@ ROUTES = {
     "api/health.py": "/api/health",
     "api/cron/backup.py": "/api/cron/backup",
     "api/cron/metrics.py": "/api/cron/metrics",
+    "api/drain/logs.py": "/api/drain/logs",
+    "api/drain/traces.py": "/api/drain/traces",
 }
 CRONS = [
     {"path": "/api/cron/backup", "schedule": "0 2 * * *"},  # nightly, 02:00 UTC

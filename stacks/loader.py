@@ -179,6 +179,7 @@ def environment_rules(settings: StackSettings) -> list[Problem]:
             "alertsSlowContractCreationEnabled": settings.alerts.slow_contract_creation.enabled,
             "alertsLowDiskSpaceEnabled": settings.alerts.low_disk_space.enabled,
             "alertsPaymentFailuresEnabled": settings.alerts.payment_failures.enabled,
+            "alertsDrainSilenceEnabled": settings.alerts.drain_silence.enabled,
         }
         problems.extend(
             Problem(key, value, "must be true in production")

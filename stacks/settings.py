@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
+from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE, ROUTE_PATTERN
 from stacks.regions import (
     ZURICH,
     AwsEuropeanRegion,
@@ -194,15 +195,27 @@ class PercentAlertRule(AlertRule):
 
 class LatencyAlertRule(AlertRule):
     threshold: float = Field(gt=0, le=800, description="Alarm above this many seconds.")
+    route: Annotated[str, Field(pattern=ROUTE_PATTERN, max_length=200)] = Field(
+        DEFAULT_CONTRACT_CREATION_ROUTE,
+        description="The web app's request timed, as `METHOD /route` (its trace span's name).",
+    )
+
+
+class SilenceAlertRule(AlertRule):
+    threshold: int = Field(
+        1, ge=1, le=100_000, description="Alarm when fewer drain deliveries arrive in the minutes."
+    )
 
 
 class AlertSettings(Settings):
-    """The seed's four alert rules (monitoring/alerts.yml), tunable per stack."""
+    """The seed's four alert rules (monitoring/alerts.yml), tunable per stack, and the
+    drain's heartbeat: the rules fed by Vercel's drains are blind while it is silent."""
 
     high_error_rate: PercentAlertRule
     slow_contract_creation: LatencyAlertRule
     low_disk_space: PercentAlertRule
     payment_failures: PercentAlertRule
+    drain_silence: SilenceAlertRule
 
 
 class StackSettings(Settings):

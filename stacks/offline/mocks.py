@@ -71,6 +71,8 @@ class PlanMocks(pulumi.runtime.Mocks):
             }, []
         if function == "vercel:index/getPrebuiltProject:getPrebuiltProject":
             return prebuilt_project(str(args.args.get("path", ""))), []
+        if function == "vercel:index/getEndpointVerification:getEndpointVerification":
+            return {"id": "mock", "teamId": "mock-team", "verificationCode": "mock-verify"}, []
         if function == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com"}, []
         return {}, []

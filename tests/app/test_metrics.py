@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from app import metric_catalog as catalog
+from app.drain import heartbeat
 from app.metrics import MetricsEmitter, cloudwatch
 from components.alerts import SHAPES
 
@@ -44,7 +45,8 @@ def test_published_metrics_carry_the_alarms_names_units_and_dimensions(
     emitter.contract_created(2.5)
     emitter.payment(failed=True)
     emitter.disk_usage(42.0)
-    assert emitter.flush() == 6
+    emitter.extend([heartbeat(int(dt.datetime.now(dt.UTC).timestamp() * 1000))])
+    assert emitter.flush() == 7
     listed = cloudwatch().list_metrics(Namespace=namespace)["Metrics"]
     seen = {
         (m["MetricName"], tuple((d["Name"], d["Value"]) for d in m["Dimensions"])) for m in listed

@@ -7,7 +7,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from app import web
-from app.metrics import cloudwatch
 from tests.app.stand_ins import status_page
 from tests.conftest import ADMIN_URL, seed_objects
 
@@ -63,15 +62,6 @@ def test_cron_backup_writes_a_manifest(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json()["objects"] == 3
     assert response.json()["manifest"].startswith("manifests/photos/")
-
-
-def test_cron_metrics_publishes_disk_usage(client: TestClient) -> None:
-    response = client.get("/api/cron/metrics", headers={"Authorization": f"Bearer {SECRET}"})
-    assert response.status_code == 200
-    assert 0 < response.json()["databaseDiskUsagePercent"] < 100
-    namespace = web.config().metrics_namespace
-    listed = cloudwatch().list_metrics(Namespace=str(namespace))["Metrics"]
-    assert [metric["MetricName"] for metric in listed] == ["DatabaseDiskUsage"]
 
 
 def test_health_route(client: TestClient) -> None:

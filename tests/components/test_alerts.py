@@ -1,11 +1,12 @@
-"""Alerts on mocks: the prod alarms are the seed's table, and every alarm notifies."""
+"""Alerts on mocks: the prod alarms are the seed's table plus the drain's heartbeat, every
+alarm notifies, and the topics are under a key CloudWatch may use."""
 
 from typing import Any
 
 import pytest
 
 from app import metric_catalog as catalog
-from tests.components.plans import by_name, resources
+from tests.components.plans import by_name, plan_of, policy_document, resources
 from tests.conftest import STACKS
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -35,7 +36,7 @@ def covered_minutes(alarm: dict[str, Any]) -> int:
 
 def test_prod_alarms_are_the_seed_table() -> None:
     prod = alarms("prod")
-    assert set(prod) == set(SEED)
+    assert set(prod) == {*SEED, "drain-silence"}
     for name, (threshold, minutes, severity, recipients) in SEED.items():
         alarm = prod[name]
         assert alarm["threshold"] == threshold, name
@@ -64,11 +65,24 @@ def test_statistics_are_the_seeds_meaning() -> None:
     )  # fmt: skip
     payments = prod["payment-failures"]["metricQueries"]
     assert payments[0]["metric"]["metricName"] == catalog.PAYMENT_FAILURES.name
+    # One datapoint per cron window: a one-minute period would leave 4 of 5 minutes empty.
+    assert payments[0]["metric"]["period"] == catalog.PAYMENT_WINDOW_SECONDS
+
+
+def test_a_silent_drain_pages_ops_in_prod() -> None:
+    silence = alarms("prod")["drain-silence"]
+    assert (silence["metricName"], silence["statistic"]) == ("DrainDeliveries", "Sum")
+    assert silence["comparisonOperator"] == "LessThanThreshold"
+    assert (silence["threshold"], silence["period"], silence["evaluationPeriods"]) == (1, 3600, 1)
+    assert silence["treatMissingData"] == "breaching"
+    assert topic_recipients("prod", silence["alarmActions"]) == ["ops@crms.ch"]
+    assert "drain-silence" not in alarms("dev")
 
 
 def test_missing_data_is_treated_deliberately() -> None:
     prod = alarms("prod")
     assert prod["low-disk-space"]["treatMissingData"] == "breaching"
+    assert prod["drain-silence"]["treatMissingData"] == "breaching"
     for name in ("high-error-rate", "slow-contract-creation", "payment-failures"):
         assert prod[name]["treatMissingData"] == "notBreaching"
 
@@ -83,7 +97,34 @@ def test_every_alarm_has_actions_and_every_recipient_a_topic(stack: str) -> None
     subscriptions = resources(stack, "aws:sns/topicSubscription:TopicSubscription")
     assert len(topics) == len(subscriptions)
     assert all(s["inputs"]["protocol"] == "email" for s in subscriptions)
-    assert all(t["inputs"]["kmsMasterKeyId"] == "alias/aws/sns" for t in topics)
+    key_arn = "arn:aws:kms:eu-central-2:123456789012:alerts-topics-key"  # the mock's ARN
+    assert all(t["inputs"]["kmsMasterKeyId"] == key_arn for t in topics)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_topics_key_lets_cloudwatch_alarms_publish_and_no_one_else(stack: str) -> None:
+    key = by_name(stack, "aws:kms/key:Key")["alerts-topics-key"]
+    assert key["inputs"]["enableKeyRotation"] is True
+    assert key["protect"] is (stack != "dev")  # crms:protectStatefulResources
+    by_sid = {s["Sid"]: s for s in policy_document(key)["Statement"]}
+    assert set(by_sid) == {"AccountAdministersTheKey", "CloudWatchAlarmsPublishToTheTopics"}
+    root = by_sid["AccountAdministersTheKey"]
+    assert root["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    cloudwatch = by_sid["CloudWatchAlarmsPublishToTheTopics"]
+    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert sorted(cloudwatch["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert cloudwatch["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:eu-central-2:123456789012:alarm:*"},
+    }
+
+
+def test_the_stack_says_which_source_feeds_each_alarm() -> None:
+    sources = plan_of("prod")["outputs"]["alarmSources"]
+    assert set(sources) == {name.replace("-", "_") for name in alarms("prod")}
+    assert "/api/drain/logs" in sources["high_error_rate"]
+    assert "/api/drain/traces" in sources["slow_contract_creation"]
+    assert "payments" in sources["payment_failures"]
 
 
 def test_a_rule_switched_off_has_no_alarm() -> None:

@@ -80,7 +80,7 @@ def test_every_seed_variable_per_target_and_every_secret_sensitive(stack: str) -
 def test_ops_app_gets_what_its_config_reads() -> None:
     ops = variables("prod", "ops")
     assert {key for key, v in ops.items() if v["sensitive"]} == {
-        "DATABASE_URL", "REDIS_URL", "CRON_SECRET",
+        "DATABASE_URL", "REDIS_URL", "CRON_SECRET", "DRAIN_SECRET",
     }  # fmt: skip
     assert ops["DATABASE_URL"]["value"].endswith(":5432/postgres")  # session-mode pooler
     assert ops["REDIS_URL"]["value"].startswith("rediss://")

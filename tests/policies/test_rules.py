@@ -23,6 +23,8 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 REDIS = "upstash:index/redisDatabase:RedisDatabase"
 SUPABASE = "pulumi-python:dynamic/supabase:Project"
 PROJECT = "vercel:index/project:Project"
+TOPIC = "aws:sns/topic:Topic"
+KEY = "aws:kms/key:Key"
 
 
 def stack_config(stack: str) -> dict[str, Any]:
@@ -46,7 +48,8 @@ def violations(rule: str, resources: Any, config: dict[str, Any] | None = None) 
 
 def test_the_packs_rules_are_these() -> None:
     assert sorted(RULES) == [
-        "alarms-have-actions", "alarms-seed-rules", "iam-no-wildcard-action",
+        "alarm-topics-deliverable", "alarms-have-actions", "alarms-seed-rules",
+        "iam-no-wildcard-action",
         "iam-no-wildcard-resource-on-write", "iam-oidc-trust-constrained", "protect-stateful",
         "residency-buckets-zurich", "residency-database-zurich", "residency-service-regions",
         "s3-access-logging", "s3-backups-object-lock", "s3-encryption", "s3-log-retention",
@@ -128,6 +131,15 @@ def _s3_without(kind: str, bucket: str) -> Callable[[tuple[Resource, ...]], list
         return without(view, target.name, target.type)
 
     return mutate
+
+
+def _key_policy_without(view: tuple[Resource, ...], action: str) -> str:
+    """The alert topics' key policy with one action taken from CloudWatch's statement."""
+    document = json.loads(named(view, "alerts-topics-key", KEY).props["policy"])
+    for statement in document["Statement"]:
+        if statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}:
+            statement["Action"] = [a for a in statement["Action"] if a != action]
+    return json.dumps(document)
 
 
 def _unprotected(view: tuple[Resource, ...], name: str, type_: str) -> list[Resource]:
@@ -275,6 +287,33 @@ FAILURES: list[tuple[str, Callable[[tuple[Resource, ...]], Any], str]] = [
         "alarms-have-actions",
         lambda v: changed(v, "alerts-low-disk-space", ALARM, alarmActions=None),
         "notifies no one",
+    ),
+    (
+        "alarm-topics-deliverable",
+        lambda v: changed(v, "alerts-oncall-crms-ch", TOPIC, kmsMasterKeyId="alias/aws/sns"),
+        "AWS-managed key alias/aws/sns: CloudWatch cannot publish",
+    ),
+    (
+        "alarm-topics-deliverable",
+        lambda v: changed(
+            v,
+            "alerts-ops-crms-ch",
+            TOPIC,
+            kmsMasterKeyId="arn:aws:kms:eu-central-2:123456789012:alias/aws/sns",
+        ),
+        "AWS-managed key",
+    ),
+    (
+        "alarm-topics-deliverable",
+        lambda v: changed(
+            v, "alerts-topics-key", KEY, policy=_key_policy_without(v, "kms:GenerateDataKey*")
+        ),
+        "does not let cloudwatch.amazonaws.com use it",
+    ),
+    (
+        "alarm-topics-deliverable",
+        lambda v: changed(v, "alerts-topics-key", KEY, policy=None),
+        "does not let cloudwatch.amazonaws.com use it",
     ),
     (
         "alarms-seed-rules",

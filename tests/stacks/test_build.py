@@ -34,7 +34,9 @@ def test_make_build_writes_a_production_build_for_linux_and_python_312(
     # The file Vercel's CLI wrote; the provider refuses a production Deployment otherwise.
     assert json.loads((output / "builds.json").read_text())["target"] == "production"
     configs = sorted((output / "functions").rglob(".vc-config.json"))
-    assert [c.parent.name for c in configs] == ["backup.func", "metrics.func", "health.func"]
+    assert [c.parent.name for c in configs] == [
+        "backup.func", "metrics.func", "logs.func", "traces.func", "health.func",
+    ]  # fmt: skip
     wheels = 0
     for config_file in configs:
         function = json.loads(config_file.read_text())

@@ -106,6 +106,8 @@ BAD_VALUES = [
     ("alertsPaymentFailuresRecipients", [], "at least 1"),
     ("alertsPaymentFailuresRecipients", ["oncall@crms.ch"] * 21, "at most 20"),
     ("alertsLowDiskSpaceRecipients", ["a" * 250 + "@crms.ch"], "too long"),
+    ("alertsSlowContractCreationRoute", "/api/contracts", "POST"),
+    ("alertsDrainSilenceThreshold", 0, "1"),
 ]
 
 
@@ -178,6 +180,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "storageReplication",
         "alertsHighErrorRateEnabled",
         "alertsPaymentFailuresEnabled",
+        "alertsDrainSilenceEnabled",
     ],
 )
 def test_production_always_has(key: str) -> None:

@@ -1,0 +1,116 @@
+"""The drain endpoints: Vercel's log and trace drains POST here (see `app.drain`).
+
+    POST /api/drain/logs     log drain (json or ndjson): Requests, Errors
+    POST /api/drain/traces   trace drain (OTLP JSON): ContractCreationTime
+
+Order of checks: size (413), Vercel's unsigned verification call (200, nothing
+published), signature over the raw bytes (403), parsing (400), then one
+PutMetricData call. Every response carries `x-vercel-verify` with the
+team's verification code: Vercel verifies a drain's endpoint by asking for it and
+expecting a 200 with that header (pulumiverse-vercel `LogDrain.endpoint`,
+from terraform-provider-vercel's `vercel_log_drain`). The body is never logged.
+"""
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app import drain, drain_traces
+from app.config import AppConfig
+
+log = logging.getLogger(__name__)
+VERIFICATION_BODIES = {b"", b"{}"}
+"""Vercel verifies a new drain's endpoint with a POST of `{}` that it does not sign, even
+when the drain has a secret (dacbd/vercel-log-drain: src/handlers.rs, and its issue #29
+showing the `{}` payload): it must get a 200 with `x-vercel-verify`. It carries no data,
+so answering it publishes nothing; any other body must be signed."""
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, refused as soon as it passes the limit (never buffered past it)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > drain.MAX_BODY_BYTES:
+        raise _TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > drain.MAX_BODY_BYTES:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _datums(kind: str, body: bytes, settings: AppConfig, now_ms: int) -> list[drain.Datum]:
+    if kind == "logs":
+        entries = drain.parse_log_entries(body)
+        data = drain.request_datums(drain.request_minutes(entries, now_ms))
+    else:
+        spans = drain_traces.parse_spans(body)
+        minutes = drain_traces.route_durations(spans, settings.contract_creation_route, now_ms)
+        data = list(drain_traces.latency_datums(minutes))
+    return [*data, drain.heartbeat(now_ms)]
+
+
+def _publish(namespace: str, data: list[drain.Datum]) -> int:
+    from app.metrics import MetricsEmitter, cloudwatch  # boto3 only where it is needed
+
+    emitter = MetricsEmitter(cloudwatch(), namespace)
+    emitter.extend(data)
+    return emitter.flush()
+
+
+def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
+    async def receive(request: Request) -> Response:
+        config = settings()
+        headers = (
+            {drain.VERIFY_HEADER: config.drain_verification_code}
+            if config.drain_verification_code
+            else {}
+        )
+
+        def answer(body: dict[str, object], status: int) -> JSONResponse:
+            return JSONResponse(body, status_code=status, headers=headers)
+
+        if request.method in ("GET", "HEAD"):
+            return answer({"drain": kind}, 200)  # Vercel's endpoint verification
+        if config.drain_secret is None or not config.metrics_namespace:
+            return answer({"error": "DRAIN_SECRET and METRICS_NAMESPACE are needed"}, 503)
+        try:
+            body = await _read_body(request)
+        except _TooLarge:
+            log.warning("drain %s: body over %d bytes refused", kind, drain.MAX_BODY_BYTES)
+            return answer({"error": f"body over {drain.MAX_BODY_BYTES} bytes"}, 413)
+        if body.strip() in VERIFICATION_BODIES:
+            return answer({"datapoints": 0}, 200)  # Vercel's verification call: nothing in it
+        secret = config.drain_secret.get_secret_value()
+        if not drain.signature_matches(secret, body, request.headers.get(drain.SIGNATURE_HEADER)):
+            log.warning("drain %s: delivery with a wrong or missing signature refused", kind)
+            return answer({"error": "signature does not match"}, 403)
+        now_ms = int(time.time() * 1000)
+        try:
+            data = _datums(kind, body, config, now_ms)
+        except drain.BadDelivery as error:
+            log.warning("drain %s: malformed delivery refused: %s", kind, error)
+            return answer({"error": str(error)}, 400)
+        sent = await run_in_threadpool(_publish, config.metrics_namespace, data)
+        return answer({"datapoints": sent}, 200)
+
+    return receive
+
+
+def routes(settings: Callable[[], AppConfig]) -> list[Route]:
+    methods = ["GET", "HEAD", "POST"]
+    return [
+        Route("/api/drain/logs", receiver("logs", settings), methods=methods),
+        Route("/api/drain/traces", receiver("traces", settings), methods=methods),
+    ]

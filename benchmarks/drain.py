@@ -1,0 +1,143 @@
+"""The drain endpoint: ingestion throughput and peak memory for a 5,000-entry delivery.
+
+- In process: signature check, parsing, per-minute aggregation and the PutMetricData
+  datums for one signed 5,000-entry log delivery (JSON array and NDJSON, five minutes of
+  traffic, each request also logging a function line) and one 5,000-span trace
+  export; entries per second (median of 7 runs) and the peak memory traced while
+  handling one delivery (tracemalloc: the Python heap the handling allocates, the
+  body itself included).
+- Over HTTP: the same deliveries posted to the running app (uvicorn on a loopback
+  port) which publishes to moto in server mode; entries per second, median of 7.
+Run with `make bench`, or `.venv/bin/python benchmarks/drain.py`.
+"""
+
+import logging
+import os
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import httpx
+
+from app import drain, drain_endpoint
+from app.config import load_config
+from tests.app import drain_payloads as payloads
+from tests.app.drain_payloads import Served
+
+ENTRIES = 5000
+RUNS = 7
+SECRET = "drain-secret-for-the-benchmark-0123456789"  # noqa: S105 (a local stand-in)
+ROUTE = "POST /api/contracts"
+
+
+def log_delivery(now_ms: int, encode: Callable[[list[dict[str, object]]], bytes]) -> bytes:
+    minute_start = now_ms - now_ms % 60_000 - 5 * 60_000
+    served = [
+        Served(minute_start + index * 60, 502 if index % 97 == 0 else 200)
+        for index in range(ENTRIES // 2)
+    ]
+    entries = payloads.log_entries(served, function_lines=True)
+    assert len(entries) == ENTRIES
+    return encode(entries)
+
+
+def trace_delivery(now_ms: int) -> bytes:
+    spans = [
+        payloads.span(
+            ROUTE if index % 4 else "GET /api/vehicles",
+            now_ms - index * 50,
+            0.2 + index % 500 / 100,
+        )
+        for index in range(ENTRIES)
+    ]
+    return payloads.trace_export(spans)
+
+
+def in_process(kind: str, body: bytes) -> tuple[float, float]:
+    """Entries per second (median) and peak traced MiB for one delivery."""
+    os.environ.update({"DRAIN_SECRET": SECRET, "CONTRACT_CREATION_ROUTE": ROUTE})
+    settings = load_config(
+        {"DATABASE_URL": "postgresql://x@h/d", "REDIS_URL": "redis://h", **os.environ}
+    )
+    signature = payloads.signed(SECRET, body)["x-vercel-signature"]
+    now_ms = int(time.time() * 1000)
+
+    def handle() -> int:
+        assert drain.signature_matches(SECRET, body, signature)
+        return len(drain_endpoint._datums(kind, body, settings, now_ms))
+
+    handle()
+    timings = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        handle()
+        timings.append(time.perf_counter() - start)
+    tracemalloc.start()
+    handle()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return ENTRIES / statistics.median(timings), peak / 2**20
+
+
+def over_http(deliveries: dict[str, tuple[str, bytes]]) -> dict[str, float]:
+    from moto.server import ThreadedMotoServer
+
+    from tests.app.running_app import running_app
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+            "AWS_ACCESS_KEY_ID": "benchmark",
+            "AWS_SECRET_ACCESS_KEY": "benchmark",
+            "AWS_DEFAULT_REGION": "eu-central-2",
+            "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "METRICS_NAMESPACE": "CRMS/benchmark",
+        }
+    )
+    os.environ.pop("AWS_ROLE_ARN", None)
+    rates = {}
+    try:
+        with running_app() as url, httpx.Client(timeout=120) as client:
+            for label, (route, body) in deliveries.items():
+                headers = payloads.signed(SECRET, body)
+                timings = []
+                for _ in range(RUNS + 1):
+                    start = time.perf_counter()
+                    response = client.post(
+                        f"{url}/api/drain/{route}", content=body, headers=headers
+                    )
+                    timings.append(time.perf_counter() - start)
+                    assert response.status_code == 200, response.text
+                rates[label] = ENTRIES / statistics.median(timings[1:])
+    finally:
+        moto.stop()
+    return rates
+
+
+def main() -> None:
+    now_ms = int(time.time() * 1000)
+    deliveries = {
+        "log drain, JSON array": ("logs", log_delivery(now_ms, payloads.as_json)),
+        "log drain, NDJSON": ("logs", log_delivery(now_ms, payloads.as_ndjson)),
+        "trace drain, OTLP JSON": ("traces", trace_delivery(now_ms)),
+    }
+    print(f"drain ingestion, one delivery of {ENTRIES} entries (median of {RUNS} runs)")
+    for label, (route, body) in deliveries.items():
+        rate, peak = in_process(route, body)
+        size = len(body) / 2**20
+        print(
+            f"  in process  {label:24} {rate:>10,.0f} entries/s   peak {peak:5.1f} MiB"
+            f"   (body {size:.1f} MiB)"
+        )
+    for label, rate in over_http(deliveries).items():
+        print(f"  over HTTP   {label:24} {rate:>10,.0f} entries/s   (app + PutMetricData to moto)")
+
+
+if __name__ == "__main__":
+    main()

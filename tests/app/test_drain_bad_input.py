@@ -1,0 +1,152 @@
+"""Bad deliveries to the running app: refused with 403/400/413, nothing published, and
+the body never in a log line or a response."""
+
+import hashlib
+import hmac
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from app import drain
+from app import metric_catalog as catalog
+from app.metrics import cloudwatch
+from tests.app import drain_payloads as payloads
+from tests.app.running_app import running_app
+
+SECRET = "drain-secret-for-tests-0123456789"
+MARKER = "BODY-MARKER-7d1f"  # in every bad body: must never be logged or echoed
+
+
+@pytest.fixture
+def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
+    name = catalog.namespace(f"test-{uuid.uuid4().hex[:8]}")
+    for key, value in {
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "METRICS_NAMESPACE": name,
+        "DRAIN_SECRET": SECRET,
+        "DRAIN_VERIFICATION_CODE": "verify-code-for-tests",
+    }.items():
+        monkeypatch.setenv(key, value)
+    return name
+
+
+@pytest.fixture
+def app_url(namespace: str, caplog: pytest.LogCaptureFixture) -> Iterator[str]:  # noqa: ARG001
+    caplog.set_level(logging.DEBUG)
+    with running_app() as url:
+        yield url
+
+
+def published(namespace: str) -> list[str]:
+    return [m["MetricName"] for m in cloudwatch().list_metrics(Namespace=namespace)["Metrics"]]
+
+
+def entries_body() -> bytes:
+    entries = payloads.log_entries([payloads.Served(0, 500, path=f"/{MARKER}")])
+    return payloads.as_ndjson(entries)
+
+
+def refused(response: httpx.Response, status: int, caplog: pytest.LogCaptureFixture) -> None:
+    assert response.status_code == status
+    assert MARKER not in response.text
+    assert MARKER not in caplog.text
+    assert response.headers["x-vercel-verify"] == "verify-code-for-tests"
+
+
+WRONG_SIGNATURES: dict[str, Callable[[bytes], str | None]] = {
+    "missing": lambda _: None,
+    "empty": lambda _: "",
+    "another secret": lambda body: payloads.signed("another-secret", body)["x-vercel-signature"],
+    "another body": lambda body: payloads.signed(SECRET, body + b" ")["x-vercel-signature"],
+    "prefixed": lambda body: "sha1=" + payloads.signed(SECRET, body)["x-vercel-signature"],
+    "sha256": lambda body: hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest(),
+}
+
+
+@pytest.mark.parametrize("wrong", WRONG_SIGNATURES)
+@pytest.mark.parametrize("route", ["logs", "traces"])
+def test_a_wrong_or_missing_signature_is_403_and_publishes_nothing(
+    app_url: str, namespace: str, caplog: pytest.LogCaptureFixture, wrong: str, route: str
+) -> None:
+    body = entries_body()
+    signature = WRONG_SIGNATURES[wrong](body)
+    headers = {"x-vercel-signature": signature} if signature is not None else {}
+    refused(httpx.post(f"{app_url}/api/drain/{route}", content=body, headers=headers), 403, caplog)
+    assert published(namespace) == []
+
+
+def test_a_body_signed_then_altered_is_403(
+    app_url: str, namespace: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = entries_body()
+    headers = payloads.signed(SECRET, body)
+    tampered = body.replace(b'"statusCode": 500', b'"statusCode": 200')
+    assert tampered != body
+    response = httpx.post(f"{app_url}/api/drain/logs", content=tampered, headers=headers)
+    refused(response, 403, caplog)
+    assert published(namespace) == []
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("logs", b'[{"id": "' + MARKER.encode() + b'", '),  # truncated JSON array
+        ("logs", b'{"id": "a"}\n{"id": "' + MARKER.encode() + b'"\n'),  # an NDJSON line cut
+        ("logs", b'["' + MARKER.encode() + b'"]'),  # entries that are not objects
+        ("logs", b"\xff\xfe" + MARKER.encode()),  # not UTF-8
+        ("traces", b'{"resourceSpans": "' + MARKER.encode() + b'"}'),
+        ("traces", b'{"resourceSpans": [{"scopeSpans": [{"spans": ["' + MARKER.encode()
+                   + b'"]}]}]}'),
+        ("traces", b"[1, 2]"),
+    ],
+)  # fmt: skip
+def test_a_malformed_signed_body_is_400_and_publishes_nothing(
+    app_url: str, namespace: str, caplog: pytest.LogCaptureFixture, route: str, body: bytes
+) -> None:
+    response = httpx.post(
+        f"{app_url}/api/drain/{route}", content=body, headers=payloads.signed(SECRET, body)
+    )
+    refused(response, 400, caplog)
+    assert published(namespace) == []
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_body_over_the_limit_is_413_and_publishes_nothing(
+    app_url: str, namespace: str, caplog: pytest.LogCaptureFixture, chunked: bool
+) -> None:
+    body = (MARKER * (drain.MAX_BODY_BYTES // len(MARKER) + 2)).encode()
+    assert len(body) > drain.MAX_BODY_BYTES
+    headers = payloads.signed(SECRET, body)
+    content = (body[i : i + 65536] for i in range(0, len(body), 65536)) if chunked else body
+    response = httpx.post(f"{app_url}/api/drain/logs", content=content, headers=headers)
+    refused(response, 413, caplog)
+    assert published(namespace) == []
+
+
+def test_vercels_endpoint_verification_is_answered(app_url: str, namespace: str) -> None:
+    for route in ("logs", "traces"):
+        response = httpx.get(f"{app_url}/api/drain/{route}")
+        assert response.status_code == 200
+        assert response.headers["x-vercel-verify"] == "verify-code-for-tests"
+        for probe in (b"", b"{}"):  # Vercel's verification POST is `{}`, unsigned
+            answer = httpx.post(f"{app_url}/api/drain/{route}", content=probe)
+            assert answer.status_code == 200
+            assert answer.headers["x-vercel-verify"] == "verify-code-for-tests"
+    assert published(namespace) == []
+
+
+def test_without_a_secret_the_drain_is_closed(
+    namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DRAIN_SECRET")
+    body = entries_body()
+    with running_app() as url:
+        response = httpx.post(
+            f"{url}/api/drain/logs", content=body, headers=payloads.signed("", body)
+        )
+    assert response.status_code == 503
+    assert published(namespace) == []
