@@ -10,6 +10,7 @@ from components.cache import Cache, CacheArgs
 from components.compute import Compute, ComputeArgs
 from components.database import Database, DatabaseArgs
 from components.identity import Identity, IdentityArgs
+from components.key_policy import KeyPolicies
 from components.schema import Schema, SchemaArgs
 from components.storage import Storage, StorageArgs
 from stacks import naming, wiring
@@ -69,6 +70,9 @@ storage = Storage(
         replication_region=(
             settings.storage.replication_region if settings.storage.replication else None
         ),
+        photos_replication_region=(
+            settings.storage.replication_region if settings.storage.photos_replication else None
+        ),
         access_log_retention_days=settings.storage.access_log_retention_days,
         protect=protect,
     ),
@@ -83,10 +87,15 @@ identity = Identity(
         photos_bucket_arn=storage.photos.bucket.arn,
         backups_bucket_arn=storage.backups.bucket.arn,
         kms_key_arn=storage.key.arn,
+        photos_replica_arn=storage.photos_replica.bucket.arn if storage.photos_replica else None,
         metrics_namespace=namespace(environment),
         tags=tags,
     ),
     on_aws,
+)
+# The keys' policies name the ops role, which exists only after the buckets it may use.
+key_policies = KeyPolicies(
+    "storage-key-policies", storage.key_grants(identity.role_arn), storage.account_id, on_aws
 )
 compute = Compute(
     "compute",

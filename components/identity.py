@@ -29,6 +29,8 @@ class IdentityArgs:
     """Backups: write and read objects, never delete."""
     kms_key_arn: pulumi.Input[str]
     """Key encrypting both buckets."""
+    photos_replica_arn: pulumi.Input[str] | None = None
+    """Replica of the photos, read by a restore when the source lost a version; None if none."""
     metrics_namespace: str
     """The only CloudWatch namespace the app may publish metrics to."""
     tags: Mapping[str, str]
@@ -98,10 +100,18 @@ def app_permissions(args: IdentityArgs) -> dict[str, object]:
     return {
         "Version": "2012-10-17",
         "Statement": [
+            *_replica_read(args.photos_replica_arn),
             {
                 "Sid": "PhotosReadWrite",
                 "Effect": "Allow",
-                "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                # Tagging: a restored copy is tagged with the version it restores (app.restore).
+                "Action": [
+                    "s3:GetObject",
+                    "s3:GetObjectVersion",
+                    "s3:PutObject",
+                    "s3:GetObjectVersionTagging",
+                    "s3:PutObjectTagging",
+                ],
                 "Resource": pulumi.Output.concat(photos, "/*"),
             },
             {
@@ -138,3 +148,23 @@ def app_permissions(args: IdentityArgs) -> dict[str, object]:
             },
         ],
     }
+
+
+def _replica_read(replica_arn: pulumi.Input[str] | None) -> list[dict[str, object]]:
+    """Read the photos replica (a restore's second source); the replica key's policy agrees."""
+    if replica_arn is None:
+        return []
+    return [
+        {
+            "Sid": "PhotosReplicaRead",
+            "Effect": "Allow",
+            "Action": ["s3:GetObjectVersion", "s3:GetObjectVersionTagging"],
+            "Resource": pulumi.Output.concat(replica_arn, "/*"),
+        },
+        {
+            "Sid": "PhotosReplicaList",
+            "Effect": "Allow",
+            "Action": "s3:ListBucketVersions",
+            "Resource": replica_arn,
+        },
+    ]
