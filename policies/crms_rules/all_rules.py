@@ -1,6 +1,6 @@
 """Every rule of the pack, in one list."""
 
-from crms_rules import iam, operations, residency, s3
+from crms_rules import iam, kms, operations, residency, s3
 from crms_rules.core import Rule
 
-ALL_RULES: list[Rule] = [*residency.RULES, *s3.RULES, *iam.RULES, *operations.RULES]
+ALL_RULES: list[Rule] = [*residency.RULES, *s3.RULES, *iam.RULES, *kms.RULES, *operations.RULES]
