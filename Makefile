@@ -10,7 +10,7 @@ FORMAT ?= text
 
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: setup plan test lint bench build lock clean
+.PHONY: setup plan test lint bench dr-drill build lock clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -46,6 +46,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/migrations.py
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
+
+# The disaster drill against moto: lose photos, restore in place, lose the bucket, restore
+# from the replica; prints objects/s and peak memory of each restore.
+dr-drill: $(STAMP)
+	$(BIN)/python benchmarks/dr_drill.py
 
 # The ops app for a stack, built as Vercel builds it; `pulumi up` deploys this output.
 build: $(STAMP) $(NODE_STAMP)

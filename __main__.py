@@ -88,6 +88,7 @@ identity = Identity(
         backups_bucket_arn=storage.backups.bucket.arn,
         kms_key_arn=storage.key.arn,
         photos_replica_arn=storage.photos_replica.bucket.arn if storage.photos_replica else None,
+        backups_replica_arn=storage.replica.bucket.arn if storage.replica else None,
         metrics_namespace=namespace(environment),
         tags=tags,
     ),
@@ -142,5 +143,9 @@ pulumi.export("schemaChecksum", schema.checksum)
 pulumi.export("redisUrl", cache.redis_url)
 pulumi.export("photosBucket", storage.photos.bucket.bucket)
 pulumi.export("backupsBucket", storage.backups.bucket.bucket)
+if storage.photos_replica is not None:  # the recovery runbook's second source (README)
+    pulumi.export("photosReplicaBucket", storage.photos_replica.bucket.bucket)
+if storage.replica is not None:
+    pulumi.export("backupsReplicaBucket", storage.replica.bucket.bucket)
 pulumi.export("appRoleArn", identity.role_arn)
 pulumi.export("opsUrl", compute.deployment.url)

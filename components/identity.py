@@ -31,6 +31,8 @@ class IdentityArgs:
     """Key encrypting both buckets."""
     photos_replica_arn: pulumi.Input[str] | None = None
     """Replica of the photos, read by a restore when the source lost a version; None if none."""
+    backups_replica_arn: pulumi.Input[str] | None = None
+    """Replica of the backups, whose manifests a restore reads if Zurich is lost; None if none."""
     metrics_namespace: str
     """The only CloudWatch namespace the app may publish metrics to."""
     tags: Mapping[str, str]
@@ -100,7 +102,8 @@ def app_permissions(args: IdentityArgs) -> dict[str, object]:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            *_replica_read(args.photos_replica_arn),
+            *_replica_read("Photos", args.photos_replica_arn),
+            *_replica_read("Backups", args.backups_replica_arn),
             {
                 "Sid": "PhotosReadWrite",
                 "Effect": "Allow",
@@ -150,21 +153,21 @@ def app_permissions(args: IdentityArgs) -> dict[str, object]:
     }
 
 
-def _replica_read(replica_arn: pulumi.Input[str] | None) -> list[dict[str, object]]:
-    """Read the photos replica (a restore's second source); the replica key's policy agrees."""
+def _replica_read(what: str, replica_arn: pulumi.Input[str] | None) -> list[dict[str, object]]:
+    """Read a replica (what a restore falls back on); the replica key's policy agrees."""
     if replica_arn is None:
         return []
     return [
         {
-            "Sid": "PhotosReplicaRead",
+            "Sid": f"{what}ReplicaRead",
             "Effect": "Allow",
-            "Action": ["s3:GetObjectVersion", "s3:GetObjectVersionTagging"],
+            "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionTagging"],
             "Resource": pulumi.Output.concat(replica_arn, "/*"),
         },
         {
-            "Sid": "PhotosReplicaList",
+            "Sid": f"{what}ReplicaList",
             "Effect": "Allow",
-            "Action": "s3:ListBucketVersions",
+            "Action": ["s3:ListBucket", "s3:ListBucketVersions"],
             "Resource": replica_arn,
         },
     ]

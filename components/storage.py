@@ -44,6 +44,7 @@ class Storage(pulumi.ComponentResource):
     backups: HardenedBucket
     key: aws.kms.Key
     photos_replica: HardenedBucket | None = None
+    replica: HardenedBucket | None = None
     replication_role: aws.iam.Role | None = None
 
     def __init__(
@@ -191,18 +192,19 @@ class Storage(pulumi.ComponentResource):
     def key_grants(self, ops_role_arn: pulumi.Input[str]) -> list[KeyGrants]:
         """Who uses each of the storage keys: the ops role and the replication role, no one else.
 
-        The ops role writes photos and backups under the Zurich key and reads the photos
-        replica when a restore needs it; the replication role reads sources and writes replicas.
+        The ops role writes photos and backups under the Zurich key and reads the replicas
+        when a restore needs them; the replication role reads sources and writes replicas.
         """
         replication = self.replication_role
         zurich = [KeyUse(ops_role_arn, WRITE, "OpsRoleUsesKeyThroughS3")]
         if replication is not None:
             zurich.append(KeyUse(replication.arn, READ, "ReplicationReadsSources"))
         grants = [KeyGrants(f"{self._name}-key", self.key, self._args.region, tuple(zurich))]
-        for name, key, region, is_backups in self._replica_keys:
+        for name, key, region, _ in self._replica_keys:
             assert replication is not None  # a replica exists only with its role
-            uses = [KeyUse(replication.arn, REPLICATE_INTO, "ReplicationWritesReplicas")]
-            if not is_backups:
-                uses.append(KeyUse(ops_role_arn, READ, "OpsRoleRestoresFromReplica"))
-            grants.append(KeyGrants(name, key, region, tuple(uses)))
+            uses = (
+                KeyUse(replication.arn, REPLICATE_INTO, "ReplicationWritesReplicas"),
+                KeyUse(ops_role_arn, READ, "OpsRoleRestoresFromReplica"),
+            )
+            grants.append(KeyGrants(name, key, region, uses))
         return grants

@@ -49,13 +49,11 @@ def test_prod_key_users_are_named_and_bound_to_s3() -> None:
         (OPS_ROLE, ("kms:Decrypt", "kms:GenerateDataKey")),
         (REPLICATION_ROLE, ("kms:Decrypt",)),
     }
-    assert users["storage-replica-key"] == {
-        (REPLICATION_ROLE, ("kms:Encrypt", "kms:GenerateDataKey")),
-    }
-    assert users["storage-photos-replica-key"] == {
-        (REPLICATION_ROLE, ("kms:Encrypt", "kms:GenerateDataKey")),
-        (OPS_ROLE, ("kms:Decrypt",)),
-    }
+    for replica_key in ("storage-replica-key", "storage-photos-replica-key"):
+        assert users[replica_key] == {
+            (REPLICATION_ROLE, ("kms:Encrypt", "kms:GenerateDataKey")),
+            (OPS_ROLE, ("kms:Decrypt",)),  # a restore reads the replicas
+        }
     regions = {"storage-key": "eu-central-2"}
     for key, document in found.items():
         region = regions.get(key, "eu-central-1")
