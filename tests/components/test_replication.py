@@ -86,3 +86,26 @@ def test_the_replication_role_grants_only_what_replication_uses() -> None:
 
 def _as_list(value: Any) -> list[str]:
     return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize(("stack", "replicas"), [("prod", {"Photos", "Backups"}), ("dev", set())])
+def test_the_ops_role_reads_the_replicas_a_restore_falls_back_on(
+    stack: str, replicas: set[str]
+) -> None:
+    policy = by_name(stack, "aws:iam/rolePolicy:RolePolicy")["identity-app"]
+    statements = {s["Sid"]: s for s in policy_document(policy)["Statement"]}
+    assert {sid.removesuffix("ReplicaRead") for sid in statements if "ReplicaRead" in sid} == (
+        replicas
+    )
+    for what in replicas:
+        read = statements[f"{what}ReplicaRead"]
+        bucket = f"arn:aws:s3:::storage-{what.lower()}-replica-mock"
+        assert read["Resource"] == f"{bucket}/*"
+        assert read["Action"] == [
+            "s3:GetObject",
+            "s3:GetObjectVersion",
+            "s3:GetObjectVersionTagging",
+        ]
+        assert statements[f"{what}ReplicaList"]["Resource"] == bucket
+    photos = statements["PhotosReadWrite"]["Action"]
+    assert {"s3:PutObjectTagging", "s3:GetObjectVersionTagging"} <= set(photos)
