@@ -12,7 +12,10 @@ Ours separates the two roles of that page's console policy:
   IAM lets administer KMS keys (the deploying identity included) can still change this
   policy, so the key can never be locked out (KMS refuses a policy that would lock the
   caller out unless the lockout check is bypassed, which we never do);
-- key use for the named roles only, and only through S3 in the key's region
+- key use for the named roles only (a key policy naming a principal of the account is
+  enough on its own, no IAM policy needed:
+  https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html), and only
+  through S3 in the key's region
   (`kms:ViaService`, https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
 
 The policies are separate `aws.kms.KeyPolicy` resources (pulumi-aws v7,

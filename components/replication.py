@@ -15,8 +15,9 @@ Sources for the S3 behaviour relied on here:
   destination key, both through S3 of the key's region):
   https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
 - Replication Time Control replicates 99.99% of objects within 15 minutes, the only
-  threshold S3 offers, and needs replication metrics with the same 15 minutes:
-  https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html
+  threshold S3 offers ("Valid value: 15"), and needs replication metrics with the same
+  15 minutes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html,
+  https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationTimeValue.html
 pulumi-aws v7: `aws.s3.BucketReplicationConfig`
 (pulumi/pulumi-aws, sdk/python/pulumi_aws/s3/bucket_replication_config.py).
 """
