@@ -10,7 +10,7 @@ FORMAT ?= text
 
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: setup plan test lint bench build lock clean
+.PHONY: setup plan test lint bench dr-drill build lock clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -48,6 +48,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/health.py
 	$(BIN)/python benchmarks/stack_files.py
 	$(BIN)/python benchmarks/drain.py
+
+# The disaster drill against moto: lose photos, restore in place, lose the bucket, restore
+# from the replica; prints objects/s and peak memory of each restore.
+dr-drill: $(STAMP)
+	$(BIN)/python benchmarks/dr_drill.py
 
 # The ops app for a stack, built by Vercel's CLI (`vercel build --prod`) for Python 3.12 on
 # Linux x86_64, checked, and recorded with its source digest (stacks/build.py); `pulumi up`

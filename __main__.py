@@ -13,6 +13,7 @@ from components.compute import Compute, ComputeArgs
 from components.database import Database, DatabaseArgs
 from components.drain import Drains, DrainsArgs, DrainSigning, DrainSigningArgs
 from components.identity import Identity, IdentityArgs
+from components.key_policy import KeyPolicies
 from components.schema import Schema, SchemaArgs
 from components.storage import Storage, StorageArgs
 from stacks import naming, wiring
@@ -78,6 +79,9 @@ storage = Storage(
         replication_region=(
             settings.storage.replication_region if settings.storage.replication else None
         ),
+        photos_replication_region=(
+            settings.storage.replication_region if settings.storage.photos_replication else None
+        ),
         access_log_retention_days=settings.storage.access_log_retention_days,
         protect=protect,
     ),
@@ -92,10 +96,16 @@ identity = Identity(
         photos_bucket_arn=storage.photos.bucket.arn,
         backups_bucket_arn=storage.backups.bucket.arn,
         kms_key_arn=storage.key.arn,
+        photos_replica_arn=storage.photos_replica.bucket.arn if storage.photos_replica else None,
+        backups_replica_arn=storage.replica.bucket.arn if storage.replica else None,
         metrics_namespace=namespace(environment),
         tags=tags,
     ),
     on_aws,
+)
+# The keys' policies name the ops role, which exists only after the buckets it may use.
+key_policies = KeyPolicies(
+    "storage-key-policies", storage.key_grants(identity.role_arn), storage.account_id, on_aws
 )
 drain_signing = DrainSigning(
     "drain-signing",
@@ -166,6 +176,10 @@ pulumi.export("schemaChecksum", schema.checksum)
 pulumi.export("redisUrl", cache.redis_url)
 pulumi.export("photosBucket", storage.photos.bucket.bucket)
 pulumi.export("backupsBucket", storage.backups.bucket.bucket)
+if storage.photos_replica is not None:  # the recovery runbook's second source (README)
+    pulumi.export("photosReplicaBucket", storage.photos_replica.bucket.bucket)
+if storage.replica is not None:
+    pulumi.export("backupsReplicaBucket", storage.replica.bucket.bucket)
 pulumi.export("appRoleArn", identity.role_arn)
 pulumi.export("opsUrl", compute.deployment.url)
 pulumi.export("alarmSources", alerts.sources)

@@ -2,6 +2,8 @@
 
     python -m app.backup run                 write a manifest to the backups bucket
     python -m app.backup verify [--manifest KEY]   compare a manifest (default: the newest)
+    python -m app.backup restore [--manifest KEY] [--replica BUCKET] [--into BUCKET] [--dry-run]
+                                             bring the bucket back to a manifest (app.restore)
 
 `run` lists every current object version of the photos bucket (key, version,
 size, checksum) and streams the lines to the backups bucket under a dated key:
@@ -19,44 +21,33 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
+from app import restore as restore_job
 from app.aws import RETRIES, session
+from app.manifest import (
+    MANIFEST_FORMAT,
+    MANIFEST_PREFIX,
+    BackupError,
+    Entry,
+    Problem,
+    current_versions,
+    verify,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 else:
     S3Client = Any
 
-MANIFEST_PREFIX = "manifests/photos/"
-PAGE_SIZE = 1000  # S3's largest listing page, and its default; some fakes default lower
-MANIFEST_FORMAT = 1
+__all__ = ["BackupError", "Entry", "Problem", "current_versions", "main", "run", "verify"]
 # Two 8 MiB parts in flight at most: the upload's memory stays flat too.
 UPLOAD = TransferConfig(multipart_chunksize=8 * 2**20, max_concurrency=2)
-
-
-class BackupError(Exception):
-    """The job cannot run (configuration) or AWS refused it."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    key: str
-    version_id: str
-    size: int
-    etag: str
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str  # "missing" or "changed"
-    key: str
-    detail: str
 
 
 @dataclass
@@ -69,20 +60,6 @@ class RunResult:
 def s3_client() -> "S3Client":
     # The app's session: on Vercel, the role's short-lived credentials (app.aws).
     return session().client("s3", config=RETRIES)
-
-
-def current_versions(client: "S3Client", bucket: str) -> Iterator[Entry]:
-    """Every object's current version, in key order, one page at a time."""
-    paginator = client.get_paginator("list_object_versions")
-    for page in paginator.paginate(Bucket=bucket, PaginationConfig={"PageSize": PAGE_SIZE}):
-        for version in page.get("Versions", []):
-            if version["IsLatest"]:
-                yield Entry(
-                    key=version["Key"],
-                    version_id=version.get("VersionId", "null"),
-                    size=version["Size"],
-                    etag=version["ETag"].strip('"'),
-                )
 
 
 def run(client: "S3Client", photos: str, backups: str, now: dt.datetime) -> RunResult:
@@ -115,34 +92,6 @@ def newest_manifest(client: "S3Client", backups: str) -> str:
     if not newest:
         raise BackupError(f"no manifest under s3://{backups}/{MANIFEST_PREFIX}")
     return newest
-
-
-def verify(client: "S3Client", photos: str, backups: str, manifest_key: str) -> Iterator[Problem]:
-    """Each missing or changed object, as the two ordered streams are walked."""
-    body = client.get_object(Bucket=backups, Key=manifest_key)["Body"]
-    lines = (line for line in body.iter_lines() if line)
-    header = json.loads(next(lines))
-    if header.get("manifest") != MANIFEST_FORMAT:
-        raise BackupError(f"{manifest_key} is not a manifest of format {MANIFEST_FORMAT}")
-    recorded = (Entry(**json.loads(line)) for line in lines)
-    yield from _compare(recorded, current_versions(client, photos))
-
-
-def _compare(recorded: Iterable[Entry], current: Iterable[Entry]) -> Iterator[Problem]:
-    live = iter(current)
-    now = next(live, None)
-    for entry in recorded:
-        while now is not None and now.key < entry.key:
-            now = next(live, None)  # added since the manifest: not a loss
-        if now is None or now.key != entry.key:
-            yield Problem("missing", entry.key, f"version {entry.version_id} is gone")
-        elif (now.version_id, now.etag, now.size) != (entry.version_id, entry.etag, entry.size):
-            yield Problem(
-                "changed",
-                entry.key,
-                f"version {entry.version_id} ({entry.size} bytes) is now "
-                f"{now.version_id} ({now.size} bytes)",
-            )
 
 
 def _json_line(value: dict[str, Any]) -> bytes:
@@ -182,12 +131,23 @@ def _bucket_from_env(name: str) -> str:
     return value
 
 
+def report(problems: Iterator[Problem], manifest: str) -> int:
+    """Print each problem and a count; the exit code is 1 if there was any."""
+    count = 0
+    for problem in problems:
+        count += 1
+        print(f"{problem.kind}: {problem.key}: {problem.detail}")
+    print(f"{manifest}: {count} problem(s)")
+    return 1 if count else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.backup", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="write a manifest of the photos bucket")
     check = commands.add_parser("verify", help="compare a manifest with the photos bucket")
     check.add_argument("--manifest", help="manifest key (default: the newest)")
+    restore_job.add_arguments(commands.add_parser("restore", help=restore_job.__doc__))
     args = parser.parse_args(argv)
     try:
         photos = _bucket_from_env("PHOTOS_BUCKET")
@@ -198,12 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote s3://{backups}/{result.manifest_key}: {result.objects} objects")
             return 0
         manifest = args.manifest or newest_manifest(client, backups)
-        problems = 0
-        for problem in verify(client, photos, backups, manifest):
-            problems += 1
-            print(f"{problem.kind}: {problem.key}: {problem.detail}")
-        print(f"{manifest}: {problems} problem(s)")
-        return 1 if problems else 0
+        if args.command == "restore":
+            return restore_job.main(client, args, photos, backups, manifest)
+        return report(verify(client, photos, backups, manifest), manifest)
     except BackupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -29,6 +29,10 @@ class IdentityArgs:
     """Backups: write and read objects, never delete."""
     kms_key_arn: pulumi.Input[str]
     """Key encrypting both buckets."""
+    photos_replica_arn: pulumi.Input[str] | None = None
+    """Replica of the photos, read by a restore when the source lost a version; None if none."""
+    backups_replica_arn: pulumi.Input[str] | None = None
+    """Replica of the backups, whose manifests a restore reads if Zurich is lost; None if none."""
     metrics_namespace: str
     """The only CloudWatch namespace the app may publish metrics to."""
     tags: Mapping[str, str]
@@ -98,10 +102,19 @@ def app_permissions(args: IdentityArgs) -> dict[str, object]:
     return {
         "Version": "2012-10-17",
         "Statement": [
+            *_replica_read("Photos", args.photos_replica_arn),
+            *_replica_read("Backups", args.backups_replica_arn),
             {
                 "Sid": "PhotosReadWrite",
                 "Effect": "Allow",
-                "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+                # Tagging: a restored copy is tagged with the version it restores (app.restore).
+                "Action": [
+                    "s3:GetObject",
+                    "s3:GetObjectVersion",
+                    "s3:PutObject",
+                    "s3:GetObjectVersionTagging",
+                    "s3:PutObjectTagging",
+                ],
                 "Resource": pulumi.Output.concat(photos, "/*"),
             },
             {
@@ -138,3 +151,23 @@ def app_permissions(args: IdentityArgs) -> dict[str, object]:
             },
         ],
     }
+
+
+def _replica_read(what: str, replica_arn: pulumi.Input[str] | None) -> list[dict[str, object]]:
+    """Read a replica (what a restore falls back on); the replica key's policy agrees."""
+    if replica_arn is None:
+        return []
+    return [
+        {
+            "Sid": f"{what}ReplicaRead",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionTagging"],
+            "Resource": pulumi.Output.concat(replica_arn, "/*"),
+        },
+        {
+            "Sid": f"{what}ReplicaList",
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket", "s3:ListBucketVersions"],
+            "Resource": replica_arn,
+        },
+    ]

@@ -175,6 +175,7 @@ def environment_rules(settings: StackSettings) -> list[Problem]:
             "protectStatefulResources": settings.protect_stateful_resources,
             "storageBackupsObjectLock": settings.storage.backups_object_lock,
             "storageReplication": settings.storage.replication,
+            "storagePhotosReplication": settings.storage.photos_replication,
             "alertsHighErrorRateEnabled": settings.alerts.high_error_rate.enabled,
             "alertsSlowContractCreationEnabled": settings.alerts.slow_contract_creation.enabled,
             "alertsLowDiskSpaceEnabled": settings.alerts.low_disk_space.enabled,

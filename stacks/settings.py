@@ -174,8 +174,11 @@ class StorageSettings(Settings):
         ge=1, le=3650, description="Retention of locked backup objects in days."
     )
     replication: bool = Field(description="Replicate the backups bucket to a second region.")
+    photos_replication: bool = Field(
+        False, description="Replicate the photos bucket to the replication region."
+    )
     replication_region: AwsEuropeanRegion = Field(
-        "eu-central-1", description="Target region of backup replication (Swiss or EU/EEA)."
+        "eu-central-1", description="Target region of every replica (Swiss or EU/EEA)."
     )
     access_log_retention_days: int = Field(
         365, ge=365, le=3650, description="Days the access-log bucket keeps logs (at least 365)."

@@ -1,12 +1,13 @@
 """Every rule of the pack, in one list."""
 
-from crms_rules import iam, notifications, operations, residency, s3
+from crms_rules import iam, kms, notifications, operations, residency, s3
 from crms_rules.core import Rule
 
 ALL_RULES: list[Rule] = [
     *residency.RULES,
     *s3.RULES,
     *iam.RULES,
+    *kms.RULES,
     *operations.RULES,
     *notifications.RULES,
 ]

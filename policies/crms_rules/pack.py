@@ -30,6 +30,17 @@ EXEMPTIONS_SCHEMA = {
 }
 
 
+# A named allowance with its reason (residency-buckets-zurich's allowedOutsideZurich).
+ALLOWANCE_SCHEMA = {
+    "type": "object",
+    "required": ["bucket", "reason"],
+    "properties": {
+        "bucket": {"type": "string", "minLength": 1},
+        "reason": {"type": "string", "minLength": 10},
+    },
+}
+
+
 def _config(rule: Rule, given: Mapping[str, Any] | None) -> dict[str, Any]:
     return {**rule.defaults, **(given or {})}
 
@@ -44,6 +55,9 @@ def _report(
 def _schema(rule: Rule) -> PolicyConfigSchema:
     properties: dict[str, Any] = {"exemptions": EXEMPTIONS_SCHEMA}
     for key, value in rule.defaults.items():
+        if isinstance(value, list):
+            properties[key] = {"type": "array", "items": ALLOWANCE_SCHEMA, "default": value}
+            continue
         properties[key] = {
             "type": "integer" if isinstance(value, int) else "string",
             "default": value,

@@ -20,6 +20,7 @@ VERCEL_EUROPEAN = {"fra1", "cdg1", "dub1", "arn1"}
 SUPABASE_PROJECT = "pulumi-python:dynamic/supabase:Project"
 BUCKET = "aws:s3/bucket:Bucket"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+LOGGING = "aws:s3/bucketLogging:BucketLogging"
 
 
 def database_in_zurich(resource: Resource, _: Mapping[str, Any]) -> Iterator[str]:
@@ -27,22 +28,47 @@ def database_in_zurich(resource: Resource, _: Mapping[str, Any]) -> Iterator[str
         yield f"the database is in {resource.props.get('region')!r}, not Zurich ({ZURICH})"
 
 
-def buckets_in_zurich(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
+def buckets_in_zurich(
+    resources: Sequence[Resource], config: Mapping[str, Any]
+) -> Iterator[Violation]:
+    """Zurich, except replicas (and their regional log buckets) the stack allows by name.
+
+    Each allowance in the rule's `allowedOutsideZurich` config names a bucket and says why
+    its data may leave Zurich; the bucket must still be a replication target, or the log
+    bucket S3 requires in a replica's region, and in Switzerland or the EU/EEA.
+    """
+    allowed = {
+        str(entry.get("bucket")): str(entry.get("reason") or "").strip()
+        for entry in as_list(config.get("allowedOutsideZurich"))
+    }
     replica_arns = {
         rule.get("destination", {}).get("bucket")
-        for config in of_type(resources, REPLICATION)
-        for rule in as_list(config.props.get("rules"))
+        for config_resource in of_type(resources, REPLICATION)
+        for rule in as_list(config_resource.props.get("rules"))
+    }
+    log_targets = {
+        str(logging.props.get("targetBucket")) for logging in of_type(resources, LOGGING)
     }
     for bucket in of_type(resources, BUCKET):
         region = bucket.props.get("region")
-        if bucket.props.get("arn") in replica_arns:
-            if region not in AWS_EUROPEAN:
-                yield Violation(
-                    f"replica bucket region {region!r} is outside Switzerland and the EU/EEA",
-                    bucket.urn,
-                )
-        elif region != ZURICH:
+        if region == ZURICH:
+            continue
+        is_replica = bucket.props.get("arn") in replica_arns
+        if not (is_replica or str(bucket.props.get("bucket")) in log_targets):
             yield Violation(f"bucket region {region!r} is not Zurich ({ZURICH})", bucket.urn)
+        elif region not in AWS_EUROPEAN:
+            yield Violation(
+                f"replica bucket region {region!r} is outside Switzerland and the EU/EEA",
+                bucket.urn,
+            )
+        elif bucket.name not in allowed:
+            yield Violation(
+                f"bucket {bucket.name} in {region!r} is not Zurich ({ZURICH}) and not allowed "
+                "as a replica (allowedOutsideZurich)",
+                bucket.urn,
+            )
+        elif len(allowed[bucket.name]) < 10:
+            yield Violation(f"bucket {bucket.name} is allowed without a reason", bucket.urn)
 
 
 def service_regions(resource: Resource, _: Mapping[str, Any]) -> Iterable[str]:
@@ -76,10 +102,17 @@ RULES = [
     ),
     Rule(
         name="residency-buckets-zurich",
-        description="Every bucket is in Zurich; a replication target in Switzerland or the EU.",
+        description=(
+            "Every bucket is in Zurich; a replica (or its regional log bucket) elsewhere in "
+            "Switzerland or the EU only where the stack allows it by name, with a reason."
+        ),
         severity="critical",
-        remediation="Set the bucket's region to eu-central-2 (replicas: an allowed EU region).",
+        remediation=(
+            "Set the bucket's region to eu-central-2, or for a replica: an allowed EU region "
+            "and an allowedOutsideZurich entry {bucket, reason} in policies/config.<stack>.json."
+        ),
         stack_check=buckets_in_zurich,
+        defaults={"allowedOutsideZurich": []},
     ),
     Rule(
         name="residency-service-regions",

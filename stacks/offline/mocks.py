@@ -139,6 +139,8 @@ class PlanMocks(pulumi.runtime.Mocks):
             kind = typ.rsplit(":", 1)[-1].lower()
             iam_name = inputs.get("name") or name
             return {"arn": f"arn:aws:iam::{MOCK_ACCOUNT}:{kind}/{iam_name}", "name": iam_name}
+        if typ == "aws:kms/key:Key":  # the provider reports the key's ID as keyId too
+            return {"arn": f"arn:aws:kms:{region}:{MOCK_ACCOUNT}:{name}", "keyId": mock_id(name)}
         if typ.startswith("aws:"):
             service = typ.split(":")[1].split("/")[0]
             return {"arn": f"arn:aws:{service}:{region}:{MOCK_ACCOUNT}:{name}"}

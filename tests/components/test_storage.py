@@ -85,6 +85,10 @@ def test_photos_and_backups_log_access_to_the_log_bucket(stack: str) -> None:
     assert delivery["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
 
 
+def replication_of(stack: str, bucket: str) -> dict[str, Any]:
+    return config_of(stack, "bucketReplicationConfig", bucket)
+
+
 def test_prod_locks_and_replicates_backups() -> None:
     lock = config_of("prod", "bucketObjectLockConfiguration", "storage-backups")
     assert lock["rule"]["defaultRetention"] == {
@@ -96,8 +100,7 @@ def test_prod_locks_and_replicates_backups() -> None:
     replica = buckets["storage-backups-replica"]
     assert replica["inputs"]["region"] == "eu-central-1"
     assert replica["inputs"]["objectLockEnabled"] is True
-    (replication,) = resources("prod", "aws:s3/bucketReplicationConfig:BucketReplicationConfig")
-    (rule,) = replication["inputs"]["rules"]
+    (rule,) = replication_of("prod", "storage-backups")["rules"]
     assert rule["destination"]["bucket"] == "arn:aws:s3:::storage-backups-replica-mock"
     assert rule["destination"]["encryptionConfiguration"]["replicaKmsKeyId"].startswith(
         "arn:aws:kms:eu-central-1:"
@@ -110,7 +113,9 @@ def test_other_stacks_neither_lock_nor_replicate(stack: str) -> None:
         stack, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
     )
     assert not resources(stack, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")
-    assert "storage-backups-replica" not in by_name(stack, "aws:s3/bucket:Bucket")
+    buckets = by_name(stack, "aws:s3/bucket:Bucket")
+    assert not {"storage-backups-replica", "storage-photos-replica"} & set(buckets)
+    assert "storage-replica-access-logs" not in buckets
 
 
 def test_stateful_storage_is_protected_in_prod_only() -> None:

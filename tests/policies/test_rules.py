@@ -25,6 +25,7 @@ SUPABASE = "pulumi-python:dynamic/supabase:Project"
 PROJECT = "vercel:index/project:Project"
 TOPIC = "aws:sns/topic:Topic"
 KEY = "aws:kms/key:Key"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
 
 
 def stack_config(stack: str) -> dict[str, Any]:
@@ -50,7 +51,8 @@ def test_the_packs_rules_are_these() -> None:
     assert sorted(RULES) == [
         "alarm-topics-deliverable", "alarms-have-actions", "alarms-seed-rules",
         "iam-no-wildcard-action",
-        "iam-no-wildcard-resource-on-write", "iam-oidc-trust-constrained", "protect-stateful",
+        "iam-no-wildcard-resource-on-write", "iam-oidc-trust-constrained",
+        "kms-explicit-key-policy", "protect-stateful",
         "residency-buckets-zurich", "residency-database-zurich", "residency-service-regions",
         "s3-access-logging", "s3-backups-object-lock", "s3-encryption", "s3-log-retention",
         "s3-public-access-block", "s3-tls-only", "s3-versioning", "secrets-plain-outputs",
@@ -171,6 +173,48 @@ FAILURES: list[tuple[str, Callable[[tuple[Resource, ...]], Any], str]] = [
         "residency-buckets-zurich",
         lambda v: changed(v, "storage-backups-replica", BUCKET, region="us-east-1"),
         "outside Switzerland and the EU",
+    ),
+    (
+        "residency-buckets-zurich",
+        lambda v: changed(v, "storage-access-logs", BUCKET, region="eu-central-1"),
+        "not allowed as a replica",
+    ),
+    (
+        "kms-explicit-key-policy",
+        lambda v: without(v, "storage-photos-replica-key-policy", KEY_POLICY),
+        "no explicit key policy",
+    ),
+    (
+        "kms-explicit-key-policy",
+        lambda v: changed(
+            v,
+            "storage-key-policy",
+            KEY_POLICY,
+            policy=json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Sid": "Everything",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": ["arn:aws:iam::123456789012:role/app"]},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        }
+                    ]
+                }
+            ),
+        ),
+        "grants kms:* to arn:aws:iam::123456789012:role/app",
+    ),
+    (
+        "kms-explicit-key-policy",
+        lambda v: changed(
+            v,
+            "storage-replica-key",
+            KEY,
+            policy={"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*"}]},
+        ),
+        "grants kms:* to *",
     ),
     (
         "residency-service-regions",
@@ -444,3 +488,30 @@ def test_an_exemption_without_a_reason_is_rejected() -> None:
 
 def test_rules_are_the_packs_only_source() -> None:
     assert all(isinstance(rule, Rule) for rule in ALL_RULES)
+
+
+def test_a_replica_allowed_without_a_reason_is_a_violation() -> None:
+    config = rule_config("prod", "residency-buckets-zurich") or {}
+    allowances = [
+        {**entry, "reason": ""} if entry["bucket"] == "storage-photos-replica" else entry
+        for entry in config["allowedOutsideZurich"]
+    ]
+    found = violations(
+        "residency-buckets-zurich", stack_view("prod"), {"allowedOutsideZurich": allowances}
+    )
+    assert found == ["bucket storage-photos-replica is allowed without a reason"]
+
+
+def test_the_account_root_may_hold_every_kms_action() -> None:
+    root_only = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ]
+    }
+    view = changed(stack_view("prod"), "storage-key-policy", KEY_POLICY, policy=root_only)
+    assert violations("kms-explicit-key-policy", view) == []

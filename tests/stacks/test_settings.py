@@ -178,6 +178,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "protectStatefulResources",
         "storageBackupsObjectLock",
         "storageReplication",
+        "storagePhotosReplication",
         "alertsHighErrorRateEnabled",
         "alertsPaymentFailuresEnabled",
         "alertsDrainSilenceEnabled",

@@ -1,0 +1,79 @@
+"""KMS: every key carries an explicit key policy that grants no one but the account all of KMS.
+
+A key created without a policy gets AWS's default key policy, one statement giving the
+account `kms:*` and delegating everything to IAM
+(https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html). An
+explicit policy is either the key's own `policy` or an `aws.kms.KeyPolicy` naming the
+key by ID or ARN (pulumi-aws v7, sdk/python/pulumi_aws/kms/key_policy.py).
+"""
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from crms_rules.core import Resource, Rule, Violation, as_list, of_type, policy_document, statements
+
+KEY = "aws:kms/key:Key"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+EVERY_ACTION = {"*", "kms:*"}
+# The account principal: its ARN, or the bare account ID a key policy may also use.
+ACCOUNT_ROOT = re.compile(r"^(arn:aws[\w-]*:iam::\d{12}:root|\d{12})$")
+
+
+def _principals(statement: Mapping[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    if not isinstance(principal, Mapping):
+        return [str(principal)]  # "*" (everyone), or a missing principal
+    return [str(value) for values in principal.values() for value in as_list(values)]
+
+
+def _overbroad(document: Any) -> Iterator[str]:
+    for statement in statements(policy_document(document)):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = {str(action) for action in as_list(statement.get("Action"))}
+        if not actions & EVERY_ACTION:
+            continue
+        for principal in _principals(statement):
+            if not ACCOUNT_ROOT.match(principal):
+                sid = statement.get("Sid", "(no Sid)")
+                yield f"statement {sid} grants kms:* to {principal}"
+
+
+def explicit_key_policies(
+    resources: Sequence[Resource], _: Mapping[str, Any]
+) -> Iterator[Violation]:
+    attached: dict[str, list[Any]] = {}
+    for key_policy in of_type(resources, KEY_POLICY):
+        attached.setdefault(str(key_policy.props.get("keyId")), []).append(
+            key_policy.props.get("policy")
+        )
+    for key in of_type(resources, KEY):
+        documents = [key.props.get("policy")] if key.props.get("policy") else []
+        for reference in (key.props.get("keyId"), key.props.get("arn")):
+            documents += attached.get(str(reference), []) if reference else []
+        if not documents:
+            yield Violation(
+                "key has no explicit key policy: AWS's default grants the account kms:*",
+                key.urn,
+            )
+        for document in documents:
+            for message in _overbroad(document):
+                yield Violation(f"key policy {message}", key.urn)
+
+
+RULES = [
+    Rule(
+        name="kms-explicit-key-policy",
+        description=(
+            "Every KMS key has an explicit key policy, and no principal but the account "
+            "root is granted kms:*."
+        ),
+        severity="high",
+        remediation=(
+            "Give the key a policy (aws.kms.KeyPolicy or the key's policy argument, e.g. "
+            "components.key_policy): administration for the account, named actions for users."
+        ),
+        stack_check=explicit_key_policies,
+    ),
+]

@@ -1,0 +1,185 @@
+"""`python -m app.backup restore` against moto in server mode, and the disaster drill."""
+
+import itertools
+import uuid
+from typing import TYPE_CHECKING
+
+import pytest
+
+from app import backup, restore
+from app.manifest import RESTORED_FROM_TAG, read_manifest
+from benchmarks import dr_drill
+from tests.app.test_backup import NOW
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+
+@pytest.fixture
+def drill_buckets(
+    aws_env: str,  # noqa: ARG001 (needed for its environment)
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple["S3Client", dr_drill.Buckets]:
+    client = backup.s3_client()
+    suffix = uuid.uuid4().hex[:10]
+    buckets = dr_drill.Buckets(
+        f"photos-{suffix}", f"backups-{suffix}", f"replica-{suffix}", f"rebuilt-{suffix}"
+    )
+    dr_drill.create_buckets(client, buckets)
+    monkeypatch.setenv("PHOTOS_BUCKET", buckets.photos)
+    monkeypatch.setenv("BACKUPS_BUCKET", buckets.backups)
+    monkeypatch.setenv("PHOTOS_REPLICA_BUCKET", buckets.replica)
+    return client, buckets
+
+
+def struck(
+    client: "S3Client", buckets: dr_drill.Buckets, count: int, *, replicated: bool = True
+) -> str:
+    """`count` photos (replicated), a manifest of them, then the disaster; the manifest key."""
+    if replicated:
+        dr_drill.seed_replicated(buckets, count)
+    else:
+        for index in range(count):
+            key, body = dr_drill.photo(index)
+            client.put_object(Bucket=buckets.photos, Key=key, Body=body)
+    manifest = backup.run(client, buckets.photos, buckets.backups, NOW).manifest_key
+    dr_drill.disaster(client, buckets.photos, count)
+    return manifest
+
+
+def problems(client: "S3Client", bucket: str, buckets: dr_drill.Buckets, manifest: str) -> int:
+    return dr_drill.problems(client, bucket, buckets, manifest)
+
+
+def test_dry_run_lists_the_copies_and_changes_nothing(
+    drill_buckets: tuple["S3Client", dr_drill.Buckets], capsys: pytest.CaptureFixture[str]
+) -> None:
+    client, buckets = drill_buckets
+    manifest = struck(client, buckets, 30)
+    assert backup.main(["restore", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert sum(line.startswith("would copy ") for line in out.splitlines()) == 20
+    assert "would copy vehicles/000000.jpg version " in out
+    assert f"from s3://{buckets.photos} (missing)" in out
+    assert f"from s3://{buckets.photos} (changed)" in out
+    assert "30 checked, would copy 20, 0 unrecoverable" in out
+    assert problems(client, buckets.photos, buckets, manifest) == 20  # nothing was touched
+
+
+def test_restore_ends_with_a_clean_verify_and_tags_each_copy(
+    drill_buckets: tuple["S3Client", dr_drill.Buckets], capsys: pytest.CaptureFixture[str]
+) -> None:
+    client, buckets = drill_buckets
+    manifest = struck(client, buckets, 30)
+    assert backup.main(["restore", "--manifest", manifest]) == 0
+    out = capsys.readouterr().out
+    assert "30 checked, copied 20, 0 unrecoverable" in out
+    assert "0 problem(s)" in out
+    _, recorded = read_manifest(client, buckets.backups, manifest)
+    first = next(recorded)  # vehicles/000000.jpg: deleted, then restored
+    tags = client.get_object_tagging(Bucket=buckets.photos, Key=first.key)["TagSet"]
+    assert tags == [{"Key": RESTORED_FROM_TAG, "Value": first.version_id}]
+    restored = client.get_object(Bucket=buckets.photos, Key=first.key)["Body"].read()
+    assert restored == dr_drill.photo(0)[1]
+
+
+def test_a_rerun_after_a_crash_finishes_the_job_and_touches_nothing_right(
+    drill_buckets: tuple["S3Client", dr_drill.Buckets],
+) -> None:
+    client, buckets = drill_buckets
+    manifest = struck(client, buckets, 90)
+    _, recorded = read_manifest(client, buckets.backups, manifest)
+    crashed = restore.restore(
+        client, itertools.islice(recorded, 45), target=buckets.photos, source=buckets.photos,
+        replica=None,
+    )  # fmt: skip
+    assert (crashed.checked, crashed.copied) == (45, 30)
+    _, recorded = read_manifest(client, buckets.backups, manifest)
+    rerun = restore.restore(
+        client, recorded, target=buckets.photos, source=buckets.photos, replica=None
+    )
+    assert (rerun.checked, rerun.copied) == (90, 30)
+    versions_before = _version_count(client, buckets.photos)
+    _, recorded = read_manifest(client, buckets.backups, manifest)
+    again = restore.restore(
+        client, recorded, target=buckets.photos, source=buckets.photos, replica=None
+    )
+    assert again.copied == 0
+    assert _version_count(client, buckets.photos) == versions_before
+    assert problems(client, buckets.photos, buckets, manifest) == 0
+
+
+def test_a_copy_known_only_by_its_tag_counts_as_restored(
+    drill_buckets: tuple["S3Client", dr_drill.Buckets],
+) -> None:
+    """Under SSE-KMS a copy's ETag is no MD5: the restore's tag is what names it."""
+    client, buckets = drill_buckets
+    key, body = dr_drill.photo(1)
+    version = client.put_object(Bucket=buckets.photos, Key=key, Body=body)["VersionId"]
+    manifest = backup.run(client, buckets.photos, buckets.backups, NOW).manifest_key
+    same_size = b"#" * len(body)  # a different ETag, as a KMS-encrypted copy would have
+    client.put_object(Bucket=buckets.photos, Key=key, Body=same_size)
+    assert problems(client, buckets.photos, buckets, manifest) == 1
+    client.put_object(
+        Bucket=buckets.photos, Key=key, Body=same_size, Tagging=f"{RESTORED_FROM_TAG}={version}"
+    )
+    assert problems(client, buckets.photos, buckets, manifest) == 0
+
+
+def test_a_version_in_no_bucket_is_unrecoverable_and_the_exit_code_says_so(
+    drill_buckets: tuple["S3Client", dr_drill.Buckets],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, buckets = drill_buckets
+    manifest = struck(client, buckets, 6, replicated=False)
+    _, recorded = read_manifest(client, buckets.backups, manifest)
+    lost = next(recorded)
+    client.delete_object(Bucket=buckets.photos, Key=lost.key, VersionId=lost.version_id)
+    monkeypatch.delenv("PHOTOS_REPLICA_BUCKET")
+    assert backup.main(["restore"]) == 1
+    out = capsys.readouterr().out
+    assert f"unrecoverable: {lost.key}: in no bucket" in out
+    assert "1 unrecoverable" in out
+    assert "verify" in out
+    assert "1 problem(s)" in out
+
+
+def test_with_the_source_bucket_gone_the_replica_fills_a_new_bucket(
+    drill_buckets: tuple["S3Client", dr_drill.Buckets], capsys: pytest.CaptureFixture[str]
+) -> None:
+    client, buckets = drill_buckets
+    manifest = struck(client, buckets, 60)
+    dr_drill.lose_bucket(client, buckets.photos)
+    assert backup.main(["restore", "--into", buckets.rebuilt]) == 0
+    captured = capsys.readouterr()
+    assert f"s3://{buckets.photos} is gone; every version comes from the replica" in captured.err
+    assert "60 checked, copied 60, 0 unrecoverable" in captured.out
+    assert problems(client, buckets.rebuilt, buckets, manifest) == 0
+    key, body = dr_drill.photo(59)
+    assert client.get_object(Bucket=buckets.rebuilt, Key=key)["Body"].read() == body
+
+
+def test_the_disaster_drill_with_ten_thousand_photos(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`make dr-drill`'s steps, with moto seeded in its own process (bounded by a deadline)."""
+    for name, value in dr_drill.MOTO_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    with dr_drill.moto_with_drill_buckets(dr_drill.COUNT, deadline_seconds=1500) as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        found = dict(dr_drill.drill(backup.s3_client(), dr_drill.BENCH, dr_drill.COUNT))
+    assert found["manifest"] == 10_000
+    assert found["problems after the disaster"] == 6_667  # a third deleted, a third overwritten
+    in_place = found["restore in place"]
+    assert (in_place.objects, in_place.copied) == (10_000, 6_667)
+    assert found["problems after restore"] == 0
+    assert found["rerun"].copied == 0
+    from_replica = found["restore from the replica"]
+    assert (from_replica.objects, from_replica.copied) == (10_000, 10_000)
+    assert found["problems in the new bucket"] == 0
+
+
+def _version_count(client: "S3Client", bucket: str) -> int:
+    pages = client.get_paginator("list_object_versions").paginate(Bucket=bucket)
+    return sum(len(page.get("Versions", [])) + len(page.get("DeleteMarkers", [])) for page in pages)
