@@ -7,6 +7,10 @@
   (Debian's `wrk` package) when installed: a Python client on the same two
   cores would measure itself more than the app. Without wrk, an httpx client
   runs instead, and the figures say so.
+- Health with the database hung: the same 64 connections, with PostgreSQL behind
+  a proxy that goes silent mid-query (and on the cancel request) after a
+  healthy start, and a 1 s budget. Every answer must be a 503 within the budget
+  plus 100 ms; the figure is the slowest answer.
 - Import time of the function module (`app.web`), a proxy for cold starts.
 - Size of the bundle's sources, and of the deployed function if `make build` ran.
 Run with `make bench`.
@@ -27,6 +31,7 @@ import httpx
 
 from stacks.bundle import bundle_files
 from stacks.offline.project import load_stack_settings
+from tests.app.fault_proxy import fault_proxy
 from tests.app.stand_ins import status_page
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,7 +62,9 @@ def wrk_load(url: str) -> tuple[float, float, int]:
     return millis("50%"), millis("99%"), errors
 
 
-async def load(url: str) -> tuple[list[float], int]:
+async def load(
+    url: str, requests_per_client: int = REQUESTS_PER_CLIENT, expected_status: int = 200
+) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
@@ -65,11 +72,11 @@ async def load(url: str) -> tuple[list[float], int]:
 
         async def one_client() -> None:
             nonlocal errors
-            for _ in range(REQUESTS_PER_CLIENT):
+            for _ in range(requests_per_client):
                 started = time.perf_counter()
                 try:
                     response = await client.get(url)
-                    ok = response.status_code == 200
+                    ok = response.status_code == expected_status
                 except httpx.HTTPError:
                     ok = False
                 latencies.append(time.perf_counter() - started)
@@ -115,6 +122,46 @@ def health_latency() -> None:
     print(f"  target p99 <= 20 ms, 0 errors: {'met' if p99 <= 20 and not errors else 'MISSED'}")
 
 
+def health_with_the_database_hung() -> None:
+    budget = 1.0
+    with status_page(200) as status_url, fault_proxy(5432) as database:
+        environment = {
+            **os.environ,
+            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:{database.port}/test",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "STRIPE_STATUS_URL": status_url,
+            "HEALTH_BUDGET_SECONDS": str(budget),
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(PORT)], env=environment
+        )
+        url = f"http://127.0.0.1:{PORT}/api/health"
+        try:
+            for _ in range(100):
+                try:
+                    if httpx.get(url, timeout=5).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            database.set_mode("hang_after_first_response")
+            time.sleep(1.1)  # the last healthy result expires
+            latencies, errors = asyncio.run(load(url, requests_per_client=10, expected_status=503))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    slowest = max(latencies)
+    print(f"health with the database hung ({budget:.0f} s budget): {len(latencies)} requests")
+    print(
+        f"  p50 {statistics.median(latencies) * 1000:.1f} ms   "
+        f"p99 {statistics.quantiles(latencies, n=100)[98] * 1000:.1f} ms   "
+        f"slowest {slowest * 1000:.0f} ms   not 503: {errors}"
+    )
+    within = slowest <= budget + 0.1 and not errors
+    print(
+        f"  target every answer a 503 within {budget + 0.1:.1f} s: {'met' if within else 'MISSED'}"
+    )
+
+
 def import_time() -> None:
     samples = []
     for _ in range(5):
@@ -148,5 +195,6 @@ def bundle_size() -> None:
 
 if __name__ == "__main__":
     health_latency()
+    health_with_the_database_hung()
     import_time()
     bundle_size()
