@@ -10,11 +10,12 @@ import uvicorn
 from app.config import ConfigError
 from app.limits import MAX_HEADERS_BYTES, MAX_URL_BYTES
 
-# h11 holds at most this much of a request's head (request line and headers) before
-# refusing it (h11/_connection.py, max_incomplete_event_size; 16 KiB by default):
-# room for the largest URL and headers Vercel lets through, which app.limits then
-# checks exactly. Past it uvicorn answers 400 and closes the connection
-# (uvicorn/protocols/http/h11_impl.py, send_400_response). h11 rather than httptools,
+# h11 buffers at most this much of an incomplete request head (request line and
+# headers) before refusing it (h11/_connection.py, max_incomplete_event_size; 16 KiB
+# by default): room for the largest URL and headers Vercel lets through, which
+# app.limits then checks exactly. Past it uvicorn answers 400 and closes the
+# connection (uvicorn/protocols/http/h11_impl.py: every h11 RemoteProtocolError gets
+# send_400_response, whatever the error's status hint). h11 rather than httptools,
 # which uvicorn picks when installed and which buffers a header of any size.
 REQUEST_HEAD_BYTES = MAX_URL_BYTES + MAX_HEADERS_BYTES + 2 * 1024
 # After this, uvicorn cancels what is still running and exits (its --timeout-graceful-shutdown).

@@ -6,6 +6,7 @@ without any of them.
 """
 
 import asyncio
+import socket
 import subprocess
 import sys
 import time
@@ -166,3 +167,37 @@ def test_recovers_once_the_fault_ends(app: RunningApp) -> None:
     app.database.set_mode("pass")
     time.sleep(FRESH_SECONDS)
     assert app.get()[0].status_code == 200
+
+
+def _raw_status(url: str, head: bytes) -> int | None:
+    """The status the server answers a raw request head with; None if it cut the connection."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        try:
+            conn.sendall(head)
+            reply = conn.recv(4096)
+        except (ConnectionResetError, BrokenPipeError):
+            return None
+    return int(reply.split(b" ")[1]) if reply.startswith(b"HTTP/1.1 ") else None
+
+
+@pytest.mark.parametrize(
+    ("headers", "allowed"),
+    [
+        # Within what h11 buffers: the app's own limits answer (app.limits).
+        ([b"X-Big: " + b"a" * 20_000], {431}),
+        ([b"X-%d: 1" % i for i in range(200)], {431}),
+        # Past it, uvicorn refuses before the app (400, connection closed) when the
+        # head arrives in pieces, the app when h11 got it whole (h11 limits only what
+        # it buffers of an incomplete head), or the connection is reset while the
+        # client is still sending. Never a 200.
+        ([b"X-Big: " + b"a" * 1_000_000], {400, 431, None}),
+        ([b"X-%d: 1" % i for i in range(10_000)], {400, 431, None}),
+    ],
+)
+def test_the_running_app_refuses_oversized_heads(
+    app: RunningApp, headers: list[bytes], allowed: set[int | None]
+) -> None:
+    head = b"\r\n".join([b"GET /api/health HTTP/1.1", b"Host: 127.0.0.1", *headers]) + b"\r\n\r\n"
+    assert _raw_status(app.url, head) in allowed
+    assert app.get()[0].status_code == 200  # and it goes on serving
