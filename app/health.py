@@ -174,6 +174,17 @@ class HealthChecker:
             await self._http.aclose()
 
     async def _database(self) -> None:
+        reused = self._connection is not None
+        try:
+            await self._select_one()
+        except psycopg.OperationalError:
+            if not reused:
+                raise
+            # The server (or Supabase's pooler) may have closed an idle connection:
+            # one fresh try, within the same budget, before calling the database down.
+            await self._select_one()
+
+    async def _select_one(self) -> None:
         connection = self._connection
         if connection is None or connection.closed or connection.broken:
             self._connection = None
@@ -181,7 +192,7 @@ class HealthChecker:
                 self._config.database_url.get_secret_value(),
                 autocommit=True,
                 # psycopg enforces at least 2 s (psycopg/conninfo.py timeout_from_conninfo);
-                # the probe's budget cuts it shorter.
+                # the probe's own limit cuts it shorter.
                 connect_timeout=max(2, math.ceil(self._budget)),
             )
             self._connection = connection

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import psycopg
 import pytest
 
 from app.config import AppConfig, ConfigError, load_config
@@ -231,3 +232,22 @@ def test_no_log_record_carries_a_connection_string(caplog: pytest.LogCaptureFixt
         assert secret not in text
     assert "failed with 3 tries" in text
     assert "ValueError" in text
+
+
+def test_a_connection_the_server_closed_is_replaced_without_a_false_alarm(stripe_ok: str) -> None:
+    async def run() -> tuple[int, int]:
+        checker = HealthChecker(config(stripe_ok))
+        try:
+            first = await checker.check()
+            assert checker._connection is not None
+            pid = checker._connection.info.backend_pid
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                # What an idle timeout or a pooler restart does to the probe's connection.
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+            checker._latest = None  # skip the one-second reuse
+            second = await checker.check()
+            return first.status_code, second.status_code
+        finally:
+            await checker.close()
+
+    assert asyncio.run(run()) == (200, 200)
