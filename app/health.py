@@ -14,6 +14,12 @@ At most one probe per dependency runs at any time: a check that finds one
 still running joins it instead of opening another connection, so a hung
 database costs one connection, not one per request.
 
+The database probe keeps one connection of its own rather than a psycopg_pool:
+the pool's maintenance workers catch asyncio.CancelledError inside their
+endless loops (psycopg_pool/pool_async.py, CLIENT_EXCEPTIONS and `worker`), so
+an event loop that shuts down with the pool open waits for them forever (the
+hang in TestClient's teardown), and the pool logs connection errors verbatim.
+
 The Stripe status page is a public page that changes rarely: its result is
 kept for STATUS_TTL_SECONDS. A failure of it only degrades, never fails,
 health. Reasons are short phrases: never a connection string, a secret or a
