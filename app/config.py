@@ -7,11 +7,19 @@ variable and what is allowed; the values of secret variables are never shown.
 import os
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+import psycopg
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE, ROUTE_PATTERN
 
 STRIPE_STATUS_URL = "https://status.stripe.com/api/v2/status.json"
+# Vercel: "We recommend using a random string of at least 16 characters for the value
+# of CRON_SECRET" (https://vercel.com/docs/cron-jobs/manage-cron-jobs, Securing cron jobs).
+# The stack makes a 48-character one (components/compute.py).
+CRON_SECRET_MIN_LENGTH = 16
+# libpq accepts both URI schemes (PostgreSQL docs, libpq "Connection URIs").
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+REDIS_SCHEMES = ("redis://", "rediss://")
 
 
 class ConfigError(Exception):
@@ -41,6 +49,42 @@ class AppConfig(BaseModel):
         pattern=ROUTE_PATTERN,
     )
 
+    # The messages below never quote the value: a malformed URL still carries its password,
+    # and libpq's own parse error quotes the string it could not parse.
+    @field_validator("database_url")
+    @classmethod
+    def _libpq_url(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value()
+        allowed = " or ".join(DATABASE_SCHEMES)
+        if not url.startswith(DATABASE_SCHEMES):
+            raise ValueError(f"must be a {allowed} URL")
+        try:
+            psycopg.conninfo.conninfo_to_dict(url)
+        except psycopg.ProgrammingError:
+            raise ValueError(f"is not a URL libpq can parse ({allowed})") from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith(REDIS_SCHEMES):
+            raise ValueError(f"must be a {' or '.join(REDIS_SCHEMES)} URL")
+        return value
+
+    @field_validator("cron_secret")
+    @classmethod
+    def _strong_cron_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Unset keeps the cron routes closed; set, it must be worth checking.
+        if value is None:
+            return None
+        secret = value.get_secret_value()
+        if len(secret) < CRON_SECRET_MIN_LENGTH:
+            raise ValueError(f"must be at least {CRON_SECRET_MIN_LENGTH} characters")
+        if not (secret.isascii() and secret.isprintable()) or any(c.isspace() for c in secret):
+            # It travels in an HTTP header as `Bearer <secret>`.
+            raise ValueError("must be printable ASCII without spaces")
+        return value
+
 
 def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
     source = dict(os.environ if environ is None else environ)
@@ -54,5 +98,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> AppConfig:
                 problems.append(f"{name} is not set")
             else:
                 # The message says what is allowed; the value may be a secret.
-                problems.append(f"{name} is invalid: {detail['msg']}")
+                message = detail["msg"].removeprefix("Value error, ")
+                problems.append(f"{name} is invalid: {message}")
         raise ConfigError("; ".join(problems)) from None

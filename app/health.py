@@ -1,12 +1,29 @@
 """GET /api/health: the database, Redis and the payment provider's status page.
 
-The database and Redis are checked with a real round trip each, concurrently,
-and the whole check never takes longer than its budget (default 3 s): a
-dependency that accepts the connection and never answers is reported as timed
-out. The Stripe status page is a public page that changes rarely: its result is
-kept for STATUS_TTL_SECONDS and shared by concurrent requests, so that the
-check stays fast under load. A failure of it only degrades, never fails, health.
-Reasons are short phrases: never a connection string, a secret or a traceback.
+The database and Redis are checked with a real round trip each, concurrently.
+The answer never waits longer than the budget (default 3 s), whatever a
+dependency does: refuse, hang at connect, hang mid-query, or hang while a query
+is being cancelled. Waiting for a probe never cancels it: a probe that outlives
+the budget is reported as timed out and finishes in the background, cut off by
+its own timeout. Cancelling a psycopg query is not quick: psycopg asks the
+server to cancel and waits up to 5 s for that, then up to 5 s for the query to
+end (psycopg/psycopg, psycopg/connection_async.py `wait()`), which is why
+answering has to be separate from cleaning up.
+
+At most one probe per dependency runs at any time: a check that finds one
+still running joins it instead of opening another connection, so a hung
+database costs one connection, not one per request.
+
+The database probe keeps one connection of its own rather than a psycopg_pool:
+the pool's maintenance workers catch asyncio.CancelledError inside their
+endless loops (psycopg_pool/pool_async.py, CLIENT_EXCEPTIONS and `worker`), so
+an event loop that shuts down with the pool open waits for them forever (the
+hang in TestClient's teardown), and the pool logs connection errors verbatim.
+
+The Stripe status page is a public page that changes rarely: its result is
+kept for STATUS_TTL_SECONDS. A failure of it only degrades, never fails,
+health. Reasons are short phrases: never a connection string, a secret or a
+traceback.
 
 Under load the dependencies are not probed once per request: a result is
 reused for FRESH_SECONDS, and requests that arrive while a check runs share it.
@@ -17,19 +34,32 @@ when it ran).
 
 import asyncio
 import datetime as dt
+import math
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import psycopg
 import redis.asyncio as aioredis
-from psycopg_pool import AsyncConnectionPool
+import redis.exceptions
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from app.config import AppConfig
 
 STATUS_TTL_SECONDS = 30.0
 FRESH_SECONDS = 1.0
+PROBE_LIMIT_FACTOR = 2.0
+# The answer has to fit in the budget as the caller measures it: accepting, routing
+# and sending under load take tens of milliseconds on a busy machine, so the probes
+# get the budget less this (at most a tenth of the budget).
+ANSWER_RESERVE_SECONDS = 0.1
+# How long close() waits for probes it cancelled. A psycopg probe caught in its
+# cancellation handshake is cut short by the second cancellation the event loop
+# sends at shutdown (connection_async.py `wait()` re-raises it), so nothing waits on it.
+CLOSE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -38,23 +68,46 @@ class HealthReport:
     body: dict[str, Any]
 
 
+def _retrieve_outcome(task: "asyncio.Task[None]") -> None:
+    """Mark a background probe's error as seen: asyncio would log it with its traceback."""
+    if not task.cancelled():
+        task.exception()
+
+
+def _reason(task: "asyncio.Task[None]") -> str | None:
+    """None when the probe passed, else a short reason that names no host or secret."""
+    if not task.done() or task.cancelled():
+        return "timed out"
+    error = task.exception()
+    if error is None:
+        return None
+    # psycopg's ConnectionTimeout is an OperationalError: test for timeouts first.
+    if isinstance(
+        error, TimeoutError | psycopg.errors.ConnectionTimeout | redis.exceptions.TimeoutError
+    ):
+        return "timed out"
+    if isinstance(error, OSError | psycopg.OperationalError | redis.exceptions.ConnectionError):
+        return "unreachable"
+    return f"failed ({type(error).__name__})"
+
+
 class HealthChecker:
     def __init__(self, config: AppConfig) -> None:
         self._config = config
         self._budget = config.health_budget_seconds
-        self._pool: AsyncConnectionPool | None = None
+        self._connection: psycopg.AsyncConnection[Any] | None = None
         self._redis: aioredis.Redis | None = None
         self._http: httpx.AsyncClient | None = None
         self._stripe: tuple[float, str] | None = None
-        self._stripe_lock = asyncio.Lock()
-        self._running: asyncio.Future[HealthReport] | None = None
+        self._probes: dict[str, asyncio.Task[None]] = {}
+        self._running: asyncio.Task[HealthReport] | None = None
         self._latest: tuple[float, HealthReport] | None = None
 
     async def check(self) -> HealthReport:
         if self._latest is not None and time.monotonic() - self._latest[0] < FRESH_SECONDS:
             return self._latest[1]
         if self._running is None or self._running.done():
-            self._running = asyncio.ensure_future(self._check_now())
+            self._running = asyncio.create_task(self._check_now(), name="health-check")
         # Shielded: a caller that goes away does not cancel the others' check.
         return await asyncio.shield(self._running)
 
@@ -64,12 +117,16 @@ class HealthChecker:
         return report
 
     async def _probe_all(self) -> HealthReport:
-        deadline = time.monotonic() + self._budget
-        database, cache, stripe = await asyncio.gather(
-            self._bounded(self._database(), deadline),
-            self._bounded(self._redis_ping(), deadline),
-            self._bounded(self._stripe_status(), deadline),
-        )
+        reserve = min(ANSWER_RESERVE_SECONDS, self._budget / 10)
+        deadline = time.monotonic() + self._budget - reserve
+        probes = {
+            "database": self._probe("database", self._database),
+            "redis": self._probe("redis", self._redis_ping),
+            "stripe": self._probe("stripe", self._stripe_status),
+        }
+        # asyncio.wait never cancels what it waits for: the answer leaves at the deadline.
+        await asyncio.wait(probes.values(), timeout=max(0.0, deadline - time.monotonic()))
+        database, cache, stripe = (_reason(task) for task in probes.values())
         services = {
             "database": "healthy" if database is None else "unhealthy",
             "redis": "healthy" if cache is None else "unhealthy",
@@ -91,55 +148,84 @@ class HealthChecker:
             return HealthReport(503, body)
         return HealthReport(200, body)
 
+    def _probe(self, name: str, probe: Callable[[], Awaitable[None]]) -> "asyncio.Task[None]":
+        """The running probe of this dependency, or a new one."""
+        task = self._probes.get(name)
+        if task is None or task.done():
+            task = asyncio.create_task(self._within_budget(probe), name=f"health-{name}")
+            task.add_done_callback(_retrieve_outcome)
+            self._probes[name] = task
+        return task
+
+    async def _within_budget(self, probe: Callable[[], Awaitable[None]]) -> None:
+        # The probe's own limit: a silent server does not keep it (or its connection) forever.
+        # Later than the answer's deadline, so that cleaning up a hung psycopg query (its
+        # cancel request) does not compete with sending the answers.
+        async with asyncio.timeout(self._budget * PROBE_LIMIT_FACTOR):
+            await probe()
+
     async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
+        """Stop every probe and close every client; returns within about CLOSE_SECONDS."""
+        tasks = [task for task in (self._running, *self._probes.values()) if task is not None]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=CLOSE_SECONDS)
+        if self._connection is not None:
+            await self._connection.close()  # closes the socket; no round trip
+            self._connection = None
         if self._redis is not None:
             await self._redis.aclose()
         if self._http is not None:
             await self._http.aclose()
 
-    async def _bounded(self, probe: Any, deadline: float) -> str | None:
-        """None when the probe passed, else a short reason."""
-        try:
-            await asyncio.wait_for(probe, timeout=max(0.0, deadline - time.monotonic()))
-        except TimeoutError:
-            return "timed out"
-        except (OSError, psycopg.OperationalError, aioredis.ConnectionError):
-            return "unreachable"
-        except Exception as error:  # any other failure, named by kind only
-            return f"failed ({type(error).__name__})"
-        return None
-
     async def _database(self) -> None:
-        if self._pool is None:
-            self._pool = AsyncConnectionPool(
+        reused = self._connection is not None
+        try:
+            await self._select_one()
+        except psycopg.OperationalError:
+            if not reused:
+                raise
+            # The server (or Supabase's pooler) may have closed an idle connection:
+            # one fresh try, within the same budget, before calling the database down.
+            await self._select_one()
+
+    async def _select_one(self) -> None:
+        connection = self._connection
+        if connection is None or connection.closed or connection.broken:
+            self._connection = None
+            connection = await psycopg.AsyncConnection.connect(
                 self._config.database_url.get_secret_value(),
-                min_size=1,
-                max_size=10,
-                open=False,
-                kwargs={"connect_timeout": max(1, int(self._budget))},
-                # A pool that cannot connect should fail the check, not wait forever.
-                timeout=self._budget,
+                autocommit=True,
+                # psycopg enforces at least 2 s (psycopg/conninfo.py timeout_from_conninfo);
+                # the probe's own limit cuts it shorter.
+                connect_timeout=max(2, math.ceil(self._budget)),
             )
-            await self._pool.open(wait=False)
-        async with self._pool.connection() as conn:
-            await conn.execute("SELECT 1")
+            self._connection = connection
+        try:
+            await connection.execute("SELECT 1")
+        except BaseException:
+            # Broken, hung or interrupted: its state is unknown, never reuse it.
+            self._connection = None
+            await connection.close()
+            raise
 
     async def _redis_ping(self) -> None:
         if self._redis is None:
+            # redis-py retries a timed-out command three times by default
+            # (redis/asyncio/client.py Redis.__init__ `retry`); one try fits the budget.
             self._redis = aioredis.from_url(
                 self._config.redis_url.get_secret_value(),
                 socket_connect_timeout=self._budget,
                 socket_timeout=self._budget,
+                retry=Retry(NoBackoff(), 0),
             )
         if not await self._redis.ping():
             raise ConnectionError("no PONG")
 
     async def _stripe_status(self) -> None:
-        async with self._stripe_lock:
-            if self._stripe is None or time.monotonic() - self._stripe[0] > STATUS_TTL_SECONDS:
-                self._stripe = (time.monotonic(), await self._fetch_stripe_status())
+        if self._stripe is None or time.monotonic() - self._stripe[0] > STATUS_TTL_SECONDS:
+            self._stripe = (time.monotonic(), await self._fetch_stripe_status())
         if self._stripe[1] != "healthy":
             raise ConnectionError(self._stripe[1])
 

@@ -6,10 +6,14 @@
     POST /api/drain/...      Vercel's log and trace drains (app.drain_endpoint)
 
 Cron routes accept only Vercel's cron calls: `Authorization: Bearer $CRON_SECRET`.
+Requests past Vercel's own size limits are refused before any route (app.limits), no
+route redirects, and no log line carries a connection string or secret (app.redaction).
 """
 
 import datetime as dt
 import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cache
 
 from starlette.applications import Starlette
@@ -22,12 +26,20 @@ from starlette.routing import Route
 from app.config import AppConfig, load_config
 from app.drain_endpoint import routes as drain_routes
 from app.health import HealthChecker
+from app.limits import RequestLimits
 from app.oidc import OidcTokenMiddleware
+from app.redaction import install_log_redaction
 
 
 @cache
 def config() -> AppConfig:
-    return load_config()
+    settings = load_config()
+    install_log_redaction(
+        secret.get_secret_value()
+        for secret in (settings.database_url, settings.redis_url, settings.cron_secret)
+        if secret is not None
+    )
+    return settings
 
 
 @cache
@@ -44,8 +56,11 @@ def _is_cron_call(request: Request) -> bool:
     secret = config().cron_secret
     if secret is None:
         return False  # no secret configured: cron routes stay closed
-    expected = f"Bearer {secret.get_secret_value()}"
-    return hmac.compare_digest(request.headers.get("authorization", ""), expected)
+    expected = f"Bearer {secret.get_secret_value()}".encode()
+    # As bytes: compare_digest refuses str with non-ASCII characters (TypeError), and
+    # Starlette decodes header values as latin-1, so encoding back gives the bytes sent.
+    sent = request.headers.get("authorization", "").encode("latin-1")
+    return hmac.compare_digest(sent, expected)
 
 
 async def cron_backup(request: Request) -> JSONResponse:
@@ -102,6 +117,15 @@ async def cron_metrics(request: Request) -> JSONResponse:
     )
 
 
+@asynccontextmanager
+async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    """Shutdown closes the health check's connections and stops its probes, in bounded time."""
+    yield
+    if checker.cache_info().currsize:
+        await checker().close()
+        checker.cache_clear()
+
+
 app = Starlette(
     routes=[
         Route("/api/health", health),
@@ -109,6 +133,12 @@ app = Starlette(
         Route("/api/cron/metrics", cron_metrics),
         *drain_routes(config),
     ],
-    # Each request's x-vercel-oidc-token, for the AWS calls it makes (app.aws).
-    middleware=[Middleware(OidcTokenMiddleware)],
+    # The limits answer first; then each request's x-vercel-oidc-token is kept for the
+    # AWS calls it makes (app.aws).
+    middleware=[Middleware(RequestLimits), Middleware(OidcTokenMiddleware)],
+    lifespan=lifespan,
 )
+# Starlette answers a path with an extra or missing slash with a 307 to a URL built
+# from the request's Host header (starlette/routing.py Router.app, `redirect_slashes`):
+# an open redirect. The routes are exact; anything else is a 404.
+app.router.redirect_slashes = False

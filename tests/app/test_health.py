@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import psycopg
 import pytest
 
 from app.config import AppConfig, ConfigError, load_config
@@ -178,3 +179,75 @@ def test_concurrent_and_quick_repeat_checks_share_one_probe(
             await checker.close()
 
     assert asyncio.run(run()) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("CRON_SECRET", ""),
+        ("CRON_SECRET", "short-S3cret"),
+        ("CRON_SECRET", "S3cret-with-ümlauts-and-more"),
+        ("DATABASE_URL", "postgresql+psycopg://crms:S3cret@db.example:5432/crms"),
+        ("DATABASE_URL", "postgresql://crms:S3cret@db.example:5432/crms?bogus=S3cret"),
+        ("REDIS_URL", "http://:S3cret@cache.example:6379"),
+    ],
+)
+def test_serve_refuses_a_bad_variable_by_name_without_its_value(variable: str, value: str) -> None:
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": ADMIN_URL,
+        "REDIS_URL": REDIS_URL,
+        variable: value,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "serve"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"{variable} is invalid" in result.stderr
+    assert "S3cret" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_no_log_record_carries_a_connection_string(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from app.redaction import install_log_redaction
+
+    install_log_redaction(["postgresql://crms:Pa55word-x@db.example:5432/crms"])
+    logger = logging.getLogger("psycopg.pool")
+    with caplog.at_level(logging.DEBUG):
+        logger.debug("error connecting: %s", "postgresql+psycopg://crms:Other-pw@db/x")
+        logger.info("conninfo host=db password='Pa55 word' dbname=x")
+        logger.warning("redis said %r", "rediss://default:tok3n@cache.example:6379")
+        try:
+            raise ValueError("bad: postgresql://crms:Pa55word-x@db.example:5432/crms")
+        except ValueError:
+            logger.exception("failed with %d tries", 3)
+    text = caplog.text + "".join(record.exc_text or "" for record in caplog.records)
+    for secret in ("Pa55word-x", "Other-pw", "Pa55 word", "tok3n", "://crms", "://default"):
+        assert secret not in text
+    assert "failed with 3 tries" in text
+    assert "ValueError" in text
+
+
+def test_a_connection_the_server_closed_is_replaced_without_a_false_alarm(stripe_ok: str) -> None:
+    async def run() -> tuple[int, int]:
+        checker = HealthChecker(config(stripe_ok))
+        try:
+            first = await checker.check()
+            assert checker._connection is not None
+            pid = checker._connection.info.backend_pid
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                # What an idle timeout or a pooler restart does to the probe's connection.
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+            checker._latest = None  # skip the one-second reuse
+            second = await checker.check()
+            return first.status_code, second.status_code
+        finally:
+            await checker.close()
+
+    assert asyncio.run(run()) == (200, 200)
