@@ -24,13 +24,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app import limits
 from app import metric_catalog as catalog
 
 SIGNATURE_HEADER = "x-vercel-signature"
 VERIFY_HEADER = "x-vercel-verify"
-MAX_BODY_BYTES = 4_500_000
-"""A Vercel function accepts request bodies up to 4.5 MB
-(https://vercel.com/docs/functions/limitations): a bigger body is no delivery of ours."""
+# A Vercel function accepts request bodies up to 4.5 MB: a bigger body is no delivery of
+# ours. One limit for the whole app (app.limits), which answers 413 before any route.
+MAX_BODY_BYTES = limits.MAX_BODY_BYTES
 
 MINUTE_MS = 60_000
 OLDEST_MS = 14 * 24 * 3600 * 1000

@@ -88,6 +88,8 @@ async def cron_backup(request: Request) -> JSONResponse:
 async def cron_metrics(request: Request) -> JSONResponse:
     if not _is_cron_call(request):
         return JSONResponse({"error": "not a cron call"}, status_code=401)
+    from psycopg import Error as DatabaseError
+
     from app import aws, probe
     from app.metrics import MetricsEmitter, cloudwatch
     from app.payments import count_payments
@@ -96,10 +98,13 @@ async def cron_metrics(request: Request) -> JSONResponse:
     if not settings.metrics_namespace:
         return JSONResponse({"error": "METRICS_NAMESPACE is needed"}, 500)
     database_url = settings.database_url.get_secret_value()
-    percent = await run_in_threadpool(
-        probe.disk_usage_percent, database_url, settings.database_disk_bytes
-    )
-    payments = await run_in_threadpool(count_payments, database_url, dt.datetime.now(dt.UTC))
+    try:
+        percent = await run_in_threadpool(
+            probe.disk_usage_percent, database_url, settings.database_disk_bytes
+        )
+        payments = await run_in_threadpool(count_payments, database_url, dt.datetime.now(dt.UTC))
+    except DatabaseError as error:  # its class only: a message may quote the connection
+        return JSONResponse({"error": f"database: {type(error).__name__}"}, 503)
     try:
         emitter = MetricsEmitter(cloudwatch(), settings.metrics_namespace)
         emitter.disk_usage(percent)

@@ -90,8 +90,17 @@ def test_cron_auth_edges_get_401_never_500(client: TestClient, authorization: st
 
 
 def test_right_secret_passes_the_byte_comparison(client: TestClient) -> None:
-    response = client.get("/api/cron/metrics", headers={"Authorization": f"Bearer {SECRET}"})
+    response = client.get("/api/cron/backup", headers={"Authorization": f"Bearer {SECRET}"})
     assert response.status_code == 200
+
+
+def test_metrics_cron_on_a_database_it_cannot_read_answers_503_plainly(
+    client: TestClient,
+) -> None:
+    # The client's database has no payments table: the count fails, the answer says so.
+    response = client.get("/api/cron/metrics", headers={"Authorization": f"Bearer {SECRET}"})
+    assert response.status_code == 503
+    assert response.json() == {"error": "database: UndefinedTable"}
 
 
 @pytest.mark.parametrize("path", ["/api/health/", "/api/cron/backup/", "/api//health"])
