@@ -21,6 +21,8 @@ SUPABASE_PROJECT = "pulumi-python:dynamic/supabase:Project"
 BUCKET = "aws:s3/bucket:Bucket"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 LOGGING = "aws:s3/bucketLogging:BucketLogging"
+DRAINS = ("vercel:index/logDrain:LogDrain", "vercel:index/traceDrain:TraceDrain")
+DEPLOYMENT = "vercel:index/deployment:Deployment"
 
 
 def database_in_zurich(resource: Resource, _: Mapping[str, Any]) -> Iterator[str]:
@@ -71,6 +73,30 @@ def buckets_in_zurich(
             yield Violation(f"bucket {bucket.name} is allowed without a reason", bucket.urn)
 
 
+def drains_to_own_deployments(
+    resources: Sequence[Resource], _: Mapping[str, Any]
+) -> Iterator[Violation]:
+    """A drain copies every request's path, status and client address out of Vercel: it may
+    deliver only over HTTPS to a deployment of this stack, whose functions' regions the
+    service-regions rule holds inside the EU, never to a third party's endpoint."""
+    hosts = {
+        str(host).removeprefix("https://")
+        for deployment in of_type(resources, DEPLOYMENT)
+        for host in [deployment.props.get("url"), *as_list(deployment.props.get("domains"))]
+        if host
+    }
+    for drain in of_type(resources, *DRAINS):
+        endpoint = str(drain.props.get("endpoint") or "")
+        scheme, _separator, rest = endpoint.partition("://")
+        host = rest.split("/", 1)[0]
+        if scheme != "https":
+            yield Violation(f"drain endpoint {endpoint!r} is not HTTPS", drain.urn)
+        elif host not in hosts:
+            yield Violation(
+                f"drain endpoint host {host!r} is not a deployment of this stack", drain.urn
+            )
+
+
 def service_regions(resource: Resource, _: Mapping[str, Any]) -> Iterable[str]:
     props = resource.props
     if resource.type == "upstash:index/redisDatabase:RedisDatabase":
@@ -113,6 +139,13 @@ RULES = [
         ),
         stack_check=buckets_in_zurich,
         defaults={"allowedOutsideZurich": []},
+    ),
+    Rule(
+        name="residency-drains-own-endpoint",
+        description="Log and trace drains deliver over HTTPS to this stack's own deployments.",
+        severity="critical",
+        remediation="Point the drain at the ops app's production domain (components/drain.py).",
+        stack_check=drains_to_own_deployments,
     ),
     Rule(
         name="residency-service-regions",

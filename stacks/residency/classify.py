@@ -35,6 +35,9 @@ SUPABASE_PROJECT = "pulumi-python:dynamic/supabase:Project"
 BUCKET = "aws:s3/bucket:Bucket"
 REDIS = "upstash:index/redisDatabase:RedisDatabase"
 VERCEL_PROJECT = "vercel:index/project:Project"
+LOG_DRAIN = "vercel:index/logDrain:LogDrain"
+TRACE_DRAIN = "vercel:index/traceDrain:TraceDrain"
+_DRAIN_RETENTION = "none: the ops app sums each delivery per minute into metrics, keeps no entry"
 
 DATA_TYPES: dict[str, DataType] = {
     SUPABASE_PROJECT: DataType(
@@ -84,6 +87,24 @@ DATA_TYPES: dict[str, DataType] = {
         retention="runtime logs kept by Vercel for the plan's log retention",
         rules=("residency-service-regions", "secrets-vercel-env-sensitive"),
     ),
+    # What each drain carries: https://vercel.com/docs/drains/reference/logs and
+    # https://vercel.com/docs/drains/reference/traces.
+    LOG_DRAIN: DataType(
+        kind=Kind.LOG_DRAIN,
+        provider="Vercel",
+        classification="copies the web app's request logs: path, method, status, client IP",
+        encryption="TLS to the ops app; each delivery signed with the drain's secret",
+        retention=_DRAIN_RETENTION,
+        rules=("residency-drains-own-endpoint",),
+    ),
+    TRACE_DRAIN: DataType(
+        kind=Kind.LOG_DRAIN,
+        provider="Vercel",
+        classification="copies the web app's trace spans: route, timing, attributes",
+        encryption="TLS to the ops app; each delivery signed with the drain's secret",
+        retention=_DRAIN_RETENTION,
+        rules=("residency-drains-own-endpoint",),
+    ),
 }
 
 _BUCKET_PART = "held by its bucket, reported there"
@@ -92,6 +113,7 @@ NOT_DATA: dict[str, str] = {
     "pulumi-python:dynamic/crms:SchemaMigrations": "schema definitions (SQL DDL), no rows",
     "random:index/randomPassword:RandomPassword": "a generated credential, never customer data",
     "aws:kms/key:Key": "an encryption key; reported as the key of what it protects",
+    "aws:kms/keyPolicy:KeyPolicy": "who may use a key; reported with what the key protects",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "identity; reported as who can read",
     "aws:iam/role:Role": "identity; reported as who can read",
     "aws:iam/rolePolicy:RolePolicy": "permissions; reported as who can read",

@@ -8,7 +8,13 @@ import re
 from collections.abc import Iterable
 
 from stacks.residency.classify import BUCKET, REDIS, SUPABASE_PROJECT, VERCEL_PROJECT
-from stacks.residency.links import PlanIndex, Resource, as_list, policy_statements
+from stacks.residency.links import (
+    PlanIndex,
+    Resource,
+    as_list,
+    drain_destination,
+    policy_statements,
+)
 from stacks.residency.locations import Location, aws_location
 from stacks.residency.readers import ENV_VARIABLE, ROLE, ROLE_POLICY
 from stacks.residency.report import Report
@@ -16,12 +22,13 @@ from stacks.residency.report import Report
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 CREDENTIAL_STORES = (SUPABASE_PROJECT, REDIS)
+_SHAPES = {"functions": '["{}"]', "log drain": '[/"{}"/]'}  # stores: cylinders
 
 
 def stack_diagram(report: Report, index: PlanIndex) -> str:
     placed: dict[str, tuple[Location, str]] = {}  # node id -> where, node text
     for entry in report.entries:
-        shape = '["{}"]' if entry.kind == "functions" else '[("{}")]'
+        shape = _SHAPES.get(entry.kind, '[("{}")]')
         regions = ", ".join(where.region for where in entry.locations)
         text = f"{entry.name}<br/>{entry.provider} {regions}"
         placed[node_id(entry.name)] = (entry.locations[0], shape.format(label(text)))
@@ -90,6 +97,7 @@ def _flows(report: Report, index: PlanIndex) -> Iterable[tuple[str, str, str]]:
             yield node_id(entry.name), node_id(target.split(" in ")[0]), "replication"
     yield from _role_flows(index, projects)
     yield from _log_flows(index)
+    yield from _drain_flows(report, index)
     yield from _alarm_flows(index)
 
 
@@ -122,6 +130,21 @@ def _log_flows(index: PlanIndex) -> Iterable[tuple[str, str, str]]:
         target = index.resolve(logging["inputs"].get("targetBucket"), BUCKET)
         if source is not None and target is not None:
             yield node_id(source["name"]), node_id(target["name"]), "access logs"
+
+
+def _drain_flows(report: Report, index: PlanIndex) -> Iterable[tuple[str, str, str]]:
+    """The web project's requests or spans into each drain, and the drain to the ops app."""
+    for entry in report.entries:
+        if entry.kind != "log drain":
+            continue
+        drain = index.by_urn[entry.urn]
+        for project_id in as_list(drain["inputs"].get("projectIds")):
+            source = index.resolve(project_id, VERCEL_PROJECT)
+            if source is not None:
+                yield node_id(source["name"]), node_id(entry.name), "every request"
+        target = drain_destination(index, drain)
+        if target is not None:
+            yield node_id(entry.name), node_id(target["name"]), "signed HTTPS"
 
 
 def _alarm_flows(index: PlanIndex) -> Iterable[tuple[str, str, str]]:

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 Resource = dict[str, Any]
+DEPLOYMENT = "vercel:index/deployment:Deployment"
+VERCEL_PROJECT = "vercel:index/project:Project"
 
 
 class PlanIndex:
@@ -51,6 +53,15 @@ class PlanIndex:
         return (
             item for item in self.of_type(type_) if resource["urn"] in item.get("dependencies", [])
         )
+
+
+def drain_destination(index: PlanIndex, drain: Resource) -> Resource | None:
+    """The Vercel project whose deployment a drain delivers to (its recorded dependency)."""
+    for urn in drain.get("dependencies", []):
+        deployment = index.by_urn.get(urn)
+        if deployment is not None and deployment["type"] == DEPLOYMENT:
+            return index.resolve(deployment["inputs"].get("projectId"), VERCEL_PROJECT)
+    return None
 
 
 def _references(resource: Resource) -> Iterator[str]:

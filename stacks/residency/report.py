@@ -16,9 +16,10 @@ from stacks.residency.classify import (
     SUPABASE_PROJECT,
     VERCEL_PROJECT,
     DataType,
+    Kind,
     data_type,
 )
-from stacks.residency.links import PlanIndex, Resource, as_list
+from stacks.residency.links import PlanIndex, Resource, as_list, drain_destination
 from stacks.residency.locations import Location, aws_location, vercel_location
 from stacks.residency.readers import bucket_readers, credential_holders
 from stacks.residency.verdicts import PolicySettings, Verdict, verdicts
@@ -96,6 +97,15 @@ def _entry(index: PlanIndex, resource: Resource, kind: DataType) -> Entry:
             **common,
             locations=[vercel_location(region) for region in _function_regions(inputs)],
             readers=["members of the Vercel team that owns the project"],
+        )
+    if kind.kind is Kind.LOG_DRAIN:
+        destination = drain_destination(index, resource)
+        regions = _function_regions(destination["inputs"]) if destination else []
+        name = destination["inputs"].get("name", destination["name"]) if destination else "?"
+        return Entry(
+            **common,
+            locations=[vercel_location(region) for region in regions],
+            readers=[f"Vercel project {name}, at {inputs.get('endpoint')}"],
         )
     raise AssertionError(f"no report for {resource['type']}")  # DATA_TYPES and this agree
 

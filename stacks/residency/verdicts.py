@@ -16,6 +16,7 @@ ARTICLES: dict[str, str] = {
     "residency-database-zurich": "revFADP Art. 16 (disclosure abroad)",
     "residency-buckets-zurich": "revFADP Art. 16 (disclosure abroad)",
     "residency-service-regions": "revFADP Art. 16 (disclosure abroad)",
+    "residency-drains-own-endpoint": "revFADP Art. 16 (disclosure abroad)",
     "s3-encryption": "revFADP Art. 8 (data security)",
     "s3-versioning": "revFADP Art. 8 (data security: availability)",
     "s3-public-access-block": "revFADP Art. 8 (data security: confidentiality)",

@@ -26,6 +26,8 @@ PROJECT = "vercel:index/project:Project"
 TOPIC = "aws:sns/topic:Topic"
 KEY = "aws:kms/key:Key"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+LOG_DRAIN = "vercel:index/logDrain:LogDrain"
+TRACE_DRAIN = "vercel:index/traceDrain:TraceDrain"
 
 
 def stack_config(stack: str) -> dict[str, Any]:
@@ -53,7 +55,8 @@ def test_the_packs_rules_are_these() -> None:
         "iam-no-wildcard-action",
         "iam-no-wildcard-resource-on-write", "iam-oidc-trust-constrained",
         "kms-explicit-key-policy", "protect-stateful",
-        "residency-buckets-zurich", "residency-database-zurich", "residency-service-regions",
+        "residency-buckets-zurich", "residency-database-zurich", "residency-drains-own-endpoint",
+        "residency-service-regions",
         "s3-access-logging", "s3-backups-object-lock", "s3-encryption", "s3-log-retention",
         "s3-public-access-block", "s3-tls-only", "s3-versioning", "secrets-plain-outputs",
         "secrets-vercel-env-sensitive", "tags-required",
@@ -178,6 +181,23 @@ FAILURES: list[tuple[str, Callable[[tuple[Resource, ...]], Any], str]] = [
         "residency-buckets-zurich",
         lambda v: changed(v, "storage-access-logs", BUCKET, region="eu-central-1"),
         "not allowed as a replica",
+    ),
+    (
+        "residency-drains-own-endpoint",
+        lambda v: changed(v, "drains-logs", LOG_DRAIN, endpoint="https://logs.example.com/in"),
+        "not a deployment of this stack",
+    ),
+    (
+        "residency-drains-own-endpoint",
+        lambda v: changed(
+            v, "drains-traces", TRACE_DRAIN, endpoint="http://compute-ops-mock.vercel.app/x"
+        ),
+        "not HTTPS",
+    ),
+    (
+        "residency-drains-own-endpoint",
+        lambda v: changed(v, "drains-logs", LOG_DRAIN, endpoint=None),
+        "not HTTPS",
     ),
     (
         "kms-explicit-key-policy",

@@ -60,6 +60,8 @@ def test_the_stack_diagram_groups_by_country_and_draws_the_flows() -> None:
     assert 'n_storage_backups -->|"replication"| n_storage_backups_replica' in text
     assert 'n_compute_ops -->|"OIDC role"| n_storage_photos' in text
     assert '-->|"SNS e-mail"| n_recipient_oncall_crms_ch' in text
+    assert 'n_compute_web -->|"every request"| n_drains_logs' in text
+    assert 'n_drains_logs -->|"signed HTTPS"| n_compute_ops' in text
 
 
 def test_the_change_diagram_marks_each_change() -> None:

@@ -52,6 +52,14 @@ def test_prod_places_each_store_in_its_country() -> None:
     assert entry(report, "cache-redis").locations[0].area is LegalArea.EU_EEA
 
 
+def test_a_drain_lies_where_the_ops_app_it_delivers_to_runs() -> None:
+    drain = entry(report_of(plan_of("prod")), "drains-logs")
+    assert drain.kind == "log drain"
+    assert [where.label() for where in drain.locations] == ["fra1 (Frankfurt, Germany)"]
+    assert drain.readers[0].startswith("Vercel project crms-ops-production, at https://")
+    assert [v.rule for v in drain.verdicts] == ["residency-drains-own-endpoint"]
+
+
 def test_encryption_and_retention_come_from_the_bucket_configuration() -> None:
     photos = entry(report_of(plan_of("prod")), "storage-photos")
     assert photos.encryption.startswith("SSE-KMS, customer-managed key storage-key")
