@@ -1,16 +1,24 @@
 """Apply the SQL migrations in `app/migrations/` to a PostgreSQL database.
 
     python -m app.migrate --database-url URL [--dry-run]
+        [--lock-timeout S] [--statement-timeout S] [--connect-timeout S]
 
 Written here rather than taken from a library: the well-kept Python ones either
 want migrations written in Python (Alembic) or record applied migrations
 without checking that their files are unchanged (yoyo). This runner is small:
-  - migrations apply in name order, each in its own transaction, so a failing
-    one leaves no trace;
+  - migrations apply in number order, each in its own transaction, so a failing
+    one leaves no trace; a file that would end that transaction itself (BEGIN,
+    COMMIT, ROLLBACK, END...) is refused before anything runs;
   - each applied migration is recorded with its SHA-256, and a run refuses to
-    start when an applied migration's file has changed or gone;
+    start when an applied migration's file has changed or gone, or when a new
+    file is numbered below one already applied (it would run out of order);
   - a session advisory lock serializes concurrent runners: the second one waits,
     then finds nothing to do;
+  - every wait is bounded: connecting, the wait for another runner and each
+    statement by the statement timeout, and each wait for a table lock by the
+    lock timeout, so a migration stuck behind a long transaction fails plainly
+    (and lets go of the advisory lock) instead of hanging and queueing the app's
+    queries behind its lock request;
   - the bookkeeping lives in its own schema, never in `public` (which Supabase
     exposes through its API).
 Exit codes: 0 done or nothing to do; 1 a migration failed or was refused; 2 usage.
@@ -19,16 +27,44 @@ Exit codes: 0 done or nothing to do; 1 a migration failed or was refused; 2 usag
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
-from app.migration_set import MIGRATIONS_DIR, Migration, discover
+from app.database_url import DatabaseUrlError, redact, require_database_url
+from app.migration_set import (
+    MIGRATIONS_DIR,
+    Migration,
+    MigrationSetError,
+    check_statements,
+    discover,
+)
 
 BOOKKEEPING_SCHEMA = "crms_migrations"
 LOCK_KEY = 0x43524D53_4D494752  # "CRMSMIGR": one advisory lock for all runners
 _SCHEMA = sql.Identifier(BOOKKEEPING_SCHEMA)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Timeouts:
+    """Bounds on every wait, in seconds. The defaults suit a schema the size of CRMS's.
+
+    `lock` is short because a DDL statement waiting for its lock makes every later
+    query on that table wait behind it: better to fail and rerun at a quiet time.
+    `statement` leaves room for an index build or a backfill on a large table,
+    yet ends a runaway one; it also bounds the wait for a concurrent runner.
+    """
+
+    lock: float = 10.0
+    statement: float = 300.0
+    connect: int = 10
+
+    def __post_init__(self) -> None:
+        for name in ("lock", "statement", "connect"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"the {name} timeout must be a positive number of seconds")
 
 
 class MigrationError(Exception):
@@ -36,7 +72,7 @@ class MigrationError(Exception):
 
 
 def pending(conn: psycopg.Connection, migrations: Sequence[Migration]) -> list[Migration]:
-    """The migrations not yet applied; refuses a changed or missing applied file."""
+    """The migrations not yet applied; refuses a changed, missing or out-of-order file."""
     applied = _applied(conn)
     by_name = {migration.name: migration for migration in migrations}
     for name, checksum in applied.items():
@@ -46,14 +82,35 @@ def pending(conn: psycopg.Connection, migrations: Sequence[Migration]) -> list[M
             raise MigrationError(
                 f"{name} has changed since it was applied; add a new migration instead"
             )
-    return [migration for migration in migrations if migration.name not in applied]
+    new = [migration for migration in migrations if migration.name not in applied]
+    if applied and new:
+        last_applied = max(applied, key=lambda name: by_name[name].number)
+        early = [m.name for m in new if m.number < by_name[last_applied].number]
+        if early:
+            raise MigrationError(
+                f"{early[0]} is numbered below {last_applied}, which is already applied;"
+                " renumber it after the last applied migration"
+            )
+    return new
 
 
-def migrate(database_url: str, migrations: Sequence[Migration]) -> list[str]:
+def migrate(
+    database_url: str, migrations: Sequence[Migration], timeouts: Timeouts | None = None
+) -> list[str]:
     """Apply what is pending; returns the names applied, in order."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    timeouts = timeouts or Timeouts()
+    _check_all(migrations)
+    with _connect(database_url, timeouts) as conn:
+        # Waiting for another runner is bounded by the statement timeout alone:
+        # the lock timeout is for the migrations' own locks, set once we hold this one.
         try:
+            conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        except psycopg.errors.QueryCanceled:
+            raise MigrationError(
+                f"another runner held the migration lock for over {timeouts.statement:g} s"
+            ) from None
+        try:
+            conn.execute(sql.SQL("SET lock_timeout = {}").format(_milliseconds(timeouts.lock)))
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(_SCHEMA))
             conn.execute(
                 sql.SQL(
@@ -68,12 +125,35 @@ def migrate(database_url: str, migrations: Sequence[Migration]) -> list[str]:
                 done.append(migration.name)
             return done
         finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+            if not conn.closed:
+                conn.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
-def dry_run(database_url: str, migrations: Sequence[Migration]) -> list[str]:
-    with psycopg.connect(database_url, autocommit=True) as conn:
+def dry_run(
+    database_url: str, migrations: Sequence[Migration], timeouts: Timeouts | None = None
+) -> list[str]:
+    _check_all(migrations)
+    with _connect(database_url, timeouts or Timeouts()) as conn:
         return [migration.name for migration in pending(conn, migrations)]
+
+
+def _check_all(migrations: Sequence[Migration]) -> None:
+    for migration in migrations:
+        try:
+            check_statements(migration)
+        except MigrationSetError as error:
+            raise MigrationError(str(error)) from None
+
+
+def _connect(database_url: str, timeouts: Timeouts) -> psycopg.Connection:
+    require_database_url(database_url)
+    conn = psycopg.connect(database_url, autocommit=True, connect_timeout=timeouts.connect)
+    conn.execute(sql.SQL("SET statement_timeout = {}").format(_milliseconds(timeouts.statement)))
+    return conn
+
+
+def _milliseconds(seconds: float) -> sql.Literal:
+    return sql.Literal(max(1, round(seconds * 1000)))
 
 
 def _apply(conn: psycopg.Connection, migration: Migration) -> None:
@@ -103,22 +183,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.migrate", description=__doc__)
     parser.add_argument("--database-url", required=True, help="postgresql://...")
     parser.add_argument("--dry-run", action="store_true", help="list what would run")
+    defaults = Timeouts()
+    parser.add_argument("--lock-timeout", type=float, default=defaults.lock, metavar="S")
+    parser.add_argument("--statement-timeout", type=float, default=defaults.statement, metavar="S")
+    parser.add_argument("--connect-timeout", type=int, default=defaults.connect, metavar="S")
     parser.add_argument("--migrations", type=Path, default=MIGRATIONS_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    migrations = discover(args.migrations)
     try:
+        require_database_url(args.database_url)
+        timeouts = Timeouts(
+            lock=args.lock_timeout, statement=args.statement_timeout, connect=args.connect_timeout
+        )
+    except (DatabaseUrlError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        migrations = discover(args.migrations)
         if args.dry_run:
-            names = dry_run(args.database_url, migrations)
+            names = dry_run(args.database_url, migrations, timeouts)
             print("\n".join(f"would apply {name}" for name in names) or "nothing to do")
         else:
-            names = migrate(args.database_url, migrations)
+            names = migrate(args.database_url, migrations, timeouts)
             print("\n".join(f"applied {name}" for name in names) or "nothing to do")
-    except MigrationError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (MigrationError, MigrationSetError) as error:
+        print(f"error: {redact(str(error), args.database_url)}", file=sys.stderr)
         return 1
-    except psycopg.OperationalError as error:
-        # psycopg's message names host and user, never the password.
-        print(f"error: cannot reach the database: {error}".strip(), file=sys.stderr)
+    except psycopg.Error as error:
+        # psycopg's messages name host and user; redact() takes out the password
+        # should a message ever quote the connection string.
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        message = redact(first_line, args.database_url)
+        print(f"error: cannot reach the database: {message}", file=sys.stderr)
         return 1
     return 0
 

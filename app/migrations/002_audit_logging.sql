@@ -56,10 +56,13 @@ BEGIN
 END
 $$;
 
+-- Read-only for the API roles, stated in full although Supabase's default
+-- privileges cover only public: nobody but the trigger writes here. The claim
+-- is read once per statement, as in 001.
 ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit.log FORCE ROW LEVEL SECURITY;
 GRANT USAGE ON SCHEMA audit TO authenticated, service_role;
-GRANT SELECT ON audit.log TO authenticated;
-GRANT SELECT ON audit.log TO service_role;
+REVOKE ALL ON audit.log FROM PUBLIC, anon, authenticated, service_role;
+GRANT SELECT ON audit.log TO authenticated, service_role;
 CREATE POLICY company_isolation ON audit.log FOR SELECT TO authenticated
-  USING (company_id = (auth.jwt() ->> 'company_id')::uuid);
+  USING (company_id = ((SELECT auth.jwt()) ->> 'company_id')::uuid);

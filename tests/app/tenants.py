@@ -40,11 +40,15 @@ def seed_company(conn: psycopg.Connection, label: str) -> dict[str, str]:
         assert row is not None
         return str(row[0])
 
-    ids: dict[str, str] = {"user": str(uuid.uuid4())}
+    ids: dict[str, str] = {"user": str(uuid.uuid4()), "owner": str(uuid.uuid4())}
     ids["companies"] = company = insert("companies", {"name": label})
     ids["staff_profiles"] = insert(
         "staff_profiles",
         {"company_id": company, "user_id": ids["user"], "full_name": "Staff", "role": "agent"},
+    )
+    ids["owner_profile"] = insert(
+        "staff_profiles",
+        {"company_id": company, "user_id": ids["owner"], "full_name": "Owner", "role": "owner"},
     )
     ids["customers"] = insert("customers", {"company_id": company, "full_name": "Kundin"})
     ids["vehicles"] = insert(
@@ -82,9 +86,10 @@ def acting_as(url: str, role: str, claims: dict[str, Any]) -> Iterator[psycopg.C
             conn.rollback()
 
 
-def member_of(rows: dict[str, dict[str, str]], company: str) -> dict[str, Any]:
+def member_of(rows: dict[str, dict[str, str]], company: str, user: str = "user") -> dict[str, Any]:
+    """The JWT claims of a company's agent, or of its owner with user="owner"."""
     return {
-        "sub": rows[company]["user"],
+        "sub": rows[company][user],
         "role": "authenticated",
         "company_id": rows[company]["companies"],
     }

@@ -82,3 +82,61 @@ def test_a_vehicle_cannot_be_booked_twice_for_overlapping_periods(seeded: Seeded
             " ends_at, total_chf) VALUES (%s, %s, %s, '2026-12-02T08:00Z', '2026-12-04T08:00Z', 1)",
             [company["companies"], company["customers"], company["vehicles"]],
         )
+
+
+def test_a_booked_period_on_another_company_vehicle_only_meets_the_foreign_key(
+    seeded: Seeded,
+) -> None:
+    """Trying B's booked period on B's vehicle id tells A nothing about B's calendar."""
+    url, rows = seeded
+    own = rows[A]
+    for period in (("2026-12-02T08:00Z", "2026-12-04T08:00Z"), ("2027-06-01Z", "2027-06-02Z")):
+        with (
+            acting_as(url, "authenticated", member_of(rows, A)) as conn,
+            pytest.raises(errors.ForeignKeyViolation),
+        ):
+            conn.execute(
+                "INSERT INTO public.contracts (company_id, customer_id, vehicle_id, starts_at,"
+                " ends_at, total_chf) VALUES (%s, %s, %s, %s, %s, 1)",
+                [own["companies"], own["customers"], rows[B]["vehicles"], *period],
+            )
+
+
+def photo(conn: psycopg.Connection, company: dict[str, str], key: str) -> None:
+    conn.execute(
+        "INSERT INTO public.photos (company_id, vehicle_id, storage_key, content_type,"
+        " size_bytes) VALUES (%s, %s, %s, 'image/jpeg', 1)",
+        [company["companies"], company["vehicles"], key],
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "{b}/vehicles/rear.jpg",
+        "vehicles/rear.jpg",
+        "{a}",
+        "{a}/../{b}/vehicles/rear.jpg",
+        "{a}/./vehicles/rear.jpg",
+    ],
+)
+def test_a_photo_key_must_lie_under_the_company_prefix(seeded: Seeded, key: str) -> None:
+    url, rows = seeded
+    key = key.format(a=rows[A]["companies"], b=rows[B]["companies"])
+    with (
+        acting_as(url, "authenticated", member_of(rows, A)) as conn,
+        pytest.raises(errors.CheckViolation),
+    ):
+        photo(conn, rows[A], key)
+
+
+def test_photo_keys_are_unique_within_a_company(seeded: Seeded) -> None:
+    url, rows = seeded
+    key = f"{rows[A]['companies']}/vehicles/front.jpg"  # the seed's own key
+    with (
+        acting_as(url, "authenticated", member_of(rows, A)) as conn,
+        pytest.raises(errors.UniqueViolation),
+    ):
+        photo(conn, rows[A], key)
+    with acting_as(url, "authenticated", member_of(rows, A)) as conn:
+        photo(conn, rows[A], f"{rows[A]['companies']}/vehicles/rear.jpg")
