@@ -59,7 +59,7 @@ def residency_report(plan: dict[str, Any], policy: PolicySettings) -> Report:
         kind = data_type(resource)
         if kind is not None:
             entry = _entry(index, resource, kind)
-            found = verdicts(kind.rules, resource["urn"], plan["policy"]["violations"], policy)
+            found = verdicts(kind.rules, resource, plan["policy"]["violations"], policy)
             entries.append(_with_verdicts(entry, found))
     return Report(plan["project"], plan["stack"], entries)
 

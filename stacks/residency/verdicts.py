@@ -6,7 +6,7 @@ which resources it exempts, with what reason.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,12 @@ ARTICLES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class PolicySettings:
-    """A stack's policy config: rules switched off, and exemptions by rule and URN."""
+    """A stack's policy config: rules switched off, exemptions by rule and URN, and the
+    buckets the residency rule allows outside Zurich (by name, with the reason)."""
 
     disabled: frozenset[str]
     exemptions: dict[tuple[str, str], str]
+    allowed_outside_zurich: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, pack_dir: Path, stack: str) -> "PolicySettings":
@@ -47,7 +49,10 @@ class PolicySettings:
             if isinstance(value, dict)
             for exemption in value.get("exemptions", [])
         }
-        return cls(frozenset(disabled), exemptions)
+        buckets = config.get("residency-buckets-zurich")
+        allowances = buckets.get("allowedOutsideZurich", []) if isinstance(buckets, dict) else []
+        allowed = {entry["bucket"]: entry["reason"] for entry in allowances}
+        return cls(frozenset(disabled), exemptions, allowed)
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,12 @@ class Verdict:
 
 
 def verdicts(
-    rules: tuple[str, ...], urn: str, violations: list[dict[str, Any]], policy: PolicySettings
+    rules: tuple[str, ...],
+    resource: dict[str, Any],
+    violations: list[dict[str, Any]],
+    policy: PolicySettings,
 ) -> list[Verdict]:
+    urn = resource["urn"]
     found = []
     for rule in rules:
         article = ARTICLES[rule]
@@ -80,6 +89,11 @@ def verdicts(
             found.append(Verdict(rule, article, "violates", "; ".join(messages)))
         elif (rule, urn) in policy.exemptions:
             found.append(Verdict(rule, article, "exempt", policy.exemptions[(rule, urn)]))
+        elif (
+            rule == "residency-buckets-zurich" and resource["name"] in policy.allowed_outside_zurich
+        ):
+            reason = policy.allowed_outside_zurich[resource["name"]]
+            found.append(Verdict(rule, article, "meets", f"allowed outside Zurich: {reason}"))
         else:
             found.append(Verdict(rule, article, "meets"))
     return found

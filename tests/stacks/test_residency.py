@@ -37,7 +37,7 @@ def test_every_resource_of_every_stack_is_classified(stack: str) -> None:
 
 
 def test_prod_places_each_store_in_its_country() -> None:
-    report = report_of(plan_of("prod"))
+    report = report_of(plan_of("prod"), PolicySettings.read(REPO / "policies", "prod"))
     database = entry(report, "database-project")
     assert [(where.country, where.area) for where in database.locations] == [
         ("Switzerland", LegalArea.SWITZERLAND)
@@ -46,6 +46,9 @@ def test_prod_places_each_store_in_its_country() -> None:
     assert replica.locations[0].country == "Germany"
     assert replica.locations[0].area is LegalArea.EU_EEA
     assert replica.classification.endswith("replica of storage-backups")
+    (allowed,) = [v for v in replica.verdicts if v.rule == "residency-buckets-zurich"]
+    assert allowed.status == "meets"
+    assert allowed.detail.startswith("allowed outside Zurich: Backup manifests replicated")
     assert entry(report, "storage-backups").replication == [
         "storage-backups-replica in eu-central-1"
     ]
