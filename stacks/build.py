@@ -18,6 +18,14 @@ vercel/vercel at tag @vercel/python@6.0.4, packages/python/src):
   `production` in .vercel/output/builds.json; the provider refuses a production
   Deployment of a build with another target (validatePrebuiltBuilds,
   vercel/terraform-provider-vercel vercel/resource_deployment.go).
+- The CLI lists a function's files in its `.vc-config.json` `filePathMap`: keys are paths
+  inside the function, values paths on disk relative to the project (cli src/util/build/
+  write-build-result.ts, filesWithoutFsRefs). The Vercel provider's prebuilt-project data
+  source stats each *key* relative to the project instead (vercel/terraform-provider-vercel
+  vercel/data_source_prebuilt_project.go, processVCConfigFile): `_vendor/...` is not there,
+  and every real preview would fail. So each listed file is put into its function's `.func`
+  directory, where the Build Output API v3 keeps a function's files anyway, and the map is
+  dropped (`materialize_functions`).
 - `.vercel/project.json` with `settings` lets `vercel build --yes` run without logging in.
 Then every function's `.vc-config.json` and every vendored wheel is checked, and only a
 build that passes gets BUILD_RECORD, which the program requires (stacks.bundle.check_build).
@@ -77,6 +85,7 @@ def build(settings: StackSettings, out: Path) -> str:
         raise BuildError(f"`vercel build` took over {_TIMEOUT_SECONDS} s") from None
     if result.returncode != 0:
         raise BuildError(f"`vercel build` failed:\n{result.stderr[-3000:]}")
+    materialize_functions(out)
     check_output(settings, out)
     source_digest = digest(files)
     record = {"sourceSha256": source_digest, "target": "production", "runtime": runtime}
@@ -101,6 +110,24 @@ def _environment(out: Path) -> dict[str, str]:
     return environment
 
 
+def materialize_functions(out: Path) -> None:
+    """Put every file a function's filePathMap lists into its `.func` directory; drop the map."""
+    output = out / ".vercel" / "output"
+    for config_file in sorted((output / "functions").rglob(".vc-config.json")):
+        function_dir = config_file.parent
+        config = json.loads(config_file.read_text())
+        for inside, on_disk in sorted((config.pop("filePathMap", None) or {}).items()):
+            target = (function_dir / inside).resolve()
+            if not target.is_relative_to(function_dir.resolve()):
+                raise BuildError(f"{config_file}: filePathMap entry {inside!r} leaves the function")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # A hard link: five functions share one set of dependencies on disk.
+            os.link(out / on_disk, target, follow_symlinks=False)
+        config_file.write_text(json.dumps(config, indent=2) + "\n")
+    # The CLI's deduplicated copies, now inside each function; nothing refers to them.
+    shutil.rmtree(output / "shared", ignore_errors=True)
+
+
 def check_output(settings: StackSettings, out: Path) -> None:
     """Refuse an output Vercel would run differently from what the stack says."""
     output = out / ".vercel" / "output"
@@ -123,22 +150,26 @@ def check_output(settings: StackSettings, out: Path) -> None:
         for key, value in expected.items():
             if function.get(key) != value:
                 raise BuildError(f"{name}: {key} is {function.get(key)!r}, expected {value!r}")
-        for problem in foreign_wheels(out, function.get("filePathMap", {})):
+        if function.get("filePathMap"):
+            raise BuildError(
+                f"{name}: .vc-config.json lists files by filePathMap, which the Vercel "
+                "provider cannot read (see materialize_functions)"
+            )
+        for problem in foreign_wheels(config_file.parent):
             raise BuildError(f"{name}: {problem}")
 
 
-def foreign_wheels(out: Path, file_path_map: dict[str, str]) -> list[str]:
-    """Vendored wheels that would not load on Vercel (CPython 3.12, Linux x86_64)."""
+def foreign_wheels(function_dir: Path) -> list[str]:
+    """Vendored wheels of a function that would not load on Vercel (CPython 3.12, x86_64)."""
     problems = []
-    for shipped, source in sorted(file_path_map.items()):
-        if shipped.endswith(".dist-info/WHEEL"):
-            tags = [
-                line.removeprefix("Tag:").strip()
-                for line in (out / source).read_text().splitlines()
-                if line.startswith("Tag:")
-            ]
-            if not any(_loads_on_vercel(tag) for tag in tags):
-                problems.append(f"{shipped.split('/')[1]} is built for {', '.join(tags)}")
+    for wheel in sorted(function_dir.rglob("*.dist-info/WHEEL")):
+        tags = [
+            line.removeprefix("Tag:").strip()
+            for line in wheel.read_text().splitlines()
+            if line.startswith("Tag:")
+        ]
+        if not any(_loads_on_vercel(tag) for tag in tags):
+            problems.append(f"{wheel.parent.name} is built for {', '.join(tags)}")
     return problems
 
 

@@ -7,6 +7,7 @@ alone: two plans of the same program are byte-identical.
 """
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,33 @@ def prebuilt_project(path: str) -> dict[str, Any]:
     files = {}
     if output.is_dir():
         for file in sorted(p for p in output.rglob("*") if p.is_file()):
-            content = file.read_bytes()
-            sha1 = hashlib.sha1(content, usedforsecurity=False).hexdigest()
-            files[file.as_posix()] = f"{len(content)}~{sha1}"
+            files[file.as_posix()] = _size_and_sha1(file)
+            if file.name == ".vc-config.json":
+                files.update(_file_path_map(Path(path), file))
     return {"id": path, "path": path, "output": files}
+
+
+def _size_and_sha1(file: Path) -> str:
+    content = file.read_bytes()
+    return f"{len(content)}~{hashlib.sha1(content, usedforsecurity=False).hexdigest()}"
+
+
+def _file_path_map(project: Path, config_file: Path) -> dict[str, str]:
+    """The provider's reading of a function's filePathMap: each *key* is a file relative to
+    the project, and one that is missing fails the data source (vercel/terraform-provider-
+    vercel, vercel/data_source_prebuilt_project.go, processVCConfigFile)."""
+    files = {}
+    for key in json.loads(config_file.read_text()).get("filePathMap") or {}:
+        listed = project / key
+        if not listed.exists():
+            raise FileNotFoundError(
+                f"Error reading prebuilt output: could not stat file {key} referenced in "
+                f"filePathMap of {config_file} (the Vercel provider reads its keys from the "
+                "project directory)"
+            )
+        if listed.is_file():
+            files[listed.as_posix()] = _size_and_sha1(listed)
+    return files
 
 
 class PlanMocks(pulumi.runtime.Mocks):

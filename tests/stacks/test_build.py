@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from stacks import bundle, cli
-from stacks.build import BuildError, build, check_output, foreign_wheels
+from stacks.build import BuildError, build, check_output, foreign_wheels, materialize_functions
 from stacks.bundle import BUILD_RECORD, StaleBuildError, bundle_files, check_build, digest
+from stacks.offline import mocks
 from stacks.offline.engine import record_stack
 from tests.conftest import REPO, STACKS
 from tests.stacks.test_settings import load
@@ -43,13 +44,17 @@ def test_make_build_writes_a_production_build_for_linux_and_python_312(
         assert function["runtime"] == "python3.12"
         assert function["maxDuration"] == SEED_MAX_DURATION[stack]
         assert "memory" not in function  # Fluid compute: the project's CPU class decides
-        shipped = function["filePathMap"]
-        assert foreign_wheels(out, shipped) == []
-        native = [p for p in shipped if p.endswith(".so")]
+        # Every file inside the function: nothing left for the provider to misread.
+        assert "filePathMap" not in function
+        assert foreign_wheels(config_file.parent) == []
+        native = [p.name for p in config_file.parent.rglob("*.so")]
         assert native
-        assert all("cpython-312-x86_64-linux-gnu" in p for p in native), native
-        wheels += sum(1 for p in shipped if p.endswith(".dist-info/WHEEL"))
+        assert all("cpython-312-x86_64-linux-gnu" in name for name in native), native
+        wheels += len(list(config_file.parent.rglob("*.dist-info/WHEEL")))
     assert wheels > 0
+    # What the provider's data source reads, by its rules: the functions' own files.
+    read = mocks.prebuilt_project(str(out))["output"]
+    assert any("/health.func/_vendor/pydantic_core/" in path for path in read)
     routes = json.loads((output / "config.json").read_text())
     assert routes["crons"] == json.loads(bundle_files(load(stack))["vercel.json"])["crons"]
     record = json.loads((out / BUILD_RECORD).read_text())
@@ -67,11 +72,12 @@ def test_build_refuses_a_host_without_python_312(
 
 
 def fake_output(out: Path, target: str, wheel_tag: str, runtime: str = "python3.12") -> None:
-    """What `vercel build` writes, with the given target, runtime and one vendored wheel."""
+    """What `vercel build` writes, with the given target, runtime and one vendored wheel
+    (listed in filePathMap, as the CLI lists it), then materialized as the build does."""
     function_dir = out / ".vercel" / "output" / "functions" / "api" / "health.func"
     function_dir.mkdir(parents=True)
     (out / ".vercel" / "output" / "builds.json").write_text(json.dumps({"target": target}))
-    wheel = "vendor/pydantic_core-2.50.5.dist-info/WHEEL"
+    wheel = ".vercel/python/py3.12/api/_vendor/pydantic_core-2.50.5.dist-info/WHEEL"
     (out / wheel).parent.mkdir(parents=True)
     (out / wheel).write_text(f"Wheel-Version: 1.0\nTag: {wheel_tag}\n")
     config = {
@@ -81,6 +87,40 @@ def fake_output(out: Path, target: str, wheel_tag: str, runtime: str = "python3.
         "filePathMap": {"_vendor/pydantic_core-2.50.5.dist-info/WHEEL": wheel},
     }
     (function_dir / ".vc-config.json").write_text(json.dumps(config))
+    materialize_functions(out)
+
+
+def test_the_cli_s_file_path_map_would_fail_the_provider_and_is_materialized(
+    tmp_path: Path,
+) -> None:
+    function_dir = tmp_path / ".vercel" / "output" / "functions" / "api" / "health.func"
+    function_dir.mkdir(parents=True)
+    source = tmp_path / ".vercel" / "python" / "_vendor" / "mod.py"
+    source.parent.mkdir(parents=True)
+    source.write_text("VALUE = 1\n")
+    config = {
+        "runtime": "python3.12",
+        "filePathMap": {"_vendor/mod.py": ".vercel/python/_vendor/mod.py"},
+    }
+    (function_dir / ".vc-config.json").write_text(json.dumps(config))
+    # As the CLI writes it, the provider's data source cannot read it.
+    with pytest.raises(FileNotFoundError, match=r"could not stat file _vendor/mod\.py"):
+        mocks.prebuilt_project(str(tmp_path))
+    materialize_functions(tmp_path)
+    assert "filePathMap" not in json.loads((function_dir / ".vc-config.json").read_text())
+    assert (function_dir / "_vendor" / "mod.py").read_text() == "VALUE = 1\n"
+    read = mocks.prebuilt_project(str(tmp_path))["output"]
+    assert (function_dir / "_vendor" / "mod.py").as_posix() in read
+
+
+def test_an_unmaterialized_output_is_refused(tmp_path: Path) -> None:
+    fake_output(tmp_path, "production", "py3-none-any")
+    config_file = next((tmp_path / ".vercel" / "output").rglob(".vc-config.json"))
+    config = json.loads(config_file.read_text())
+    config["filePathMap"] = {"_vendor/x.py": "x.py"}
+    config_file.write_text(json.dumps(config))
+    with pytest.raises(BuildError, match="filePathMap, which the Vercel provider cannot read"):
+        check_output(load("prod"), tmp_path)
 
 
 def test_a_preview_build_is_refused(tmp_path: Path) -> None:
