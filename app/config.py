@@ -15,7 +15,9 @@ from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE, ROUTE_PATTERN
 STRIPE_STATUS_URL = "https://status.stripe.com/api/v2/status.json"
 # Vercel: "We recommend using a random string of at least 16 characters for the value
 # of CRON_SECRET" (https://vercel.com/docs/cron-jobs/manage-cron-jobs, Securing cron jobs).
-# The stack makes a 48-character one (components/compute.py).
+# The stack makes a 48-character one (components/compute.py), and a 48-character drain
+# secret (components/drain.py): the same rule holds both, since an empty drain secret
+# would let anyone sign a delivery.
 CRON_SECRET_MIN_LENGTH = 16
 # libpq accepts both URI schemes (PostgreSQL docs, libpq "Connection URIs").
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
@@ -71,10 +73,10 @@ class AppConfig(BaseModel):
             raise ValueError(f"must be a {' or '.join(REDIS_SCHEMES)} URL")
         return value
 
-    @field_validator("cron_secret")
+    @field_validator("cron_secret", "drain_secret")
     @classmethod
-    def _strong_cron_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        # Unset keeps the cron routes closed; set, it must be worth checking.
+    def _strong_shared_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Unset keeps the cron (or drain) routes closed; set, it must be worth checking.
         if value is None:
             return None
         secret = value.get_secret_value()

@@ -102,7 +102,13 @@ def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
         except drain.BadDelivery as error:
             log.warning("drain %s: malformed delivery refused: %s", kind, error)
             return answer({"error": str(error)}, 400)
-        sent = await run_in_threadpool(_publish, config.metrics_namespace, data)
+        from app import aws  # boto3 only when a delivery is published: a shorter cold start
+
+        try:
+            sent = await run_in_threadpool(_publish, config.metrics_namespace, data)
+        except aws.FAILURES as error:  # a short JSON answer, as the cron routes give
+            status, message = aws.failure(error)
+            return answer({"error": message}, status)
         return answer({"datapoints": sent}, 200)
 
     return receive

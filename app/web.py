@@ -36,7 +36,12 @@ def config() -> AppConfig:
     settings = load_config()
     install_log_redaction(
         secret.get_secret_value()
-        for secret in (settings.database_url, settings.redis_url, settings.cron_secret)
+        for secret in (
+            settings.database_url,
+            settings.redis_url,
+            settings.cron_secret,
+            settings.drain_secret,
+        )
         if secret is not None
     )
     return settings
@@ -124,7 +129,10 @@ async def cron_metrics(request: Request) -> JSONResponse:
 
 @asynccontextmanager
 async def lifespan(_: Starlette) -> AsyncIterator[None]:
-    """Shutdown closes the health check's connections and stops its probes, in bounded time."""
+    """Start-up validates the environment, so a bad variable stops the app (named, its
+    value never shown) instead of failing every request; shutdown closes the health
+    check's connections and stops its probes, in bounded time."""
+    config()
     yield
     if checker.cache_info().currsize:
         await checker().close()

@@ -155,3 +155,21 @@ def test_without_a_secret_the_drain_is_closed(
         )
     assert response.status_code == 503
     assert published(namespace) == []
+
+
+def test_a_delivery_that_cannot_reach_cloudwatch_gets_a_short_error(
+    namespace: str,  # noqa: ARG001 (its environment)
+    unused_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{unused_port}")  # nobody there
+    body = entries_body()
+    with running_app() as url:
+        response = httpx.post(
+            f"{url}/api/drain/logs", content=body, headers=payloads.signed(SECRET, body), timeout=30
+        )
+    assert response.status_code in (502, 503)
+    assert set(response.json()) == {"error"}
+    assert "Traceback" not in caplog.text
+    assert MARKER not in response.text + caplog.text

@@ -187,6 +187,8 @@ def test_concurrent_and_quick_repeat_checks_share_one_probe(
         ("CRON_SECRET", ""),
         ("CRON_SECRET", "short-S3cret"),
         ("CRON_SECRET", "S3cret-with-ümlauts-and-more"),
+        ("DRAIN_SECRET", ""),  # an empty drain secret would let anyone sign a delivery
+        ("DRAIN_SECRET", "short-S3cret"),
         ("DATABASE_URL", "postgresql+psycopg://crms:S3cret@db.example:5432/crms"),
         ("DATABASE_URL", "postgresql://crms:S3cret@db.example:5432/crms?bogus=S3cret"),
         ("REDIS_URL", "http://:S3cret@cache.example:6379"),
@@ -210,6 +212,26 @@ def test_serve_refuses_a_bad_variable_by_name_without_its_value(variable: str, v
     assert f"{variable} is invalid" in result.stderr
     assert "S3cret" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_the_app_refuses_to_start_on_a_bad_variable_wherever_it_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On Vercel the function imports app.web and starts its lifespan; no `serve` runs.
+    from starlette.testclient import TestClient
+
+    from app import web
+    from app.config import ConfigError
+
+    monkeypatch.setenv("DATABASE_URL", ADMIN_URL)
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("DRAIN_SECRET", "")
+    web.config.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="DRAIN_SECRET is invalid"), TestClient(web.app):
+            pass
+    finally:
+        web.config.cache_clear()
 
 
 def test_no_log_record_carries_a_connection_string(caplog: pytest.LogCaptureFixture) -> None:
