@@ -3,7 +3,7 @@
 Each leaf field is one key of the stack's config, named by joining its path in
 camelCase: `compute.function_memory_mb` is `crms:computeFunctionMemoryMb`. The
 project's config schema in Pulumi.yaml is derived from these models (see
-`stacks.schema`), so the two cannot drift apart.
+`crms_infra.schema`), so the two cannot drift apart.
 """
 
 from enum import StrEnum

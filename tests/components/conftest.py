@@ -4,7 +4,7 @@ import pulumi
 import pytest
 from pulumi.runtime import settings as pulumi_settings
 
-from stacks.offline.mocks import PlanMocks
+from crms_infra.offline.mocks import PlanMocks
 
 
 @pytest.fixture

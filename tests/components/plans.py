@@ -4,7 +4,7 @@ import functools
 import json
 from typing import Any
 
-from stacks.offline.engine import Plan, plan_stack
+from crms_infra.offline.engine import Plan, plan_stack
 from tests.conftest import REPO
 
 

@@ -8,8 +8,8 @@ import pytest
 from pulumi.runtime import settings as pulumi_settings
 
 from components.database import Database, DatabaseArgs, connection_url
-from stacks.offline.engine import plan_stack
-from stacks.offline.mocks import PlanMocks
+from crms_infra.offline.engine import plan_stack
+from crms_infra.offline.mocks import PlanMocks
 from tests.conftest import REPO, STACKS
 from tests.stacks.test_settings import load
 

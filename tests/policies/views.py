@@ -8,7 +8,7 @@ from typing import Any
 from crms_rules.core import Resource
 from pulumi.runtime import rpc
 
-from stacks.offline.engine import record_stack
+from crms_infra.offline.engine import record_stack
 from tests.conftest import REPO
 
 TODAY = dt.date(2026, 11, 25)

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from stacks.bundle import bundle_files, write_bundle
+from crms_infra.bundle_writer import write_bundle
+from stacks.bundle import bundle_files
 from tests.conftest import STACKS
 from tests.stacks.test_settings import load
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crms_infra.yaml_file import load_yaml_file
 from stacks.config_keys import Leaf, leaves, schema_type
 from stacks.loader import SettingsError, settings_from_config
 from stacks.settings import AppEnvironment, StackSettings
-from stacks.yaml_file import load_yaml_file
 from tests.conftest import REPO, STACKS
 
 
