@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from app.metric_catalog import DISK_PROBE_PERIOD_SECONDS
 from stacks import naming
 from stacks.settings import StackSettings
 
@@ -39,7 +40,8 @@ ROUTES = {
 }
 CRONS = [
     {"path": "/api/cron/backup", "schedule": "0 2 * * *"},  # nightly, 02:00 UTC
-    {"path": "/api/cron/metrics", "schedule": "*/5 * * * *"},  # the disk probe's period
+    # Every DISK_PROBE_PERIOD_SECONDS: the alarms' periods assume this schedule.
+    {"path": "/api/cron/metrics", "schedule": f"*/{DISK_PROBE_PERIOD_SECONDS // 60} * * * *"},
 ]
 FUNCTION_GLOB = "api/**/*.py"
 _SOURCE_SUFFIXES = {".py", ".sql"}

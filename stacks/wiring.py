@@ -9,7 +9,7 @@ the ops app's are what `app.config` reads.
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.metric_catalog import namespace
+from app.metric_catalog import GIB, namespace
 from app.migration_set import discover
 from components.alerts import AlertRule, AlertsArgs
 from components.cache import Cache, CacheArgs
@@ -147,7 +147,7 @@ def ops_environment(
     return [
         EnvVar("APP_ENV", environment, sensitive=False),
         EnvVar("DATABASE_URL", database.session_url, sensitive=True),
-        EnvVar("DATABASE_DISK_BYTES", str(settings.database.disk_size_gb * 2**30), sensitive=False),
+        EnvVar("DATABASE_DISK_BYTES", str(settings.database.disk_size_gb * GIB), sensitive=False),
         EnvVar("REDIS_URL", cache.redis_url, sensitive=True),
         EnvVar("PHOTOS_BUCKET", storage.photos.bucket.bucket, sensitive=False),
         EnvVar("BACKUPS_BUCKET", storage.backups.bucket.bucket, sensitive=False),
@@ -173,16 +173,17 @@ def drains_args(
 def alerts_args(settings: StackSettings) -> AlertsArgs:
     return AlertsArgs(
         region=settings.storage.region,
-        namespace=namespace(settings.environment.value),
         rules=[
             AlertRule(
-                name=name,
+                name=kind.key,
+                description=kind.description,
+                source=kind.source,
+                watch=kind.shape(namespace(settings.environment.value), rule.minutes),
                 threshold=rule.threshold,
-                minutes=rule.minutes,
                 severity=rule.severity.value,
                 recipients=rule.recipients,
             )
-            for name, rule in settings.alerts
+            for kind, rule in settings.alerts.rules()
             if rule.enabled
         ],
         tags=naming.tags(settings),

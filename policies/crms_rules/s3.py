@@ -6,6 +6,9 @@ from typing import Any
 from crms_rules.core import Resource, Rule, Violation, as_list, of_type, policy_document, statements
 
 BUCKET = "aws:s3/bucket:Bucket"
+PURPOSE_TAG, BACKUPS = "purpose", "backups"
+"""The tag and value that mark the backups buckets (components.storage.PURPOSE_TAG and
+Purpose.BACKUPS; tests/policies/test_copies.py ties the copy to them)."""
 S3 = "aws:s3/"
 
 
@@ -114,13 +117,10 @@ def log_retention(resources: Sequence[Resource], config: Mapping[str, Any]) -> I
                     )
 
 
-def backups_object_lock(
-    resources: Sequence[Resource], config: Mapping[str, Any]
-) -> Iterator[Violation]:
-    marker = str(config.get("backupsBucketName", "backups"))
+def backups_object_lock(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
     locks = _configs(resources, "bucketObjectLockConfiguration")
     for bucket, name in _buckets(resources):
-        if marker not in bucket.name:
+        if (bucket.props.get("tags") or {}).get(PURPOSE_TAG) != BACKUPS:
             continue
         retained = any(
             (lock.props.get("rule") or {}).get("defaultRetention") for lock in locks.get(name, [])
@@ -187,6 +187,5 @@ RULES = [
         "Backups are locked against deletion (prod).",
         "Set crms:storageBackupsObjectLock true; the lock is fixed when the bucket is created.",
         backups_object_lock,
-        backupsBucketName="backups",
     ),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from components.storage import PURPOSE_TAG, Purpose
 from tests.components.plans import by_name, policy_document, resources
 from tests.conftest import STACKS
 from tests.stacks.test_settings import load
@@ -133,5 +134,10 @@ def test_keys_rotate_and_taggable_resources_carry_the_tags(stack: str) -> None:
     taggable = ("aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:iam/role:Role")
     for resource in resources(stack):
         if resource["type"] in taggable:
-            assert set(resource["inputs"]["tags"]) == TAG_KEYS, resource["name"]
-            assert resource["inputs"]["tags"]["environment"] == load(stack).environment.value
+            tags = resource["inputs"]["tags"]
+            assert set(tags) - {PURPOSE_TAG} == TAG_KEYS, resource["name"]
+            assert tags["environment"] == load(stack).environment.value
+            # Every bucket says what it holds: the policy pack finds the backups by it.
+            if resource["type"] == "aws:s3/bucket:Bucket":
+                (expected,) = [p for p in Purpose if p.value in resource["name"]]
+                assert tags[PURPOSE_TAG] == expected.value, resource["name"]

@@ -535,3 +535,21 @@ def test_the_account_root_may_hold_every_kms_action() -> None:
     }
     view = changed(stack_view("prod"), "storage-key-policy", KEY_POLICY, policy=root_only)
     assert violations("kms-explicit-key-policy", view) == []
+
+
+def test_the_backups_buckets_are_found_by_their_purpose_tag_not_their_name() -> None:
+    view = stack_view("prod")
+    photos_tags = named(view, PHOTOS, BUCKET).props["tags"]
+    as_backups = changed(view, PHOTOS, BUCKET, tags={**photos_tags, "purpose": "backups"})
+    assert violations("s3-backups-object-lock", as_backups) == [
+        "backups are not locked (object lock with a default retention)"
+    ]
+    backups_tags = named(view, "storage-backups", BUCKET).props["tags"]
+    untagged = changed(
+        view,
+        "storage-backups",
+        BUCKET,
+        objectLockEnabled=False,
+        tags={key: value for key, value in backups_tags.items() if key != "purpose"},
+    )
+    assert violations("s3-backups-object-lock", untagged) == []

@@ -1,11 +1,14 @@
-"""What each alert rule watches: metric, statistic, period, comparison, missing data.
+"""The alert rules, one enum, and what each one's alarm watches: metric, statistic, period,
+comparison, missing data.
 
 The metric names, units and dimensions come from `app.metric_catalog`, which
-the app's publishers use too; `SOURCES` says which deployed piece publishes each.
+the app's publishers use too; `AlertKind` names the rules and carries each one's shape,
+description and the deployed piece that publishes its data.
 """
 
 import math
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from app import metric_catalog as catalog
@@ -121,25 +124,73 @@ def _rate(
     }
 
 
-SHAPES: dict[str, Shape] = {
-    "high_error_rate": _error_rate,
-    "slow_contract_creation": _slow_contract_creation,
-    "low_disk_space": _low_disk_space,
-    "payment_failures": _payment_failure_rate,
-    "drain_silence": _drain_silence,
-}
-DESCRIPTIONS = {
-    "high_error_rate": "More than the threshold's percentage of requests failed.",
-    "slow_contract_creation": "95th percentile of contract creation time above the threshold.",
-    "low_disk_space": "Database disk usage above the threshold's percentage.",
-    "payment_failures": "More than the threshold's percentage of payment attempts failed.",
-    "drain_silence": "Fewer Vercel drain deliveries than the threshold: request alarms are blind.",
-}
-SOURCES = {
-    "high_error_rate": "Vercel log drain on the web project -> ops app POST /api/drain/logs",
-    "slow_contract_creation": "Vercel trace drain on the web project -> POST /api/drain/traces",
-    "low_disk_space": "ops app cron GET /api/cron/metrics (database size probe)",
-    "payment_failures": "ops app cron GET /api/cron/metrics (payments table, by status)",
-    "drain_silence": "ops app drain endpoints (one DrainDeliveries per accepted delivery)",
-}
-"""Which deployed piece publishes each alarm's data: exported, and in the README."""
+class AlertKind(Enum):
+    """The alert rules: the seed's four (monitoring/alerts.yml) and the drain's heartbeat.
+
+    The one list of them. The value is the rule's key (the settings field under
+    `alerts`, hence the config keys `crms:alerts<Key>...`); each member carries what its
+    alarm watches, its description, which deployed piece publishes its data, and whether
+    the seed asks for it. The policy pack keeps a copy of the seed's alarm names
+    (policies/crms_rules/operations.py); tests/policies tie it to this enum.
+    """
+
+    shape: Shape
+    description: str
+    source: str
+    from_seed: bool
+
+    def __new__(
+        cls, key: str, shape: Shape, description: str, source: str, from_seed: bool
+    ) -> "AlertKind":
+        member = object.__new__(cls)
+        member._value_ = key
+        member.shape, member.description, member.source = shape, description, source
+        member.from_seed = from_seed
+        return member
+
+    HIGH_ERROR_RATE = (
+        "high_error_rate",
+        _error_rate,
+        "More than the threshold's percentage of requests failed.",
+        "Vercel log drain on the web project -> ops app POST /api/drain/logs",
+        True,
+    )
+    SLOW_CONTRACT_CREATION = (
+        "slow_contract_creation",
+        _slow_contract_creation,
+        "95th percentile of contract creation time above the threshold.",
+        "Vercel trace drain on the web project -> POST /api/drain/traces",
+        True,
+    )
+    LOW_DISK_SPACE = (
+        "low_disk_space",
+        _low_disk_space,
+        "Database disk usage above the threshold's percentage.",
+        "ops app cron GET /api/cron/metrics (database size probe)",
+        True,
+    )
+    PAYMENT_FAILURES = (
+        "payment_failures",
+        _payment_failure_rate,
+        "More than the threshold's percentage of payment attempts failed.",
+        "ops app cron GET /api/cron/metrics (payments table, by status)",
+        True,
+    )
+    DRAIN_SILENCE = (
+        "drain_silence",
+        _drain_silence,
+        "Fewer Vercel drain deliveries than the threshold: request alarms are blind.",
+        "ops app drain endpoints (one DrainDeliveries per accepted delivery)",
+        False,
+    )
+
+    @property
+    def key(self) -> str:
+        """The settings field under `alerts`, and the alarm's name in the outputs."""
+        return str(self.value)
+
+    @property
+    def resource_suffix(self) -> str:
+        """The end of the alarm's resource name (`alerts-high-error-rate`), as
+        components.alerts names it and the policy pack finds it."""
+        return self.key.replace("_", "-")
