@@ -19,8 +19,7 @@ from components.drain import DrainsArgs, DrainSigning, DrainSigningArgs
 from components.identity import Identity, IdentityArgs
 from components.schema import SchemaArgs
 from components.storage import Storage, StorageArgs
-from stacks import naming
-from stacks.bundle import bundle_dir, bundle_files, check_build, digest, stack_function_limits
+from stacks import bundle, naming
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
 
@@ -97,16 +96,17 @@ def compute_args(
 ) -> ComputeArgs:
     """The projects and the ops deployment, which ships what `make build` left: a build
     from other sources is refused."""
-    ops_bundle_digest = digest(bundle_files(settings))
-    check_build(Path(bundle_dir(stack)), ops_bundle_digest, stack)
+    # Called through the module: tests point `bundle.bundle_dir` at a directory of theirs.
+    ops_bundle_digest = bundle.digest(bundle.bundle_files(settings))
+    bundle.check_build(Path(bundle.bundle_dir(stack)), ops_bundle_digest, stack)
     return ComputeArgs(
         web_project_name=naming.web_project(settings),
         ops_project_name=naming.ops_project(settings),
         function_regions=settings.compute.function_regions,
-        function_limits=stack_function_limits(settings),
+        function_limits=bundle.stack_function_limits(settings),
         web_environment=web_variables,
         ops_environment=ops_variables,
-        bundle_dir=bundle_dir(stack),
+        bundle_dir=bundle.bundle_dir(stack),
         bundle_digest=ops_bundle_digest,
     )
 
