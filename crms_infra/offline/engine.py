@@ -17,18 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from google.protobuf import empty_pb2
-from pulumi.runtime import rpc
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.mocks import MockEngine, MockSettings
-from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime import configure, reset_options, run_in_stack, set_all_config
 
 from crms_infra.offline.masking import scrub, struct_to_plan
 from crms_infra.offline.mocks import PlanMocks
 from crms_infra.offline.monitor import RecordingMonitor
 from crms_infra.offline.policy import PackRun
 from crms_infra.offline.project import StackConfig, read_stack_config
+from crms_infra.offline.sdk import SETTINGS, MockEngine, MockSettings, rpc, sync_await
 
 Plan = dict[str, Any]
 ORGANIZATION = "organization"  # what the SDK's own mocks call the organization
@@ -85,10 +81,10 @@ def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | No
 
 def _run_program(project_dir: Path, config: StackConfig) -> RecordingMonitor:
     monitor = RecordingMonitor(PlanMocks())
-    pulumi_settings.reset_options(
+    reset_options(
         project=config.project, stack=config.stack, preview=False, organization=ORGANIZATION
     )
-    pulumi_settings.configure(
+    configure(
         MockSettings(  # type: ignore[no-untyped-call]  # untyped in the SDK
             monitor=monitor,
             monitor_features=set(_supported_features(monitor)),
@@ -100,7 +96,7 @@ def _run_program(project_dir: Path, config: StackConfig) -> RecordingMonitor:
             callbacks=None,
         )
     )
-    pulumi_settings.SETTINGS.outputs.clear()
+    SETTINGS.outputs.clear()
     set_all_config(dict(config.values), sorted(config.secret_keys))
     program = str(project_dir / "__main__.py")
 
@@ -108,7 +104,7 @@ def _run_program(project_dir: Path, config: StackConfig) -> RecordingMonitor:
         runpy.run_path(program, run_name="__main__")
 
     with _inside(project_dir):
-        _sync_await(run_in_stack(run_program))
+        sync_await(run_in_stack(run_program))
     return monitor
 
 

@@ -8,18 +8,27 @@ its plan form. Whatever the program marked secret becomes "[secret]".
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
-from pulumi.runtime import rpc
+
+from crms_infra.offline.sdk import (
+    ARCHIVE_SIGNATURE,
+    ASSET_SIGNATURE,
+    OUTPUT_SIGNATURE,
+    RESOURCE_SIGNATURE,
+    SECRET_SIGNATURE,
+    WIRE_SIGNATURE_KEY,
+    rpc,
+)
 
 SECRET = "[secret]"  # noqa: S105 (the mask, not a password)
 UNKNOWN = "[unknown]"
 DYNAMIC_PROVIDER = "[dynamic provider]"
 
-_SIG = rpc._special_sig_key  # the SDK's wire signatures have no public names
-_SECRET_SIG = rpc._special_secret_sig
-_RESOURCE_SIG = rpc._special_resource_sig
-_ASSET_SIG = rpc._special_asset_sig
-_ARCHIVE_SIG = rpc._special_archive_sig
-_OUTPUT_SIG = rpc._special_output_value_sig
+_SIG = WIRE_SIGNATURE_KEY
+_SECRET_SIG = SECRET_SIGNATURE
+_RESOURCE_SIG = RESOURCE_SIGNATURE
+_ASSET_SIG = ASSET_SIGNATURE
+_ARCHIVE_SIG = ARCHIVE_SIGNATURE
+_OUTPUT_SIG = OUTPUT_SIGNATURE
 
 
 def struct_to_plan(struct: struct_pb2.Struct) -> dict[str, Any]:

@@ -4,16 +4,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf import empty_pb2, struct_pb2
-from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
-from pulumi.runtime.proto import resource_pb2
-from pulumi.runtime.settings import get_project, get_stack
-
-# The SDK's own MockMonitor uses these to run serialization on the calling thread.
-from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+from pulumi import get_project, get_stack
+from pulumi.runtime import MockResourceArgs
 
 from crms_infra.offline.masking import struct_to_plan
 from crms_infra.offline.mocks import PlanMocks
+from crms_infra.offline.sdk import MockMonitor, ensure_event_loop, resource_pb2, rpc, sync_await
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ class RecordingMonitor(MockMonitor):
             self.registrations[urn] = Registration(request, None)
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
-        _ensure_event_loop()  # type: ignore[no-untyped-call]  # untyped in the SDK
+        ensure_event_loop()  # serialization runs on this thread, as in the SDK's own monitor
         inputs = rpc.deserialize_properties(request.object)
         resource_id, state = self.mocks.new_resource(
             MockResourceArgs(
@@ -69,7 +65,7 @@ class RecordingMonitor(MockMonitor):
         for key in request.additionalSecretOutputs:
             if key in state:
                 state[key] = rpc.wrap_rpc_secret(state[key])
-        wire_state = _sync_await(rpc.serialize_properties(state, {}))
+        wire_state = sync_await(rpc.serialize_properties(state, {}))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id or "", state)
         self.registrations[urn] = Registration(request, resource_id if request.custom else None)
         return resource_pb2.RegisterResourceResponse(

@@ -17,9 +17,9 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from crms_infra.offline.monitor import RecordingMonitor
+from crms_infra.offline.sdk import analyzer_pb2, analyzer_pb2_grpc
 
 LEVELS = {
     analyzer_pb2.ADVISORY: "advisory",

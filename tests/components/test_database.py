@@ -5,7 +5,6 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi.runtime import settings as pulumi_settings
 
 from components.database import Database, DatabaseArgs, connection_url
 from crms_infra.offline.engine import plan_stack
@@ -109,7 +108,7 @@ class ProjectMocks(PlanMocks):
 
 
 def use_mocks(mocks: PlanMocks) -> None:
-    pulumi_settings.reset_options(project="crms", stack="test", preview=False)
+    pulumi.runtime.reset_options(project="crms", stack="test", preview=False)
     pulumi.runtime.set_mocks(mocks, project="crms", stack="test", preview=False)
 
 

@@ -6,9 +6,9 @@ from dataclasses import replace
 from typing import Any
 
 from crms_rules.core import Resource
-from pulumi.runtime import rpc
 
 from crms_infra.offline.engine import record_stack
+from crms_infra.offline.sdk import rpc
 from tests.conftest import REPO
 
 TODAY = dt.date(2026, 11, 25)
