@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from crms_rules.all_rules import ALL_RULES
-from crms_rules.core import Resource, Rule, evaluate
+from crms_rules.core import Resource, Rule, Severity, evaluate
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
 from tests.conftest import REPO, STACKS
@@ -64,7 +64,7 @@ def test_the_packs_rules_are_these() -> None:
     for rule in ALL_RULES:
         assert rule.description
         assert rule.remediation
-        assert rule.severity in {"low", "medium", "high", "critical"}
+        assert isinstance(rule.severity, Severity)
 
 
 @pytest.mark.parametrize("stack", STACKS)
