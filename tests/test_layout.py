@@ -80,3 +80,15 @@ def test_every_form_of_import_is_seen(source: str) -> None:
 def test_a_similar_name_is_not_an_import_of_the_tooling() -> None:
     names = imported_modules("import crms_infrastructure\nfrom stacks import settings")
     assert not any(name == TOOLING or name.startswith(f"{TOOLING}.") for name in names)
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in helper modules (tests/helpers.py, tests/policies/views.py, ...),
+    so that running one test module never runs or depends on another's tests."""
+    found = [
+        f"{path.relative_to(REPO)} imports {name}"
+        for path in python_files([REPO / "tests"])
+        for name in imported_modules(path.read_text())
+        if name.startswith("tests.") and name.rpartition(".")[2].startswith("test_")
+    ]
+    assert found == []

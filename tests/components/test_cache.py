@@ -4,10 +4,8 @@ import pulumi
 import pytest
 
 from components.cache import Cache, CacheArgs
-from tests.components.plans import plan_of, resources
-from tests.components.test_database import secret_flag
 from tests.conftest import STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import load, plan_of, resources, secret_flag
 
 
 @pytest.mark.parametrize("stack", STACKS)

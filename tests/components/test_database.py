@@ -1,6 +1,5 @@
 """The Database component on mocks: region, size per stack, secrets, protection."""
 
-from collections.abc import Awaitable
 from typing import Any
 
 import pulumi
@@ -10,7 +9,7 @@ from components.database import Database, DatabaseArgs, connection_url
 from crms_infra.offline.engine import plan_stack
 from crms_infra.offline.mocks import PlanMocks
 from tests.conftest import REPO, STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import load, secret_flag
 
 PROJECT_TYPE = "pulumi-python:dynamic/supabase:Project"
 
@@ -55,11 +54,6 @@ def make_database() -> Database:
             management_api="http://127.0.0.1:9",
         ),
     )
-
-
-def secret_flag(output: pulumi.Output[Any]) -> pulumi.Output[bool]:
-    flag: Awaitable[bool] = output.is_secret()
-    return pulumi.Output.from_input(flag)
 
 
 @pytest.mark.usefixtures("mocks")

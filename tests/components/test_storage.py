@@ -5,21 +5,11 @@ from typing import Any
 import pytest
 
 from components.storage import PURPOSE_TAG, Purpose
-from tests.components.plans import by_name, policy_document, resources
 from tests.conftest import STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import by_name, config_of, load, policy_document, resources
 
-S3 = "aws:s3/"
 BUCKETS = ("storage-photos", "storage-backups", "storage-access-logs")
 TAG_KEYS = {"project", "environment", "data-classification"}
-
-
-def config_of(stack: str, kind: str, bucket: str) -> dict[str, Any]:
-    """The one configuration resource of `kind` that belongs to `bucket`."""
-    matches = [r for r in resources(stack) if r["type"].startswith(S3 + kind)]
-    (found,) = [r for r in matches if r["inputs"].get("bucket") == f"{bucket}-mock"]
-    inputs: dict[str, Any] = found["inputs"]
-    return inputs
 
 
 @pytest.mark.parametrize("stack", STACKS)

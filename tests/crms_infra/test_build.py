@@ -14,7 +14,7 @@ from crms_infra.offline.engine import record_stack
 from stacks import bundle
 from stacks.bundle import BUILD_RECORD, StaleBuildError, bundle_files, check_build, digest
 from tests.conftest import REPO, STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import load
 
 VERCEL = REPO / "node_modules" / ".bin" / "vercel"
 SEED_MAX_DURATION = {"dev": 15, "staging": 30, "prod": 60}

@@ -10,9 +10,9 @@ from crms_infra.residency.diagram import stack_diagram
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.report import residency_report
 from crms_infra.residency.verdicts import PolicySettings
-from tests.components.plans import plan_of
 from tests.conftest import STACKS
 from tests.crms_infra.mermaid import mermaid_blocks, parse_mermaid
+from tests.helpers import plan_of
 
 NO_POLICY = PolicySettings(frozenset(), {})
 

@@ -3,8 +3,8 @@
 import pytest
 
 from crms_infra.render import plan_markdown, plan_text
-from tests.components.plans import plan_of
 from tests.conftest import STACKS
+from tests.helpers import plan_of
 
 EXPECTED = {  # what Vercel applies per stack: Fluid compute, class memory, the seed's maxDuration
     "dev": "Fluid compute, CPU standard: 2048 MB / 1 vCPU, maxDuration 15 s, regions fra1",

@@ -12,8 +12,8 @@ from crms_infra.residency.locations import LegalArea, aws_location, vercel_locat
 from crms_infra.residency.report import Entry, Report, residency_report
 from crms_infra.residency.verdicts import PolicySettings
 from stacks import regions
-from tests.components.plans import plan_of
 from tests.conftest import REPO, STACKS
+from tests.helpers import plan_of
 
 NO_POLICY = PolicySettings(frozenset(), {})
 

@@ -8,7 +8,7 @@ import pytest
 from crms_infra.bundle_writer import write_bundle
 from stacks.bundle import bundle_files
 from tests.conftest import STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import load
 
 SEED_MAX_DURATION = {"dev": 15, "staging": 30, "prod": 60}  # dev's is ours: the seed sets none
 

@@ -10,31 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crms_infra.yaml_file import load_yaml_file
 from stacks.alert_rules import AlertKind
 from stacks.config_keys import Leaf, leaves, schema_type
 from stacks.loader import SettingsError, settings_from_config
 from stacks.settings import AlertSettings, AppEnvironment, StackSettings
 from tests.conftest import REPO, STACKS
-
-
-def stack_config(stack: str) -> dict[str, str]:
-    """A stack file's config as the engine hands it to the program (strings, JSON)."""
-    raw = load_yaml_file(REPO / f"Pulumi.{stack}.yaml")["config"]
-    return {
-        key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
-    }
-
-
-def load(stack: str, **overrides: Any) -> StackSettings:
-    config = stack_config(stack)
-    for key, value in overrides.items():
-        full_key = f"crms:{key}"
-        if value is None:
-            config.pop(full_key)
-        else:
-            config[full_key] = value if isinstance(value, str) else json.dumps(value)
-    return settings_from_config(config, f"Pulumi.{stack}.yaml")
+from tests.helpers import load, stack_config
 
 
 @pytest.mark.parametrize("stack", STACKS)
