@@ -43,6 +43,7 @@ test: lint $(NODE_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
+	$(BIN)/python benchmarks/plan_profile.py
 	$(BIN)/python benchmarks/migrations.py
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
