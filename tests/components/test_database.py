@@ -6,16 +6,15 @@ import pulumi
 import pytest
 
 from components.database import Database, DatabaseArgs, connection_url
-from crms_infra.offline.engine import plan_stack
 from crms_infra.offline.mocks import PlanMocks
-from tests.conftest import REPO, STACKS
-from tests.helpers import load, secret_flag
+from tests.conftest import STACKS
+from tests.helpers import load, plan_of, secret_flag
 
 PROJECT_TYPE = "pulumi-python:dynamic/supabase:Project"
 
 
 def database_resources(stack: str) -> dict[str, dict[str, Any]]:
-    plan = plan_stack(REPO, stack)
+    plan = plan_of(stack)
     return {r["type"]: r for r in plan["resources"] if "Database" in r["urn"]}
 
 
@@ -37,7 +36,7 @@ def test_prod_protects_and_dev_does_not() -> None:
 
 
 def test_stack_outputs_keep_keys_and_urls_secret() -> None:
-    outputs = plan_stack(REPO, "prod")["outputs"]
+    outputs = plan_of("prod")["outputs"]
     assert outputs["supabaseAnonKey"] == "[secret]"
     assert outputs["databaseUrl"] == "[secret]"
     assert outputs["supabaseUrl"].endswith(".supabase.co")
@@ -81,7 +80,7 @@ def test_connection_strings_are_secret_and_well_formed() -> pulumi.Output[None]:
 
 
 def test_stack_outputs_add_the_publishable_key_as_a_secret() -> None:
-    outputs = plan_stack(REPO, "prod")["outputs"]
+    outputs = plan_of("prod")["outputs"]
     assert outputs["supabasePublishableKey"] == "[secret]"
 
 
