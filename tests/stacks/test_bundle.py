@@ -34,7 +34,9 @@ def test_vercel_json_carries_the_stacks_limits_regions_and_crons(stack: str) -> 
     # vercel.json memory (https://vercel.com/docs/functions/configuring-functions/memory).
     assert config["functions"] == {"api/**/*.py": {"maxDuration": SEED_MAX_DURATION[stack]}}
     assert config["regions"] == ["fra1"]
-    assert {cron["path"] for cron in config["crons"]} == {"/api/cron/backup", "/api/cron/metrics"}
+    schedules = {cron["path"]: cron["schedule"] for cron in config["crons"]}
+    # The metrics cron's schedule is made from DISK_PROBE_PERIOD_SECONDS (300 s).
+    assert schedules == {"/api/cron/backup": "0 2 * * *", "/api/cron/metrics": "*/5 * * * *"}
 
 
 def test_bundle_holds_no_tests_caches_or_secrets() -> None:
