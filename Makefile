@@ -43,6 +43,7 @@ test: lint $(NODE_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
+	$(BIN)/python benchmarks/plan_profile.py
 	$(BIN)/python benchmarks/migrations.py
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
@@ -55,7 +56,7 @@ dr-drill: $(STAMP)
 	$(BIN)/python benchmarks/dr_drill.py
 
 # The ops app for a stack, built by Vercel's CLI (`vercel build --prod`) for Python 3.12 on
-# Linux x86_64, checked, and recorded with its source digest (stacks/build.py); `pulumi up`
+# Linux x86_64, checked, and recorded with its source digest (crms_infra/build.py); `pulumi up`
 # deploys this output and refuses one built from other sources.
 build: $(STAMP) $(NODE_STAMP)
 	$(BIN)/crms-infra build $(STACK) --out build/ops-$(STACK)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import psycopg
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from app import metric_catalog as catalog
 from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE, ROUTE_PATTERN
 
 STRIPE_STATUS_URL = "https://status.stripe.com/api/v2/status.json"
@@ -42,7 +43,9 @@ class AppConfig(BaseModel):
     photos_bucket: str | None = Field(None, alias="PHOTOS_BUCKET")
     backups_bucket: str | None = Field(None, alias="BACKUPS_BUCKET")
     metrics_namespace: str | None = Field(None, alias="METRICS_NAMESPACE")
-    database_disk_bytes: int = Field(8 * 2**30, alias="DATABASE_DISK_BYTES", gt=0)
+    database_disk_bytes: int = Field(
+        catalog.DEFAULT_DATABASE_DISK_GB * catalog.GIB, alias="DATABASE_DISK_BYTES", gt=0
+    )
     drain_secret: SecretStr | None = Field(None, alias="DRAIN_SECRET")
     drain_verification_code: str | None = Field(None, alias="DRAIN_VERIFICATION_CODE")
     contract_creation_route: str = Field(

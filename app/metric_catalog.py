@@ -43,7 +43,13 @@ ALL = (
 )
 
 DISK_PROBE_PERIOD_SECONDS = 300
-"""How often the metrics probe cron publishes disk usage (every 5 minutes)."""
+"""How often the metrics cron runs (the bundle's vercel.json schedule is made from it),
+and so how often it publishes disk usage and counts payments."""
+
+DEFAULT_DATABASE_DISK_GB = 8
+"""The Supabase project's disk when a stack does not say (the disk alarm's 100%)."""
+GIB = 2**30
+"""Bytes per GB of the disk size setting when it becomes the app's DATABASE_DISK_BYTES."""
 
 PAYMENT_WINDOW_SECONDS = DISK_PROBE_PERIOD_SECONDS
 """The metrics cron counts the payments of the window since its previous run."""

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import httpx
 
+from crms_infra.offline.project import load_stack_settings
 from stacks.bundle import bundle_files
-from stacks.offline.project import load_stack_settings
 from tests.app.fault_proxy import fault_proxy
 from tests.app.stand_ins import status_page
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
+from crms_infra.offline.project import read_stack_config
+from crms_infra.yaml_file import YamlFileError, load_yaml_file
 from stacks.loader import SettingsError, settings_from_config
-from stacks.offline.project import read_stack_config
-from stacks.yaml_file import YamlFileError, load_yaml_file
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = 50

@@ -3,7 +3,7 @@
 Each recipient is a topic of its own with one e-mail subscription, so that a
 person is subscribed once however many rules page them; each alarm sends its
 ALARM and OK notifications to the topics of its recipients. What each alarm
-watches is in `components.alarm_shapes`.
+watches comes with each rule (`stacks.alert_rules` makes it from the settings).
 
 The topics are encrypted with a customer-managed key of their own. CloudWatch
 cannot publish to a topic under the AWS-managed `alias/aws/sns` key (its policy
@@ -18,25 +18,27 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.alarm_shapes import DESCRIPTIONS, SHAPES, SOURCES
-
-__all__ = ["DESCRIPTIONS", "SHAPES", "SOURCES", "AlertRule", "Alerts", "AlertsArgs"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class AlertRule:
     name: str
-    """One of the seed's rules (high_error_rate, slow_contract_creation, low_disk_space,
-    payment_failures) or drain_silence."""
+    """The rule's key (high_error_rate, ...): the alarm's name and its key in `sources`."""
+    description: str
+    """What the alarm means, after its severity in the alarm's description."""
+    source: str
+    """Which deployed piece publishes the alarm's data (exported as `alarmSources`)."""
+    watch: Mapping[str, Any]
+    """MetricAlarm arguments saying what is watched: metric or metric queries, period,
+    evaluation periods, statistic, missing-data treatment, and the comparison where it is
+    not GreaterThanThreshold."""
     threshold: float
     """Alarm above this value (percent, or seconds for slow_contract_creation); below it
     (deliveries) for drain_silence."""
-    minutes: int
-    """How long the condition must hold."""
     severity: str
     """critical or warning: in the alarm's name, description and tags."""
     recipients: Sequence[str]
@@ -47,8 +49,6 @@ class AlertRule:
 class AlertsArgs:
     region: str
     """AWS region of the alarms and topics (where the app publishes its metrics)."""
-    namespace: str
-    """CloudWatch namespace of this environment's metrics."""
     rules: Sequence[AlertRule]
     """The enabled rules; a rule switched off in the settings is simply not here."""
     tags: Mapping[str, str]
@@ -103,9 +103,9 @@ class Alerts(pulumi.ComponentResource):
         for rule in args.rules:
             actions = [self.topics[address].arn for address in rule.recipients]
             self.alarms[rule.name] = aws.cloudwatch.MetricAlarm(
-                f"{name}-{rule.name.replace('_', '-')}",
+                f"{name}-{rule.name.replace('_', '-')}",  # AlertKind.resource_suffix
                 region=args.region,
-                alarm_description=f"[{rule.severity}] {DESCRIPTIONS[rule.name]}",
+                alarm_description=f"[{rule.severity}] {rule.description}",
                 threshold=rule.threshold,
                 alarm_actions=actions,
                 ok_actions=actions,
@@ -113,10 +113,10 @@ class Alerts(pulumi.ComponentResource):
                 opts=child,
                 **{
                     "comparison_operator": "GreaterThanThreshold",
-                    **SHAPES[rule.name](args.namespace, rule.minutes),
+                    **rule.watch,
                 },
             )
-        self.sources = {rule.name: SOURCES[rule.name] for rule in args.rules}
+        self.sources = {rule.name: rule.source for rule in args.rules}
         self.register_outputs(
             {
                 "topics": {a: t.arn for a, t in self.topics.items()},

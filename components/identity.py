@@ -71,7 +71,7 @@ class Identity(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        aws.iam.RolePolicy(
+        self.role_policy = aws.iam.RolePolicy(
             f"{name}-app",
             role=self.role.id,
             policy=pulumi.Output.json_dumps(app_permissions(args)),

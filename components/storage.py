@@ -3,6 +3,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pulumi
 import pulumi_aws as aws
@@ -15,6 +16,17 @@ from components.replication import (
     replication_config,
     replication_role,
 )
+
+PURPOSE_TAG = "purpose"
+"""The tag that says what a bucket holds; the policy pack finds the backups by it."""
+
+
+class Purpose(StrEnum):
+    """What a bucket holds (its PURPOSE_TAG); a replica holds what its source holds."""
+
+    PHOTOS = "photos"
+    BACKUPS = "backups"
+    ACCESS_LOGS = "access-logs"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,7 +75,7 @@ class Storage(pulumi.ComponentResource):
             f"{name}-photos",
             HardenedBucketArgs(
                 region=args.region,
-                tags=args.tags,
+                tags=self._tags(Purpose.PHOTOS),
                 kms_key_arn=self.key.arn,
                 noncurrent_version_days=args.noncurrent_version_days,
                 log_bucket=logs.bucket.id,
@@ -75,7 +87,7 @@ class Storage(pulumi.ComponentResource):
             f"{name}-backups",
             HardenedBucketArgs(
                 region=args.region,
-                tags=args.tags,
+                tags=self._tags(Purpose.BACKUPS),
                 kms_key_arn=self.key.arn,
                 noncurrent_version_days=args.noncurrent_version_days,
                 cold_after_days=args.backups_cold_after_days,
@@ -95,12 +107,15 @@ class Storage(pulumi.ComponentResource):
             outputs["photosReplicaBucket"] = self.photos_replica.bucket.bucket
         self.register_outputs(outputs)
 
+    def _tags(self, purpose: Purpose) -> dict[str, str]:
+        return {**self._args.tags, PURPOSE_TAG: purpose.value}
+
     def _log_bucket(self, name: str, region: str) -> HardenedBucket:
         return HardenedBucket(
             name,
             HardenedBucketArgs(
                 region=region,
-                tags=self._args.tags,
+                tags=self._tags(Purpose.ACCESS_LOGS),
                 kms_key_arn=None,  # S3 log delivery writes only to SSE-S3 buckets
                 noncurrent_version_days=self._args.noncurrent_version_days,
                 expire_after_days=self._args.access_log_retention_days,
@@ -163,7 +178,7 @@ class Storage(pulumi.ComponentResource):
             name,
             HardenedBucketArgs(
                 region=region,
-                tags=args.tags,
+                tags=self._tags(Purpose.BACKUPS if is_backups else Purpose.PHOTOS),
                 kms_key_arn=key.arn,
                 noncurrent_version_days=args.noncurrent_version_days,
                 cold_after_days=args.backups_cold_after_days if is_backups else None,

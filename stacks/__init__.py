@@ -1,1 +1,1 @@
-"""Typed per-stack settings, their loading, and the offline plan engine and CLI."""
+"""Typed per-stack settings, their loading and wiring: only what the program imports."""

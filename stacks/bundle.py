@@ -10,18 +10,20 @@ the Build Output API, and what the Deployment ships.
     .vercel/project.json  lets `vercel build` run without logging in
 
 The same sources give byte-identical bundles (no timestamps, fixed order), so an
-unchanged app shows no change in a plan. `make build` (stacks/build.py) records the
+unchanged app shows no change in a plan. `make build` (crms_infra/build.py) records the
 digest it built from in BUILD_RECORD; the program refuses a build of other sources.
+This module is what the program needs (the files, their digest, the stale-build check);
+writing a bundle to disk is the tooling's (crms_infra/bundle_writer.py).
 """
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from app.metric_catalog import DISK_PROBE_PERIOD_SECONDS
 from stacks import naming
 from stacks.settings import StackSettings
 
@@ -38,11 +40,11 @@ ROUTES = {
 }
 CRONS = [
     {"path": "/api/cron/backup", "schedule": "0 2 * * *"},  # nightly, 02:00 UTC
-    {"path": "/api/cron/metrics", "schedule": "*/5 * * * *"},  # the disk probe's period
+    # Every DISK_PROBE_PERIOD_SECONDS: the alarms' periods assume this schedule.
+    {"path": "/api/cron/metrics", "schedule": f"*/{DISK_PROBE_PERIOD_SECONDS // 60} * * * *"},
 ]
 FUNCTION_GLOB = "api/**/*.py"
 _SOURCE_SUFFIXES = {".py", ".sql"}
-_MARKER = ".vercel/crms-bundle"
 BUILD_RECORD = ".vercel/crms-build.json"
 """Written by `make build` after a verified `vercel build --prod`: the digest it built from."""
 PYTHON_VERSION = "3.12"
@@ -124,21 +126,6 @@ def digest(files: dict[str, bytes]) -> str:
         hasher.update(f"{path}\0{len(content)}\0".encode())
         hasher.update(content)
     return hasher.hexdigest()
-
-
-def write_bundle(settings: StackSettings, out: Path, repo: Path = REPO) -> dict[str, bytes]:
-    """Write the bundle to `out`, replacing an earlier bundle there (and nothing else)."""
-    if out.exists():
-        if any(out.iterdir()) and not (out / _MARKER).exists():
-            raise FileExistsError(f"{out} is not empty and holds no bundle: refusing to replace it")
-        shutil.rmtree(out)
-    files = bundle_files(settings, repo)
-    for relative, content in files.items():
-        target = out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    (out / _MARKER).write_text(digest(files) + "\n")
-    return files
 
 
 class StaleBuildError(pulumi.RunError):

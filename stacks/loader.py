@@ -176,11 +176,10 @@ def environment_rules(settings: StackSettings) -> list[Problem]:
             "storageBackupsObjectLock": settings.storage.backups_object_lock,
             "storageReplication": settings.storage.replication,
             "storagePhotosReplication": settings.storage.photos_replication,
-            "alertsHighErrorRateEnabled": settings.alerts.high_error_rate.enabled,
-            "alertsSlowContractCreationEnabled": settings.alerts.slow_contract_creation.enabled,
-            "alertsLowDiskSpaceEnabled": settings.alerts.low_disk_space.enabled,
-            "alertsPaymentFailuresEnabled": settings.alerts.payment_failures.enabled,
-            "alertsDrainSilenceEnabled": settings.alerts.drain_silence.enabled,
+            **{
+                config_key(("alerts", kind.key, "enabled")): rule.enabled
+                for kind, rule in settings.alerts.rules()
+            },
         }
         problems.extend(
             Problem(key, value, "must be true in production")

@@ -3,7 +3,7 @@
 Each leaf field is one key of the stack's config, named by joining its path in
 camelCase: `compute.function_memory_mb` is `crms:computeFunctionMemoryMb`. The
 project's config schema in Pulumi.yaml is derived from these models (see
-`stacks.schema`), so the two cannot drift apart.
+`crms_infra.schema`), so the two cannot drift apart.
 """
 
 from enum import StrEnum
@@ -12,7 +12,12 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
-from app.metric_catalog import DEFAULT_CONTRACT_CREATION_ROUTE, ROUTE_PATTERN
+from app.metric_catalog import (
+    DEFAULT_CONTRACT_CREATION_ROUTE,
+    DEFAULT_DATABASE_DISK_GB,
+    ROUTE_PATTERN,
+)
+from stacks.alert_rules import AlertKind
 from stacks.regions import (
     ZURICH,
     AwsEuropeanRegion,
@@ -116,7 +121,7 @@ class DatabaseSettings(Settings):
         description="Slug of the Supabase organization that owns the project."
     )
     disk_size_gb: int = Field(
-        8,
+        DEFAULT_DATABASE_DISK_GB,
         ge=1,
         le=60_000,
         description="Disk of the Supabase project in GB (the disk alarm's 100%).",
@@ -185,18 +190,19 @@ class StorageSettings(Settings):
     )
 
 
-class AlertRule(Settings):
+class AlertRuleSettings(Settings):
     enabled: bool = Field(description="Whether this alert rule exists in the stack.")
     minutes: int = Field(ge=1, le=1440, description="Minutes the condition must hold.")
     severity: Severity = Field(description="critical or warning.")
     recipients: Recipients = Field(description="E-mail addresses notified by the alarm.")
+    threshold: float = Field(description="The alarm's threshold; each kind of rule bounds it.")
 
 
-class PercentAlertRule(AlertRule):
+class PercentAlertRule(AlertRuleSettings):
     threshold: float = Field(gt=0, le=100, description="Alarm above this percentage.")
 
 
-class LatencyAlertRule(AlertRule):
+class LatencyAlertRule(AlertRuleSettings):
     threshold: float = Field(gt=0, le=800, description="Alarm above this many seconds.")
     route: Annotated[str, Field(pattern=ROUTE_PATTERN, max_length=200)] = Field(
         DEFAULT_CONTRACT_CREATION_ROUTE,
@@ -204,7 +210,7 @@ class LatencyAlertRule(AlertRule):
     )
 
 
-class SilenceAlertRule(AlertRule):
+class SilenceAlertRule(AlertRuleSettings):
     threshold: int = Field(
         1, ge=1, le=100_000, description="Alarm when fewer drain deliveries arrive in the minutes."
     )
@@ -214,11 +220,21 @@ class AlertSettings(Settings):
     """The seed's four alert rules (monitoring/alerts.yml), tunable per stack, and the
     drain's heartbeat: the rules fed by Vercel's drains are blind while it is silent."""
 
+    # One field per stacks.alert_rules.AlertKind, named by its key
+    # (tests/stacks/test_settings.py holds the two together).
     high_error_rate: PercentAlertRule
     slow_contract_creation: LatencyAlertRule
     low_disk_space: PercentAlertRule
     payment_failures: PercentAlertRule
     drain_silence: SilenceAlertRule
+
+    def rule(self, kind: AlertKind) -> AlertRuleSettings:
+        rule: AlertRuleSettings = getattr(self, kind.key)
+        return rule
+
+    def rules(self) -> list[tuple[AlertKind, AlertRuleSettings]]:
+        """Every rule's settings, in AlertKind's order."""
+        return [(kind, self.rule(kind)) for kind in AlertKind]
 
 
 class StackSettings(Settings):

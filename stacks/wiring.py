@@ -1,17 +1,114 @@
-"""What each app's environment holds, wired from the other components and the secrets.
+"""The settings-to-component mapping: each component's Args, from the stack's settings,
+the secrets and the components built before it. `__main__.py` only builds the
+components in order and exports their outputs.
 
 The web app's variables are the seed's (.env.local and the vercel.json envs);
 the ops app's are what `app.config` reads.
 """
 
-from app.metric_catalog import namespace
-from components.cache import Cache
-from components.compute import EnvVar
-from components.database import Database
-from components.identity import Identity
-from components.storage import Storage
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.metric_catalog import GIB, namespace
+from app.migration_set import discover
+from components.alerts import AlertRule, AlertsArgs
+from components.cache import Cache, CacheArgs
+from components.compute import Compute, ComputeArgs, EnvVar
+from components.database import Database, DatabaseArgs
+from components.drain import DrainsArgs, DrainSigning, DrainSigningArgs
+from components.identity import Identity, IdentityArgs
+from components.schema import SchemaArgs
+from components.storage import Storage, StorageArgs
+from stacks import bundle, naming
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
+
+
+def database_args(settings: StackSettings) -> DatabaseArgs:
+    return DatabaseArgs(
+        project_name=naming.prefix(settings),
+        organization_slug=settings.database.organization_slug,
+        region=settings.database.region,
+        instance_size=settings.database.instance_size.value,
+        management_api=settings.database.management_api,
+        protect=settings.protect_stateful_resources,
+    )
+
+
+def schema_args(database: Database) -> SchemaArgs:
+    return SchemaArgs(database_url=database.session_url, migrations=discover())
+
+
+def cache_args(settings: StackSettings) -> CacheArgs:
+    return CacheArgs(
+        database_name=naming.prefix(settings),
+        primary_region=settings.cache.primary_region,
+        eviction=settings.cache.eviction,
+        monthly_budget_usd=settings.cache.monthly_budget_usd,
+        protect=settings.protect_stateful_resources,
+    )
+
+
+def storage_args(settings: StackSettings) -> StorageArgs:
+    storage = settings.storage
+    return StorageArgs(
+        region=storage.region,
+        tags=naming.tags(settings),
+        noncurrent_version_days=storage.noncurrent_version_days,
+        backups_cold_after_days=storage.backups_cold_after_days,
+        backups_object_lock_days=(
+            storage.backups_object_lock_days if storage.backups_object_lock else None
+        ),
+        replication_region=storage.replication_region if storage.replication else None,
+        photos_replication_region=(
+            storage.replication_region if storage.photos_replication else None
+        ),
+        access_log_retention_days=storage.access_log_retention_days,
+        protect=settings.protect_stateful_resources,
+    )
+
+
+def identity_args(settings: StackSettings, storage: Storage) -> IdentityArgs:
+    return IdentityArgs(
+        vercel_team=settings.compute.vercel_team,
+        vercel_project=naming.ops_project(settings),
+        vercel_environment="production",
+        photos_bucket_arn=storage.photos.bucket.arn,
+        backups_bucket_arn=storage.backups.bucket.arn,
+        kms_key_arn=storage.key.arn,
+        photos_replica_arn=storage.photos_replica.bucket.arn if storage.photos_replica else None,
+        backups_replica_arn=storage.replica.bucket.arn if storage.replica else None,
+        metrics_namespace=namespace(settings.environment.value),
+        tags=naming.tags(settings),
+    )
+
+
+def drain_signing_args(settings: StackSettings) -> DrainSigningArgs:
+    return DrainSigningArgs(contract_creation_route=settings.alerts.slow_contract_creation.route)
+
+
+def compute_args(
+    settings: StackSettings,
+    stack: str,
+    *,
+    web_variables: Sequence[EnvVar],
+    ops_variables: Sequence[EnvVar],
+) -> ComputeArgs:
+    """The projects and the ops deployment, which ships what `make build` left: a build
+    from other sources is refused."""
+    # Called through the module: tests point `bundle.bundle_dir` at a directory of theirs.
+    ops_bundle_digest = bundle.digest(bundle.bundle_files(settings))
+    bundle.check_build(Path(bundle.bundle_dir(stack)), ops_bundle_digest, stack)
+    return ComputeArgs(
+        web_project_name=naming.web_project(settings),
+        ops_project_name=naming.ops_project(settings),
+        function_regions=settings.compute.function_regions,
+        function_limits=bundle.stack_function_limits(settings),
+        web_environment=web_variables,
+        ops_environment=ops_variables,
+        bundle_dir=bundle.bundle_dir(stack),
+        bundle_digest=ops_bundle_digest,
+    )
 
 
 def web_environment(
@@ -44,16 +141,51 @@ def ops_environment(
     cache: Cache,
     storage: Storage,
     identity: Identity,
+    drain_signing: DrainSigning,
 ) -> list[EnvVar]:
     environment = settings.environment.value
     return [
         EnvVar("APP_ENV", environment, sensitive=False),
         EnvVar("DATABASE_URL", database.session_url, sensitive=True),
-        EnvVar("DATABASE_DISK_BYTES", str(settings.database.disk_size_gb * 2**30), sensitive=False),
+        EnvVar("DATABASE_DISK_BYTES", str(settings.database.disk_size_gb * GIB), sensitive=False),
         EnvVar("REDIS_URL", cache.redis_url, sensitive=True),
         EnvVar("PHOTOS_BUCKET", storage.photos.bucket.bucket, sensitive=False),
         EnvVar("BACKUPS_BUCKET", storage.backups.bucket.bucket, sensitive=False),
         EnvVar("AWS_REGION", settings.storage.region, sensitive=False),
         EnvVar("AWS_ROLE_ARN", identity.role_arn, sensitive=False),
         EnvVar("METRICS_NAMESPACE", namespace(environment), sensitive=False),
+        *drain_signing.ops_environment,
     ]
+
+
+def drains_args(
+    settings: StackSettings, compute: Compute, drain_signing: DrainSigning
+) -> DrainsArgs:
+    return DrainsArgs(
+        web_project_id=compute.web_project.id,
+        ops_project_name=naming.ops_project(settings),
+        ops_domains=compute.deployment.domains,
+        ops_url=compute.deployment.url,
+        secret=drain_signing.secret.result,
+    )
+
+
+def alerts_args(settings: StackSettings) -> AlertsArgs:
+    return AlertsArgs(
+        region=settings.storage.region,
+        rules=[
+            AlertRule(
+                name=kind.key,
+                description=kind.description,
+                source=kind.source,
+                watch=kind.shape(namespace(settings.environment.value), rule.minutes),
+                threshold=rule.threshold,
+                severity=rule.severity.value,
+                recipients=rule.recipients,
+            )
+            for kind, rule in settings.alerts.rules()
+            if rule.enabled
+        ],
+        tags=naming.tags(settings),
+        protect=settings.protect_stateful_resources,
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stacks.offline.engine import plan_stack
+from crms_infra.offline.engine import plan_stack
 from tests.conftest import REPO, STACKS
 
 

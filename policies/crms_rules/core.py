@@ -1,8 +1,8 @@
 """What a rule is, and the helpers rules share.
 
 A rule is a pure validator with a name, a description, a severity and the
-steps that fix a violation. Resource rules see one resource; stack rules see
-all of them (to relate a bucket to its configuration resources). Rules read
+steps that fix a violation: a ResourceRule sees one resource, a StackRule all of
+them (to relate a bucket to its configuration resources); each has one check. Rules read
 the engine's camelCase property names, and a missing secure property counts as
 non-compliant. Reading a value that is unknown at preview raises the policy
 SDK's UnknownValueError, which the SDK reports as such instead of passing it.
@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 PROJECT_TAGS = ("project", "environment", "data-classification")
@@ -39,15 +40,42 @@ ResourceCheck = Callable[[Resource, Mapping[str, Any]], Iterable[str]]
 StackCheck = Callable[[Sequence[Resource], Mapping[str, Any]], Iterable[Violation]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Severity(StrEnum):
+    """The policy SDK's severities (pulumi_policy.Severity), by the same values."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResourceRule:
+    """A rule that sees one resource at a time."""
+
     name: str
     description: str
-    severity: str  # low, medium, high, critical
+    severity: Severity
     remediation: str
-    resource_check: ResourceCheck | None = None
-    stack_check: StackCheck | None = None
+    check: ResourceCheck
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    """The rule's config keys and their defaults (a stack's policies/config.*.json overrides)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackRule:
+    """A rule that sees every resource of the stack (to relate one to another)."""
+
+    name: str
+    description: str
+    severity: Severity
+    remediation: str
+    check: StackCheck
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    """The rule's config keys and their defaults (a stack's policies/config.*.json overrides)."""
+
+
+Rule = ResourceRule | StackRule
 
 
 def of_type(resources: Iterable[Resource], *types: str) -> Iterator[Resource]:
@@ -132,12 +160,11 @@ def evaluate(
     """Every violation of `rule` over the resources, after exemptions: for tests and tools."""
     merged = {**rule.defaults, **config}
     found: list[Violation] = []
-    if rule.resource_check is not None:
+    if isinstance(rule, ResourceRule):
         for resource in resources:
             found.extend(
-                Violation(message, resource.urn)
-                for message in rule.resource_check(resource, merged)
+                Violation(message, resource.urn) for message in rule.check(resource, merged)
             )
-    if rule.stack_check is not None:
-        found.extend(rule.stack_check(resources, merged))
+    else:
+        found.extend(rule.check(resources, merged))
     return apply_exemptions(found, merged, today)

@@ -3,7 +3,15 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from crms_rules.core import Resource, Rule, as_list, policy_document, statements
+from crms_rules.core import (
+    Resource,
+    ResourceRule,
+    Rule,
+    Severity,
+    as_list,
+    policy_document,
+    statements,
+)
 
 POLICY_TYPES = {
     "aws:iam/rolePolicy:RolePolicy",
@@ -63,26 +71,26 @@ def oidc_trust_constrained(resource: Resource, _: Mapping[str, Any]) -> Iterator
             yield "web-identity trust uses StringLike: wildcards let other projects in"
 
 
-RULES = [
-    Rule(
+RULES: list[Rule] = [
+    ResourceRule(
         name="iam-no-wildcard-action",
         description="No IAM permission grants every action of a service (or of all).",
-        severity="high",
+        severity=Severity.HIGH,
         remediation="List the exact actions the app needs.",
-        resource_check=no_wildcard_action,
+        check=no_wildcard_action,
     ),
-    Rule(
+    ResourceRule(
         name="iam-no-wildcard-resource-on-write",
         description="Write actions name their resources, or a condition narrows them.",
-        severity="high",
+        severity=Severity.HIGH,
         remediation="Name the ARNs, or add a condition (such as cloudwatch:namespace).",
-        resource_check=no_wildcard_resource_on_write,
+        check=no_wildcard_resource_on_write,
     ),
-    Rule(
+    ResourceRule(
         name="iam-oidc-trust-constrained",
         description="Every OIDC trust pins the token's audience and subject exactly.",
-        severity="critical",
+        severity=Severity.CRITICAL,
         remediation="Pin <issuer>:aud and <issuer>:sub with StringEquals, without wildcards.",
-        resource_check=oidc_trust_constrained,
+        check=oidc_trust_constrained,
     ),
 ]

@@ -11,7 +11,17 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from crms_rules.core import Resource, Rule, Violation, as_list, of_type, policy_document, statements
+from crms_rules.core import (
+    Resource,
+    Rule,
+    Severity,
+    StackRule,
+    Violation,
+    as_list,
+    of_type,
+    policy_document,
+    statements,
+)
 
 KEY = "aws:kms/key:Key"
 KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
@@ -62,18 +72,18 @@ def explicit_key_policies(
                 yield Violation(f"key policy {message}", key.urn)
 
 
-RULES = [
-    Rule(
+RULES: list[Rule] = [
+    StackRule(
         name="kms-explicit-key-policy",
         description=(
             "Every KMS key has an explicit key policy, and no principal but the account "
             "root is granted kms:*."
         ),
-        severity="high",
+        severity=Severity.HIGH,
         remediation=(
             "Give the key a policy (aws.kms.KeyPolicy or the key's policy argument, e.g. "
             "components.key_policy): administration for the account, named actions for users."
         ),
-        stack_check=explicit_key_policies,
+        check=explicit_key_policies,
     ),
 ]

@@ -12,7 +12,17 @@ The alarm deploys either way; only its notifications are lost.
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from crms_rules.core import Resource, Rule, Violation, as_list, of_type, policy_document, statements
+from crms_rules.core import (
+    Resource,
+    Rule,
+    Severity,
+    StackRule,
+    Violation,
+    as_list,
+    of_type,
+    policy_document,
+    statements,
+)
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -84,13 +94,18 @@ def alarm_topics_deliverable(
                 )
 
 
-RULES = [
-    Rule(
-        "alarm-topics-deliverable",
-        "An alarm's SNS topics use a key CloudWatch may use, never the AWS-managed alias/aws/sns.",
-        "high",
-        "Encrypt the topic with a customer-managed aws.kms.Key whose policy allows "
-        "cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (components/alerts.py).",
-        stack_check=alarm_topics_deliverable,
+RULES: list[Rule] = [
+    StackRule(
+        name="alarm-topics-deliverable",
+        description=(
+            "An alarm's SNS topics use a key CloudWatch may use, never the AWS-managed "
+            "alias/aws/sns."
+        ),
+        severity=Severity.HIGH,
+        remediation=(
+            "Encrypt the topic with a customer-managed aws.kms.Key whose policy allows "
+            "cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (components/alerts.py)."
+        ),
+        check=alarm_topics_deliverable,
     ),
 ]

@@ -4,7 +4,16 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from crms_rules.core import PROJECT_TAGS, Resource, Rule, Violation, of_type
+from crms_rules.core import (
+    PROJECT_TAGS,
+    Resource,
+    ResourceRule,
+    Rule,
+    Severity,
+    StackRule,
+    Violation,
+    of_type,
+)
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 SEED_ALARMS = ("high-error-rate", "slow-contract-creation", "low-disk-space", "payment-failures")
@@ -80,47 +89,47 @@ def no_secret_in_plain_outputs(
                 )
 
 
-RULES = [
-    Rule(
-        "alarms-have-actions",
-        "Every alarm notifies someone.",
-        "medium",
-        "Give the alarm alarm_actions (the recipients' SNS topics).",
-        resource_check=alarm_has_actions,
+RULES: list[Rule] = [
+    ResourceRule(
+        name="alarms-have-actions",
+        description="Every alarm notifies someone.",
+        severity=Severity.MEDIUM,
+        remediation="Give the alarm alarm_actions (the recipients' SNS topics).",
+        check=alarm_has_actions,
     ),
-    Rule(
-        "alarms-seed-rules",
-        "Prod has an alarm for each of the seed's four alert rules.",
-        "high",
-        "Enable all four crms:alerts*Enabled keys in Pulumi.prod.yaml.",
-        stack_check=seed_alarms_present,
+    StackRule(
+        name="alarms-seed-rules",
+        description="Prod has an alarm for each of the seed's four alert rules.",
+        severity=Severity.HIGH,
+        remediation="Enable all four crms:alerts*Enabled keys in Pulumi.prod.yaml.",
+        check=seed_alarms_present,
     ),
-    Rule(
-        "protect-stateful",
-        "Stateful resources are protected (prod).",
-        "high",
-        "Set crms:protectStatefulResources true.",
-        resource_check=stateful_protected,
+    ResourceRule(
+        name="protect-stateful",
+        description="Stateful resources are protected (prod).",
+        severity=Severity.HIGH,
+        remediation="Set crms:protectStatefulResources true.",
+        check=stateful_protected,
     ),
-    Rule(
-        "tags-required",
-        "Taggable AWS resources carry project, environment and data-classification.",
-        "low",
-        "Pass the stack's tags (stacks.naming.tags) to the resource.",
-        resource_check=tagged,
+    ResourceRule(
+        name="tags-required",
+        description="Taggable AWS resources carry project, environment and data-classification.",
+        severity=Severity.LOW,
+        remediation="Pass the stack's tags (stacks.naming.tags) to the resource.",
+        check=tagged,
     ),
-    Rule(
-        "secrets-vercel-env-sensitive",
-        "No secret-looking value in a non-sensitive Vercel variable.",
-        "critical",
-        "Mark the variable sensitive (EnvVar(..., sensitive=True)).",
-        resource_check=no_plain_secret_in_vercel_env,
+    ResourceRule(
+        name="secrets-vercel-env-sensitive",
+        description="No secret-looking value in a non-sensitive Vercel variable.",
+        severity=Severity.CRITICAL,
+        remediation="Mark the variable sensitive (EnvVar(..., sensitive=True)).",
+        check=no_plain_secret_in_vercel_env,
     ),
-    Rule(
-        "secrets-plain-outputs",
-        "No secret-looking value in a plain stack output.",
-        "critical",
-        "Export it with pulumi.Output.secret, or do not export it.",
-        stack_check=no_secret_in_plain_outputs,
+    StackRule(
+        name="secrets-plain-outputs",
+        description="No secret-looking value in a plain stack output.",
+        severity=Severity.CRITICAL,
+        remediation="Export it with pulumi.Output.secret, or do not export it.",
+        check=no_secret_in_plain_outputs,
     ),
 ]

@@ -14,7 +14,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from crms_rules.core import Resource, Rule, Violation, apply_exemptions
+from crms_rules.core import Resource, ResourceRule, Rule, Violation, apply_exemptions
 
 EXEMPTIONS_SCHEMA = {
     "type": "array",
@@ -73,8 +73,8 @@ def to_policy(rule: Rule) -> ResourceValidationPolicy | StackValidationPolicy:
         "remediation_steps": rule.remediation,
         "config_schema": _schema(rule),
     }
-    if rule.resource_check is not None:
-        check = rule.resource_check
+    if isinstance(rule, ResourceRule):
+        check = rule.check
 
         def validate_resource(args: ResourceValidationArgs, report: ReportViolation) -> None:
             config = _config(rule, args.get_config())
@@ -85,8 +85,7 @@ def to_policy(rule: Rule) -> ResourceValidationPolicy | StackValidationPolicy:
 
         return ResourceValidationPolicy(validate=validate_resource, **common)
 
-    stack_check = rule.stack_check
-    assert stack_check is not None
+    stack_check = rule.check
 
     def validate_stack(args: StackValidationArgs, report: ReportViolation) -> None:
         config = _config(rule, args.get_config())

@@ -3,7 +3,16 @@
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from crms_rules.core import Resource, Rule, Violation, as_list, of_type
+from crms_rules.core import (
+    Resource,
+    ResourceRule,
+    Rule,
+    Severity,
+    StackRule,
+    Violation,
+    as_list,
+    of_type,
+)
 
 ZURICH = "eu-central-2"
 AWS_EUROPEAN = {
@@ -118,40 +127,40 @@ def service_regions(resource: Resource, _: Mapping[str, Any]) -> Iterable[str]:
                 yield f"function region {region!r} is outside the EU"
 
 
-RULES = [
-    Rule(
+RULES: list[Rule] = [
+    ResourceRule(
         name="residency-database-zurich",
         description="The Supabase database lives in Zurich (eu-central-2).",
-        severity="critical",
+        severity=Severity.CRITICAL,
         remediation="Set crms:databaseRegion to eu-central-2 (a project cannot move: recreate it).",
-        resource_check=database_in_zurich,
+        check=database_in_zurich,
     ),
-    Rule(
+    StackRule(
         name="residency-buckets-zurich",
         description=(
             "Every bucket is in Zurich; a replica (or its regional log bucket) elsewhere in "
             "Switzerland or the EU only where the stack allows it by name, with a reason."
         ),
-        severity="critical",
+        severity=Severity.CRITICAL,
         remediation=(
             "Set the bucket's region to eu-central-2, or for a replica: an allowed EU region "
             "and an allowedOutsideZurich entry {bucket, reason} in policies/config.<stack>.json."
         ),
-        stack_check=buckets_in_zurich,
+        check=buckets_in_zurich,
         defaults={"allowedOutsideZurich": []},
     ),
-    Rule(
+    StackRule(
         name="residency-drains-own-endpoint",
         description="Log and trace drains deliver over HTTPS to this stack's own deployments.",
-        severity="critical",
+        severity=Severity.CRITICAL,
         remediation="Point the drain at the ops app's production domain (components/drain.py).",
-        stack_check=drains_to_own_deployments,
+        check=drains_to_own_deployments,
     ),
-    Rule(
+    ResourceRule(
         name="residency-service-regions",
         description="Cache and function regions are set explicitly and inside the EU allow-list.",
-        severity="high",
+        severity=Severity.HIGH,
         remediation="Set crms:cachePrimaryRegion and crms:computeFunctionRegions to EU regions.",
-        resource_check=service_regions,
+        check=service_regions,
     ),
 ]

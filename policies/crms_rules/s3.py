@@ -3,9 +3,22 @@
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from crms_rules.core import Resource, Rule, Violation, as_list, of_type, policy_document, statements
+from crms_rules.core import (
+    Resource,
+    Rule,
+    Severity,
+    StackRule,
+    Violation,
+    as_list,
+    of_type,
+    policy_document,
+    statements,
+)
 
 BUCKET = "aws:s3/bucket:Bucket"
+PURPOSE_TAG, BACKUPS = "purpose", "backups"
+"""The tag and value that mark the backups buckets (components.storage.PURPOSE_TAG and
+Purpose.BACKUPS; tests/policies/test_copies.py ties the copy to them)."""
 S3 = "aws:s3/"
 
 
@@ -114,13 +127,10 @@ def log_retention(resources: Sequence[Resource], config: Mapping[str, Any]) -> I
                     )
 
 
-def backups_object_lock(
-    resources: Sequence[Resource], config: Mapping[str, Any]
-) -> Iterator[Violation]:
-    marker = str(config.get("backupsBucketName", "backups"))
+def backups_object_lock(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
     locks = _configs(resources, "bucketObjectLockConfiguration")
     for bucket, name in _buckets(resources):
-        if marker not in bucket.name:
+        if (bucket.props.get("tags") or {}).get(PURPOSE_TAG) != BACKUPS:
             continue
         retained = any(
             (lock.props.get("rule") or {}).get("defaultRetention") for lock in locks.get(name, [])
@@ -131,62 +141,57 @@ def backups_object_lock(
             )
 
 
-def _rule(
-    name: str,
-    description: str,
-    remediation: str,
-    check: Any,
-    severity: str = "high",
-    **defaults: Any,
-) -> Rule:
-    return Rule(name, description, severity, remediation, stack_check=check, defaults=defaults)
-
-
-RULES = [
-    _rule(
-        "s3-encryption",
-        "Every bucket is encrypted at rest by default.",
-        "Add an aws.s3.BucketServerSideEncryptionConfiguration (KMS, bucket keys on).",
-        encryption,
+RULES: list[Rule] = [
+    StackRule(
+        name="s3-encryption",
+        description="Every bucket is encrypted at rest by default.",
+        severity=Severity.HIGH,
+        remediation="Add an aws.s3.BucketServerSideEncryptionConfiguration (KMS, bucket keys on).",
+        check=encryption,
     ),
-    _rule(
-        "s3-versioning",
-        "Every bucket keeps versions.",
-        "Add an aws.s3.BucketVersioning with status Enabled.",
-        versioning,
+    StackRule(
+        name="s3-versioning",
+        description="Every bucket keeps versions.",
+        severity=Severity.HIGH,
+        remediation="Add an aws.s3.BucketVersioning with status Enabled.",
+        check=versioning,
     ),
-    _rule(
-        "s3-public-access-block",
-        "Every bucket blocks all four kinds of public access.",
-        "Add an aws.s3.BucketPublicAccessBlock with all four settings true.",
-        public_access_block,
+    StackRule(
+        name="s3-public-access-block",
+        description="Every bucket blocks all four kinds of public access.",
+        severity=Severity.HIGH,
+        remediation="Add an aws.s3.BucketPublicAccessBlock with all four settings true.",
+        check=public_access_block,
     ),
-    _rule(
-        "s3-tls-only",
-        "Every bucket's policy denies requests without TLS.",
-        "Add a Deny statement on aws:SecureTransport false to the bucket policy.",
-        tls_only,
+    StackRule(
+        name="s3-tls-only",
+        description="Every bucket's policy denies requests without TLS.",
+        severity=Severity.HIGH,
+        remediation="Add a Deny statement on aws:SecureTransport false to the bucket policy.",
+        check=tls_only,
     ),
-    _rule(
-        "s3-access-logging",
-        "Every bucket logs access to a log bucket.",
-        "Add an aws.s3.BucketLogging targeting the stack's access-log bucket.",
-        access_logging,
-        severity="medium",
+    StackRule(
+        name="s3-access-logging",
+        description="Every bucket logs access to a log bucket.",
+        severity=Severity.MEDIUM,
+        remediation="Add an aws.s3.BucketLogging targeting the stack's access-log bucket.",
+        check=access_logging,
     ),
-    _rule(
-        "s3-log-retention",
-        "Access logs are kept at least 365 days.",
-        "Raise crms:storageAccessLogRetentionDays to 365 or more.",
-        log_retention,
-        severity="medium",
-        minimumDays=365,
+    StackRule(
+        name="s3-log-retention",
+        description="Access logs are kept at least 365 days.",
+        severity=Severity.MEDIUM,
+        remediation="Raise crms:storageAccessLogRetentionDays to 365 or more.",
+        check=log_retention,
+        defaults={"minimumDays": 365},
     ),
-    _rule(
-        "s3-backups-object-lock",
-        "Backups are locked against deletion (prod).",
-        "Set crms:storageBackupsObjectLock true; the lock is fixed when the bucket is created.",
-        backups_object_lock,
-        backupsBucketName="backups",
+    StackRule(
+        name="s3-backups-object-lock",
+        description="Backups are locked against deletion (prod).",
+        severity=Severity.HIGH,
+        remediation=(
+            "Set crms:storageBackupsObjectLock true; the lock is fixed when the bucket is created."
+        ),
+        check=backups_object_lock,
     ),
 ]

@@ -1,6 +1,5 @@
 """The backup job against moto in server mode: manifests over real HTTP."""
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,11 +11,10 @@ from botocore.compat import HTTPHeaders
 
 from app import backup
 from tests.conftest import seed_objects
+from tests.helpers import BACKUP_NOW as NOW
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-
-NOW = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

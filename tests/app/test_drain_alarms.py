@@ -15,7 +15,7 @@ from tests.app import drain_payloads as payloads
 from tests.app.alarm_evaluator import evaluate, period_values
 from tests.app.drain_payloads import Served
 from tests.app.running_app import running_app
-from tests.components.plans import by_name
+from tests.helpers import by_name
 
 SECRET = "drain-secret-for-tests-0123456789"
 ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm"

@@ -8,7 +8,7 @@ import pytest
 from app import metric_catalog as catalog
 from app.drain import heartbeat
 from app.metrics import MetricsEmitter, cloudwatch
-from components.alerts import SHAPES
+from stacks.alert_rules import AlertKind
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_published_metrics_carry_the_alarms_names_units_and_dimensions(
         (m["MetricName"], tuple((d["Name"], d["Value"]) for d in m["Dimensions"])) for m in listed
     }
     watched = set()
-    for shape in SHAPES.values():
+    for shape in (kind.shape for kind in AlertKind):
         alarm = shape(namespace, 5)
         metrics = [q["metric"] for q in alarm.get("metric_queries", []) if "metric" in q] or [alarm]
         for metric in metrics:

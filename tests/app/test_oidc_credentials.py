@@ -15,7 +15,7 @@ from app import aws, web
 from tests.app.aws_recorder import Call, recording_proxy
 from tests.app.stand_ins import silent_server
 from tests.conftest import ADMIN_URL, MOTO_ACCOUNT, STACKS, seed_objects
-from tests.stacks.test_settings import load
+from tests.helpers import load
 
 SECRET = "cron-secret-for-oidc-tests"
 ROLE = f"arn:aws:iam::{MOTO_ACCOUNT}:role/crms-ops-oidc-test"

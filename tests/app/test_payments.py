@@ -19,8 +19,8 @@ from app.payments import count_payments, window_before
 from tests.app.alarm_evaluator import evaluate
 from tests.app.running_app import running_app
 from tests.app.tenants import A, B, seed_company
-from tests.components.plans import by_name
 from tests.conftest import fresh_database
+from tests.helpers import by_name
 
 CRON_SECRET = "cron-secret-for-tests"
 

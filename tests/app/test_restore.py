@@ -9,7 +9,7 @@ import pytest
 from app import backup, restore
 from app.manifest import RESTORED_FROM_TAG, read_manifest
 from benchmarks import dr_drill
-from tests.app.test_backup import NOW
+from tests.helpers import BACKUP_NOW as NOW
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -2,14 +2,13 @@
 
 import pulumi
 import pytest
-from pulumi.runtime import settings as pulumi_settings
 
-from stacks.offline.mocks import PlanMocks
+from crms_infra.offline.mocks import PlanMocks
 
 
 @pytest.fixture
 def mocks() -> PlanMocks:
     mocks = PlanMocks()
-    pulumi_settings.reset_options(project="crms", stack="test", preview=False)
+    pulumi.runtime.reset_options(project="crms", stack="test", preview=False)
     pulumi.runtime.set_mocks(mocks, project="crms", stack="test", preview=False)
     return mocks

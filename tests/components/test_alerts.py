@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from app import metric_catalog as catalog
-from tests.components.plans import by_name, plan_of, policy_document, resources
 from tests.conftest import STACKS
+from tests.helpers import by_name, plan_of, policy_document, resources
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 # The seed's monitoring/alerts.yml: name -> (threshold, minutes, severity, recipients).

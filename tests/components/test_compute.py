@@ -8,11 +8,10 @@ import pulumiverse_vercel as vercel
 import pytest
 
 from components.function_limits import function_limits, project_config_problems
+from crms_infra.offline.engine import record_stack
 from stacks.bundle import bundle_files, digest
-from stacks.offline.engine import record_stack
-from tests.components.plans import by_name, plan_of
 from tests.conftest import REPO, STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import by_name, load, plan_of
 
 PROJECT = "vercel:index/project:Project"
 VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"

@@ -1,23 +1,20 @@
 """The Database component on mocks: region, size per stack, secrets, protection."""
 
-from collections.abc import Awaitable
 from typing import Any
 
 import pulumi
 import pytest
-from pulumi.runtime import settings as pulumi_settings
 
 from components.database import Database, DatabaseArgs, connection_url
-from stacks.offline.engine import plan_stack
-from stacks.offline.mocks import PlanMocks
-from tests.conftest import REPO, STACKS
-from tests.stacks.test_settings import load
+from crms_infra.offline.mocks import PlanMocks
+from tests.conftest import STACKS
+from tests.helpers import load, plan_of, secret_flag
 
 PROJECT_TYPE = "pulumi-python:dynamic/supabase:Project"
 
 
 def database_resources(stack: str) -> dict[str, dict[str, Any]]:
-    plan = plan_stack(REPO, stack)
+    plan = plan_of(stack)
     return {r["type"]: r for r in plan["resources"] if "Database" in r["urn"]}
 
 
@@ -39,7 +36,7 @@ def test_prod_protects_and_dev_does_not() -> None:
 
 
 def test_stack_outputs_keep_keys_and_urls_secret() -> None:
-    outputs = plan_stack(REPO, "prod")["outputs"]
+    outputs = plan_of("prod")["outputs"]
     assert outputs["supabaseAnonKey"] == "[secret]"
     assert outputs["databaseUrl"] == "[secret]"
     assert outputs["supabaseUrl"].endswith(".supabase.co")
@@ -56,11 +53,6 @@ def make_database() -> Database:
             management_api="http://127.0.0.1:9",
         ),
     )
-
-
-def secret_flag(output: pulumi.Output[Any]) -> pulumi.Output[bool]:
-    flag: Awaitable[bool] = output.is_secret()
-    return pulumi.Output.from_input(flag)
 
 
 @pytest.mark.usefixtures("mocks")
@@ -88,7 +80,7 @@ def test_connection_strings_are_secret_and_well_formed() -> pulumi.Output[None]:
 
 
 def test_stack_outputs_add_the_publishable_key_as_a_secret() -> None:
-    outputs = plan_stack(REPO, "prod")["outputs"]
+    outputs = plan_of("prod")["outputs"]
     assert outputs["supabasePublishableKey"] == "[secret]"
 
 
@@ -109,7 +101,7 @@ class ProjectMocks(PlanMocks):
 
 
 def use_mocks(mocks: PlanMocks) -> None:
-    pulumi_settings.reset_options(project="crms", stack="test", preview=False)
+    pulumi.runtime.reset_options(project="crms", stack="test", preview=False)
     pulumi.runtime.set_mocks(mocks, project="crms", stack="test", preview=False)
 
 

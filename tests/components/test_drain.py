@@ -3,8 +3,8 @@
 import pytest
 
 from components.drain import LOG_SOURCES, production_host
-from tests.components.plans import by_name, resources
 from tests.conftest import STACKS
+from tests.helpers import by_name, resources
 
 LOG_DRAIN = "vercel:index/logDrain:LogDrain"
 TRACE_DRAIN = "vercel:index/traceDrain:TraceDrain"

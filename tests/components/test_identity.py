@@ -2,9 +2,8 @@
 
 import pytest
 
-from tests.components.plans import by_name, policy_document, resources
 from tests.conftest import STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import by_name, load, policy_document, resources
 
 ENVIRONMENTS = {"dev": "development", "staging": "staging", "prod": "production"}
 

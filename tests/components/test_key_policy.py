@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from components.key_policy import ADMINISTRATION_ACTIONS
-from tests.components.plans import by_name, resources
 from tests.conftest import STACKS
+from tests.helpers import by_name, resources
 
 ACCOUNT_ROOT = "arn:aws:iam::123456789012:root"
 OPS_ROLE = "arn:aws:iam::123456789012:role/identity-app"

@@ -5,9 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.components.plans import by_name, policy_document, resources
-from tests.components.test_storage import config_of
-from tests.stacks.test_settings import load
+from tests.helpers import by_name, config_of, load, policy_document, resources
 
 REPLICAS = ("storage-photos-replica", "storage-backups-replica")
 

@@ -6,7 +6,7 @@ import psycopg
 
 from app.migration_set import discover, set_checksum
 from components.schema import MigrationsProvider
-from stacks.offline.engine import plan_stack
+from crms_infra.offline.engine import plan_stack
 from tests.conftest import REPO
 
 

@@ -4,21 +4,12 @@ from typing import Any
 
 import pytest
 
-from tests.components.plans import by_name, policy_document, resources
+from components.storage import PURPOSE_TAG, Purpose
 from tests.conftest import STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import by_name, config_of, load, policy_document, resources
 
-S3 = "aws:s3/"
 BUCKETS = ("storage-photos", "storage-backups", "storage-access-logs")
 TAG_KEYS = {"project", "environment", "data-classification"}
-
-
-def config_of(stack: str, kind: str, bucket: str) -> dict[str, Any]:
-    """The one configuration resource of `kind` that belongs to `bucket`."""
-    matches = [r for r in resources(stack) if r["type"].startswith(S3 + kind)]
-    (found,) = [r for r in matches if r["inputs"].get("bucket") == f"{bucket}-mock"]
-    inputs: dict[str, Any] = found["inputs"]
-    return inputs
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -133,5 +124,10 @@ def test_keys_rotate_and_taggable_resources_carry_the_tags(stack: str) -> None:
     taggable = ("aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:iam/role:Role")
     for resource in resources(stack):
         if resource["type"] in taggable:
-            assert set(resource["inputs"]["tags"]) == TAG_KEYS, resource["name"]
-            assert resource["inputs"]["tags"]["environment"] == load(stack).environment.value
+            tags = resource["inputs"]["tags"]
+            assert set(tags) - {PURPOSE_TAG} == TAG_KEYS, resource["name"]
+            assert tags["environment"] == load(stack).environment.value
+            # Every bucket says what it holds: the policy pack finds the backups by it.
+            if resource["type"] == "aws:s3/bucket:Bucket":
+                (expected,) = [p for p in Purpose if p.value in resource["name"]]
+                assert tags[PURPOSE_TAG] == expected.value, resource["name"]

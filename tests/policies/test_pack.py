@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stacks.offline.engine import plan_stack
+from crms_infra.offline.engine import plan_stack
 from tests.conftest import REPO, STACKS
 
 CLI = str(Path(sys.executable).parent / "crms-infra")

@@ -2,8 +2,8 @@
 
 from crms_rules.all_rules import ALL_RULES
 
-from stacks.residency.classify import DATA_TYPES
-from stacks.residency.verdicts import ARTICLES
+from crms_infra.residency.classify import DATA_TYPES
+from crms_infra.residency.verdicts import ARTICLES
 
 
 def test_every_cited_rule_is_a_rule_of_the_pack() -> None:

@@ -1,14 +1,18 @@
-"""Resources as the rules see them, taken from a stack's recorded program run."""
+"""Resources as the rules see them, taken from a stack's recorded program run, and the
+helpers every rule module's tests share."""
 
 import datetime as dt
 import functools
+import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from crms_rules.core import Resource
-from pulumi.runtime import rpc
+from crms_rules.all_rules import ALL_RULES
+from crms_rules.core import Resource, Rule, evaluate
 
-from stacks.offline.engine import record_stack
+from crms_infra.offline.engine import record_stack
+from crms_infra.offline.sdk import rpc
 from tests.conftest import REPO
 
 TODAY = dt.date(2026, 11, 25)
@@ -57,3 +61,92 @@ def changed(resources: tuple[Resource, ...], name: str, type_: str, **props: Any
 def without(resources: tuple[Resource, ...], name: str, type_: str) -> list[Resource]:
     target = named(resources, name, type_)
     return [r for r in resources if r is not target]
+
+
+RULES = {rule.name: rule for rule in ALL_RULES}
+BUCKET = "aws:s3/bucket:Bucket"
+PHOTOS = "storage-photos"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+REDIS = "upstash:index/redisDatabase:RedisDatabase"
+SUPABASE = "pulumi-python:dynamic/supabase:Project"
+PROJECT = "vercel:index/project:Project"
+TOPIC = "aws:sns/topic:Topic"
+KEY = "aws:kms/key:Key"
+KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy"
+LOG_DRAIN = "vercel:index/logDrain:LogDrain"
+TRACE_DRAIN = "vercel:index/traceDrain:TraceDrain"
+
+Mutation = Callable[[tuple[Resource, ...]], Any]
+Failure = tuple[str, Mutation, str]
+"""A rule, how the prod stack is broken for it, and words of the violation."""
+STACK_WIDE = {"alarms-seed-rules"}  # its violation names no resource: nothing to exempt
+
+
+def stack_config(stack: str) -> dict[str, Any]:
+    path = REPO / "policies" / f"config.{stack}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def rule_config(stack: str, rule: str) -> dict[str, Any] | None:
+    """The rule's config in the stack, or None where the stack disables it."""
+    value = stack_config(stack).get(rule, {})
+    if value == "disabled" or (
+        isinstance(value, dict) and value.get("enforcementLevel") == "disabled"
+    ):
+        return None
+    return value if isinstance(value, dict) else {}
+
+
+def violations(rule: str, resources: Any, config: dict[str, Any] | None = None) -> list[str]:
+    return [v.message for v in evaluate(RULES[rule], list(resources), config or {}, TODAY)]
+
+
+def rule_names(rules: list[Rule]) -> set[str]:
+    return {rule.name for rule in rules}
+
+
+def failure_ids(failures: list[Failure]) -> list[str]:
+    return [f"{rule}-{index}" for index, (rule, _, _) in enumerate(failures)]
+
+
+def first_failures(failures: list[Failure]) -> list[tuple[str, Mutation]]:
+    """One way to break each rule whose violations name a resource (to exempt it)."""
+    first = {rule: mutate for rule, mutate, _ in reversed(failures)}
+    return sorted(
+        ((rule, mutate) for rule, mutate in first.items() if rule not in STACK_WIDE),
+        key=lambda pair: pair[0],
+    )
+
+
+def assert_fails(rule: str, mutate: Mutation, words: str) -> None:
+    found = violations(rule, mutate(stack_view("prod")), rule_config("prod", rule))
+    assert found, f"{rule} passed a broken stack"
+    assert any(words in message for message in found), found
+
+
+def broken(rule: str, mutate: Mutation) -> tuple[list[Resource], list[str]]:
+    """The prod view broken for `rule`, and the URNs its violations name."""
+    view = list(mutate(stack_view("prod")))
+    config = rule_config("prod", rule) or {}
+    return view, [v.urn or "" for v in evaluate(RULES[rule], view, config, TODAY)]
+
+
+def exempting(rule: str, urns: list[str], reason: str, expires: str) -> dict[str, Any]:
+    """The rule's prod config, with every given URN exempted."""
+    config = dict(rule_config("prod", rule) or {})
+    mine = [{"urn": urn, "reason": reason, "expires": expires} for urn in urns]
+    config["exemptions"] = [*config.get("exemptions", []), *mine]
+    return config
+
+
+def assert_exemptions_hold(rule: str, mutate: Mutation) -> None:
+    """An exemption with a reason waives the resource until it expires, and not after."""
+    view, urns = broken(rule, mutate)
+    assert urns
+    reason = "Agreed with compliance until the migration."
+    assert violations(rule, view, exempting(rule, urns, reason, "2027-01-31")) == []
+    expired = violations(rule, view, exempting(rule, urns, reason, "2026-01-31"))
+    assert len(expired) == len(urns)
+    assert all("expired on 2026-01-31" in message for message in expired)

@@ -8,9 +8,9 @@ Other keys: only those the providers declare (`vercel:*`, `upstash:*`, `aws:*`).
 from pathlib import Path
 from typing import Any
 
+from crms_infra.schema import project_config_schema
+from crms_infra.yaml_file import load_yaml_file
 from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS
-from stacks.schema import project_config_schema
-from stacks.yaml_file import load_yaml_file
 
 PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
     "string": str,

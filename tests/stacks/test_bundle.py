@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from stacks.bundle import bundle_files, write_bundle
+from crms_infra.bundle_writer import write_bundle
+from stacks.bundle import bundle_files
 from tests.conftest import STACKS
-from tests.stacks.test_settings import load
+from tests.helpers import load
 
 SEED_MAX_DURATION = {"dev": 15, "staging": 30, "prod": 60}  # dev's is ours: the seed sets none
 
@@ -33,7 +34,9 @@ def test_vercel_json_carries_the_stacks_limits_regions_and_crons(stack: str) -> 
     # vercel.json memory (https://vercel.com/docs/functions/configuring-functions/memory).
     assert config["functions"] == {"api/**/*.py": {"maxDuration": SEED_MAX_DURATION[stack]}}
     assert config["regions"] == ["fra1"]
-    assert {cron["path"] for cron in config["crons"]} == {"/api/cron/backup", "/api/cron/metrics"}
+    schedules = {cron["path"]: cron["schedule"] for cron in config["crons"]}
+    # The metrics cron's schedule is made from DISK_PROBE_PERIOD_SECONDS (300 s).
+    assert schedules == {"/api/cron/backup": "0 2 * * *", "/api/cron/metrics": "*/5 * * * *"}
 
 
 def test_bundle_holds_no_tests_caches_or_secrets() -> None:

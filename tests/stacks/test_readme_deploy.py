@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from stacks.offline.project import load_stack_settings
+from crms_infra.offline.project import load_stack_settings
 from tests.conftest import REPO
 from tests.stacks.stack_file_checks import check_stack_file, is_encrypted
 

@@ -10,30 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stacks.alert_rules import AlertKind
 from stacks.config_keys import Leaf, leaves, schema_type
 from stacks.loader import SettingsError, settings_from_config
-from stacks.settings import AppEnvironment, StackSettings
-from stacks.yaml_file import load_yaml_file
+from stacks.settings import AlertSettings, AppEnvironment, StackSettings
 from tests.conftest import REPO, STACKS
-
-
-def stack_config(stack: str) -> dict[str, str]:
-    """A stack file's config as the engine hands it to the program (strings, JSON)."""
-    raw = load_yaml_file(REPO / f"Pulumi.{stack}.yaml")["config"]
-    return {
-        key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
-    }
-
-
-def load(stack: str, **overrides: Any) -> StackSettings:
-    config = stack_config(stack)
-    for key, value in overrides.items():
-        full_key = f"crms:{key}"
-        if value is None:
-            config.pop(full_key)
-        else:
-            config[full_key] = value if isinstance(value, str) else json.dumps(value)
-    return settings_from_config(config, f"Pulumi.{stack}.yaml")
+from tests.helpers import load, stack_config
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -263,3 +245,12 @@ def test_every_text_and_list_setting_has_a_bound(leaf: Leaf) -> None:
         bounds = {type(item).__name__ for item in leaf.field.metadata}
         assert bounds & {"Ge", "Gt"}, f"{leaf.key}: number without a lower bound"
         assert bounds & {"Le", "Lt"}, f"{leaf.key}: number without an upper bound"
+
+
+def test_the_alert_settings_are_one_per_alert_kind() -> None:
+    """The settings name a field per AlertKind, by its key; the loader and wiring walk
+    the rules through the enum, so a rule missing on either side would go unnoticed."""
+    assert list(AlertSettings.model_fields) == [kind.key for kind in AlertKind]
+    prod = load("prod")
+    assert [kind for kind, _ in prod.alerts.rules()] == list(AlertKind)
+    assert prod.alerts.rule(AlertKind.LOW_DISK_SPACE) is prod.alerts.low_disk_space

@@ -3,8 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
+from pulumi.dynamic import Config, ConfigureRequest
 
 from components.supabase.api import RetryPolicy
 from components.supabase.provider import SupabaseProjectProvider

@@ -4,10 +4,10 @@ import base64
 import logging
 
 import pytest
-from pulumi.dynamic.dynamic import serialize_provider
 
 from components.supabase.api import RetryPolicy, SupabaseApiError
 from components.supabase.provider import SupabaseProjectProvider, Waiting
+from crms_infra.offline.sdk import serialize_provider
 from tests.components.supabase.conftest import configured
 from tests.components.supabase.fake_api import FakeManagementApi, Fault
 from tests.components.supabase.support import TOKEN, VirtualClock, created, props

@@ -1,0 +1,258 @@
+"""`crms-infra`: the offline plan of a stack, and the diff of two plans.
+
+Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad settings, bad
+arguments or a program error, with a message and no traceback (`--debug` adds it).
+"""
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import crms_infra
+from crms_infra.bundle_writer import write_bundle
+from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
+from crms_infra.offline.engine import Plan, plan_stack
+from crms_infra.offline.policy import PolicyPackError
+from crms_infra.offline.project import (
+    StackNotFoundError,
+    find_project_dir,
+    load_stack_settings,
+    stack_names,
+)
+from crms_infra.plan_file import PlanFileError, load_plan_file
+from crms_infra.render import plan_json, plan_markdown, plan_text
+from crms_infra.residency.changes import diff_markdown_with_diagram
+from crms_infra.residency.classify import UnclassifiedResourceError
+from crms_infra.residency.links import PlanIndex
+from crms_infra.residency.render import report_json, report_markdown
+from crms_infra.residency.report import residency_report
+from crms_infra.residency.verdicts import PolicySettings
+from crms_infra.schema import render_project_file
+from crms_infra.yaml_file import YamlFileError, load_yaml_file
+from stacks.bundle import StaleBuildError, digest
+from stacks.loader import SettingsError
+
+EXIT_OK = 0
+EXIT_POLICY = 1
+EXIT_ERROR = 2
+
+_PLAN_FORMATS: dict[str, Callable[[Plan], str]] = {
+    "text": plan_text,
+    "json": plan_json,
+    "markdown": plan_markdown,
+}
+
+
+class UsageError(Exception):
+    """An argument names something that does not exist or cannot be read."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        return int(args.run(args))
+    except SettingsError as error:
+        print(f"error: invalid settings:\n{error}", file=sys.stderr)
+    except (
+        StackNotFoundError,
+        UsageError,
+        PolicyPackError,
+        StaleBuildError,
+        UnclassifiedResourceError,
+        YamlFileError,
+        PlanFileError,
+    ) as error:
+        print(f"error: {error}", file=sys.stderr)
+    except OSError as error:  # a file or directory named on the command line, or the program's
+        print(f"error: {error.filename or 'a file'}: {error.strerror or error}", file=sys.stderr)
+    except Exception as error:  # the program's own failure, reported plainly
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: the program failed: {type(error).__name__}: {error}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project-dir", type=Path, help="directory of Pulumi.yaml")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser = argparse.ArgumentParser(prog="crms-infra", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    plan = commands.add_parser(
+        "plan", parents=[common], help="the resources a stack would create, offline"
+    )
+    plan.add_argument("stack", help="dev, staging or prod")
+    plan.add_argument("--format", choices=sorted(_PLAN_FORMATS), default="text")
+    plan.set_defaults(run=_plan)
+
+    diff = commands.add_parser("diff", parents=[common], help="what changes between two plans")
+    diff.add_argument("before", help="a stack name or a saved plan JSON file")
+    diff.add_argument("after", help="a stack name or a saved plan JSON file")
+    diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    diff.add_argument(
+        "--max-chars",
+        type=_max_chars,
+        default=MARKDOWN_LIMIT,
+        help=f"Markdown size limit, a ceiling (default {MARKDOWN_LIMIT:,}; "
+        f"at least {MARKDOWN_MINIMUM:,})",
+    )
+    diff.set_defaults(run=_diff)
+
+    check = commands.add_parser(
+        "check", parents=[common], help="plan every stack; exit 1 on a mandatory violation"
+    )
+    check.set_defaults(run=_check)
+
+    bundle = commands.add_parser(
+        "bundle", parents=[common], help="write the ops app's Vercel bundle for a stack"
+    )
+    bundle.add_argument("stack", help="dev, staging or prod")
+    bundle.add_argument("--out", type=Path, required=True, help="directory to write it to")
+    bundle.set_defaults(run=_bundle)
+
+    residency = commands.add_parser(
+        "residency", parents=[common], help="where a stack's customer data lives; rule verdicts"
+    )
+    residency.add_argument("stack", help="dev, staging or prod")
+    residency.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    residency.set_defaults(run=_residency)
+
+    build = commands.add_parser(
+        "build", parents=[common], help="build the ops app with Vercel's CLI, for production"
+    )
+    build.add_argument("stack", help="dev, staging or prod")
+    build.add_argument("--out", type=Path, required=True, help="directory to build in")
+    build.set_defaults(run=_build)
+
+    schema = commands.add_parser(
+        "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
+    )
+    schema.add_argument("--check", action="store_true", help="exit 1 if it is out of date")
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _max_chars(text: str) -> int:
+    """argparse turns the ArgumentTypeError into one line and exit code 2."""
+    try:
+        limit = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if limit < MARKDOWN_MINIMUM:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MARKDOWN_MINIMUM:,}, so that the diff's heading and notes fit"
+        )
+    return limit
+
+
+def _plan(args: argparse.Namespace) -> int:
+    plan = plan_stack(_project_dir(args), args.stack)
+    sys.stdout.write(_PLAN_FORMATS[args.format](plan))
+    mandatory = [v for v in plan["policy"]["violations"] if v["level"] == "mandatory"]
+    return EXIT_POLICY if mandatory else EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    project_dir = _project_dir(args)
+    before = _load_plan(project_dir, args.before)
+    after = _load_plan(project_dir, args.after)
+    diff = diff_plans(before, after, args.before, args.after)
+    if args.format == "markdown":
+        sys.stdout.write(diff_markdown_with_diagram(diff, limit=args.max_chars))
+    else:
+        sys.stdout.write({"text": diff_text, "json": diff_json}[args.format](diff))
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    project_dir = _project_dir(args)
+    failed = False
+    for stack in stack_names(project_dir):
+        policy = plan_stack(project_dir, stack)["policy"]
+        mandatory = [v for v in policy["violations"] if v["level"] == "mandatory"]
+        failed = failed or bool(mandatory)
+        total = len(policy["violations"])
+        print(f"{stack}: {len(mandatory)} mandatory, {total} in all ({policy['pack']})")
+        for violation in policy["violations"]:
+            print(f"  [{violation['level']}] {violation['policy']}: {violation['message']}")
+    return EXIT_POLICY if failed else EXIT_OK
+
+
+def _residency(args: argparse.Namespace) -> int:
+    project_dir = _project_dir(args)
+    plan = plan_stack(project_dir, args.stack)
+    report = residency_report(plan, PolicySettings.read(project_dir / "policies", args.stack))
+    if args.format == "json":
+        sys.stdout.write(report_json(report))
+    else:
+        sys.stdout.write(report_markdown(report, PlanIndex(plan)))
+    return EXIT_OK if all(entry.meets_rules for entry in report.entries) else EXIT_POLICY
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    settings = load_stack_settings(_project_dir(args), args.stack)
+    try:
+        files = write_bundle(settings, args.out.resolve())
+    except FileExistsError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {len(files)} files to {args.out} (sha256 {digest(files)[:16]})")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from crms_infra.build import BuildError, build
+
+    settings = load_stack_settings(_project_dir(args), args.stack)
+    try:
+        source_digest = build(settings, args.out.resolve())
+    except (BuildError, FileExistsError) as error:
+        raise UsageError(str(error)) from None
+    print(f"built {args.out} for production (sources sha256 {source_digest[:16]})")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    project_file = _project_dir(args) / "Pulumi.yaml"
+    load_yaml_file(project_file)  # a file Pulumi cannot read is an error, not "out of date"
+    current = project_file.read_text()
+    derived = render_project_file(current)
+    if args.check:
+        if current != derived:
+            print(f"{project_file.name} is out of date: run `crms-infra schema`", file=sys.stderr)
+            return 1
+        return EXIT_OK
+    project_file.write_text(derived)
+    return EXIT_OK
+
+
+def _load_plan(project_dir: Path, source: str) -> Plan:
+    if source in stack_names(project_dir):
+        return plan_stack(project_dir, source)
+    path = Path(source)
+    if not path.is_file():
+        known = ", ".join(stack_names(project_dir))
+        raise UsageError(f"{source!r} is neither a stack ({known}) nor a plan JSON file")
+    return load_plan_file(path)
+
+
+def _project_dir(args: argparse.Namespace) -> Path:
+    if args.project_dir is not None:
+        project_dir = Path(args.project_dir).resolve()
+        if not project_dir.is_dir():
+            raise UsageError(f"--project-dir {args.project_dir}: no such directory")
+        if not (project_dir / "Pulumi.yaml").is_file():
+            raise UsageError(
+                f"--project-dir {args.project_dir}: no Pulumi.yaml there "
+                "(it names the directory of the Pulumi project)"
+            )
+        return project_dir
+    found = find_project_dir(Path.cwd())
+    if found is not None:
+        return found
+    # Installed in editable mode: the checkout that holds this package.
+    return Path(crms_infra.__file__).resolve().parent.parent

@@ -1,0 +1,160 @@
+"""Evaluate the policy pack offline, the way the engine does.
+
+The pack (`policies/__main__.py`) is started as the engine starts it: it serves
+the Analyzer gRPC service and prints its port. The engine's side is spoken
+here: GetAnalyzerInfo, Configure (the stack's policy config), Analyze for each
+resource (its inputs), and AnalyzeStack with every resource (its outputs, here
+the mock engine's). So the verdicts offline are the pack's own.
+"""
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, json_format, struct_pb2
+
+from crms_infra.offline.monitor import RecordingMonitor
+from crms_infra.offline.sdk import analyzer_pb2, analyzer_pb2_grpc
+
+LEVELS = {
+    analyzer_pb2.ADVISORY: "advisory",
+    analyzer_pb2.MANDATORY: "mandatory",
+    analyzer_pb2.DISABLED: "disabled",
+    analyzer_pb2.REMEDIATE: "remediate",
+}
+LEVEL_CODES = {name: code for code, name in LEVELS.items()}
+STARTUP_SECONDS = 60
+
+
+class PolicyPackError(Exception):
+    """The pack did not start or answer, or its config is not valid."""
+
+
+class PackRun:
+    """The pack's analyzer process. Started before the program runs, so that its
+    start-up (imports, gRPC server) overlaps the program's instead of adding to it."""
+
+    def __init__(self, pack_dir: Path) -> None:
+        self.pack_dir = pack_dir
+        self._process: subprocess.Popen[str] | None = None
+        if (pack_dir / "__main__.py").is_file():
+            self._process = subprocess.Popen(  # noqa: S603 (our own pack, this interpreter)
+                [sys.executable, str(pack_dir / "__main__.py")],
+                cwd=pack_dir,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+
+    def close(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
+
+    @contextmanager
+    def analyzer(self) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+        assert self._process is not None
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline().strip()
+        if not line.isdigit():
+            self._process.terminate()
+            _, errors = self._process.communicate(timeout=STARTUP_SECONDS)
+            raise PolicyPackError(f"the policy pack did not start: {errors.strip()[-500:]}")
+        with grpc.insecure_channel(f"127.0.0.1:{line}") as channel:
+            grpc.channel_ready_future(channel).result(timeout=STARTUP_SECONDS)
+            yield analyzer_pb2_grpc.AnalyzerStub(channel)
+
+    def evaluate(self, monitor: RecordingMonitor, stack: str) -> dict[str, Any]:
+        """The plan's `policy` section: the pack's name and every violation it reports."""
+        if self._process is None:
+            return {"pack": "", "violations": []}
+        config = policy_config(self.pack_dir, stack)
+        with self.analyzer() as analyzer:
+            info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
+            analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
+            diagnostics = list(_analyze_each(analyzer, monitor))
+            stack_view = analyzer_pb2.AnalyzeStackRequest(resources=list(_stack_resources(monitor)))
+            diagnostics.extend(analyzer.AnalyzeStack(stack_view).diagnostics)
+        violations = [
+            {
+                "policy": diagnostic.policyName,
+                "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),
+                "urn": diagnostic.urn or None,
+                "message": diagnostic.message,
+            }
+            for diagnostic in diagnostics
+        ]
+        violations.sort(key=lambda v: (v["policy"], v["urn"] or "", v["message"]))
+        return {"pack": info.name, "violations": violations}
+
+
+def policy_config(pack_dir: Path, stack: str) -> dict[str, analyzer_pb2.PolicyConfig]:
+    """The stack's policy config file, as the CLI's --policy-pack-config reads it."""
+    path = pack_dir / f"config.{stack}.json"
+    if not path.is_file():
+        return {}
+    try:
+        raw = json.loads(path.read_text())
+    except ValueError as error:
+        raise PolicyPackError(f"{path.name} is not valid JSON: {error}") from None
+    config = {}
+    for policy, value in raw.items():
+        settings = {"enforcementLevel": value} if isinstance(value, str) else dict(value)
+        level = settings.pop("enforcementLevel", "mandatory")
+        if level not in LEVEL_CODES:
+            raise PolicyPackError(f"{path.name}: {policy}: unknown enforcement level {level!r}")
+        properties = struct_pb2.Struct()
+        properties.update(settings)
+        config[policy] = analyzer_pb2.PolicyConfig(
+            enforcementLevel=LEVEL_CODES[level], properties=properties
+        )
+    return config
+
+
+def _analyze_each(
+    analyzer: analyzer_pb2_grpc.AnalyzerStub, monitor: RecordingMonitor
+) -> Iterator[analyzer_pb2.AnalyzeDiagnostic]:
+    for urn, registration in sorted(monitor.registrations.items()):
+        request = registration.request
+        if request.custom:
+            response = analyzer.Analyze(
+                analyzer_pb2.AnalyzeRequest(
+                    type=request.type,
+                    properties=request.object,
+                    urn=urn,
+                    name=request.name,
+                    options=analyzer_pb2.AnalyzerResourceOptions(protect=request.protect),
+                )
+            )
+            yield from response.diagnostics
+
+
+def _stack_resources(monitor: RecordingMonitor) -> Iterator[analyzer_pb2.AnalyzerResource]:
+    for urn, registration in sorted(monitor.registrations.items()):
+        request = registration.request
+        if request.type == "pulumi:pulumi:Stack":
+            properties = _struct(monitor.stack_outputs())
+        elif urn in monitor.resources:
+            properties = _struct(monitor.resources[urn].state)
+        else:
+            properties = request.object
+        yield analyzer_pb2.AnalyzerResource(
+            type=request.type,
+            properties=properties,
+            urn=urn,
+            name=request.name,
+            options=analyzer_pb2.AnalyzerResourceOptions(protect=request.protect),
+            parent=request.parent,
+            dependencies=list(request.dependencies),
+        )
+
+
+def _struct(values: dict[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    json_format.ParseDict(json.loads(json.dumps(values, default=str)), struct)
+    return struct

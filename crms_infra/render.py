@@ -1,0 +1,157 @@
+"""Render a plan as a tree (text), as JSON (the stable contract), or as Markdown."""
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from crms_infra.offline.engine import Plan
+
+MAX_SETTINGS_SHOWN = 8
+MAX_VALUE_WIDTH = 60
+MAX_NESTED_WIDTH = 200
+"""A nested input ({...} / [...]) gets more room: its parts are what a reviewer reads."""
+VERCEL_PROJECT = "vercel:index/project:Project"
+
+
+def plan_json(plan: Plan) -> str:
+    """Byte-stable JSON: keys sorted, resources already ordered by URN."""
+    return json.dumps(plan, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def plan_text(plan: Plan) -> str:
+    children = _children_by_parent(plan)
+    roots = [resource for resource in plan["resources"] if resource["parent"] is None]
+    lines = [f"{plan['project']} / {plan['stack']}: {_counts(plan)}", ""]
+    for root in roots:
+        lines.extend(_tree_lines(root, children, prefix="", is_last=True, is_root=True))
+    lines.extend(["", "Outputs:"])
+    lines.extend(f"  {name}: {_short(value)}" for name, value in sorted(plan["outputs"].items()))
+    lines.extend(["", _policy_line(plan)])
+    return "\n".join(lines) + "\n"
+
+
+def plan_markdown(plan: Plan) -> str:
+    lines = [f"### `{plan['project']}` / `{plan['stack']}`: {_counts(plan)}", ""]
+    lines.extend(["| resource | type | parent | key settings |", "|---|---|---|---|"])
+    by_urn = {resource["urn"]: resource for resource in plan["resources"]}
+    for resource in plan["resources"]:
+        parent = by_urn.get(resource["parent"] or "")
+        parent_name = parent["name"] if parent else ""
+        flags = " (protected)" if resource["protect"] else ""
+        lines.append(
+            f"| `{resource['name']}`{flags} | `{resource['type']}` | {parent_name} "
+            f"| {_escape(_settings_summary(resource))} |"
+        )
+    lines.extend(["", "**Outputs**", ""])
+    lines.extend(
+        f"- `{name}`: `{_short(value)}`" for name, value in sorted(plan["outputs"].items())
+    )
+    lines.extend(["", _policy_line(plan)])
+    return "\n".join(lines) + "\n"
+
+
+def _counts(plan: Plan) -> str:
+    custom = sum(1 for resource in plan["resources"] if resource["custom"])
+    components = sum(
+        1
+        for resource in plan["resources"]
+        if not resource["custom"] and resource["type"] != "pulumi:pulumi:Stack"
+    )
+    return f"{custom} resources in {components} components"
+
+
+def _policy_line(plan: Plan) -> str:
+    policy = plan["policy"]
+    if not policy["pack"]:
+        return "Policy: no policy pack evaluated."
+    violations = policy["violations"]
+    if not violations:
+        return f"Policy: {policy['pack']}: no violations."
+    lines = [f"Policy: {policy['pack']}: {len(violations)} violation(s)"]
+    lines.extend(
+        f"  [{violation['level']}] {violation['policy']}: {violation['message']}"
+        f" ({violation['urn'] or 'stack'})"
+        for violation in violations
+    )
+    return "\n".join(lines)
+
+
+def _children_by_parent(plan: Plan) -> dict[str, list[dict[str, Any]]]:
+    children: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for resource in plan["resources"]:
+        if resource["parent"] is not None:
+            children[resource["parent"]].append(resource)
+    return children
+
+
+def _tree_lines(
+    resource: dict[str, Any],
+    children: dict[str, list[dict[str, Any]]],
+    prefix: str,
+    is_last: bool,
+    is_root: bool = False,
+) -> list[str]:
+    branch = "" if is_root else ("└─ " if is_last else "├─ ")
+    flags = "  [protected]" if resource["protect"] else ""
+    lines = [f"{prefix}{branch}{resource['name']}  ({resource['type']}){flags}"]
+    child_prefix = prefix if is_root else prefix + ("   " if is_last else "│  ")
+    kids = children.get(resource["urn"], [])
+    indent = f"{child_prefix}{'│  ' if kids else '   '}"
+    for detail in (_settings_summary(resource), _functions_line(resource)):
+        if detail:
+            lines.append(f"{indent}{detail}")
+    for index, kid in enumerate(kids):
+        lines.extend(_tree_lines(kid, children, child_prefix, index == len(kids) - 1))
+    return lines
+
+
+def _settings_summary(resource: dict[str, Any]) -> str:
+    """The resource's inputs, a few of them, as `key=value`; nested ones in one line."""
+    settings = [
+        f"{key}={_short(value)}"
+        for key, value in sorted(resource["inputs"].items())
+        if not key.startswith("__")
+    ]
+    shown = settings[:MAX_SETTINGS_SHOWN]
+    if len(settings) > MAX_SETTINGS_SHOWN:
+        shown.append(f"(+{len(settings) - MAX_SETTINGS_SHOWN} more)")
+    return " ".join(shown)
+
+
+def _functions_line(resource: dict[str, Any]) -> str:
+    """What a Vercel project's functions really get: memory, maxDuration, CPU, mode, regions."""
+    config = resource["inputs"].get("resourceConfig")
+    if resource["type"] != VERCEL_PROJECT or not isinstance(config, dict):
+        return ""
+    # Imported late, as in stacks.bundle.stack_function_limits: `components` is the
+    # planned project's own package.
+    from components.function_limits import for_resource_config
+
+    limits = for_resource_config(config)
+    regions = ", ".join(str(region) for region in config.get("functionDefaultRegions") or [])
+    described = limits.describe() if limits else "limits unknown"
+    return f"functions: {described}, regions {regions or 'Vercel default'}"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return _clip(_one_line(value), MAX_NESTED_WIDTH)
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return _clip(text, MAX_VALUE_WIDTH)
+
+
+def _one_line(value: Any) -> str:
+    """`{a=1, b=[x, y]}`: nested values readable in one line, keys sorted."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_one_line(v)}" for k, v in sorted(value.items())) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_one_line(item) for item in value) + "]"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|")

@@ -1,0 +1,82 @@
+"""The residency report as Markdown (for reviewers, with the stack's diagram) or JSON."""
+
+import json
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from crms_infra.residency.diagram import stack_diagram
+from crms_infra.residency.links import PlanIndex
+from crms_infra.residency.report import Entry, Report
+
+
+def report_json(report: Report) -> str:
+    body = {
+        "project": report.project,
+        "stack": report.stack,
+        "summary": _summary(report),
+        "entries": [{**asdict(entry), "meetsRules": entry.meets_rules} for entry in report.entries],
+    }
+    return json.dumps(body, indent=2, sort_keys=True, default=str) + "\n"
+
+
+def report_markdown(report: Report, index: PlanIndex) -> str:
+    summary = _summary(report)
+    lines = [
+        f"# Data residency: `{report.project}` stack `{report.stack}`",
+        "",
+        f"{summary['resources']} resources hold or process customer data: "
+        + ", ".join(f"{count} in {area}" for area, count in summary["byArea"].items())
+        + f". {summary['meetingRules']} meet every revFADP rule of the policy pack"
+        + (f", **{summary['violating']} do not**." if summary["violating"] else "."),
+        "",
+        "| resource | kind | provider | where | legal area | encryption | retention | rules |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    lines.extend(_row(entry) for entry in report.entries)
+    lines += ["", "## Where the data flows", "", "```mermaid", stack_diagram(report, index), "```"]
+    lines += ["", "## Each resource", ""]
+    for entry in report.entries:
+        lines.extend(_details(entry))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report) -> dict[str, Any]:
+    areas = Counter(location.area.value for entry in report.entries for location in entry.locations)
+    violating = sum(1 for entry in report.entries if not entry.meets_rules)
+    return {
+        "resources": len(report.entries),
+        "byArea": dict(sorted(areas.items())),
+        "meetingRules": len(report.entries) - violating,
+        "violating": violating,
+    }
+
+
+def _row(entry: Entry) -> str:
+    where = ", ".join(location.label() for location in entry.locations)
+    areas = ", ".join(sorted({location.area.value for location in entry.locations}))
+    verdict = "meets" if entry.meets_rules else "**violates**"
+    cells = [f"`{entry.name}`", entry.kind, entry.provider, where, areas]
+    cells += [entry.encryption, entry.retention, verdict]
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
+def _details(entry: Entry) -> list[str]:
+    places = "; ".join(f"{where.label()}, {where.area.value}" for where in entry.locations)
+    lines = [
+        f"### `{entry.name}` ({entry.kind}, {entry.provider})",
+        "",
+        f"- URN: `{entry.urn}`",
+        f"- where: {places}",
+        f"- data: {entry.classification}",
+        f"- encryption: {entry.encryption}",
+        f"- retention: {entry.retention}",
+        f"- deletion: {entry.deletion}",
+        f"- replicated to: {', '.join(entry.replication) or 'nowhere'}",
+        f"- readable by: {'; '.join(entry.readers) or 'nobody named in the plan'}",
+        "- rules:",
+    ]
+    for verdict in entry.verdicts:
+        detail = f": {verdict.detail}" if verdict.detail else ""
+        lines.append(f"  - `{verdict.rule}` ({verdict.article}): {verdict.status}{detail}")
+    return [*lines, ""]

@@ -1,0 +1,196 @@
+"""The alert rules, one enum, and what each one's alarm watches: metric, statistic, period,
+comparison, missing data.
+
+The metric names, units and dimensions come from `app.metric_catalog`, which
+the app's publishers use too; `AlertKind` names the rules and carries each one's shape,
+description and the deployed piece that publishes its data.
+"""
+
+import math
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+from app import metric_catalog as catalog
+
+MINUTE = 60
+DAY = 86_400
+"""CloudWatch: period x evaluation periods may span at most one day (PutMetricAlarm)."""
+
+Shape = Callable[[str, int], dict[str, Any]]
+
+
+def _error_rate(namespace: str, minutes: int) -> dict[str, Any]:
+    # One datapoint a minute while requests flow. A minute without requests is no
+    # error (notBreaching); a drain that stopped delivering is the drain_silence alarm's.
+    return _rate(namespace, MINUTE, minutes, catalog.ERRORS, catalog.REQUESTS, "Error rate (%)")
+
+
+def _payment_failure_rate(namespace: str, minutes: int) -> dict[str, Any]:
+    # The metrics cron publishes a window every 5 minutes, zeros included, so each
+    # period holds one datapoint. A missing one means the cron stopped, which the
+    # low_disk_space alarm (same cron, missing = breaching) already pages ops for.
+    period = catalog.PAYMENT_WINDOW_SECONDS
+    periods = math.ceil(minutes * MINUTE / period)
+    return _rate(
+        namespace,
+        period,
+        periods,
+        catalog.PAYMENT_FAILURES,
+        catalog.PAYMENT_ATTEMPTS,
+        "Payment failure rate (%)",
+    )
+
+
+def _slow_contract_creation(namespace: str, minutes: int) -> dict[str, Any]:
+    return {
+        **_single(namespace, catalog.CONTRACT_CREATION_TIME, MINUTE, minutes),
+        "extended_statistic": "p95",
+        # No contract created in a minute is nothing slow; drain silence has its own alarm.
+        "treat_missing_data": "notBreaching",
+    }
+
+
+def _low_disk_space(namespace: str, minutes: int) -> dict[str, Any]:
+    period = catalog.DISK_PROBE_PERIOD_SECONDS
+    return {
+        **_single(namespace, catalog.DATABASE_DISK_USAGE, period, math.ceil(minutes * 60 / period)),
+        "statistic": "Maximum",
+        # A silent probe hides a filling disk: missing data alarms, so ops mends the probe.
+        "treat_missing_data": "breaching",
+    }
+
+
+def _drain_silence(namespace: str, minutes: int) -> dict[str, Any]:
+    # One period as long as the rule's window: fewer deliveries than the threshold in
+    # it, or none at all (missing = breaching), means the error-rate and latency
+    # alarms are blind.
+    return {
+        **_single(namespace, catalog.DRAIN_DELIVERIES, min(minutes * MINUTE, DAY), 1),
+        "statistic": "Sum",
+        "comparison_operator": "LessThanThreshold",
+        "treat_missing_data": "breaching",
+    }
+
+
+def _single(namespace: str, metric: catalog.Metric, period: int, periods: int) -> dict[str, Any]:
+    return {
+        "namespace": namespace,
+        "metric_name": metric.name,
+        "dimensions": metric.dimensions,
+        "unit": metric.unit,
+        "period": period,
+        "evaluation_periods": periods,
+        "datapoints_to_alarm": periods,
+    }
+
+
+def _rate(
+    namespace: str,
+    period: int,
+    periods: int,
+    failures: catalog.Metric,
+    attempts: catalog.Metric,
+    label: str,
+) -> dict[str, Any]:
+    def query(metric: catalog.Metric, query_id: str) -> dict[str, Any]:
+        return {
+            "id": query_id,
+            "return_data": False,
+            "metric": {
+                "namespace": namespace,
+                "metric_name": metric.name,
+                "dimensions": metric.dimensions,
+                "unit": metric.unit,
+                "period": period,
+                "stat": "Sum",
+            },
+        }
+
+    return {
+        "metric_queries": [
+            query(failures, "failures"),
+            query(attempts, "attempts"),
+            {
+                "id": "rate",
+                "label": label,
+                "expression": "IF(attempts > 0, 100 * failures / attempts, 0)",
+                "return_data": True,
+            },
+        ],
+        "evaluation_periods": periods,
+        "datapoints_to_alarm": periods,
+        "treat_missing_data": "notBreaching",
+    }
+
+
+class AlertKind(Enum):
+    """The alert rules: the seed's four (monitoring/alerts.yml) and the drain's heartbeat.
+
+    The one list of them. The value is the rule's key (the settings field under
+    `alerts`, hence the config keys `crms:alerts<Key>...`); each member carries what its
+    alarm watches, its description, which deployed piece publishes its data, and whether
+    the seed asks for it. The policy pack keeps a copy of the seed's alarm names
+    (policies/crms_rules/operations.py); tests/policies tie it to this enum.
+    """
+
+    shape: Shape
+    description: str
+    source: str
+    from_seed: bool
+
+    def __new__(
+        cls, key: str, shape: Shape, description: str, source: str, from_seed: bool
+    ) -> "AlertKind":
+        member = object.__new__(cls)
+        member._value_ = key
+        member.shape, member.description, member.source = shape, description, source
+        member.from_seed = from_seed
+        return member
+
+    HIGH_ERROR_RATE = (
+        "high_error_rate",
+        _error_rate,
+        "More than the threshold's percentage of requests failed.",
+        "Vercel log drain on the web project -> ops app POST /api/drain/logs",
+        True,
+    )
+    SLOW_CONTRACT_CREATION = (
+        "slow_contract_creation",
+        _slow_contract_creation,
+        "95th percentile of contract creation time above the threshold.",
+        "Vercel trace drain on the web project -> POST /api/drain/traces",
+        True,
+    )
+    LOW_DISK_SPACE = (
+        "low_disk_space",
+        _low_disk_space,
+        "Database disk usage above the threshold's percentage.",
+        "ops app cron GET /api/cron/metrics (database size probe)",
+        True,
+    )
+    PAYMENT_FAILURES = (
+        "payment_failures",
+        _payment_failure_rate,
+        "More than the threshold's percentage of payment attempts failed.",
+        "ops app cron GET /api/cron/metrics (payments table, by status)",
+        True,
+    )
+    DRAIN_SILENCE = (
+        "drain_silence",
+        _drain_silence,
+        "Fewer Vercel drain deliveries than the threshold: request alarms are blind.",
+        "ops app drain endpoints (one DrainDeliveries per accepted delivery)",
+        False,
+    )
+
+    @property
+    def key(self) -> str:
+        """The settings field under `alerts`, and the alarm's name in the outputs."""
+        return str(self.value)
+
+    @property
+    def resource_suffix(self) -> str:
+        """The end of the alarm's resource name (`alerts-high-error-rate`), as
+        components.alerts names it and the policy pack finds it."""
+        return self.key.replace("_", "-")

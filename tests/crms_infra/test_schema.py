@@ -1,0 +1,39 @@
+"""Pulumi.yaml's config schema is the settings model's, and stack files use only its keys."""
+
+import pytest
+
+from crms_infra.schema import project_config_schema, render_project_file
+from crms_infra.yaml_file import load_yaml_file
+from tests.conftest import REPO, STACKS
+from tests.stacks.stack_file_checks import check_stack_file
+
+
+def test_project_schema_matches_the_settings_model() -> None:
+    project = load_yaml_file(REPO / "Pulumi.yaml")
+    expected = project_config_schema()
+    assert project["config"] == expected, (
+        "Pulumi.yaml's config block is out of date: run `crms-infra schema`"
+    )
+
+
+def test_schema_rewrite_keeps_the_head_and_is_stable() -> None:
+    current = (REPO / "Pulumi.yaml").read_text()
+    assert render_project_file(current) == current
+    stale = current.replace("default: 365", "default: 30")
+    assert render_project_file(stale) == current
+
+
+def test_project_runs_python_from_the_venv() -> None:
+    project = load_yaml_file(REPO / "Pulumi.yaml")
+    assert project["name"] == "crms"
+    assert project["runtime"] == {
+        "name": "python",
+        "options": {"toolchain": "pip", "virtualenv": ".venv"},
+    }
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_stack_file_sets_every_declared_plain_key_with_its_type(stack: str) -> None:
+    """Also run on a stack file set up as the README says (test_readme_deploy.py)."""
+    config = check_stack_file(REPO / f"Pulumi.{stack}.yaml")
+    assert all(key.startswith("crms:") for key in config), "committed files hold no credentials"

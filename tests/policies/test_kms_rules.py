@@ -1,0 +1,91 @@
+"""The rules of crms_rules/kms.py: each way each fails on the prod stack, and exemptions."""
+
+import json
+
+import pytest
+from crms_rules import kms
+
+from tests.policies.views import (
+    KEY,
+    KEY_POLICY,
+    Failure,
+    Mutation,
+    assert_exemptions_hold,
+    assert_fails,
+    changed,
+    failure_ids,
+    first_failures,
+    rule_names,
+    stack_view,
+    violations,
+    without,
+)
+
+FAILURES: list[Failure] = [
+    (
+        "kms-explicit-key-policy",
+        lambda v: without(v, "storage-photos-replica-key-policy", KEY_POLICY),
+        "no explicit key policy",
+    ),
+    (
+        "kms-explicit-key-policy",
+        lambda v: changed(
+            v,
+            "storage-key-policy",
+            KEY_POLICY,
+            policy=json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Sid": "Everything",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": ["arn:aws:iam::123456789012:role/app"]},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        }
+                    ]
+                }
+            ),
+        ),
+        "grants kms:* to arn:aws:iam::123456789012:role/app",
+    ),
+    (
+        "kms-explicit-key-policy",
+        lambda v: changed(
+            v,
+            "storage-replica-key",
+            KEY,
+            policy={"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*"}]},
+        ),
+        "grants kms:* to *",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
+def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
+    assert_fails(rule, mutate, words)
+
+
+def test_every_rule_has_a_failure_case() -> None:
+    assert {rule for rule, _, _ in FAILURES} == rule_names(kms.RULES)
+
+
+@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
+def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
+    assert_exemptions_hold(rule, mutate)
+
+
+def test_the_account_root_may_hold_every_kms_action() -> None:
+    root_only = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ]
+    }
+    view = changed(stack_view("prod"), "storage-key-policy", KEY_POLICY, policy=root_only)
+    assert violations("kms-explicit-key-policy", view) == []

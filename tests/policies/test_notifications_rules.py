@@ -1,0 +1,75 @@
+"""The rules of crms_rules/notifications.py: each way each fails on prod, and exemptions."""
+
+import json
+
+import pytest
+from crms_rules import notifications
+from crms_rules.core import Resource
+
+from tests.policies.views import (
+    KEY,
+    TOPIC,
+    Failure,
+    Mutation,
+    assert_exemptions_hold,
+    assert_fails,
+    changed,
+    failure_ids,
+    first_failures,
+    named,
+    rule_names,
+)
+
+
+def _key_policy_without(view: tuple[Resource, ...], action: str) -> str:
+    """The alert topics' key policy with one action taken from CloudWatch's statement."""
+    document = json.loads(named(view, "alerts-topics-key", KEY).props["policy"])
+    for statement in document["Statement"]:
+        if statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}:
+            statement["Action"] = [a for a in statement["Action"] if a != action]
+    return json.dumps(document)
+
+
+FAILURES: list[Failure] = [
+    (
+        "alarm-topics-deliverable",
+        lambda v: changed(v, "alerts-oncall-crms-ch", TOPIC, kmsMasterKeyId="alias/aws/sns"),
+        "AWS-managed key alias/aws/sns: CloudWatch cannot publish",
+    ),
+    (
+        "alarm-topics-deliverable",
+        lambda v: changed(
+            v,
+            "alerts-ops-crms-ch",
+            TOPIC,
+            kmsMasterKeyId="arn:aws:kms:eu-central-2:123456789012:alias/aws/sns",
+        ),
+        "AWS-managed key",
+    ),
+    (
+        "alarm-topics-deliverable",
+        lambda v: changed(
+            v, "alerts-topics-key", KEY, policy=_key_policy_without(v, "kms:GenerateDataKey*")
+        ),
+        "does not let cloudwatch.amazonaws.com use it",
+    ),
+    (
+        "alarm-topics-deliverable",
+        lambda v: changed(v, "alerts-topics-key", KEY, policy=None),
+        "does not let cloudwatch.amazonaws.com use it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
+def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
+    assert_fails(rule, mutate, words)
+
+
+def test_every_rule_has_a_failure_case() -> None:
+    assert {rule for rule, _, _ in FAILURES} == rule_names(notifications.RULES)
+
+
+@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
+def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
+    assert_exemptions_hold(rule, mutate)

@@ -1,0 +1,149 @@
+"""The rules of crms_rules/s3.py: each way each fails on the prod stack, and exemptions."""
+
+import json
+from typing import Any
+
+import pytest
+from crms_rules import s3
+from crms_rules.core import Resource
+
+from tests.policies.views import (
+    BUCKET,
+    PHOTOS,
+    Failure,
+    Mutation,
+    assert_exemptions_hold,
+    assert_fails,
+    broken,
+    changed,
+    exempting,
+    failure_ids,
+    first_failures,
+    named,
+    rule_names,
+    stack_view,
+    violations,
+    without,
+)
+
+
+def _s3_config(kind: str, bucket: str, **props: Any) -> Mutation:
+    def mutate(view: tuple[Resource, ...]) -> list[Resource]:
+        target = next(
+            r
+            for r in view
+            if r.type.startswith(f"aws:s3/{kind}:") and r.props.get("bucket") == f"{bucket}-mock"
+        )
+        return changed(view, target.name, target.type, **props)
+
+    return mutate
+
+
+def _s3_without(kind: str, bucket: str) -> Mutation:
+    def mutate(view: tuple[Resource, ...]) -> list[Resource]:
+        target = next(
+            r
+            for r in view
+            if r.type.startswith(f"aws:s3/{kind}:") and r.props.get("bucket") == f"{bucket}-mock"
+        )
+        return without(view, target.name, target.type)
+
+    return mutate
+
+
+FAILURES: list[Failure] = [
+    (
+        "s3-encryption",
+        _s3_without("bucketServerSideEncryptionConfiguration", PHOTOS),
+        "no default encryption",
+    ),
+    (
+        "s3-encryption",
+        _s3_config("bucketServerSideEncryptionConfiguration", PHOTOS, rules=[{}]),
+        "no default encryption",
+    ),
+    (
+        "s3-versioning",
+        _s3_config("bucketVersioning", PHOTOS, versioningConfiguration={"status": "Suspended"}),
+        "not enabled",
+    ),
+    ("s3-versioning", _s3_without("bucketVersioning", PHOTOS), "not enabled"),
+    (
+        "s3-public-access-block",
+        _s3_config("bucketPublicAccessBlock", PHOTOS, restrictPublicBuckets=False),
+        "restrictPublicBuckets",
+    ),
+    (
+        "s3-public-access-block",
+        _s3_config("bucketPublicAccessBlock", PHOTOS, blockPublicAcls=None),
+        "blockPublicAcls",
+    ),
+    (
+        "s3-tls-only",
+        _s3_config("bucketPolicy", PHOTOS, policy=json.dumps({"Statement": []})),
+        "without TLS",
+    ),
+    ("s3-tls-only", _s3_without("bucketPolicy", PHOTOS), "without TLS"),
+    ("s3-access-logging", _s3_without("bucketLogging", PHOTOS), "no access logging"),
+    (
+        "s3-log-retention",
+        _s3_config(
+            "bucketLifecycleConfiguration",
+            "storage-access-logs",
+            rules=[{"expiration": {"days": 30}}],
+        ),
+        "under 365",
+    ),
+    (
+        "s3-backups-object-lock",
+        _s3_without("bucketObjectLockConfiguration", "storage-backups"),
+        "not locked",
+    ),
+    (
+        "s3-backups-object-lock",
+        lambda v: changed(v, "storage-backups", BUCKET, objectLockEnabled=False),
+        "not locked",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
+def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
+    assert_fails(rule, mutate, words)
+
+
+def test_every_rule_has_a_failure_case() -> None:
+    assert {rule for rule, _, _ in FAILURES} == rule_names(s3.RULES)
+
+
+@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
+def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
+    assert_exemptions_hold(rule, mutate)
+
+
+def test_the_backups_buckets_are_found_by_their_purpose_tag_not_their_name() -> None:
+    view = stack_view("prod")
+    photos_tags = named(view, PHOTOS, BUCKET).props["tags"]
+    as_backups = changed(view, PHOTOS, BUCKET, tags={**photos_tags, "purpose": "backups"})
+    assert violations("s3-backups-object-lock", as_backups) == [
+        "backups are not locked (object lock with a default retention)"
+    ]
+    backups_tags = named(view, "storage-backups", BUCKET).props["tags"]
+    untagged = changed(
+        view,
+        "storage-backups",
+        BUCKET,
+        objectLockEnabled=False,
+        tags={key: value for key, value in backups_tags.items() if key != "purpose"},
+    )
+    assert violations("s3-backups-object-lock", untagged) == []
+
+
+def test_an_exemption_without_a_reason_is_rejected() -> None:
+    mutate = dict(first_failures(FAILURES))["s3-access-logging"]
+    view, urns = broken("s3-access-logging", mutate)
+    found = violations(
+        "s3-access-logging", view, exempting("s3-access-logging", urns, "", "2027-01-31")
+    )
+    assert found
+    assert all("gives no reason" in message for message in found)

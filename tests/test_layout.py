@@ -1,0 +1,94 @@
+"""The import rules of the layout (STYLE.md, point 11; README, "Layout").
+
+The program (`__main__.py`, `stacks/`, `components/`, `app/`) never imports the tooling
+(`crms_infra/`) that runs it offline: the tooling imports the program. The policy pack
+runs in its own environment and imports neither the tooling nor, through it, this
+checkout's program. Read from the sources (ast), so a lazy import inside a function or
+an `importlib.import_module("crms_infra...")` counts as much as a top-level one.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+TOOLING = "crms_infra"
+PROGRAM = [REPO / "__main__.py", REPO / "stacks", REPO / "components", REPO / "app"]
+POLICY_PACK = [REPO / "policies"]
+
+
+def python_files(roots: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for root in roots:
+        files += [root] if root.is_file() else sorted(root.rglob("*.py"))
+    return [path for path in files if "__pycache__" not in path.parts]
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module a source names in an import statement or an import call."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Call) and node.args:
+            function = node.func
+            called = function.attr if isinstance(function, ast.Attribute) else None
+            called = function.id if isinstance(function, ast.Name) else called
+            first = node.args[0]
+            if called in {"import_module", "__import__"} and isinstance(first, ast.Constant):
+                names.add(str(first.value))
+    return names
+
+
+def imports_of(roots: list[Path], package: str) -> list[str]:
+    found = []
+    for path in python_files(roots):
+        for name in imported_modules(path.read_text()):
+            if name == package or name.startswith(f"{package}."):
+                found.append(f"{path.relative_to(REPO)} imports {name}")
+    return found
+
+
+def test_the_program_never_imports_the_tooling() -> None:
+    assert len(python_files(PROGRAM)) > 40  # the packages are where this test looks
+    assert imports_of(PROGRAM, TOOLING) == []
+
+
+def test_the_policy_pack_never_imports_the_tooling() -> None:
+    assert python_files(POLICY_PACK)
+    assert imports_of(POLICY_PACK, TOOLING) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import crms_infra.cli",
+        "from crms_infra import cli",
+        "from crms_infra.offline.engine import plan_stack",
+        "def late():\n    from crms_infra.bundle_writer import write_bundle",
+        "import importlib\nimportlib.import_module('crms_infra.render')",
+    ],
+)
+def test_every_form_of_import_is_seen(source: str) -> None:
+    assert any(name.startswith(TOOLING) for name in imported_modules(source))
+
+
+def test_a_similar_name_is_not_an_import_of_the_tooling() -> None:
+    names = imported_modules("import crms_infrastructure\nfrom stacks import settings")
+    assert not any(name == TOOLING or name.startswith(f"{TOOLING}.") for name in names)
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in helper modules (tests/helpers.py, tests/policies/views.py, ...),
+    so that running one test module never runs or depends on another's tests."""
+    found = [
+        f"{path.relative_to(REPO)} imports {name}"
+        for path in python_files([REPO / "tests"])
+        for name in imported_modules(path.read_text())
+        if name.startswith("tests.") and name.rpartition(".")[2].startswith("test_")
+    ]
+    assert found == []
