@@ -14,8 +14,13 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    import pytest
+
+SECRET = "drain-secret-for-tests-0123456789"
+VERIFICATION_CODE = "verify-code-for-tests"
 PROJECT_ID = "prj_web0000000000000000000000"
 DEPLOYMENT_ID = "dpl_233NRGRjVZX1caZrXWtz5g1TAksD"
 
@@ -132,3 +137,19 @@ def trace_export(spans: Sequence[dict[str, Any]]) -> bytes:
 def signed(secret: str, body: bytes) -> dict[str, str]:
     signature = hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
     return {"x-vercel-signature": signature, "content-type": "application/json"}
+
+
+def drain_environment(monkeypatch: "pytest.MonkeyPatch") -> str:
+    """The ops app's environment for drain tests, with a namespace of its own; returns it."""
+    from app import metric_catalog as catalog
+
+    name = catalog.namespace(f"test-{uuid.uuid4().hex[:8]}")
+    for key, value in {
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "METRICS_NAMESPACE": name,
+        "DRAIN_SECRET": SECRET,
+        "DRAIN_VERIFICATION_CODE": VERIFICATION_CODE,
+    }.items():
+        monkeypatch.setenv(key, value)
+    return name

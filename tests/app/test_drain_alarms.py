@@ -3,21 +3,19 @@ server mode), and each alarm, as the prod plan defines it, breaches exactly when
 seed's threshold is crossed and not at it."""
 
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import httpx
 import pytest
 
-from app import metric_catalog as catalog
 from tests.app import drain_payloads as payloads
 from tests.app.alarm_evaluator import evaluate, period_values
 from tests.app.drain_payloads import Served
 from tests.app.running_app import running_app
 from tests.helpers import by_name
 
-SECRET = "drain-secret-for-tests-0123456789"
+SECRET = payloads.SECRET
 ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
@@ -28,16 +26,7 @@ def prod_alarm(name: str) -> dict[str, Any]:
 
 @pytest.fixture
 def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
-    name = catalog.namespace(f"test-{uuid.uuid4().hex[:8]}")
-    for key, value in {
-        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "METRICS_NAMESPACE": name,
-        "DRAIN_SECRET": SECRET,
-        "DRAIN_VERIFICATION_CODE": "verify-code-for-tests",
-    }.items():
-        monkeypatch.setenv(key, value)
-    return name
+    return payloads.drain_environment(monkeypatch)
 
 
 @pytest.fixture

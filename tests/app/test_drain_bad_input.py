@@ -4,34 +4,23 @@ the body never in a log line or a response."""
 import hashlib
 import hmac
 import logging
-import uuid
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from app import drain
-from app import metric_catalog as catalog
 from app.metrics import cloudwatch
 from tests.app import drain_payloads as payloads
 from tests.app.running_app import running_app
 
-SECRET = "drain-secret-for-tests-0123456789"
+SECRET = payloads.SECRET
 MARKER = "BODY-MARKER-7d1f"  # in every bad body: must never be logged or echoed
 
 
 @pytest.fixture
 def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
-    name = catalog.namespace(f"test-{uuid.uuid4().hex[:8]}")
-    for key, value in {
-        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "METRICS_NAMESPACE": name,
-        "DRAIN_SECRET": SECRET,
-        "DRAIN_VERIFICATION_CODE": "verify-code-for-tests",
-    }.items():
-        monkeypatch.setenv(key, value)
-    return name
+    return payloads.drain_environment(monkeypatch)
 
 
 @pytest.fixture
