@@ -5,7 +5,10 @@ into it, and what an Output is."""
 import datetime as dt
 import functools
 import json
+import subprocess
+import sys
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -70,3 +73,11 @@ def load(stack: str, **overrides: Any) -> StackSettings:
 def secret_flag(output: pulumi.Output[Any]) -> pulumi.Output[bool]:
     flag: Awaitable[bool] = output.is_secret()
     return pulumi.Output.from_input(flag)
+
+
+CLI = str(Path(sys.executable).parent / "crms-infra")
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """`crms-infra` as a user runs it, in its own process."""
+    return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)

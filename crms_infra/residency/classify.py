@@ -6,7 +6,7 @@ reason it holds none. A type in neither table stops the report ("unclassified
 resource"), so a resource added to the program is either reported or decided on.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -37,7 +37,17 @@ REDIS = "upstash:index/redisDatabase:RedisDatabase"
 VERCEL_PROJECT = "vercel:index/project:Project"
 LOG_DRAIN = "vercel:index/logDrain:LogDrain"
 TRACE_DRAIN = "vercel:index/traceDrain:TraceDrain"
-_DRAIN_RETENTION = "none: the ops app sums each delivery per minute into metrics, keeps no entry"
+
+# What each drain carries: https://vercel.com/docs/drains/reference/logs and
+# https://vercel.com/docs/drains/reference/traces.
+_LOG_DRAIN = DataType(
+    kind=Kind.LOG_DRAIN,
+    provider="Vercel",
+    classification="copies the web app's request logs: path, method, status, client IP",
+    encryption="TLS to the ops app; each delivery signed with the drain's secret",
+    retention="none: the ops app sums each delivery per minute into metrics, keeps no entry",
+    rules=("residency-drains-own-endpoint",),
+)
 
 DATA_TYPES: dict[str, DataType] = {
     SUPABASE_PROJECT: DataType(
@@ -87,23 +97,10 @@ DATA_TYPES: dict[str, DataType] = {
         retention="runtime logs kept by Vercel for the plan's log retention",
         rules=("residency-service-regions", "secrets-vercel-env-sensitive"),
     ),
-    # What each drain carries: https://vercel.com/docs/drains/reference/logs and
-    # https://vercel.com/docs/drains/reference/traces.
-    LOG_DRAIN: DataType(
-        kind=Kind.LOG_DRAIN,
-        provider="Vercel",
-        classification="copies the web app's request logs: path, method, status, client IP",
-        encryption="TLS to the ops app; each delivery signed with the drain's secret",
-        retention=_DRAIN_RETENTION,
-        rules=("residency-drains-own-endpoint",),
-    ),
-    TRACE_DRAIN: DataType(
-        kind=Kind.LOG_DRAIN,
-        provider="Vercel",
+    LOG_DRAIN: _LOG_DRAIN,
+    TRACE_DRAIN: replace(
+        _LOG_DRAIN,
         classification="copies the web app's trace spans: route, timing, attributes",
-        encryption="TLS to the ops app; each delivery signed with the drain's secret",
-        retention=_DRAIN_RETENTION,
-        rules=("residency-drains-own-endpoint",),
     ),
 }
 

@@ -1,28 +1,9 @@
 """The `crms-infra` command as a user runs it: output, exit codes, clear errors."""
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import REPO
-
-CLI = str(Path(sys.executable).parent / "crms-infra")
-
-
-def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A copy of the project's program and stack files, safe to break."""
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
-        shutil.copy(REPO / name, tmp_path / name)
-    return tmp_path
+from tests.helpers import run_cli as run
 
 
 def test_plan_prints_a_tree_and_exits_0() -> None:

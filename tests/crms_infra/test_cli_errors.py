@@ -1,28 +1,14 @@
 """Each refused input exits 2 with one sentence naming file and key, never a secret or traceback."""
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import run_cli as run
 
-CLI = str(Path(sys.executable).parent / "crms-infra")
 STRIPE_KEY = "sk_live_51NzQ2LKr8mVxYtTqW3eRbC9dHf"
-
-
-def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
-        shutil.copy(REPO / name, tmp_path / name)
-    return tmp_path
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> str:

@@ -1,0 +1,16 @@
+"""Fixtures the tooling's tests share."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's program and stack files, safe to break."""
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(REPO / name, tmp_path / name)
+    return tmp_path
