@@ -1,13 +1,16 @@
 """The ops app bundle: deterministic, the seed's limits, clean, and built by Vercel's CLI."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from app import paths, web
 from crms_infra.bundle_writer import write_bundle
 from stacks.bundle import bundle_files
-from tests.conftest import STACKS
+from tests.conftest import REPO, STACKS
 from tests.helpers import load
 
 SEED_MAX_DURATION = {"dev": 15, "staging": 30, "prod": 60}  # dev's is ours: the seed sets none
@@ -32,23 +35,65 @@ def test_vercel_json_carries_the_stacks_limits_regions_and_crons(stack: str) -> 
     config = json.loads(bundle_files(load(stack))["vercel.json"])
     # Fluid compute in every stack: the CPU class sets the memory, and Vercel warns about a
     # vercel.json memory (https://vercel.com/docs/functions/configuring-functions/memory).
-    assert config["functions"] == {"api/**/*.py": {"maxDuration": SEED_MAX_DURATION[stack]}}
+    assert config["functions"] == {
+        "api/index.py": {
+            "maxDuration": SEED_MAX_DURATION[stack],
+            "excludeFiles": "{vercel.json,api/requirements.txt}",
+        }
+    }
     assert config["regions"] == ["fra1"]
     schedules = {cron["path"]: cron["schedule"] for cron in config["crons"]}
     # The metrics cron's schedule is made from DISK_PROBE_PERIOD_SECONDS (300 s).
     assert schedules == {"/api/cron/backup": "0 2 * * *", "/api/cron/metrics": "*/5 * * * *"}
 
 
-def test_bundle_holds_no_tests_caches_or_secrets() -> None:
+def test_bundle_holds_the_function_s_modules_and_no_tests_caches_or_secrets() -> None:
     files = bundle_files(load("prod"))
     for path in files:
         assert "test" not in path.split("/")[0]
         assert "__pycache__" not in path
-        assert not path.endswith((".pyc", ".env"))
-    assert "app/__main__.py" not in files  # the local dev server stays home
+        assert not path.endswith((".pyc", ".env", ".sql"))
+    modules = {path.removeprefix("api/_lib/app/") for path in files if "/_lib/app/" in path}
+    # What the crons import inside their handlers comes too; the CLI and migrations stay home.
+    assert {"web.py", "backup.py", "metrics.py", "probe.py", "payments.py"} <= modules
+    assert not modules & {"__main__.py", "migrate.py", "migration_set.py", "database_url.py"}
+    # Every file but vercel.json under api/: Vercel publishes any other as a static file.
+    assert [path for path in files if not path.startswith(("api/", ".vercel/"))] == ["vercel.json"]
     text = b"".join(files.values())
     for secret_looking in (b"sk_live_", b"whsec_", b"sbp_", b"BEGIN PRIVATE KEY", b"AKIA"):
         assert secret_looking not in text
+
+
+def test_every_path_of_the_app_reaches_the_one_function() -> None:
+    config = json.loads(bundle_files(load("prod"))["vercel.json"])
+    assert config["rewrites"] == [
+        {"source": path, "destination": "/api/index"} for path in paths.ALL
+    ]
+    assert sorted(str(getattr(route, "path", "")) for route in web.app.routes) == sorted(paths.ALL)
+    assert {cron["path"] for cron in config["crons"]} <= set(paths.ALL)
+
+
+def test_the_bundle_alone_starts_the_app(tmp_path: Path) -> None:
+    """The entrypoint imports the app and every module its crons load from the bundle's own
+    copy, with this checkout off the import path."""
+    write_bundle(load("prod"), tmp_path)
+    script = (
+        "import runpy, sys\n"
+        f"sys.path = [p for p in sys.path if p not in ('', {str(REPO)!r})]\n"
+        "entry = runpy.run_path('api/index.py')\n"
+        "import app, app.backup, app.metrics, app.probe, app.payments\n"
+        "assert app.__file__.startswith(sys.path[0]), app.__file__\n"
+        "print(sorted(route.path for route in entry['app'].routes))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(sorted(paths.ALL))
 
 
 def test_bundle_refuses_to_replace_a_directory_it_did_not_write(tmp_path: Path) -> None:
@@ -63,9 +108,6 @@ def test_without_fluid_compute_vercel_json_sets_the_memory() -> None:
     legacy = settings.model_copy(
         update={"compute": settings.compute.model_copy(update={"fluid": False})}
     )
-    function = json.loads(bundle_files(legacy)["vercel.json"])["functions"]["api/**/*.py"]
-    assert function == {"memory": 1024, "maxDuration": 30}
-
-
-def test_the_bundle_pins_its_python() -> None:
-    assert bundle_files(load("prod"))[".python-version"] == b"3.12\n"
+    function = json.loads(bundle_files(legacy)["vercel.json"])["functions"]["api/index.py"]
+    assert function["memory"] == 1024
+    assert function["maxDuration"] == 30
