@@ -5,6 +5,8 @@ into it, and what an Output is."""
 import datetime as dt
 import functools
 import json
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable
@@ -81,3 +83,23 @@ CLI = str(Path(sys.executable).parent / "crms-infra")
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """`crms-infra` as a user runs it, in its own process."""
     return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@functools.cache
+def python_312_bin() -> Path | None:
+    """A directory whose python3.12 runs Python 3.12 and that has pip3.12: the one on PATH,
+    else a pyenv install (whose shim on PATH answers "command not found" unless selected)."""
+    on_path = shutil.which("python3.12")
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates = [Path(on_path).parent] if on_path else []
+    candidates += sorted(pyenv_root.glob("versions/3.12*/bin"), reverse=True)
+    for directory in candidates:
+        try:
+            version = subprocess.run(
+                [directory / "python3.12", "--version"], capture_output=True, text=True, timeout=60
+            ).stdout
+        except OSError:
+            continue
+        if version.startswith("Python 3.12.") and (directory / "pip3.12").exists():
+            return directory
+    return None

@@ -7,11 +7,13 @@ alone: two plans of the same program are byte-identical.
 """
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import pulumi
+
+from crms_infra.output_tree import provider_files
+from crms_infra.vercel_limits import OverLimitError, check_output
 
 MOCK_ACCOUNT = "123456789012"
 DEFAULT_REGION = "eu-central-2"
@@ -27,41 +29,18 @@ def fake_secret(urn_or_name: str) -> str:
 
 
 def prebuilt_project(path: str) -> dict[str, Any]:
-    """What the Vercel provider reads from `<path>/.vercel/output`: each file's size and SHA-1.
+    """What the Vercel provider reads from `<path>/.vercel/output` (crms_infra/output_tree.py).
 
-    An unbuilt bundle (no `make build` yet) yields no files, as the plan then shows.
+    An unbuilt bundle (no `make build` yet) yields no files, as the plan then shows. A build
+    over Vercel's limits stops the plan, as it would stop `pulumi up` at the API.
     """
-    output = Path(path) / ".vercel" / "output"
-    files = {}
+    project = Path(path)
+    output = project / ".vercel" / "output"
     if output.is_dir():
-        for file in sorted(p for p in output.rglob("*") if p.is_file()):
-            files[file.as_posix()] = _size_and_sha1(file)
-            if file.name == ".vc-config.json":
-                files.update(_file_path_map(Path(path), file))
-    return {"id": path, "path": path, "output": files}
-
-
-def _size_and_sha1(file: Path) -> str:
-    content = file.read_bytes()
-    return f"{len(content)}~{hashlib.sha1(content, usedforsecurity=False).hexdigest()}"
-
-
-def _file_path_map(project: Path, config_file: Path) -> dict[str, str]:
-    """The provider's reading of a function's filePathMap: each *key* is a file relative to
-    the project, and one that is missing fails the data source (vercel/terraform-provider-
-    vercel, vercel/data_source_prebuilt_project.go, processVCConfigFile)."""
-    files = {}
-    for key in json.loads(config_file.read_text()).get("filePathMap") or {}:
-        listed = project / key
-        if not listed.exists():
-            raise FileNotFoundError(
-                f"Error reading prebuilt output: could not stat file {key} referenced in "
-                f"filePathMap of {config_file} (the Vercel provider reads its keys from the "
-                "project directory)"
-            )
-        if listed.is_file():
-            files[listed.as_posix()] = _size_and_sha1(listed)
-    return files
+        findings = check_output(output)
+        if findings:
+            raise OverLimitError(output, findings)
+    return {"id": path, "path": path, "output": provider_files(project)}
 
 
 class PlanMocks(pulumi.runtime.Mocks):
