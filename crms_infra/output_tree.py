@@ -53,12 +53,13 @@ def output_files(project: Path) -> list[OutputFile]:
     return [found[path] for path in sorted(found)]
 
 
-def provider_files(project: Path) -> dict[str, str]:
-    """The Deployment's `files`: "size~sha1" by path, from DIGEST_CACHE where still valid."""
+def provider_files(project: Path, listed: list[OutputFile] | None = None) -> dict[str, str]:
+    """The Deployment's `files`: "size~sha1" by path, from DIGEST_CACHE where still valid
+    (`listed`: output_files(project), when the caller has it already)."""
     cache = _read_cache(project)
     skip = len(str(project)) + 1
     files = {}
-    for entry in output_files(project):
+    for entry in output_files(project) if listed is None else listed:
         recorded = cache.get(entry.path[skip:])
         if recorded is not None and recorded[:2] == [entry.size, entry.mtime_ns]:
             files[entry.path] = str(recorded[2])

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from crms_infra.output_tree import output_files
+from crms_infra.output_tree import OutputFile, output_files
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,11 @@ class OverLimitError(Exception):
 def check_output(output_dir: Path) -> list[str]:
     """One sentence per limit the `.vercel/output` directory `output_dir` is over, naming
     the figure and the limit; none for an output Vercel accepts."""
-    files = output_files(output_dir.parent.parent)
+    return check_files(output_files(output_dir.parent.parent))
+
+
+def check_files(files: list[OutputFile]) -> list[str]:
+    """check_output on the Deployment's files as crms_infra/output_tree.py lists them."""
     findings = []
     if len(files) > FILES_PER_DEPLOYMENT.maximum:
         findings.append(

@@ -12,8 +12,8 @@ from typing import Any
 
 import pulumi
 
-from crms_infra.output_tree import provider_files
-from crms_infra.vercel_limits import OverLimitError, check_output
+from crms_infra.output_tree import output_files, provider_files
+from crms_infra.vercel_limits import OverLimitError, check_files
 
 MOCK_ACCOUNT = "123456789012"
 DEFAULT_REGION = "eu-central-2"
@@ -35,12 +35,11 @@ def prebuilt_project(path: str) -> dict[str, Any]:
     over Vercel's limits stops the plan, as it would stop `pulumi up` at the API.
     """
     project = Path(path)
-    output = project / ".vercel" / "output"
-    if output.is_dir():
-        findings = check_output(output)
-        if findings:
-            raise OverLimitError(output, findings)
-    return {"id": path, "path": path, "output": provider_files(project)}
+    files = output_files(project)
+    findings = check_files(files)
+    if findings:
+        raise OverLimitError(project / ".vercel" / "output", findings)
+    return {"id": path, "path": path, "output": provider_files(project, files)}
 
 
 class PlanMocks(pulumi.runtime.Mocks):
