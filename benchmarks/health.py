@@ -22,14 +22,12 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 
 from tests.app.fault_proxy import fault_proxy
 from tests.app.stand_ins import status_page
 
-REPO = Path(__file__).resolve().parent.parent
 CONCURRENCY = 64
 REQUESTS_PER_CLIENT = 50
 PORT = 8765
