@@ -103,3 +103,31 @@ def python_312_bin() -> Path | None:
         if version.startswith("Python 3.12.") and (directory / "pip3.12").exists():
             return directory
     return None
+
+
+def paths_the_function_serves(python: Path | str, directory: Path, then: str = "") -> list[str]:
+    """Start the function in `directory` (a bundle, or a built `.func`) as Vercel's handler
+    does (@vercel/python vc_init.py: `_vendor` added as a site dir, the entrypoint imported
+    from its file), in a fresh `python` without this checkout on its path and without
+    writing bytecode; import every module the crons load, run `then`, and return the paths
+    the app routes. Fails if any module comes from anywhere but the function's own files."""
+    script = (
+        "import importlib.util, site, sys\n"
+        f"sys.path = [p for p in sys.path if p not in ('', {str(REPO)!r})]\n"
+        "site.addsitedir('_vendor'); sys.path.insert(0, '.')\n"
+        "spec = importlib.util.spec_from_file_location('api.index', 'api/index.py')\n"
+        "entry = importlib.util.module_from_spec(spec); spec.loader.exec_module(entry)\n"
+        "import app, app.backup, app.metrics, app.probe, app.payments\n"
+        "assert app.__file__.startswith(sys.path[0]), app.__file__\n"
+        f"{then}\n"
+        "print('\\n'.join(sorted(route.path for route in entry.app.routes)))\n"
+    )
+    result = subprocess.run(
+        [str(python), "-I", "-B", "-c", script],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()

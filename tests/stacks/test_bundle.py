@@ -1,7 +1,6 @@
 """The ops app bundle: deterministic, the seed's limits, clean, and built by Vercel's CLI."""
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import pytest
 from app import paths, web
 from crms_infra.bundle_writer import write_bundle
 from stacks.bundle import bundle_files
-from tests.conftest import REPO, STACKS
-from tests.helpers import load
+from tests.conftest import STACKS
+from tests.helpers import load, paths_the_function_serves
 
 SEED_MAX_DURATION = {"dev": 15, "staging": 30, "prod": 60}  # dev's is ours: the seed sets none
 
@@ -74,26 +73,8 @@ def test_every_path_of_the_app_reaches_the_one_function() -> None:
 
 
 def test_the_bundle_alone_starts_the_app(tmp_path: Path) -> None:
-    """The entrypoint imports the app and every module its crons load from the bundle's own
-    copy, with this checkout off the import path."""
     write_bundle(load("prod"), tmp_path)
-    script = (
-        "import runpy, sys\n"
-        f"sys.path = [p for p in sys.path if p not in ('', {str(REPO)!r})]\n"
-        "entry = runpy.run_path('api/index.py')\n"
-        "import app, app.backup, app.metrics, app.probe, app.payments\n"
-        "assert app.__file__.startswith(sys.path[0]), app.__file__\n"
-        "print(sorted(route.path for route in entry['app'].routes))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-I", "-B", "-c", script],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(sorted(paths.ALL))
+    assert paths_the_function_serves(sys.executable, tmp_path) == sorted(paths.ALL)
 
 
 def test_bundle_refuses_to_replace_a_directory_it_did_not_write(tmp_path: Path) -> None:
