@@ -35,6 +35,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.aws import SERVICES
 from crms_infra.build_output import (
     VERCEL_COMMAND,
     OutputError,
@@ -95,8 +96,6 @@ def build(settings: StackSettings, out: Path) -> str:
         raise BuildError(str(error)) from None
     verify_output(settings, out)
     # After the wheels' check, which reads their WHEEL files.
-    from app.aws import SERVICES  # boto3 loads only for a build
-
     prune_function(out / ".vercel" / "output" / FUNCTION_DIR, SERVICES)
     drop_per_run_files(out)
     findings = check_output(out / ".vercel" / "output")

@@ -8,7 +8,7 @@
   processVCConfigFile): `_vendor/...` is not there, and every real preview would fail. So
   each listed file goes into its function's `.func` directory, where the Build Output API
   keeps a function's files anyway, and the map is dropped.
-- prune_function: the function keeps only what it loads at run time (PRUNED says what goes).
+- prune_function: the function keeps only what it loads at run time.
 - drop_per_run_files: two builds of the same sources give the same files, byte for byte.
 """
 
@@ -25,14 +25,6 @@ _DIST_INFO_KEPT = ("METADATA", "entry_points.txt", "LICENSE", "NOTICE", "license
 """importlib.metadata reads METADATA for a version (redis, pydantic and psycopg ask at
 import) and entry_points.txt for plugins (pydantic's plugin loader); the licence texts
 travel with every copy of a package. The rest of a `.dist-info` is the installer's."""
-PRUNED = (
-    "_vendor/bin/: the installers' console scripts, which the function never runs",
-    "__pycache__/, *.pyc: bytecode of the build host, if any (the builder passes --no-compile)",
-    "*.pyi, py.typed: type information for type checkers",
-    "tests/ inside a vendored package: its own test suite",
-    "*.dist-info/ beyond what imports read (_DIST_INFO_KEPT)",
-    "botocore/data/<service>/ of every AWS service the app makes no client of (app.aws.SERVICES)",
-)
 
 
 class OutputError(Exception):
@@ -58,7 +50,12 @@ def materialize_functions(out: Path) -> None:
 
 
 def prune_function(function_dir: Path, aws_services: Collection[str]) -> None:
-    """Remove from a function what it never loads (PRUNED)."""
+    """Remove from a function what it never loads: the installers' console scripts
+    (`_vendor/bin/`), bytecode of the build host if any (the builder passes --no-compile),
+    type stubs, vendored packages' own test suites, the `.dist-info` files imports do not
+    read (_DIST_INFO_KEPT), and botocore's models of every AWS service not in
+    `aws_services` (each service's models sit in botocore/data/<service>/, read when a
+    client of it is made)."""
     vendor = function_dir / "_vendor"
     shutil.rmtree(vendor / "bin", ignore_errors=True)
     models = vendor / "botocore" / "data"
