@@ -46,6 +46,8 @@ class PlanMocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.provider_regions: dict[str, str] = {}
         self.generated_secrets: set[str] = set()
+        self.build_errors: list[Exception] = []
+        """Why the build the program deploys cannot be read: the plan stops on the first."""
 
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
@@ -72,7 +74,15 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "userId": "mock",
             }, []
         if function == "vercel:index/getPrebuiltProject:getPrebuiltProject":
-            return prebuilt_project(str(args.args.get("path", ""))), []
+            path = str(args.args.get("path", ""))
+            try:
+                return prebuilt_project(path), []
+            except (OverLimitError, OSError) as error:
+                # Raised in here, it would leave the program's outputs pending in the SDK's
+                # event loop, where the next plan in this process trips over them: the
+                # engine raises it once the program has finished.
+                self.build_errors.append(error)
+                return {"id": path, "path": path, "output": {}}, []
         if function == "vercel:index/getEndpointVerification:getEndpointVerification":
             return {"id": "mock", "teamId": "mock-team", "verificationCode": "mock-verify"}, []
         if function == "aws:index/getPartition:getPartition":

@@ -1,6 +1,7 @@
 """Vercel's deployment limits: one sentence per limit an output is over, from the build, the
 offline plan and preflight alike."""
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -93,3 +94,7 @@ def test_the_plan_refuses_a_build_over_the_limits(
     error = capsys.readouterr().err
     assert "cannot be deployed: Function api/index is 226.0 MiB uncompressed" in error
     assert "Traceback" not in error
+    # Refused once the program has run, not inside its invoke, which left the program's
+    # outputs pending (946 tasks) in the event loop the next plan in this process runs on.
+    loop = asyncio.get_event_loop()
+    assert [task for task in asyncio.all_tasks(loop) if not task.done()] == []
