@@ -8,7 +8,7 @@ import pytest
 
 from app import paths, web
 from crms_infra.bundle_writer import write_bundle
-from stacks.bundle import bundle_files
+from stacks.bundle import bundle_files, function_modules
 from tests.conftest import STACKS
 from tests.helpers import load, paths_the_function_serves
 
@@ -75,6 +75,26 @@ def test_every_path_of_the_app_reaches_the_one_function() -> None:
 def test_the_bundle_alone_starts_the_app(tmp_path: Path) -> None:
     write_bundle(load("prod"), tmp_path)
     assert paths_the_function_serves(sys.executable, tmp_path) == sorted(paths.ALL)
+
+
+def test_the_function_s_modules_follow_every_form_of_import(tmp_path: Path) -> None:
+    package = tmp_path / "app"
+    package.mkdir()
+    sources = {
+        "__init__": "",
+        "web": "from app import paths\nfrom app.config import X\nimport app.late\n",
+        "paths": "",
+        "config": "from app import (\n    aws,\n    backup as b,\n)\nCONSTANT = 1\n",
+        "aws": "def client():\n    from app import probe  # only when called\n",
+        "backup": "from app import restore as restore_job, CONSTANT\n",
+        "restore": "",
+        "probe": "",
+        "late": "",
+        "migrate": "from app import paths\n",  # imported by nothing the function loads
+    }
+    for module, source in sources.items():
+        (package / f"{module}.py").write_text(source)
+    assert function_modules(package) == sorted(set(sources) - {"migrate"})
 
 
 def test_bundle_refuses_to_replace_a_directory_it_did_not_write(tmp_path: Path) -> None:
