@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/health.py
 	$(BIN)/python benchmarks/stack_files.py
 	$(BIN)/python benchmarks/drain.py
+	$(BIN)/python benchmarks/build.py
 
 # The disaster drill against moto: lose photos, restore in place, lose the bucket, restore
 # from the replica; prints objects/s and peak memory of each restore.
@@ -56,8 +57,9 @@ dr-drill: $(STAMP)
 	$(BIN)/python benchmarks/dr_drill.py
 
 # The ops app for a stack, built by Vercel's CLI (`vercel build --prod`) for Python 3.12 on
-# Linux x86_64, checked, and recorded with its source digest (crms_infra/build.py); `pulumi up`
-# deploys this output and refuses one built from other sources.
+# Linux x86_64 (it runs `python3.12 --version` first, and refuses a host where that is not
+# Python 3.12), checked against Vercel's limits, and recorded with its source digest
+# (crms_infra/build.py); `pulumi up` deploys this output and refuses one built from other sources.
 build: $(STAMP) $(NODE_STAMP)
 	$(BIN)/crms-infra build $(STACK) --out build/ops-$(STACK)
 

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app import drain, drain_traces
+from app import drain, drain_traces, paths
 from app.config import AppConfig
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,6 @@ def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
 def routes(settings: Callable[[], AppConfig]) -> list[Route]:
     methods = ["GET", "HEAD", "POST"]
     return [
-        Route("/api/drain/logs", receiver("logs", settings), methods=methods),
-        Route("/api/drain/traces", receiver("traces", settings), methods=methods),
+        Route(paths.DRAIN_LOGS, receiver("logs", settings), methods=methods),
+        Route(paths.DRAIN_TRACES, receiver("traces", settings), methods=methods),
     ]

@@ -1,4 +1,4 @@
-"""The ops app's HTTP routes, one ASGI app for every Vercel function and for local runs.
+"""The ops app's HTTP routes: one ASGI app, the one Vercel function's and local runs'.
 
     GET /api/health          the health check (app.health)
     GET /api/cron/backup     Vercel cron: write a backup manifest (app.backup)
@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app import paths
 from app.config import AppConfig, load_config
 from app.drain_endpoint import routes as drain_routes
 from app.health import HealthChecker
@@ -141,9 +142,9 @@ async def lifespan(_: Starlette) -> AsyncIterator[None]:
 
 app = Starlette(
     routes=[
-        Route("/api/health", health),
-        Route("/api/cron/backup", cron_backup),
-        Route("/api/cron/metrics", cron_metrics),
+        Route(paths.HEALTH, health),
+        Route(paths.CRON_BACKUP, cron_backup),
+        Route(paths.CRON_METRICS, cron_metrics),
         *drain_routes(config),
     ],
     # The limits answer first; then each request's x-vercel-oidc-token is kept for the

@@ -1,4 +1,4 @@
-"""The ops app: health latency under load, import time, and the bundle's size.
+"""The ops app: health latency under load (its size and cold start: benchmarks/build.py).
 
 - Health: `python -m app serve` against the local PostgreSQL and Redis and a
   local stand-in of the status page; 64 connections send requests concurrently
@@ -11,13 +11,10 @@
   a proxy that goes silent mid-query (and on the cancel request) after a
   healthy start, and a 1 s budget. Every answer must be a 503 within the budget
   plus 100 ms; the figure is the slowest answer.
-- Import time of the function module (`app.web`), a proxy for cold starts.
-- Size of the bundle's sources, and of the deployed function if `make build` ran.
 Run with `make bench`.
 """
 
 import asyncio
-import json
 import os
 import re
 import shutil
@@ -25,16 +22,12 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 
-from crms_infra.offline.project import load_stack_settings
-from stacks.bundle import bundle_files
 from tests.app.fault_proxy import fault_proxy
 from tests.app.stand_ins import status_page
 
-REPO = Path(__file__).resolve().parent.parent
 CONCURRENCY = 64
 REQUESTS_PER_CLIENT = 50
 PORT = 8765
@@ -194,39 +187,6 @@ def health_with_the_database_hung() -> None:
     )
 
 
-def import_time() -> None:
-    samples = []
-    for _ in range(5):
-        result = subprocess.run(
-            [sys.executable, "-c", "import time; t = time.perf_counter(); import app.web; "
-             "print(time.perf_counter() - t)"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        samples.append(float(result.stdout))
-    print(f"import app.web (cold-start proxy): median {statistics.median(samples) * 1000:.0f} ms")
-
-
-def bundle_size() -> None:
-    files = bundle_files(load_stack_settings(REPO, "prod"))
-    print(
-        f"bundle (prod) sources: {len(files)} files, {sum(map(len, files.values())) / 1024:.0f} KiB"
-    )
-    built = REPO / "build" / "ops-prod"
-    configs = list((built / ".vercel" / "output" / "functions").rglob(".vc-config.json"))
-    if not configs:
-        print("  deployed size: run `make build STACK=prod` first")
-        return
-    shipped = {
-        (built / source).resolve()
-        for config in configs
-        for source in json.loads(config.read_text()).get("filePathMap", {}).values()
-    }
-    size = sum(path.stat().st_size for path in shipped if path.is_file())
-    print(f"  deployed (prod, all functions): {len(shipped)} files, {size / 2**20:.1f} MiB")
-
-
 if __name__ == "__main__":
     health_latency()
     health_with_the_database_hung()
-    import_time()
-    bundle_size()

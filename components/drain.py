@@ -23,6 +23,7 @@ import pulumi
 import pulumi_random as random
 import pulumiverse_vercel as vercel
 
+from app import paths
 from components.compute import EnvVar
 
 LOG_SOURCES = ["static", "edge", "external", "lambda", "firewall", "redirect"]
@@ -94,7 +95,7 @@ class Drains(pulumi.ComponentResource):
             f"{name}-logs",
             name=f"{args.ops_project_name}-logs",
             delivery_format="ndjson",
-            endpoint=host.apply(lambda h: f"https://{h}/api/drain/logs"),
+            endpoint=host.apply(lambda h: f"https://{h}{paths.DRAIN_LOGS}"),
             environments=list(args.environments),
             sources=LOG_SOURCES,
             project_ids=[args.web_project_id],
@@ -105,7 +106,7 @@ class Drains(pulumi.ComponentResource):
             f"{name}-traces",
             name=f"{args.ops_project_name}-traces",
             delivery_format="json",
-            endpoint=host.apply(lambda h: f"https://{h}/api/drain/traces"),
+            endpoint=host.apply(lambda h: f"https://{h}{paths.DRAIN_TRACES}"),
             project_ids=[args.web_project_id],
             secret=secret,
             opts=child,

@@ -18,34 +18,44 @@ vercel/vercel at tag @vercel/python@6.0.4, packages/python/src):
   `production` in .vercel/output/builds.json; the provider refuses a production
   Deployment of a build with another target (validatePrebuiltBuilds,
   vercel/terraform-provider-vercel vercel/resource_deployment.go).
-- The CLI lists a function's files in its `.vc-config.json` `filePathMap`: keys are paths
-  inside the function, values paths on disk relative to the project (cli src/util/build/
-  write-build-result.ts, filesWithoutFsRefs). The Vercel provider's prebuilt-project data
-  source stats each *key* relative to the project instead (vercel/terraform-provider-vercel
-  vercel/data_source_prebuilt_project.go, processVCConfigFile): `_vendor/...` is not there,
-  and every real preview would fail. So each listed file is put into its function's `.func`
-  directory, where the Build Output API v3 keeps a function's files anyway, and the map is
-  dropped (`materialize_functions`).
 - `.vercel/project.json` with `settings` lets `vercel build --yes` run without logging in.
-Then every function's `.vc-config.json` and every vendored wheel is checked, and only a
-build that passes gets BUILD_RECORD, which the program requires (stacks.bundle.check_build).
+Then the output is made deployable (crms_infra/build_output.py: each function's files inside
+its `.func`, nothing the function does not load, nothing that differs from run to run),
+checked (the one function's `.vc-config.json`, every vendored wheel, no static file, Vercel's
+limits: crms_infra/vercel_limits.py), and only a build that passes gets BUILD_RECORD, which
+the program requires (stacks.bundle.check_build), and the digests the plan reads it by
+(crms_infra/output_tree.py).
 """
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from app.aws import SERVICES
+from crms_infra.build_output import (
+    VERCEL_COMMAND,
+    OutputError,
+    drop_per_run_files,
+    materialize_functions,
+    prune_function,
+)
 from crms_infra.bundle_writer import write_bundle
-from stacks.bundle import BUILD_RECORD, PYTHON_VERSION, REPO, digest
+from crms_infra.output_tree import write_digest_cache
+from crms_infra.vercel_limits import check_output
+from stacks.bundle import BUILD_RECORD, FUNCTION, PYTHON_VERSION, REPO, digest
 from stacks.bundle import stack_function_limits as limits_of
 from stacks.settings import StackSettings
 
 VERCEL_CLI = REPO / "node_modules" / ".bin" / "vercel"
 MANYLINUX = "manylinux2014_x86_64"  # glibc 2.17: below every runtime image Vercel runs
 UV_PLATFORM = "x86_64-manylinux2014"  # the same, in uv's spelling
+RUNTIME = f"python{PYTHON_VERSION}"
+FUNCTION_DIR = f"functions/{FUNCTION.removesuffix('.py')}.func"
+"""The one function in `.vercel/output`."""
 _UV_CONFIG = ".vercel/uv-vercel.toml"  # under .vercel/: the builder never ships that folder
 _TIMEOUT_SECONDS = 900
 
@@ -56,13 +66,7 @@ class BuildError(Exception):
 
 def build(settings: StackSettings, out: Path) -> str:
     """Write the bundle to `out`, build it, check it, record it; return the source digest."""
-    runtime = f"python{PYTHON_VERSION}"
-    missing = [tool for tool in (runtime, f"pip{PYTHON_VERSION}") if shutil.which(tool) is None]
-    if missing:
-        raise BuildError(
-            f"{' and '.join(missing)} not found on PATH: the Vercel builder would silently "
-            f"build for another Python. Install Python {PYTHON_VERSION} (with pip) and retry."
-        )
+    check_interpreter()
     if not VERCEL_CLI.exists():
         raise BuildError(f"{VERCEL_CLI.relative_to(REPO)} is missing: run `make setup`")
     files = write_bundle(settings, out)
@@ -74,7 +78,7 @@ def build(settings: StackSettings, out: Path) -> str:
     )
     try:
         result = subprocess.run(  # noqa: S603  # our pinned CLI, fixed arguments
-            [str(VERCEL_CLI), "build", "--prod", "--yes"],
+            [str(VERCEL_CLI), *VERCEL_COMMAND[1:]],
             cwd=out,
             env=_environment(out),
             capture_output=True,
@@ -86,12 +90,53 @@ def build(settings: StackSettings, out: Path) -> str:
         raise BuildError(f"`vercel build` took over {_TIMEOUT_SECONDS} s") from None
     if result.returncode != 0:
         raise BuildError(f"`vercel build` failed:\n{result.stderr[-3000:]}")
-    materialize_functions(out)
-    check_output(settings, out)
+    try:
+        materialize_functions(out)
+    except OutputError as error:
+        raise BuildError(str(error)) from None
+    verify_output(settings, out)
+    # After the wheels' check, which reads their WHEEL files.
+    prune_function(out / ".vercel" / "output" / FUNCTION_DIR, SERVICES)
+    drop_per_run_files(out)
+    findings = check_output(out / ".vercel" / "output")
+    if findings:
+        raise BuildError(" ".join(findings))
+    write_digest_cache(out)
     source_digest = digest(files)
-    record = {"sourceSha256": source_digest, "target": "production", "runtime": runtime}
+    record = {"sourceSha256": source_digest, "target": "production", "runtime": RUNTIME}
     (out / BUILD_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     return source_digest
+
+
+def check_interpreter() -> None:
+    """Refuse a host where python3.12 does not run as Python 3.12, or pip3.12 is missing.
+
+    The pinned builder takes the newest python3.X that has both `python3.X` and `pip3.X` on
+    PATH by looking them up, without running them (@vercel/python 6.0.4, src/version.ts), so
+    a shim that is not a Python 3.12 (pyenv's, for a version not selected, answers
+    "command not found") passes its test, and the build silently uses another Python.
+    """
+    fix = f"Install Python {PYTHON_VERSION} with pip, so that `{RUNTIME}` runs it, and retry."
+    try:
+        result = subprocess.run(  # noqa: S603  # a fixed command
+            [RUNTIME, "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except FileNotFoundError:
+        raise BuildError(f"{RUNTIME} is not on PATH: {fix}") from None
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BuildError(f"`{RUNTIME} --version` did not run ({error}): {fix}") from None
+    printed = (result.stdout + result.stderr).strip()
+    if result.returncode != 0 or not re.fullmatch(
+        rf"Python {re.escape(PYTHON_VERSION)}\.\d+\S*", printed
+    ):
+        shown = printed.splitlines()[0][:120] if printed else "nothing"
+        raise BuildError(
+            f"`{RUNTIME} --version` printed {shown!r} (exit status {result.returncode}), "
+            f"not Python {PYTHON_VERSION}: the Vercel builder would take it for Python "
+            f"{PYTHON_VERSION} and build with another. {fix}"
+        )
+    if shutil.which(f"pip{PYTHON_VERSION}") is None:
+        raise BuildError(f"pip{PYTHON_VERSION} is not on PATH: {fix}")
 
 
 def _environment(out: Path) -> dict[str, str]:
@@ -111,53 +156,45 @@ def _environment(out: Path) -> dict[str, str]:
     return environment
 
 
-def materialize_functions(out: Path) -> None:
-    """Put every file a function's filePathMap lists into its `.func` directory; drop the map."""
-    output = out / ".vercel" / "output"
-    for config_file in sorted((output / "functions").rglob(".vc-config.json")):
-        function_dir = config_file.parent
-        config = json.loads(config_file.read_text())
-        for inside, on_disk in sorted((config.pop("filePathMap", None) or {}).items()):
-            target = (function_dir / inside).resolve()
-            if not target.is_relative_to(function_dir.resolve()):
-                raise BuildError(f"{config_file}: filePathMap entry {inside!r} leaves the function")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            # A hard link: five functions share one set of dependencies on disk.
-            os.link(out / on_disk, target, follow_symlinks=False)
-        config_file.write_text(json.dumps(config, indent=2) + "\n")
-    # The CLI's deduplicated copies, now inside each function; nothing refers to them.
-    shutil.rmtree(output / "shared", ignore_errors=True)
-
-
-def check_output(settings: StackSettings, out: Path) -> None:
-    """Refuse an output Vercel would run differently from what the stack says."""
+def verify_output(settings: StackSettings, out: Path) -> None:
+    """Refuse an output that is not the one function the stack says, or that serves files."""
     output = out / ".vercel" / "output"
     builds = json.loads((output / "builds.json").read_text())
     if builds.get("target") != "production":
         raise BuildError(f"builds.json says target {builds.get('target')!r}, not 'production'")
+    static = sorted(
+        p.relative_to(output).as_posix() for p in output.glob("static/**/*") if not p.is_dir()
+    )
+    if static:
+        raise BuildError(
+            f"the output would serve {len(static)} static files ({', '.join(static[:3])}"
+            f"{', ...' if len(static) > 3 else ''}): the bundle's files belong under api/ "
+            "(stacks/bundle.py)"
+        )
+    functions = sorted(
+        config.parent.relative_to(output).as_posix()
+        for config in (output / "functions").rglob(".vc-config.json")
+    )
+    if functions != [FUNCTION_DIR]:
+        raise BuildError(f"the build holds the functions {functions}, not just {FUNCTION_DIR}")
+    function = json.loads((output / FUNCTION_DIR / ".vc-config.json").read_text())
     limits = limits_of(settings)
-    configs = sorted((output / "functions").rglob(".vc-config.json"))
-    if not configs:
-        raise BuildError("the build holds no function")
-    for config_file in configs:
-        function = json.loads(config_file.read_text())
-        name = config_file.parent.relative_to(output / "functions").as_posix()
-        expected = {
-            "runtime": f"python{PYTHON_VERSION}",
-            "architecture": "x86_64",
-            "maxDuration": limits.max_duration_seconds,
-            "memory": limits.memory_mb if limits.memory_in_vercel_json else None,
-        }
-        for key, value in expected.items():
-            if function.get(key) != value:
-                raise BuildError(f"{name}: {key} is {function.get(key)!r}, expected {value!r}")
-        if function.get("filePathMap"):
-            raise BuildError(
-                f"{name}: .vc-config.json lists files by filePathMap, which the Vercel "
-                "provider cannot read (see materialize_functions)"
-            )
-        for problem in foreign_wheels(config_file.parent):
-            raise BuildError(f"{name}: {problem}")
+    expected = {
+        "runtime": RUNTIME,
+        "architecture": "x86_64",
+        "maxDuration": limits.max_duration_seconds,
+        "memory": limits.memory_mb if limits.memory_in_vercel_json else None,
+    }
+    for key, value in expected.items():
+        if function.get(key) != value:
+            raise BuildError(f"{FUNCTION_DIR}: {key} is {function.get(key)!r}, expected {value!r}")
+    if function.get("filePathMap"):
+        raise BuildError(
+            f"{FUNCTION_DIR}: .vc-config.json lists files by filePathMap, which the Vercel "
+            "provider cannot read (crms_infra/build_output.py, materialize_functions)"
+        )
+    for problem in foreign_wheels(output / FUNCTION_DIR):
+        raise BuildError(f"{FUNCTION_DIR}: {problem}")
 
 
 def foreign_wheels(function_dir: Path) -> list[str]:

@@ -31,6 +31,7 @@ from crms_infra.residency.render import report_json, report_markdown
 from crms_infra.residency.report import residency_report
 from crms_infra.residency.verdicts import PolicySettings
 from crms_infra.schema import render_project_file
+from crms_infra.vercel_limits import OverLimitError
 from crms_infra.yaml_file import YamlFileError, load_yaml_file
 from stacks.bundle import StaleBuildError, digest
 from stacks.loader import SettingsError
@@ -62,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         UsageError,
         PolicyPackError,
         StaleBuildError,
+        OverLimitError,
         UnclassifiedResourceError,
         YamlFileError,
         PlanFileError,

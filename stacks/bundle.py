@@ -1,13 +1,27 @@
 """The ops app's deployable bundle for one stack: what `vercel build` turns into
 the Build Output API, and what the Deployment ships.
 
-    app/               the package's sources (no caches, no tests)
-    api/...py          one Vercel function per route, each serving the one ASGI app
-    requirements.txt   the app's pinned dependencies (app/requirements.txt)
-    .python-version    the functions' Python (PYTHON_VERSION)
-    vercel.json        functions (maxDuration; memory only without Fluid compute), regions
-                       and crons, per stack
+    api/index.py          the one Vercel function: the app's ASGI app (app.web)
+    api/_lib/app/...      the app's modules the function imports (no CLI, no migrations)
+    api/requirements.txt  the app's pinned dependencies (app/requirements.txt)
+    vercel.json           the function's limits, a rewrite of each of the app's paths to it,
+                          regions and crons, per stack
     .vercel/project.json  lets `vercel build` run without logging in
+
+One function serves every path: without a framework preset each `.py` file in `api/` is a
+function of its own (https://vercel.com/docs/functions/runtimes/python/api-directory), so
+there is one such file, and vercel.json rewrites each of the app's paths (app.paths) to it.
+A rewrite changes what Vercel routes to, not the path the function sees: the pinned builder
+(@vercel/python 6.0.4) passes the request's own path to the app, so the app routes by the
+caller's path (vercel/vercel #17212, whose description says so, changed this only for
+Python framework presets, which the bundle does not use). Everything lives under `api/`:
+Vercel's zero-config detection publishes every other file as a static file
+(@vercel/fs-detectors 5.7.6, detect-builders.ts: the `!{api/**,...}` static build), and
+makes no function of a path with a segment starting with `_` (maybeGetApiBuilder). Only
+vercel.json is outside, which that static build never publishes (cli
+src/util/build/static-builder.ts). No `.python-version`: the pinned builder reads the
+version only from pyproject.toml or Pipfile.lock (packages/python/src/index.ts), and the
+build checks the function's runtime instead.
 
 The same sources give byte-identical bundles (no timestamps, fixed order), so an
 unchanged app shows no change in a plan. `make build` (crms_infra/build.py) records the
@@ -18,11 +32,13 @@ writing a bundle to disk is the tooling's (crms_infra/bundle_writer.py).
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from app import paths
 from app.metric_catalog import DISK_PROBE_PERIOD_SECONDS
 from stacks import naming
 from stacks.settings import StackSettings
@@ -31,26 +47,34 @@ if TYPE_CHECKING:
     from components.function_limits import FunctionLimits
 
 REPO = Path(__file__).resolve().parent.parent
-ROUTES = {
-    "api/health.py": "/api/health",
-    "api/cron/backup.py": "/api/cron/backup",
-    "api/cron/metrics.py": "/api/cron/metrics",
-    "api/drain/logs.py": "/api/drain/logs",
-    "api/drain/traces.py": "/api/drain/traces",
-}
+FUNCTION = "api/index.py"
+"""The one function's entrypoint; `vercel build` writes it as functions/api/index.func."""
+FUNCTION_PATH = "/api/index"
+LIBRARY = "api/_lib"
+"""Where the app's package ships: on the function's import path (FUNCTION adds it)."""
+_REQUIREMENTS = "api/requirements.txt"  # the builder installs the one next to the entrypoint
+ENTRYPOINT_SOURCE = f'''"""The ops app's one Vercel function: it serves every path in app.paths."""
+
+import sys
+from pathlib import Path
+
+# The app's package ships in {LIBRARY}/ (stacks/bundle.py says why): put it on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_lib"))
+
+from app.web import app  # noqa: E402
+
+__all__ = ["app"]
+'''
 CRONS = [
-    {"path": "/api/cron/backup", "schedule": "0 2 * * *"},  # nightly, 02:00 UTC
+    {"path": paths.CRON_BACKUP, "schedule": "0 2 * * *"},  # nightly, 02:00 UTC
     # Every DISK_PROBE_PERIOD_SECONDS: the alarms' periods assume this schedule.
-    {"path": "/api/cron/metrics", "schedule": f"*/{DISK_PROBE_PERIOD_SECONDS // 60} * * * *"},
+    {"path": paths.CRON_METRICS, "schedule": f"*/{DISK_PROBE_PERIOD_SECONDS // 60} * * * *"},
 ]
-FUNCTION_GLOB = "api/**/*.py"
-_SOURCE_SUFFIXES = {".py", ".sql"}
 BUILD_RECORD = ".vercel/crms-build.json"
 """Written by `make build` after a verified `vercel build --prod`: the digest it built from."""
 PYTHON_VERSION = "3.12"
-"""Vercel's default Python (https://vercel.com/docs/functions/runtimes/python); the bundle pins
-it in `.python-version`, and `make build` refuses a build for any other."""
-_LOCAL_ONLY = {"app/__main__.py"}  # `python -m app serve`: development only
+"""Vercel's default Python (https://vercel.com/docs/functions/runtimes/python); `make build`
+builds with it and refuses a function for any other."""
 
 
 def bundle_dir(stack: str) -> str:
@@ -72,13 +96,17 @@ def stack_function_limits(settings: StackSettings) -> "FunctionLimits":
 
 def vercel_json(settings: StackSettings) -> dict[str, Any]:
     limits = stack_function_limits(settings)
-    function: dict[str, int] = {"maxDuration": limits.max_duration_seconds}
+    function: dict[str, Any] = {"maxDuration": limits.max_duration_seconds}
     if limits.memory_in_vercel_json:
         # Without Fluid compute a vercel.json memory overrides the project's CPU class.
         function["memory"] = limits.memory_mb
+    # The builder puts every file of the project into the function but these two (one glob:
+    # @vercel/python 6.0.4 takes `excludeFiles` as a single pattern, src/index.ts).
+    function["excludeFiles"] = f"{{vercel.json,{_REQUIREMENTS}}}"
     return {
         "$schema": "https://openapi.vercel.sh/vercel.json",
-        "functions": {FUNCTION_GLOB: function},
+        "functions": {FUNCTION: function},
+        "rewrites": [{"source": path, "destination": FUNCTION_PATH} for path in paths.ALL],
         "regions": list(settings.compute.function_regions),
         "crons": CRONS,
     }
@@ -86,29 +114,13 @@ def vercel_json(settings: StackSettings) -> dict[str, Any]:
 
 def bundle_files(settings: StackSettings, repo: Path = REPO) -> dict[str, bytes]:
     """Every file of the bundle, by its path in the bundle."""
-    files: dict[str, bytes] = {}
     package = repo / "app"
-    for path in sorted(package.rglob("*")):
-        relative = path.relative_to(repo)
-        if (
-            path.is_file()
-            and path.suffix in _SOURCE_SUFFIXES
-            and "__pycache__" not in path.parts
-            and relative.as_posix() not in _LOCAL_ONLY
-        ):
-            files[relative.as_posix()] = path.read_bytes()
-    files["requirements.txt"] = (package / "requirements.txt").read_bytes()
-    # Vercel's Python runtime respects `.python-version` at the project root
-    # (https://vercel.com/docs/functions/runtimes/python); the pinned builder
-    # (@vercel/python 6.0.4, packages/python/src/version.ts) picks the newest
-    # python3.X with pip3.X on PATH, which `make build` checks is this one.
-    files[".python-version"] = f"{PYTHON_VERSION}\n".encode()
-    for function, route in ROUTES.items():
-        files[function] = (
-            f'"""Vercel function for {route}: the ops app serves every route."""\n\n'
-            "from app.web import app\n\n"
-            '__all__ = ["app"]\n'
-        ).encode()
+    files = {
+        f"{LIBRARY}/app/{module}.py": (package / f"{module}.py").read_bytes()
+        for module in function_modules(package)
+    }
+    files[_REQUIREMENTS] = (package / "requirements.txt").read_bytes()
+    files[FUNCTION] = ENTRYPOINT_SOURCE.encode()
     files["vercel.json"] = _json(vercel_json(settings))
     files[".vercel/project.json"] = _json(
         {
@@ -118,6 +130,40 @@ def bundle_files(settings: StackSettings, repo: Path = REPO) -> dict[str, bytes]
         }
     )
     return dict(sorted(files.items()))
+
+
+def function_modules(package: Path) -> list[str]:
+    """The package's modules the function imports: app.web and every module of the package
+    it imports, at any depth and wherever the import is (the crons import theirs inside the
+    handler). The CLI, the migration runner and its SQL stay out."""
+    found = {"__init__"}
+    pending = ["web"]
+    while pending:
+        module = pending.pop()
+        if module in found or not (package / f"{module}.py").is_file():
+            continue  # `from app import name` may name an attribute, not a module
+        found.add(module)
+        for match in _IMPORTS_FROM_THE_PACKAGE.finditer((package / f"{module}.py").read_text()):
+            submodule, imported = match[1] or match[2], match[3] or match[4]
+            pending.extend([submodule] if submodule else _names(imported))
+    return sorted(found)
+
+
+_IMPORTS_FROM_THE_PACKAGE = re.compile(
+    r"^[ \t]*(?:from[ \t]+app\.(\w+)[ \t]+import|import[ \t]+app\.(\w+)"
+    r"|from[ \t]+app[ \t]+import[ \t]+(?:\(([\w\s,]+)\)|([\w \t,]+)))",
+    re.MULTILINE,
+)
+"""`from app.x import ...`, `import app.x`, `from app import x, y` (and its parenthesized
+form). A pattern rather than the ast module: the program runs this on every plan and
+`pulumi up`, where ast.parse cost 80 ms and can fail spuriously on CPython 3.11.7
+(python/cpython#106905). Too wide a match only ships one more file; a missed import fails
+the tests that start the app from the bundle alone."""
+
+
+def _names(imported: str) -> list[str]:
+    """`a, b as c` -> [a, b]."""
+    return [name.split()[0] for name in imported.split(",") if name.strip()]
 
 
 def digest(files: dict[str, bytes]) -> str:

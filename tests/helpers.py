@@ -5,6 +5,8 @@ into it, and what an Output is."""
 import datetime as dt
 import functools
 import json
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable
@@ -81,3 +83,51 @@ CLI = str(Path(sys.executable).parent / "crms-infra")
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """`crms-infra` as a user runs it, in its own process."""
     return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@functools.cache
+def python_312_bin() -> Path | None:
+    """A directory whose python3.12 runs Python 3.12 and that has pip3.12: the one on PATH,
+    else a pyenv install (whose shim on PATH answers "command not found" unless selected)."""
+    on_path = shutil.which("python3.12")
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates = [Path(on_path).parent] if on_path else []
+    candidates += sorted(pyenv_root.glob("versions/3.12*/bin"), reverse=True)
+    for directory in candidates:
+        try:
+            version = subprocess.run(
+                [directory / "python3.12", "--version"], capture_output=True, text=True, timeout=60
+            ).stdout
+        except OSError:
+            continue
+        if version.startswith("Python 3.12.") and (directory / "pip3.12").exists():
+            return directory
+    return None
+
+
+def paths_the_function_serves(python: Path | str, directory: Path, then: str = "") -> list[str]:
+    """Start the function in `directory` (a bundle, or a built `.func`) as Vercel's handler
+    does (@vercel/python vc_init.py: `_vendor` added as a site dir, the entrypoint imported
+    from its file), in a fresh `python` without this checkout on its path and without
+    writing bytecode; import every module the crons load, run `then`, and return the paths
+    the app routes. Fails if any module comes from anywhere but the function's own files."""
+    script = (
+        "import importlib.util, site, sys\n"
+        f"sys.path = [p for p in sys.path if p not in ('', {str(REPO)!r})]\n"
+        "site.addsitedir('_vendor'); sys.path.insert(0, '.')\n"
+        "spec = importlib.util.spec_from_file_location('api.index', 'api/index.py')\n"
+        "entry = importlib.util.module_from_spec(spec); spec.loader.exec_module(entry)\n"
+        "import app, app.backup, app.metrics, app.probe, app.payments\n"
+        "assert app.__file__.startswith(sys.path[0]), app.__file__\n"
+        f"{then}\n"
+        "print('\\n'.join(sorted(route.path for route in entry.app.routes)))\n"
+    )
+    result = subprocess.run(
+        [str(python), "-I", "-B", "-c", script],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()

@@ -105,6 +105,8 @@ def _run_program(project_dir: Path, config: StackConfig) -> RecordingMonitor:
 
     with _inside(project_dir):
         sync_await(run_in_stack(run_program))
+    if monitor.mocks.build_errors:
+        raise monitor.mocks.build_errors[0]
     return monitor
 
 

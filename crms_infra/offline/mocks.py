@@ -7,11 +7,13 @@ alone: two plans of the same program are byte-identical.
 """
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import pulumi
+
+from crms_infra.output_tree import output_files, provider_files
+from crms_infra.vercel_limits import OverLimitError, check_files
 
 MOCK_ACCOUNT = "123456789012"
 DEFAULT_REGION = "eu-central-2"
@@ -27,47 +29,25 @@ def fake_secret(urn_or_name: str) -> str:
 
 
 def prebuilt_project(path: str) -> dict[str, Any]:
-    """What the Vercel provider reads from `<path>/.vercel/output`: each file's size and SHA-1.
+    """What the Vercel provider reads from `<path>/.vercel/output` (crms_infra/output_tree.py).
 
-    An unbuilt bundle (no `make build` yet) yields no files, as the plan then shows.
+    An unbuilt bundle (no `make build` yet) yields no files, as the plan then shows. A build
+    over Vercel's limits stops the plan, as it would stop `pulumi up` at the API.
     """
-    output = Path(path) / ".vercel" / "output"
-    files = {}
-    if output.is_dir():
-        for file in sorted(p for p in output.rglob("*") if p.is_file()):
-            files[file.as_posix()] = _size_and_sha1(file)
-            if file.name == ".vc-config.json":
-                files.update(_file_path_map(Path(path), file))
-    return {"id": path, "path": path, "output": files}
-
-
-def _size_and_sha1(file: Path) -> str:
-    content = file.read_bytes()
-    return f"{len(content)}~{hashlib.sha1(content, usedforsecurity=False).hexdigest()}"
-
-
-def _file_path_map(project: Path, config_file: Path) -> dict[str, str]:
-    """The provider's reading of a function's filePathMap: each *key* is a file relative to
-    the project, and one that is missing fails the data source (vercel/terraform-provider-
-    vercel, vercel/data_source_prebuilt_project.go, processVCConfigFile)."""
-    files = {}
-    for key in json.loads(config_file.read_text()).get("filePathMap") or {}:
-        listed = project / key
-        if not listed.exists():
-            raise FileNotFoundError(
-                f"Error reading prebuilt output: could not stat file {key} referenced in "
-                f"filePathMap of {config_file} (the Vercel provider reads its keys from the "
-                "project directory)"
-            )
-        if listed.is_file():
-            files[listed.as_posix()] = _size_and_sha1(listed)
-    return files
+    project = Path(path)
+    files = output_files(project)
+    findings = check_files(files)
+    if findings:
+        raise OverLimitError(project / ".vercel" / "output", findings)
+    return {"id": path, "path": path, "output": provider_files(project, files)}
 
 
 class PlanMocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.provider_regions: dict[str, str] = {}
         self.generated_secrets: set[str] = set()
+        self.build_errors: list[Exception] = []
+        """Why the build the program deploys cannot be read: the plan stops on the first."""
 
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
@@ -94,7 +74,15 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "userId": "mock",
             }, []
         if function == "vercel:index/getPrebuiltProject:getPrebuiltProject":
-            return prebuilt_project(str(args.args.get("path", ""))), []
+            path = str(args.args.get("path", ""))
+            try:
+                return prebuilt_project(path), []
+            except (OverLimitError, OSError) as error:
+                # Raised in here, it would leave the program's outputs pending in the SDK's
+                # event loop, where the next plan in this process trips over them: the
+                # engine raises it once the program has finished.
+                self.build_errors.append(error)
+                return {"id": path, "path": path, "output": {}}, []
         if function == "vercel:index/getEndpointVerification:getEndpointVerification":
             return {"id": "mock", "teamId": "mock-team", "verificationCode": "mock-verify"}, []
         if function == "aws:index/getPartition:getPartition":

@@ -1,210 +1,200 @@
-"""`make build`: a production build by Vercel's own CLI, for Python 3.12 on Linux x86_64,
-recorded with its source digest; the program refuses any other build."""
+"""`make build` with Vercel's real CLI: one function within Vercel's limits, nothing served but
+the app's paths, the same files from two builds of the same sources, and a build the offline
+plan reads."""
 
+import contextlib
+import hashlib
 import json
+import os
 import re
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from app import paths
+from app.aws import SERVICES
 from crms_infra import cli
-from crms_infra.build import BuildError, build, check_output, foreign_wheels, materialize_functions
+from crms_infra.build import FUNCTION_DIR, foreign_wheels
 from crms_infra.offline import mocks
-from crms_infra.offline.engine import record_stack
+from crms_infra.vercel_limits import check_output
 from stacks import bundle
-from stacks.bundle import BUILD_RECORD, StaleBuildError, bundle_files, check_build, digest
-from tests.conftest import REPO, STACKS
-from tests.helpers import load
+from stacks.bundle import BUILD_RECORD, bundle_files, check_build, digest
+from tests.conftest import REPO
+from tests.helpers import load, paths_the_function_serves, python_312_bin
 
 VERCEL = REPO / "node_modules" / ".bin" / "vercel"
-SEED_MAX_DURATION = {"dev": 15, "staging": 30, "prod": 60}
-needs_vercel_and_python_312 = pytest.mark.skipif(
-    not VERCEL.exists() or shutil.which("python3.12") is None or shutil.which("pip3.12") is None,
+pytestmark = pytest.mark.skipif(
+    not VERCEL.exists() or python_312_bin() is None,
     reason="Vercel's CLI (`make setup`) and Python 3.12 with pip",
 )
+TARGET_FILES = 3_500
+TARGET_MIB = 60
+PRIVATE = [
+    "/app/config.py", "/migrations/001_initial_schema.sql", "/requirements.txt",
+    "/api/_lib/app/config.py", "/api/requirements.txt", "/vercel.json", "/.vercel/project.json",
+]  # fmt: skip
+"""The files the five-function build served, and where the bundle keeps its files now."""
 
 
-@needs_vercel_and_python_312
-@pytest.mark.parametrize("stack", STACKS)
-def test_make_build_writes_a_production_build_for_linux_and_python_312(
-    stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@contextlib.contextmanager
+def python_312_first() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", f"{python_312_bin()}{os.pathsep}{os.environ['PATH']}")
+        yield
+
+
+def built(stack: str, out: Path) -> None:
+    with python_312_first():
+        assert cli.main(["build", stack, "--out", str(out)]) == 0
+
+
+def hashed(out: Path) -> dict[str, str]:
+    """The output's files by their path in it, as "size~sha1" (the provider's form)."""
+    output = out / ".vercel" / "output"
+    return {
+        path.relative_to(output).as_posix(): (
+            f"{path.stat().st_size}~{hashlib.sha1(path.read_bytes()).hexdigest()}"  # noqa: S324
+        )
+        for path in sorted(output.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def prod_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """prod built twice in one directory, as `make build` rebuilds build/ops-prod: the
+    directory, and the files of the first build."""
+    out = tmp_path_factory.mktemp("build") / "ops-prod"
+    built("prod", out)
+    first = hashed(out)
+    built("prod", out)
+    return out, first
+
+
+def test_two_builds_of_the_same_sources_give_the_same_files(
+    prod_build: tuple[Path, dict[str, str]],
 ) -> None:
-    out = tmp_path / f"ops-{stack}"
-    assert cli.main(["build", stack, "--out", str(out)]) == 0, capsys.readouterr().err
+    out, first = prod_build
+    assert hashed(out) == first
+    # What the plan shows as the Deployment's `files`: the same, so no change to deploy.
+    read = mocks.prebuilt_project(str(out))["output"]
+    prefix = f"{out.as_posix()}/.vercel/output/"
+    assert {path.removeprefix(prefix): value for path, value in read.items()} == first
+
+
+def test_prod_is_one_function_within_vercel_s_limits(
+    prod_build: tuple[Path, dict[str, str]],
+) -> None:
+    out, files = prod_build
     output = out / ".vercel" / "output"
     # The file Vercel's CLI wrote; the provider refuses a production Deployment otherwise.
     assert json.loads((output / "builds.json").read_text())["target"] == "production"
-    configs = sorted((output / "functions").rglob(".vc-config.json"))
-    assert [c.parent.name for c in configs] == [
-        "backup.func", "metrics.func", "logs.func", "traces.func", "health.func",
-    ]  # fmt: skip
-    wheels = 0
-    for config_file in configs:
-        function = json.loads(config_file.read_text())
-        assert function["runtime"] == "python3.12"
-        assert function["maxDuration"] == SEED_MAX_DURATION[stack]
-        assert "memory" not in function  # Fluid compute: the project's CPU class decides
-        # Every file inside the function: nothing left for the provider to misread.
-        assert "filePathMap" not in function
-        assert foreign_wheels(config_file.parent) == []
-        native = [p.name for p in config_file.parent.rglob("*.so")]
-        assert native
-        assert all("cpython-312-x86_64-linux-gnu" in name for name in native), native
-        wheels += len(list(config_file.parent.rglob("*.dist-info/WHEEL")))
-    assert wheels > 0
-    # What the provider's data source reads, by its rules: the functions' own files.
-    read = mocks.prebuilt_project(str(out))["output"]
-    assert any("/health.func/_vendor/pydantic_core/" in path for path in read)
-    routes = json.loads((output / "config.json").read_text())
-    assert routes["crons"] == json.loads(bundle_files(load(stack))["vercel.json"])["crons"]
+    configs = sorted(output.rglob(".vc-config.json"))
+    assert configs == [output / FUNCTION_DIR / ".vc-config.json"]
+    function = json.loads(configs[0].read_text())
+    assert function["runtime"] == "python3.12"
+    assert function["maxDuration"] == 60
+    assert "memory" not in function  # Fluid compute: the project's CPU class decides
+    assert "filePathMap" not in function  # every file inside the function
+    native = [p.name for p in (output / FUNCTION_DIR).rglob("*.so")]
+    assert native
+    assert all("cpython-312-x86_64-linux-gnu" in name for name in native), native
+    assert check_output(output) == []
+    size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    assert len(files) <= TARGET_FILES
+    assert size <= TARGET_MIB * 2**20
+    assert not (output / "diagnostics").exists()
     record = json.loads((out / BUILD_RECORD).read_text())
-    assert record["sourceSha256"] == digest(bundle_files(load(stack)))
-    check_build(out, record["sourceSha256"], stack)  # the program accepts it
+    assert record["sourceSha256"] == digest(bundle_files(load("prod")))
+    check_build(out, record["sourceSha256"], "prod")  # the program accepts it
 
 
-def test_build_refuses_a_host_without_python_312(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_function_ships_only_what_it_loads(prod_build: tuple[Path, dict[str, str]]) -> None:
+    out, files = prod_build
+    vendor = f"{FUNCTION_DIR}/_vendor/"
+    shipped = [path.removeprefix(vendor) for path in files if path.startswith(vendor)]
+    assert shipped
+    assert not [p for p in shipped if p.startswith("bin/") or "/tests/" in p]
+    assert not [p for p in shipped if p.endswith((".pyc", ".pyi", "py.typed"))]
+    dist_info = {p.split("/")[1] for p in shipped if p.split("/")[0].endswith(".dist-info")}
+    assert dist_info <= {"METADATA", "entry_points.txt", "LICENSE", "LICENSE.txt", "licenses",
+                         "LICENSE.md", "LICENSE.rst", "NOTICE", "NOTICE.txt"}  # fmt: skip
+    models = {p.split("/")[2] for p in shipped if re.match(r"botocore/data/[^/]+/", p)}
+    assert models == SERVICES
+    app_modules = {p.rsplit("/", 1)[1] for p in files if "/api/_lib/app/" in p}
+    assert "web.py" in app_modules
+    assert not app_modules & {"migrate.py", "migration_set.py", "__main__.py"}
+    assert not [p for p in files if p.endswith(".sql")]
+    assert foreign_wheels(out / ".vercel" / "python") == []  # what the builder installed
+
+
+def test_nothing_but_the_app_s_paths_is_served(prod_build: tuple[Path, dict[str, str]]) -> None:
+    output = prod_build[0] / ".vercel" / "output"
+    routes = json.loads((output / "config.json").read_text())["routes"]
+
+    def served(path: str) -> list[str]:
+        """What the output could answer `path` with: a static file or a function at the path
+        itself (the filesystem check), or at the `dest` of any route whose `src` matches it,
+        its captures filled in (https://vercel.com/docs/build-output-api/configuration)."""
+        candidates = [path]
+        for route in routes:
+            match = re.match(route["src"], path) if "src" in route else None
+            if match and "dest" in route:
+                candidates.append(match.expand(re.sub(r"\$(\d)", r"\\\1", route["dest"])))
+        return [
+            candidate
+            for candidate in candidates
+            if (output / "static" / candidate.lstrip("/")).is_file()
+            or (output / "functions" / f"{candidate.lstrip('/')}.func").is_dir()
+        ]
+
+    assert not (output / "static").exists()
+    for path in paths.ALL:  # the function serves each of the app's paths, as callers ask them
+        assert served(path) == [bundle.FUNCTION_PATH], path
+    for path in PRIVATE:
+        assert served(path) == [], path
+    crons = json.loads(bundle_files(load("prod"))["vercel.json"])["crons"]
+    assert json.loads((output / "config.json").read_text())["crons"] == crons
+
+
+def test_the_function_starts_the_app_from_its_own_files(
+    prod_build: tuple[Path, dict[str, str]],
 ) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))  # nothing on it: no python3.12, no pip3.12
-    with pytest.raises(BuildError, match=r"python3\.12 and pip3\.12 not found on PATH"):
-        build(load("prod"), tmp_path / "out")
-    assert not (tmp_path / "out").exists()
+    """By Python 3.12, from the built function alone, with a client of each AWS service the
+    app uses from the pruned botocore."""
+    python_bin = python_312_bin()
+    assert python_bin is not None
+    clients = (
+        "import boto3\n"
+        f"for service in {sorted(SERVICES)}:\n"
+        "    boto3.client(service, region_name='eu-central-2', aws_access_key_id='a',\n"
+        "                 aws_secret_access_key='b')"
+    )
+    function_dir = prod_build[0] / ".vercel" / "output" / FUNCTION_DIR
+    served = paths_the_function_serves(python_bin / "python3.12", function_dir, clients)
+    assert served == sorted(paths.ALL)
 
 
-def fake_output(out: Path, target: str, wheel_tag: str, runtime: str = "python3.12") -> None:
-    """What `vercel build` writes, with the given target, runtime and one vendored wheel
-    (listed in filePathMap, as the CLI lists it), then materialized as the build does."""
-    function_dir = out / ".vercel" / "output" / "functions" / "api" / "health.func"
-    function_dir.mkdir(parents=True)
-    (out / ".vercel" / "output" / "builds.json").write_text(json.dumps({"target": target}))
-    wheel = ".vercel/python/py3.12/api/_vendor/pydantic_core-2.50.5.dist-info/WHEEL"
-    (out / wheel).parent.mkdir(parents=True)
-    (out / wheel).write_text(f"Wheel-Version: 1.0\nTag: {wheel_tag}\n")
-    config = {
-        "runtime": runtime,
-        "architecture": "x86_64",
-        "maxDuration": 60,
-        "filePathMap": {"_vendor/pydantic_core-2.50.5.dist-info/WHEEL": wheel},
-    }
-    (function_dir / ".vc-config.json").write_text(json.dumps(config))
-    materialize_functions(out)
-
-
-def test_the_cli_s_file_path_map_would_fail_the_provider_and_is_materialized(
-    tmp_path: Path,
+def test_the_plan_reads_the_build(
+    prod_build: tuple[Path, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    function_dir = tmp_path / ".vercel" / "output" / "functions" / "api" / "health.func"
-    function_dir.mkdir(parents=True)
-    source = tmp_path / ".vercel" / "python" / "_vendor" / "mod.py"
-    source.parent.mkdir(parents=True)
-    source.write_text("VALUE = 1\n")
-    config = {
-        "runtime": "python3.12",
-        "filePathMap": {"_vendor/mod.py": ".vercel/python/_vendor/mod.py"},
-    }
-    (function_dir / ".vc-config.json").write_text(json.dumps(config))
-    # As the CLI writes it, the provider's data source cannot read it.
-    with pytest.raises(FileNotFoundError, match=r"could not stat file _vendor/mod\.py"):
-        mocks.prebuilt_project(str(tmp_path))
-    materialize_functions(tmp_path)
-    assert "filePathMap" not in json.loads((function_dir / ".vc-config.json").read_text())
-    assert (function_dir / "_vendor" / "mod.py").read_text() == "VALUE = 1\n"
-    read = mocks.prebuilt_project(str(tmp_path))["output"]
-    assert (function_dir / "_vendor" / "mod.py").as_posix() in read
+    out, files = prod_build
+    monkeypatch.setattr(bundle, "bundle_dir", lambda stack: str(out.parent / f"ops-{stack}"))
+    assert cli.main(["plan", "prod", "--format", "json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    (deployment,) = [
+        r for r in plan["resources"] if r["type"] == "vercel:index/deployment:Deployment"
+    ]
+    assert len(deployment["inputs"]["files"]) == len(files)
+    assert deployment["inputs"]["meta"] == {"bundleSha256": digest(bundle_files(load("prod")))}
 
 
-def test_an_unmaterialized_output_is_refused(tmp_path: Path) -> None:
-    fake_output(tmp_path, "production", "py3-none-any")
-    config_file = next((tmp_path / ".vercel" / "output").rglob(".vc-config.json"))
-    config = json.loads(config_file.read_text())
-    config["filePathMap"] = {"_vendor/x.py": "x.py"}
-    config_file.write_text(json.dumps(config))
-    with pytest.raises(BuildError, match="filePathMap, which the Vercel provider cannot read"):
-        check_output(load("prod"), tmp_path)
-
-
-def test_a_preview_build_is_refused(tmp_path: Path) -> None:
-    # What `vercel build --yes` (no --prod) wrote before: target preview.
-    fake_output(tmp_path, "preview", "cp312-cp312-manylinux_2_17_x86_64")
-    with pytest.raises(BuildError, match="target 'preview', not 'production'"):
-        check_output(load("prod"), tmp_path)
-
-
-@pytest.mark.parametrize(
-    "tag",
-    ["cp311-cp311-manylinux_2_17_x86_64", "cp312-cp312-macosx_11_0_arm64",
-     "cp312-cp312-manylinux_2_17_aarch64", "cp312-cp312-win_amd64"],
-)  # fmt: skip
-def test_wheels_for_another_python_or_platform_are_refused(tmp_path: Path, tag: str) -> None:
-    fake_output(tmp_path, "production", tag)
-    expected = re.escape(f"pydantic_core-2.50.5.dist-info is built for {tag}")
-    with pytest.raises(BuildError, match=expected):
-        check_output(load("prod"), tmp_path)
-
-
-@pytest.mark.parametrize(
-    "tag", ["py3-none-any", "cp312-cp312-manylinux2014_x86_64", "cp39-abi3-manylinux_2_17_x86_64"]
-)
-def test_wheels_vercel_can_load_pass(tmp_path: Path, tag: str) -> None:
-    fake_output(tmp_path, "production", tag)
-    check_output(load("prod"), tmp_path)
-
-
-def test_a_build_for_another_runtime_is_refused(tmp_path: Path) -> None:
-    fake_output(tmp_path, "production", "py3-none-any", runtime="python3.11")
-    with pytest.raises(BuildError, match=r"runtime is 'python3\.11', expected 'python3\.12'"):
-        check_output(load("prod"), tmp_path)
-
-
-def write_record(out: Path, source_digest: str, target: str = "production") -> None:
-    (out / ".vercel").mkdir(parents=True, exist_ok=True)
-    record = {"sourceSha256": source_digest, "target": target}
-    (out / BUILD_RECORD).write_text(json.dumps(record))
-
-
-def test_check_build_accepts_nothing_built_and_a_build_of_these_sources(tmp_path: Path) -> None:
-    check_build(tmp_path / "absent", "a" * 64, "prod")
-    write_record(tmp_path, "a" * 64)
-    check_build(tmp_path, "a" * 64, "prod")
-
-
-@pytest.mark.parametrize(
-    ("record", "message"),
-    [(None, "holds no finished build"), ("b" * 64, "was built from other sources"),
-     ("preview", "is not a production build")],
-)  # fmt: skip
-def test_check_build_refuses(tmp_path: Path, record: str | None, message: str) -> None:
-    (tmp_path / "app").mkdir()  # a bundle was written, at least
-    if record == "preview":
-        write_record(tmp_path, "a" * 64, target="preview")
-    elif record is not None:
-        write_record(tmp_path, record)
-    with pytest.raises(StaleBuildError, match=message) as refused:
-        check_build(tmp_path, "a" * 64, "prod")
-    assert "run `make build STACK=prod`" in str(refused.value)
-
-
-def test_the_program_refuses_a_build_of_other_sources(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    stale = tmp_path / "ops-dev"
-    (stale / "app").mkdir(parents=True)
-    write_record(stale, "0" * 64)  # built from sources that are no longer there
-    monkeypatch.setattr(bundle, "bundle_dir", lambda stack: str(tmp_path / f"ops-{stack}"))
-    with pytest.raises(StaleBuildError, match=r"run `make build STACK=dev`"):
-        record_stack(REPO, "dev")
-
-
-def test_the_cli_reports_a_stale_build_plainly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    stale = tmp_path / "ops-dev"
-    (stale / "app").mkdir(parents=True)
-    write_record(stale, "0" * 64)
-    monkeypatch.setattr(bundle, "bundle_dir", lambda stack: str(tmp_path / f"ops-{stack}"))
-    assert cli.main(["plan", "dev"]) == 2
-    error = capsys.readouterr().err
-    assert "was built from other sources" in error
-    assert "make build STACK=dev" in error
-    assert "Traceback" not in error
+def test_dev_builds_with_dev_s_limits(tmp_path: Path) -> None:
+    out = tmp_path / "ops-dev"
+    built("dev", out)
+    config = json.loads((out / ".vercel" / "output" / FUNCTION_DIR / ".vc-config.json").read_text())
+    assert config["maxDuration"] == 15  # ours: the seed sets none for dev
+    assert check_output(out / ".vercel" / "output") == []
