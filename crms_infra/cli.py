@@ -23,13 +23,13 @@ from crms_infra.offline.project import (
     stack_names,
 )
 from crms_infra.plan_file import PlanFileError, load_plan_file
+from crms_infra.policy_config import PolicyConfigError, read_policy_config
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.changes import diff_markdown_with_diagram
 from crms_infra.residency.classify import UnclassifiedResourceError
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.render import report_json, report_markdown
 from crms_infra.residency.report import residency_report
-from crms_infra.residency.verdicts import PolicySettings
 from crms_infra.schema import render_project_file
 from crms_infra.yaml_file import YamlFileError, load_yaml_file
 from stacks.bundle import StaleBuildError, digest
@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         UnclassifiedResourceError,
         YamlFileError,
         PlanFileError,
+        PolicyConfigError,
     ) as error:
         print(f"error: {error}", file=sys.stderr)
     except OSError as error:  # a file or directory named on the command line, or the program's
@@ -186,7 +187,7 @@ def _check(args: argparse.Namespace) -> int:
 def _residency(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
     plan = plan_stack(project_dir, args.stack)
-    report = residency_report(plan, PolicySettings.read(project_dir / "policies", args.stack))
+    report = residency_report(plan, read_policy_config(project_dir / "policies", args.stack))
     if args.format == "json":
         sys.stdout.write(report_json(report))
     else:

@@ -9,6 +9,7 @@ read it, and the verdict of each revFADP rule of the policy pack that judges it.
 from dataclasses import dataclass, field
 from typing import Any
 
+from crms_infra.policy_config import PolicyConfig
 from crms_infra.residency import buckets
 from crms_infra.residency.classify import (
     BUCKET,
@@ -22,7 +23,7 @@ from crms_infra.residency.classify import (
 from crms_infra.residency.links import PlanIndex, Resource, as_list, drain_destination
 from crms_infra.residency.locations import Location, aws_location, vercel_location
 from crms_infra.residency.readers import bucket_readers, credential_holders
-from crms_infra.residency.verdicts import PolicySettings, Verdict, verdicts
+from crms_infra.residency.verdicts import Verdict, verdicts
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Report:
     entries: list[Entry]
 
 
-def residency_report(plan: dict[str, Any], policy: PolicySettings) -> Report:
+def residency_report(plan: dict[str, Any], policy: PolicyConfig) -> Report:
     index = PlanIndex(plan)
     entries = []
     for resource in plan["resources"]:

@@ -74,6 +74,23 @@ def test_a_disabled_rule_in_a_stacks_config_is_not_evaluated(broken_copy: Path) 
     assert json.loads(result.stdout)["policy"]["violations"] == []
 
 
+def test_all_in_a_stacks_config_sets_every_rules_level(broken_copy: Path) -> None:
+    """`"all": "advisory"` (a form the CLI honours) leaves a broken bucket advisory."""
+    config = broken_copy / "policies" / "config.prod.json"
+    config.write_text(json.dumps({**json.loads(config.read_text()), "all": "advisory"}))
+    bucket = broken_copy / "components" / "bucket.py"
+    bucket.write_text(
+        bucket.read_text().replace('{"status": "Enabled"}', '{"status": "Suspended"}')
+    )
+    result = subprocess.run(
+        [CLI, "plan", "prod", "--format", "json", "--project-dir", str(broken_copy)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    levels = {v["level"] for v in json.loads(result.stdout)["policy"]["violations"]}
+    assert levels == {"advisory"}
+
+
 def test_check_plans_every_stack() -> None:
     result = subprocess.run([CLI, "check"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
