@@ -3,6 +3,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from google.protobuf import struct_pb2
@@ -81,7 +82,7 @@ def test_every_stacks_file_reads(stack: str) -> None:
     assert read_policy_config(REPO / "policies", stack).source == f"config.{stack}.json"
 
 
-def _info(name: str, schema: dict[str, object]) -> analyzer_pb2.PolicyInfo:
+def _info(name: str, schema: dict[str, Any]) -> analyzer_pb2.PolicyInfo:
     properties = struct_pb2.Struct()
     properties.update(schema)
     return analyzer_pb2.PolicyInfo(
