@@ -192,7 +192,7 @@ def _residency(args: argparse.Namespace) -> int:
         sys.stdout.write(report_json(report))
     else:
         sys.stdout.write(report_markdown(report, PlanIndex(plan)))
-    return EXIT_OK if all(entry.meets_rules for entry in report.entries) else EXIT_POLICY
+    return EXIT_OK if report.meets_rules else EXIT_POLICY
 
 
 def _bundle(args: argparse.Namespace) -> int:

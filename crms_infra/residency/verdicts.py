@@ -26,6 +26,8 @@ ARTICLES: dict[str, str] = {
     "s3-backups-object-lock": "revFADP Art. 8 (data security: integrity)",
     "protect-stateful": "revFADP Art. 8 (data security: availability)",
     "secrets-vercel-env-sensitive": "revFADP Art. 8 (data security: access control)",
+    "processors-declared": "revFADP Art. 12 (record of processing), Art. 16 (disclosure abroad)",
+    "processors-sentry-replays-eu": "revFADP Art. 16 (disclosure abroad)",
 }
 
 

@@ -9,7 +9,9 @@ import pytest
 from crms_infra import cli
 from crms_infra.policy_config import PolicyConfig, parse_policy_config, read_policy_config
 from crms_infra.residency.classify import UnclassifiedResourceError
+from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.locations import LegalArea, aws_location, vercel_location
+from crms_infra.residency.render import report_json, report_markdown
 from crms_infra.residency.report import Entry, Report, residency_report
 from stacks import regions
 from tests.conftest import REPO, STACKS
@@ -178,3 +180,45 @@ def test_the_allow_lists_lie_in_switzerland_or_the_eu() -> None:
         assert vercel_location(region).area in allowed, region
     assert vercel_location("lhr1").area is LegalArea.ELSEWHERE
     assert aws_location("eu-central-2").area is LegalArea.SWITZERLAND
+
+
+PROCESSORS = {"Stripe", "Resend", "Sentry", "Upstash", "Vercel", "Supabase"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stacks_report_lists_its_processors_in_each_form(stack: str) -> None:
+    """Issue 27, point 5: personal data also goes where the stack only hands keys."""
+    plan = plan_of(stack)
+    report = report_of(plan, read_policy_config(REPO / "policies", stack))
+    assert {processor.name for processor in report.processors} == PROCESSORS
+    assert report.meets_rules
+    stripe = next(p for p in report.processors if p.name == "Stripe")
+    assert [where.area for where in stripe.locations] == [LegalArea.ELSEWHERE]
+    assert "Data Privacy Framework" in stripe.transfer_basis
+    assert all(source["read"] for p in report.processors for source in p.sources)
+    body = json.loads(report_json(report))
+    assert {p["name"] for p in body["processors"]} == PROCESSORS
+    markdown = report_markdown(report, PlanIndex(plan))
+    section = markdown.split("## Processors the stack hands keys to")[1].split("## Where")[0]
+    assert all(f"| {name} |" in section for name in PROCESSORS)
+    diagram = markdown.split("```mermaid")[1]
+    assert 'n_processor_Stripe[["Stripe<br/>processor"]]' in diagram
+    assert (
+        'n_compute_web -->|"STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET"| n_processor_Stripe'
+        in diagram
+    )
+
+
+def test_a_key_handed_to_an_undeclared_processor_makes_the_report_fail() -> None:
+    plan = copy.deepcopy(plan_of("prod"))
+    plan["outputs"]["processors"] = [
+        p for p in plan["outputs"]["processors"] if p["name"] != "Resend"
+    ]
+    message = "RESEND_API_KEY hands personal data to Resend, which the stack does not declare"
+    plan["policy"]["violations"].append(
+        {"policy": "processors-declared", "level": "mandatory", "urn": None, "message": message}
+    )
+    report = report_of(plan)
+    assert report.undeclared == [message]
+    assert not report.meets_rules
+    assert message in report_markdown(report, PlanIndex(plan))
