@@ -20,6 +20,7 @@ ARTICLES: dict[str, str] = {
     "s3-encryption": "revFADP Art. 8 (data security)",
     "s3-versioning": "revFADP Art. 8 (data security: availability)",
     "s3-public-access-block": "revFADP Art. 8 (data security: confidentiality)",
+    "s3-acls-disabled": "revFADP Art. 8 (data security: confidentiality)",
     "s3-tls-only": "revFADP Art. 8 (data security: transport)",
     "s3-access-logging": "DPO Art. 4 (logging)",
     "s3-log-retention": "DPO Art. 4 (logs kept one year)",
