@@ -14,8 +14,9 @@ from pathlib import Path
 import crms_infra
 from crms_infra.bundle_writer import write_bundle
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
+from crms_infra.markdown import one_line
 from crms_infra.offline.engine import Plan, plan_stack
-from crms_infra.offline.policy import PolicyPackError
+from crms_infra.offline.policy import PolicyPackError, pack_policies
 from crms_infra.offline.project import (
     StackNotFoundError,
     find_project_dir,
@@ -30,6 +31,7 @@ from crms_infra.residency.classify import UnclassifiedResourceError
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.render import report_json, report_markdown
 from crms_infra.residency.report import residency_report
+from crms_infra.sarif import sarif_log
 from crms_infra.schema import render_project_file
 from crms_infra.yaml_file import YamlFileError, load_yaml_file
 from stacks.bundle import StaleBuildError, digest
@@ -107,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", parents=[common], help="plan every stack; exit 1 on a mandatory violation"
     )
+    check.add_argument("--format", choices=["text", "sarif"], default="text")
     check.set_defaults(run=_check)
 
     bundle = commands.add_parser(
@@ -172,15 +175,24 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
-    failed = False
-    for stack in stack_names(project_dir):
-        policy = plan_stack(project_dir, stack)["policy"]
+    plans = {stack: plan_stack(project_dir, stack) for stack in stack_names(project_dir)}
+    failed = any(
+        violation["level"] == "mandatory"
+        for plan in plans.values()
+        for violation in plan["policy"]["violations"]
+    )
+    if args.format == "sarif":
+        policies = pack_policies(project_dir / "policies")
+        sys.stdout.write(sarif_log(project_dir, plans, policies))
+        return EXIT_POLICY if failed else EXIT_OK
+    for stack, plan in plans.items():
+        policy = plan["policy"]
         mandatory = [v for v in policy["violations"] if v["level"] == "mandatory"]
-        failed = failed or bool(mandatory)
         total = len(policy["violations"])
         print(f"{stack}: {len(mandatory)} mandatory, {total} in all ({policy['pack']})")
         for violation in policy["violations"]:
-            print(f"  [{violation['level']}] {violation['policy']}: {violation['message']}")
+            line = f"  [{violation['level']}] {violation['policy']}: {violation['message']}"
+            print(one_line(line))
     return EXIT_POLICY if failed else EXIT_OK
 
 

@@ -95,6 +95,31 @@ class PackRun:
         return {"pack": info.name, "violations": violations}
 
 
+def pack_policies(pack_dir: Path) -> list[dict[str, str]]:
+    """The pack's own description of each policy (GetAnalyzerInfo): name, description,
+    severity and remediation, for reports that explain the rules (SARIF)."""
+    if not (pack_dir / "__main__.py").is_file():
+        return []
+    pack = PackRun(pack_dir.resolve())
+    try:
+        with pack.analyzer() as analyzer:
+            info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
+    finally:
+        pack.close()
+    severities = analyzer_pb2.PolicyInfo.DESCRIPTOR.fields_by_name["severity"].enum_type
+    return [
+        {
+            "name": policy.name,
+            "description": policy.description,
+            "severity": severities.values_by_number[policy.severity]
+            .name.rsplit("_", 1)[-1]
+            .lower(),
+            "remediation": policy.remediation_steps,
+        }
+        for policy in info.policies
+    ]
+
+
 def policy_config(
     pack_dir: Path, stack: str, policies: Sequence[analyzer_pb2.PolicyInfo]
 ) -> dict[str, analyzer_pb2.PolicyConfig]:

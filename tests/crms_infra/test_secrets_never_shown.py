@@ -17,6 +17,7 @@ from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.render import report_json, report_markdown
 from crms_infra.residency.report import residency_report
+from crms_infra.sarif import sarif_log
 from crms_infra.yaml_file import load_yaml_file
 from tests.conftest import REPO
 from tests.helpers import CLI
@@ -47,6 +48,7 @@ def _forms(before: Plan, after: Plan) -> dict[str, str]:
         "diff markdown": diff_markdown(diff),
         "residency markdown": report_markdown(report, PlanIndex(after)),
         "residency json": report_json(report),
+        "check sarif": sarif_log(REPO, {"dev": before, "prod": after}, []),
     }
 
 
