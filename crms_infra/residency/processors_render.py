@@ -6,6 +6,7 @@ from collections import Counter
 from crms_infra.markdown import code_span, one_line, table_cell
 from crms_infra.residency.processors import ProcessorEntry
 from crms_infra.residency.report import Report
+from crms_infra.residency.verdicts import verdict_lines
 
 
 def processors_markdown(report: Report) -> list[str]:
@@ -49,15 +50,12 @@ def _details(processor: ProcessorEntry) -> list[str]:
     )
     keys = ", ".join(code_span(key) for key in processor.secret_keys) or "none"
     variables = ", ".join(code_span(name) for name in processor.variables) or "none"
-    lines = [
+    return [
         "",
         f"### {one_line(processor.name)}: {one_line(processor.entity)}",
         "",
         f"- keys: {keys}; Vercel variables: {variables}",
         f"- sources: {one_line(sources)}",
         "- rules:",
+        *verdict_lines(processor.verdicts),
     ]
-    for verdict in processor.verdicts:
-        detail = f": {one_line(verdict.detail)}" if verdict.detail else ""
-        lines.append(f"  - `{verdict.rule}` ({verdict.article}): {verdict.status}{detail}")
-    return lines

@@ -10,6 +10,7 @@ from crms_infra.residency.diagram import stack_diagram
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.processors_render import processors_markdown
 from crms_infra.residency.report import Entry, Report
+from crms_infra.residency.verdicts import verdict_lines
 
 
 def report_json(report: Report) -> str:
@@ -90,8 +91,6 @@ def _details(entry: Entry) -> list[str]:
         f"- replicated to: {', '.join(entry.replication) or 'nowhere'}",
         f"- readable by: {'; '.join(entry.readers) or 'nobody named in the plan'}",
         "- rules:",
+        *verdict_lines(entry.verdicts),
     ]
-    for verdict in entry.verdicts:
-        detail = f": {verdict.detail}" if verdict.detail else ""
-        lines.append(f"  - `{verdict.rule}` ({verdict.article}): {verdict.status}{detail}")
     return [*lines, ""]

@@ -8,6 +8,7 @@ rules a stack switches off and which resources it exempts, with what reason.
 from dataclasses import dataclass
 from typing import Any
 
+from crms_infra.markdown import one_line
 from crms_infra.policy_config import PolicyConfig
 
 # The revFADP (SR 235.1) and its ordinance, the DPO (SR 235.11), in force since
@@ -83,3 +84,12 @@ def verdicts(
         else:
             found.append(Verdict(rule, article, "meets"))
     return found
+
+
+def verdict_lines(found: list[Verdict]) -> list[str]:
+    """Each verdict as a Markdown list item under a `- rules:` item."""
+    return [
+        f"  - `{verdict.rule}` ({verdict.article}): {verdict.status}"
+        + (f": {one_line(verdict.detail)}" if verdict.detail else "")
+        for verdict in found
+    ]

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from crms_infra.sarif_locations import RULE_SETTINGS, Place, locate
 from crms_infra.schema import project_config_schema
 from tests.conftest import REPO
-from tests.helpers import CLI
+from tests.helpers import CLI, copy_project
 
 SCHEMA = json.loads((REPO / "tests" / "fixtures" / "sarif-schema-2.1.0.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -50,12 +50,7 @@ def test_every_stack_checks_clean_and_the_log_validates() -> None:
 @pytest.fixture
 def broken_copy(tmp_path: Path) -> Path:
     """Prod with a rule argument, two settings and one line of code each breaking a rule."""
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
-        shutil.copy(REPO / name, tmp_path / name)
-    for directory in ("components", "policies", "app"):
-        shutil.copytree(
-            REPO / directory, tmp_path / directory, ignore=shutil.ignore_patterns("venv")
-        )
+    copy_project(tmp_path)
     config = tmp_path / "policies" / "config.prod.json"
     config.write_text(
         json.dumps({**json.loads(config.read_text()), "s3-log-retention": {"minimumDays": 400}})

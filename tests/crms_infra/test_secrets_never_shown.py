@@ -4,8 +4,6 @@ and a variable the program marks plain but builds from a secret stays `[secret]`
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from crms_infra.residency.report import residency_report
 from crms_infra.sarif import sarif_log
 from crms_infra.yaml_file import load_yaml_file
 from tests.conftest import REPO
-from tests.helpers import CLI
+from tests.helpers import copy_project, plan_copy
 
 GENERATED = re.compile(r"mock-[0-9a-f]{24}")
 """The offline engine's stand-ins for generated secrets (passwords, API keys)."""
@@ -69,12 +67,7 @@ def leaky_copy(tmp_path: Path) -> Path:
     """The project, with the Sentry DSN (a secret) made a variable marked plain and declared
     plain by the Compute component (the CLI has imported `stacks` already; `components` is
     imported from the planned project)."""
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
-        shutil.copy(REPO / name, tmp_path / name)
-    for directory in ("components", "app", "policies"):
-        shutil.copytree(
-            REPO / directory, tmp_path / directory, ignore=shutil.ignore_patterns("venv")
-        )
+    copy_project(tmp_path)
     compute = tmp_path / "components" / "compute.py"
     edits = {
         "sensitive=variable.sensitive,": (
@@ -91,11 +84,7 @@ def leaky_copy(tmp_path: Path) -> Path:
 
 
 def test_a_variable_marked_plain_but_built_from_a_secret_stays_secret(leaky_copy: Path) -> None:
-    result = subprocess.run(
-        [CLI, "plan", "prod", "--format", "json", "--project-dir", str(leaky_copy)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    plan = json.loads(result.stdout)
+    plan = json.loads(plan_copy(leaky_copy).stdout)
     (dsn,) = [r["inputs"] for r in plan["resources"] if r["inputs"].get("key") == "SENTRY_DSN"]
     assert dsn["sensitive"] is False
     assert dsn["value"] == "[secret]"
