@@ -12,7 +12,7 @@ from typing import Any
 
 from crms_infra.markdown import one_line
 from crms_infra.offline.engine import Plan
-from crms_infra.sarif_locations import locate
+from crms_infra.sarif_locations import Locator
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "warning"}
@@ -22,8 +22,9 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 def sarif_log(project_dir: Path, plans: dict[str, Plan], policies: list[dict[str, str]]) -> str:
     rules = [_rule(policy) for policy in sorted(policies, key=lambda p: p["name"])]
     index = {rule["id"]: number for number, rule in enumerate(rules)}
+    locator = Locator(project_dir)
     results = [
-        _result(project_dir, stack, plan, violation, index)
+        _result(locator, stack, plan, violation, index)
         for stack, plan in sorted(plans.items())
         for violation in plan["policy"]["violations"]
         if violation["level"] != "disabled"
@@ -54,7 +55,7 @@ def _rule(policy: dict[str, str]) -> dict[str, Any]:
 
 
 def _result(
-    project_dir: Path,
+    locator: Locator,
     stack: str,
     plan: Plan,
     violation: dict[str, Any],
@@ -62,7 +63,7 @@ def _result(
 ) -> dict[str, Any]:
     urn = violation.get("urn")
     types = {resource["urn"]: resource["type"] for resource in plan["resources"]}
-    place = locate(project_dir, stack, violation, types.get(urn or ""))
+    place = locator.locate(stack, violation, types.get(urn or ""))
     where = urn.rsplit("::", 1)[-1] if urn else "the stack"
     result: dict[str, Any] = {
         "ruleId": violation["policy"],

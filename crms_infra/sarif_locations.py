@@ -46,20 +46,33 @@ class Place:
     line: int
 
 
-def locate(project_dir: Path, stack: str, violation: dict[str, Any], type_: str | None) -> Place:
-    stack_file = f"Pulumi.{stack}.yaml"
-    settings = RULE_SETTINGS.get(violation["policy"], ())
-    keys = settings.get(type_ or "", ()) if isinstance(settings, dict) else settings
-    for key in keys:
-        if (line := _key_lines(project_dir / stack_file, True).get(key)) is not None:
-            return Place(stack_file, line)
-    for key in keys:
-        if (line := _key_lines(project_dir / "Pulumi.yaml", False).get(key)) is not None:
-            return Place("Pulumi.yaml", line)
-    component = _component(violation.get("urn") or "")
-    if component and (found := _component_lines(project_dir).get(component)):
-        return found
-    return Place(stack_file, 1)
+class Locator:
+    """Finds each finding's place; reads each file once (a log may hold many findings)."""
+
+    def __init__(self, project_dir: Path) -> None:
+        self.project_dir = project_dir
+        self._keys: dict[Path, dict[str, int]] = {}
+        self._components: dict[str, Place] | None = None
+
+    def locate(self, stack: str, violation: dict[str, Any], type_: str | None) -> Place:
+        stack_file = f"Pulumi.{stack}.yaml"
+        settings = RULE_SETTINGS.get(violation["policy"], ())
+        keys = settings.get(type_ or "", ()) if isinstance(settings, dict) else settings
+        for key in keys:
+            if (line := self._key_lines(self.project_dir / stack_file).get(key)) is not None:
+                return Place(stack_file, line)
+        for key in keys:
+            if (line := self._key_lines(self.project_dir / "Pulumi.yaml").get(key)) is not None:
+                return Place("Pulumi.yaml", line)
+        if self._components is None:
+            self._components = _component_lines(self.project_dir)
+        component = _component(violation.get("urn") or "")
+        return self._components.get(component) or Place(stack_file, 1)
+
+    def _key_lines(self, path: Path) -> dict[str, int]:
+        if path not in self._keys:
+            self._keys[path] = _key_lines(path, path.name != "Pulumi.yaml")
+        return self._keys[path]
 
 
 def _component(urn: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from crms_infra.sarif_locations import RULE_SETTINGS, Place, locate
+from crms_infra.sarif_locations import RULE_SETTINGS, Locator, Place
 from crms_infra.schema import project_config_schema
 from tests.conftest import REPO
 from tests.helpers import CLI, copy_project
@@ -112,8 +112,9 @@ def test_a_setting_left_to_its_default_points_at_the_schema(tmp_path: Path) -> N
     (tmp_path / "Pulumi.x.yaml").write_text("config:\n  crms:environment: development\n")
     violation = {"policy": "s3-log-retention", "urn": None}
     line = _line_of(tmp_path / "Pulumi.yaml", "  storageAccessLogRetentionDays:")
-    assert locate(tmp_path, "x", violation, None) == Place("Pulumi.yaml", line)
-    assert locate(tmp_path, "x", {"policy": "s3-tls-only", "urn": None}, None) == Place(
+    locator = Locator(tmp_path)
+    assert locator.locate("x", violation, None) == Place("Pulumi.yaml", line)
+    assert locator.locate("x", {"policy": "s3-tls-only", "urn": None}, None) == Place(
         "Pulumi.x.yaml", 1
     )
 
