@@ -114,7 +114,8 @@ def diff_markdown(diff: PlanDiff, limit: int = MARKDOWN_LIMIT) -> str:
 
 
 def _markdown(diff: PlanDiff, detailed: bool) -> str:
-    lines = [f"### Plan diff `{diff.before}` → `{diff.after}`", "", f"**{_summary(diff)}**", ""]
+    title = f"### Plan diff {code_span(diff.before)} → {code_span(diff.after)}"
+    lines = [title, "", f"**{_summary(diff)}**", ""]
     if diff.added:
         lines.extend(["#### Added", *[f"- {code_span(key)}" for key in diff.added], ""])
     if diff.removed:
