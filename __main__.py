@@ -16,6 +16,7 @@ from components.storage import Storage
 from stacks import wiring
 from stacks.bundle import stack_function_limits
 from stacks.loader import load_settings
+from stacks.processors import processors
 from stacks.secrets import load_secrets
 
 settings = load_settings()
@@ -73,3 +74,5 @@ if storage.replica is not None:
 pulumi.export("appRoleArn", identity.role_arn)
 pulumi.export("opsUrl", compute.deployment.url)
 pulumi.export("alarmSources", alerts.sources)
+# The processors of personal data the stack hands keys to (the residency report's record).
+pulumi.export("processors", [processor.record() for processor in processors(settings)])

@@ -16,6 +16,12 @@ import pulumiverse_vercel as vercel
 from components.function_limits import FunctionLimits
 
 ALL_TARGETS = ["production", "preview", "development"]
+PLAIN_VARIABLES = "plainVariables"
+"""The component output that names each project's non-sensitive variables and their values.
+The provider marks every variable's value secret (pulumiverse_vercel,
+project_environment_variable.py: `pulumi.Output.secret(value)`), so only the program knows
+which are plain: a value derived from a secret stays secret in this output too, and the
+offline plan shows the others (crms_infra/offline/plain_variables.py)."""
 # Vercel refuses sensitive variables in the development target: secrets reach
 # production and preview only; local development brings its own.
 SENSITIVE_TARGETS = ["production", "preview"]
@@ -89,9 +95,8 @@ class Compute(pulumi.ComponentResource):
         )
         cron_secret = EnvVar("CRON_SECRET", self.cron_secret.result, sensitive=True)
         self._environment(f"{name}-web", self.web_project, args.web_environment)
-        ops_variables = self._environment(
-            f"{name}-ops", self.ops_project, [*args.ops_environment, cron_secret]
-        )
+        ops_environment = [*args.ops_environment, cron_secret]
+        ops_variables = self._environment(f"{name}-ops", self.ops_project, ops_environment)
         prebuilt = vercel.get_prebuilt_project_output(
             path=args.bundle_dir, opts=pulumi.InvokeOutputOptions(parent=self)
         )
@@ -111,6 +116,13 @@ class Compute(pulumi.ComponentResource):
                 "opsProjectId": self.ops_project.id,
                 "opsUrl": self.deployment.url,
                 "webVariables": [variable.key for variable in args.web_environment],
+                PLAIN_VARIABLES: {
+                    project: {v.key: v.value for v in variables if not v.sensitive}
+                    for project, variables in (
+                        (args.web_project_name, args.web_environment),
+                        (args.ops_project_name, ops_environment),
+                    )
+                },
             }
         )
 

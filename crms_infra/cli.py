@@ -14,8 +14,9 @@ from pathlib import Path
 import crms_infra
 from crms_infra.bundle_writer import write_bundle
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
+from crms_infra.markdown import one_line
 from crms_infra.offline.engine import Plan, plan_stack
-from crms_infra.offline.policy import PolicyPackError
+from crms_infra.offline.policy import PolicyPackError, pack_policies
 from crms_infra.offline.project import (
     StackNotFoundError,
     find_project_dir,
@@ -23,13 +24,14 @@ from crms_infra.offline.project import (
     stack_names,
 )
 from crms_infra.plan_file import PlanFileError, load_plan_file
+from crms_infra.policy_config import PolicyConfigError, read_policy_config
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.changes import diff_markdown_with_diagram
 from crms_infra.residency.classify import UnclassifiedResourceError
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.render import report_json, report_markdown
 from crms_infra.residency.report import residency_report
-from crms_infra.residency.verdicts import PolicySettings
+from crms_infra.sarif import sarif_log
 from crms_infra.schema import render_project_file
 from crms_infra.vercel_limits import OverLimitError
 from crms_infra.yaml_file import YamlFileError, load_yaml_file
@@ -67,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         UnclassifiedResourceError,
         YamlFileError,
         PlanFileError,
+        PolicyConfigError,
     ) as error:
         print(f"error: {error}", file=sys.stderr)
     except OSError as error:  # a file or directory named on the command line, or the program's
@@ -108,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", parents=[common], help="plan every stack; exit 1 on a mandatory violation"
     )
+    check.add_argument("--format", choices=["text", "sarif"], default="text")
     check.set_defaults(run=_check)
 
     bundle = commands.add_parser(
@@ -173,27 +177,36 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
-    failed = False
-    for stack in stack_names(project_dir):
-        policy = plan_stack(project_dir, stack)["policy"]
+    plans = {stack: plan_stack(project_dir, stack) for stack in stack_names(project_dir)}
+    failed = any(
+        violation["level"] == "mandatory"
+        for plan in plans.values()
+        for violation in plan["policy"]["violations"]
+    )
+    if args.format == "sarif":
+        policies = pack_policies(project_dir / "policies")
+        sys.stdout.write(sarif_log(project_dir, plans, policies))
+        return EXIT_POLICY if failed else EXIT_OK
+    for stack, plan in plans.items():
+        policy = plan["policy"]
         mandatory = [v for v in policy["violations"] if v["level"] == "mandatory"]
-        failed = failed or bool(mandatory)
         total = len(policy["violations"])
         print(f"{stack}: {len(mandatory)} mandatory, {total} in all ({policy['pack']})")
         for violation in policy["violations"]:
-            print(f"  [{violation['level']}] {violation['policy']}: {violation['message']}")
+            line = f"  [{violation['level']}] {violation['policy']}: {violation['message']}"
+            print(one_line(line))
     return EXIT_POLICY if failed else EXIT_OK
 
 
 def _residency(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
     plan = plan_stack(project_dir, args.stack)
-    report = residency_report(plan, PolicySettings.read(project_dir / "policies", args.stack))
+    report = residency_report(plan, read_policy_config(project_dir / "policies", args.stack))
     if args.format == "json":
         sys.stdout.write(report_json(report))
     else:
         sys.stdout.write(report_markdown(report, PlanIndex(plan)))
-    return EXIT_OK if all(entry.meets_rules for entry in report.entries) else EXIT_POLICY
+    return EXIT_OK if report.meets_rules else EXIT_POLICY
 
 
 def _bundle(args: argparse.Namespace) -> int:

@@ -9,7 +9,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crms_infra.markdown import code_span, fenced, one_line, printable
 from crms_infra.offline.engine import Plan
+from crms_infra.value_diff import ABSENT, show_change
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 MARKDOWN_LIMIT = 60_000
@@ -74,16 +76,22 @@ def diff_json(diff: PlanDiff) -> str:
 
 
 def diff_text(diff: PlanDiff) -> str:
-    lines = [f"{diff.before} -> {diff.after}: {_summary(diff)}"]
-    lines.extend(f"+ {key}" for key in diff.added)
-    lines.extend(f"- {key}" for key in diff.removed)
+    lines = [one_line(f"{diff.before} -> {diff.after}: {_summary(diff)}")]
+    lines.extend(one_line(f"+ {key}") for key in diff.added)
+    lines.extend(one_line(f"- {key}") for key in diff.removed)
     for resource in diff.changed:
-        lines.append(f"~ {resource.key}")
-        lines.extend(f"    {_change_line(change)}" for change in resource.changes)
+        lines.append(one_line(f"~ {resource.key}"))
+        lines.extend(line for change in resource.changes for line in _text_change(change))
     if diff.outputs:
         lines.append("~ outputs")
-        lines.extend(f"    {_change_line(change)}" for change in diff.outputs)
+        lines.extend(line for change in diff.outputs for line in _text_change(change))
     return "\n".join(lines) + "\n"
+
+
+def _text_change(change: Change) -> list[str]:
+    shown = show_change(change.before, change.after)
+    head = one_line(f"    {change.path}: {shown.summary}")
+    return [head, *(printable(f"        {line}") for line in shown.lines)]
 
 
 def diff_markdown(diff: PlanDiff, limit: int = MARKDOWN_LIMIT) -> str:
@@ -106,28 +114,39 @@ def diff_markdown(diff: PlanDiff, limit: int = MARKDOWN_LIMIT) -> str:
 
 
 def _markdown(diff: PlanDiff, detailed: bool) -> str:
-    lines = [f"### Plan diff `{diff.before}` → `{diff.after}`", "", f"**{_summary(diff)}**", ""]
+    title = f"### Plan diff {code_span(diff.before)} → {code_span(diff.after)}"
+    lines = [title, "", f"**{_summary(diff)}**", ""]
     if diff.added:
-        lines.extend(["#### Added", *[f"- `{key}`" for key in diff.added], ""])
+        lines.extend(["#### Added", *[f"- {code_span(key)}" for key in diff.added], ""])
     if diff.removed:
-        lines.extend(["#### Removed", *[f"- `{key}`" for key in diff.removed], ""])
+        lines.extend(["#### Removed", *[f"- {code_span(key)}" for key in diff.removed], ""])
     if diff.changed:
         lines.append("#### Changed")
         for resource in diff.changed:
             if detailed:
-                lines.append(f"- `{resource.key}`")
+                lines.append(f"- {code_span(resource.key)}")
                 lines.extend(
-                    f"  - {_change_line(change, code=True)}" for change in resource.changes
+                    line for change in resource.changes for line in _markdown_change(change, "  ")
                 )
             else:
                 paths = ", ".join(change.path for change in resource.changes)
-                lines.append(f"- `{resource.key}`: {paths}")
+                lines.append(f"- {code_span(resource.key)}: {code_span(paths)}")
         lines.append("")
     if diff.outputs:
         lines.append("#### Outputs")
-        lines.extend(f"- {_change_line(change, code=True)}" for change in diff.outputs)
+        lines.extend(line for change in diff.outputs for line in _markdown_change(change, ""))
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _markdown_change(change: Change, indent: str) -> list[str]:
+    """A list item; a change too large for one line follows it as a fenced `diff` block."""
+    shown = show_change(change.before, change.after)
+    if shown.inline is not None:
+        before, after = shown.inline
+        return [f"{indent}- {code_span(change.path)}: {code_span(before)} → {code_span(after)}"]
+    head = f"{indent}- {code_span(change.path)}: {one_line(shown.summary)}"
+    return [head, "", *fenced(shown.lines, "diff", indent + "  "), ""]
 
 
 def _summary(diff: PlanDiff) -> str:
@@ -137,28 +156,6 @@ def _summary(diff: PlanDiff) -> str:
         f"{len(diff.added)} added, {len(diff.removed)} removed, "
         f"{len(diff.changed)} changed, {len(diff.outputs)} output(s) changed"
     )
-
-
-def _change_line(change: Change, code: bool = False) -> str:
-    quote = "`" if code else ""
-    before = _show(change.before)
-    after = _show(change.after)
-    return f"{quote}{change.path}{quote}: {quote}{before}{quote} → {quote}{after}{quote}"
-
-
-def _show(value: Any) -> str:
-    if value is _ABSENT:
-        return "(absent)"
-    text = json.dumps(value, sort_keys=True)
-    return text if len(text) <= 200 else text[:199] + "…"
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "(absent)"
-
-
-_ABSENT = _Absent()
 
 
 def _by_key(plan: Plan) -> dict[str, dict[str, Any]]:
@@ -190,7 +187,7 @@ def _compare(before: Any, after: Any, path: str) -> list[Change]:
         changes = []
         for key in sorted(before.keys() | after.keys()):
             child = f"{path}.{key}" if path else key
-            changes.extend(_compare(before.get(key, _ABSENT), after.get(key, _ABSENT), child))
+            changes.extend(_compare(before.get(key, ABSENT), after.get(key, ABSENT), child))
         return changes
     if before == after:
         return []

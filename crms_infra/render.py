@@ -4,13 +4,15 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from crms_infra.markdown import code_span, one_line, table_cell, table_code
 from crms_infra.offline.engine import Plan
+from crms_infra.residency.links import PlanIndex
+from crms_infra.summaries import summary
 
 MAX_SETTINGS_SHOWN = 8
 MAX_VALUE_WIDTH = 60
 MAX_NESTED_WIDTH = 200
 """A nested input ({...} / [...]) gets more room: its parts are what a reviewer reads."""
-VERCEL_PROJECT = "vercel:index/project:Project"
 
 
 def plan_json(plan: Plan) -> str:
@@ -19,35 +21,43 @@ def plan_json(plan: Plan) -> str:
 
 
 def plan_text(plan: Plan) -> str:
+    index = PlanIndex(plan)
     children = _children_by_parent(plan)
     roots = [resource for resource in plan["resources"] if resource["parent"] is None]
     lines = [f"{plan['project']} / {plan['stack']}: {_counts(plan)}", ""]
     for root in roots:
-        lines.extend(_tree_lines(root, children, prefix="", is_last=True, is_root=True))
+        lines.extend(_tree_lines(root, children, index, prefix="", is_last=True, is_root=True))
     lines.extend(["", "Outputs:"])
     lines.extend(f"  {name}: {_short(value)}" for name, value in sorted(plan["outputs"].items()))
-    lines.extend(["", _policy_line(plan)])
+    head, *violations = _policy_lines(plan)
+    lines.extend(["", head, *(f"  {line}" for line in violations)])
     return "\n".join(lines) + "\n"
 
 
 def plan_markdown(plan: Plan) -> str:
-    lines = [f"### `{plan['project']}` / `{plan['stack']}`: {_counts(plan)}", ""]
-    lines.extend(["| resource | type | parent | key settings |", "|---|---|---|---|"])
-    by_urn = {resource["urn"]: resource for resource in plan["resources"]}
+    index = PlanIndex(plan)
+    title = f"### {code_span(plan['project'])} / {code_span(plan['stack'])}: {_counts(plan)}"
+    lines = [title, ""]
+    lines += ["| resource | type | parent | what matters | settings |", "|---|---|---|---|---|"]
     for resource in plan["resources"]:
-        parent = by_urn.get(resource["parent"] or "")
-        parent_name = parent["name"] if parent else ""
+        parent = index.by_urn.get(resource["parent"] or "")
         flags = " (protected)" if resource["protect"] else ""
-        lines.append(
-            f"| `{resource['name']}`{flags} | `{resource['type']}` | {parent_name} "
-            f"| {_escape(_settings_summary(resource))} |"
-        )
+        cells = [
+            table_code(resource["name"]) + flags,
+            table_code(resource["type"]),
+            table_cell(parent["name"] if parent else ""),
+            table_cell(summary(resource, index)),
+            table_cell(_settings_summary(resource)),
+        ]
+        lines.append(f"| {' | '.join(cells)} |")
     lines.extend(["", "**Outputs**", ""])
     lines.extend(
-        f"- `{name}`: `{_short(value)}`" for name, value in sorted(plan["outputs"].items())
+        f"- {code_span(name)}: {code_span(_short(value))}"
+        for name, value in sorted(plan["outputs"].items())
     )
-    lines.extend(["", _policy_line(plan)])
-    return "\n".join(lines) + "\n"
+    head, *violations = _policy_lines(plan)
+    lines.extend(["", head, "", *(f"- {line}" for line in violations)])
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _counts(plan: Plan) -> str:
@@ -60,20 +70,21 @@ def _counts(plan: Plan) -> str:
     return f"{custom} resources in {components} components"
 
 
-def _policy_line(plan: Plan) -> str:
+def _policy_lines(plan: Plan) -> list[str]:
+    """The pack's verdict, then one line per violation."""
     policy = plan["policy"]
     if not policy["pack"]:
-        return "Policy: no policy pack evaluated."
+        return ["Policy: no policy pack evaluated."]
     violations = policy["violations"]
     if not violations:
-        return f"Policy: {policy['pack']}: no violations."
-    lines = [f"Policy: {policy['pack']}: {len(violations)} violation(s)"]
-    lines.extend(
-        f"  [{violation['level']}] {violation['policy']}: {violation['message']}"
-        f" ({violation['urn'] or 'stack'})"
+        return [one_line(f"Policy: {policy['pack']}: no violations.")]
+    return [one_line(f"Policy: {policy['pack']}: {len(violations)} violation(s)")] + [
+        one_line(
+            f"[{violation['level']}] {violation['policy']}: {violation['message']}"
+            f" ({violation['urn'] or 'stack'})"
+        )
         for violation in violations
-    )
-    return "\n".join(lines)
+    ]
 
 
 def _children_by_parent(plan: Plan) -> dict[str, list[dict[str, Any]]]:
@@ -87,21 +98,22 @@ def _children_by_parent(plan: Plan) -> dict[str, list[dict[str, Any]]]:
 def _tree_lines(
     resource: dict[str, Any],
     children: dict[str, list[dict[str, Any]]],
+    index: PlanIndex,
     prefix: str,
     is_last: bool,
     is_root: bool = False,
 ) -> list[str]:
     branch = "" if is_root else ("└─ " if is_last else "├─ ")
     flags = "  [protected]" if resource["protect"] else ""
-    lines = [f"{prefix}{branch}{resource['name']}  ({resource['type']}){flags}"]
+    lines = [one_line(f"{prefix}{branch}{resource['name']}  ({resource['type']}){flags}")]
     child_prefix = prefix if is_root else prefix + ("   " if is_last else "│  ")
     kids = children.get(resource["urn"], [])
     indent = f"{child_prefix}{'│  ' if kids else '   '}"
-    for detail in (_settings_summary(resource), _functions_line(resource)):
+    for detail in (_settings_summary(resource), summary(resource, index)):
         if detail:
-            lines.append(f"{indent}{detail}")
-    for index, kid in enumerate(kids):
-        lines.extend(_tree_lines(kid, children, child_prefix, index == len(kids) - 1))
+            lines.append(one_line(f"{indent}{detail}"))
+    for number, kid in enumerate(kids):
+        lines.extend(_tree_lines(kid, children, index, child_prefix, number == len(kids) - 1))
     return lines
 
 
@@ -116,21 +128,6 @@ def _settings_summary(resource: dict[str, Any]) -> str:
     if len(settings) > MAX_SETTINGS_SHOWN:
         shown.append(f"(+{len(settings) - MAX_SETTINGS_SHOWN} more)")
     return " ".join(shown)
-
-
-def _functions_line(resource: dict[str, Any]) -> str:
-    """What a Vercel project's functions really get: memory, maxDuration, CPU, mode, regions."""
-    config = resource["inputs"].get("resourceConfig")
-    if resource["type"] != VERCEL_PROJECT or not isinstance(config, dict):
-        return ""
-    # Imported late, as in stacks.bundle.stack_function_limits: `components` is the
-    # planned project's own package.
-    from components.function_limits import for_resource_config
-
-    limits = for_resource_config(config)
-    regions = ", ".join(str(region) for region in config.get("functionDefaultRegions") or [])
-    described = limits.describe() if limits else "limits unknown"
-    return f"functions: {described}, regions {regions or 'Vercel default'}"
 
 
 def _short(value: Any) -> str:
@@ -150,8 +147,5 @@ def _one_line(value: Any) -> str:
 
 
 def _clip(text: str, width: int) -> str:
+    text = one_line(text)
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|")

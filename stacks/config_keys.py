@@ -44,6 +44,8 @@ class Leaf:
         if self.field.default is PydanticUndefined:
             return None
         value = self.field.default
+        if isinstance(value, float):
+            return str(value)  # a decimal is a string in the schema (schema_type)
         return value.value if isinstance(value, enum.Enum) else value
 
 

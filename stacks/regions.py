@@ -3,6 +3,7 @@
 One module so that settings, components and the policy pack agree on the lists.
 """
 
+from enum import StrEnum
 from typing import Final, Literal
 
 ZURICH: Final = "eu-central-2"
@@ -27,3 +28,14 @@ VercelEuropeanRegion = Literal["fra1", "cdg1", "dub1", "arn1"]
 
 London (lhr1) is left out: the UK is neither in the EU nor in the EEA.
 """
+
+
+class SentryRegion(StrEnum):
+    """Sentry's data storage locations, fixed when the organization is created: the EU
+    (Frankfurt) or the US (Iowa). The DSN's host shows it: `o<n>.ingest.de.sentry.io` is
+    the EU, `o<n>.ingest.sentry.io` or `o<n>.ingest.us.sentry.io` the US
+    (https://docs.sentry.io/organization/data-storage-location/,
+    https://docs.sentry.io/product/security/ip-ranges/)."""
+
+    EU = "eu"
+    US = "us"

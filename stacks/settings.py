@@ -21,6 +21,7 @@ from stacks.alert_rules import AlertKind
 from stacks.regions import (
     ZURICH,
     AwsEuropeanRegion,
+    SentryRegion,
     UpstashEuropeanRegion,
     VercelEuropeanRegion,
 )
@@ -237,6 +238,19 @@ class AlertSettings(Settings):
         return [(kind, self.rule(kind)) for kind in AlertKind]
 
 
+class SentrySettings(Settings):
+    region: SentryRegion = Field(
+        SentryRegion.EU,
+        description="Data storage location of the Sentry organization of sentryDsn: eu or us.",
+    )
+    replays_on_error_sample_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of the web app's errors sent with their session replay (0 to 1).",
+    )
+
+
 class StackSettings(Settings):
     """Every per-environment value of one stack."""
 
@@ -255,3 +269,4 @@ class StackSettings(Settings):
     cache: CacheSettings
     storage: StorageSettings
     alerts: AlertSettings
+    sentry: SentrySettings = SentrySettings()

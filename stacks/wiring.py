@@ -9,6 +9,8 @@ the ops app's are what `app.config` reads.
 from collections.abc import Sequence
 from pathlib import Path
 
+import pulumi
+
 from app.metric_catalog import GIB, namespace
 from app.migration_set import discover
 from components.alerts import AlertRule, AlertsArgs
@@ -20,6 +22,8 @@ from components.identity import Identity, IdentityArgs
 from components.schema import SchemaArgs
 from components.storage import Storage, StorageArgs
 from stacks import bundle, naming
+from stacks.loader import stack_file_name
+from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
 
@@ -128,11 +132,23 @@ def web_environment(
         EnvVar("STRIPE_SECRET_KEY", secrets.stripe_secret_key, sensitive=True),
         EnvVar("STRIPE_WEBHOOK_SECRET", secrets.stripe_webhook_secret, sensitive=True),
         EnvVar("RESEND_API_KEY", secrets.resend_api_key, sensitive=True),
-        EnvVar("SENTRY_DSN", secrets.sentry_dsn, sensitive=True),
+        EnvVar("SENTRY_DSN", _sentry_dsn(settings, secrets), sensitive=True),
         EnvVar("NODE_ENV", settings.node_env.value, sensitive=False),
         EnvVar("NEXT_PUBLIC_APP_ENV", environment, sensitive=False),
         EnvVar("SENTRY_ENVIRONMENT", environment, sensitive=False),
+        # The web app passes it to Sentry's `replaysOnErrorSampleRate` (browser code: public).
+        EnvVar(
+            SENTRY_REPLAYS_VARIABLE,
+            str(settings.sentry.replays_on_error_sample_rate),
+            sensitive=False,
+        ),
     ]
+
+
+def _sentry_dsn(settings: StackSettings, secrets: StackSecrets) -> pulumi.Output[str]:
+    stack_file = stack_file_name(pulumi.get_stack())
+    region = settings.sentry.region
+    return secrets.sentry_dsn.apply(lambda dsn: checked_sentry_dsn(dsn, region, stack_file))
 
 
 def ops_environment(

@@ -80,6 +80,26 @@ def secret_flag(output: pulumi.Output[Any]) -> pulumi.Output[bool]:
 CLI = str(Path(sys.executable).parent / "crms-infra")
 
 
+def copy_project(target: Path) -> Path:
+    """The program, prod's stack file and the pack, in `target`: a copy safe to break.
+
+    Planned through the CLI in a process of its own, a copy's `components` and pack are
+    its own; `stacks` is not (the CLI has imported it already)."""
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(REPO / name, target / name)
+    for directory in ("components", "policies", "app"):
+        shutil.copytree(REPO / directory, target / directory, ignore=shutil.ignore_patterns("venv"))
+    return target
+
+
+def plan_copy(project_dir: Path, stack: str = "prod") -> subprocess.CompletedProcess[str]:
+    """`crms-infra plan STACK --format json` of a project copy, in a process of its own."""
+    return subprocess.run(
+        [CLI, "plan", stack, "--format", "json", "--project-dir", str(project_dir)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """`crms-infra` as a user runs it, in its own process."""
     return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)

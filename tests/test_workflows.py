@@ -37,6 +37,10 @@ EXPECTED_JOBS: dict[tuple[str, str], tuple[dict[str, str], set[str]]] = {
     ("pull-request.yml", "test"): ({"contents": "read"}, set()),
     ("pull-request.yml", "plan-diff"): ({"contents": "read"}, set()),
     ("pull-request.yml", "comment"): ({"pull-requests": "write"}, set()),
+    ("pull-request.yml", "code-scanning"): (
+        {"actions": "read", "contents": "read", "security-events": "write"},
+        set(),
+    ),
     ("pull-request.yml", "preview"): (
         {"contents": "read", "id-token": "write"},
         {"AWS_PREVIEW_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
@@ -123,6 +127,17 @@ def test_each_pull_request_attaches_the_residency_reports_and_links_them() -> No
     assert names.index("residency") < names.index("diff")  # its link goes into the comment
     assert diff["env"]["RESIDENCY_URL"] == "${{ steps.residency.outputs.artifact-url }}"
     assert "$RESIDENCY_URL" in diff["run"]
+
+
+def test_pull_requests_upload_the_packs_findings_for_code_scanning() -> None:
+    job = workflow("pull-request.yml")["jobs"]["code-scanning"]
+    assert job["if"] == SAME_REPOSITORY  # a fork's token cannot write security events
+    steps = job["steps"]
+    check = next(step for step in steps if "crms-infra check" in step.get("run", ""))
+    assert "--format sarif > policy.sarif" in check["run"]
+    upload = steps[-1]
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["with"]["sarif_file"] == "policy.sarif"
 
 
 def test_main_deploys_dev_then_staging_then_prod_in_their_environments() -> None:

@@ -22,6 +22,7 @@ from pulumi.runtime import configure, reset_options, run_in_stack, set_all_confi
 from crms_infra.offline.masking import scrub, struct_to_plan
 from crms_infra.offline.mocks import PlanMocks
 from crms_infra.offline.monitor import RecordingMonitor
+from crms_infra.offline.plain_variables import show_plain_variables
 from crms_infra.offline.policy import PackRun
 from crms_infra.offline.project import StackConfig, read_stack_config
 from crms_infra.offline.sdk import SETTINGS, MockEngine, MockSettings, rpc, sync_await
@@ -67,10 +68,12 @@ def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | No
     config, monitor = recording.config, recording.monitor
     known_secrets = frozenset(config.values[key] for key in config.secret_keys)
     known_secrets |= frozenset(monitor.mocks.generated_secrets)
+    resources = [_resource(urn, monitor) for urn in sorted(monitor.registrations)]
+    show_plain_variables(resources, monitor)
     plan: Plan = {
         "project": config.project,
         "stack": config.stack,
-        "resources": [_resource(urn, monitor) for urn in sorted(monitor.registrations)],
+        "resources": resources,
         "outputs": monitor.stack_outputs(),
         "policy": policy,
     }

@@ -10,16 +10,18 @@ the mock engine's). So the verdicts offline are the pack's own.
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
+from jsonschema import Draft7Validator
 
 from crms_infra.offline.monitor import RecordingMonitor
 from crms_infra.offline.sdk import analyzer_pb2, analyzer_pb2_grpc
+from crms_infra.policy_config import PolicyConfigError, read_policy_config
 
 LEVELS = {
     analyzer_pb2.ADVISORY: "advisory",
@@ -73,9 +75,9 @@ class PackRun:
         """The plan's `policy` section: the pack's name and every violation it reports."""
         if self._process is None:
             return {"pack": "", "violations": []}
-        config = policy_config(self.pack_dir, stack)
         with self.analyzer() as analyzer:
             info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
+            config = policy_config(self.pack_dir, stack, info.policies)
             analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
             diagnostics = list(_analyze_each(analyzer, monitor))
             stack_view = analyzer_pb2.AnalyzeStackRequest(resources=list(_stack_resources(monitor)))
@@ -93,27 +95,80 @@ class PackRun:
         return {"pack": info.name, "violations": violations}
 
 
-def policy_config(pack_dir: Path, stack: str) -> dict[str, analyzer_pb2.PolicyConfig]:
-    """The stack's policy config file, as the CLI's --policy-pack-config reads it."""
-    path = pack_dir / f"config.{stack}.json"
-    if not path.is_file():
-        return {}
+def pack_policies(pack_dir: Path) -> list[dict[str, str]]:
+    """The pack's own description of each policy (GetAnalyzerInfo): name, description,
+    severity and remediation, for reports that explain the rules (SARIF)."""
+    if not (pack_dir / "__main__.py").is_file():
+        return []
+    pack = PackRun(pack_dir.resolve())
     try:
-        raw = json.loads(path.read_text())
-    except ValueError as error:
-        raise PolicyPackError(f"{path.name} is not valid JSON: {error}") from None
-    config = {}
-    for policy, value in raw.items():
-        settings = {"enforcementLevel": value} if isinstance(value, str) else dict(value)
-        level = settings.pop("enforcementLevel", "mandatory")
-        if level not in LEVEL_CODES:
-            raise PolicyPackError(f"{path.name}: {policy}: unknown enforcement level {level!r}")
+        with pack.analyzer() as analyzer:
+            info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
+    finally:
+        pack.close()
+    severities = analyzer_pb2.PolicyInfo.DESCRIPTOR.fields_by_name["severity"].enum_type
+    return [
+        {
+            "name": policy.name,
+            "description": policy.description,
+            "severity": severities.values_by_number[policy.severity]
+            .name.rsplit("_", 1)[-1]
+            .lower(),
+            "remediation": policy.remediation_steps,
+        }
+        for policy in info.policies
+    ]
+
+
+def policy_config(
+    pack_dir: Path, stack: str, policies: Sequence[analyzer_pb2.PolicyInfo]
+) -> dict[str, analyzer_pb2.PolicyConfig]:
+    """What the CLI's --policy-pack-config gives each of the pack's policies: its level and
+    arguments, reconciled with the pack's defaults and checked against its config schema."""
+    try:
+        config = read_policy_config(pack_dir, stack)
+    except PolicyConfigError as error:
+        raise PolicyPackError(str(error)) from None
+    schemas = {info.name: json_format.MessageToDict(info.configSchema) for info in policies}
+    defaults = [
+        (
+            info.name,
+            LEVELS.get(info.enforcementLevel, "mandatory"),
+            _schema_defaults(info.name, schemas),
+        )
+        for info in policies
+    ]
+    reconciled = config.reconciled(defaults)
+    problems = [
+        f"{name}: {problem}"
+        for name, (_, arguments) in sorted(reconciled.items())
+        for problem in _schema_problems(schemas[name], arguments)
+    ]
+    if problems:
+        raise PolicyPackError(f"{config.source}: {'; '.join(problems)[:500]}")
+    protos = {}
+    for name, (level, arguments) in reconciled.items():
         properties = struct_pb2.Struct()
-        properties.update(settings)
-        config[policy] = analyzer_pb2.PolicyConfig(
+        properties.update(arguments)
+        protos[name] = analyzer_pb2.PolicyConfig(
             enforcementLevel=LEVEL_CODES[level], properties=properties
         )
-    return config
+    return protos
+
+
+def _schema_defaults(name: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    properties = schemas[name].get("properties", {})
+    return {key: value["default"] for key, value in properties.items() if "default" in value}
+
+
+def _schema_problems(schema: dict[str, Any], arguments: dict[str, Any]) -> list[str]:
+    """As the CLI's validatePolicyConfig: the arguments against {"type": "object", ...}."""
+    whole = {"type": "object", **schema}
+    validator = Draft7Validator(whole, format_checker=Draft7Validator.FORMAT_CHECKER)
+    return sorted(
+        f"{'.'.join(map(str, error.path)) or 'arguments'}: {error.message[:120]}"
+        for error in validator.iter_errors(arguments)
+    )
 
 
 def _analyze_each(

@@ -18,6 +18,7 @@ LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
 REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 LOGGING = "aws:s3/bucketLogging:BucketLogging"
+VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 
 
 def describe(index: PlanIndex, bucket: Resource) -> dict[str, Any]:
@@ -25,11 +26,11 @@ def describe(index: PlanIndex, bucket: Resource) -> dict[str, Any]:
     return {
         "locations": [aws_location(region)],
         "classification": _classification(index, bucket),
-        "encryption": _encryption(index, bucket),
+        "encryption": encryption(index, bucket),
         "retention": _retention(index, bucket),
         "replication": [
             f"{target['name']} in {target['inputs'].get('region')}"
-            for target in _replicas(index, bucket)
+            for target in replicas(index, bucket)
         ],
     }
 
@@ -39,7 +40,7 @@ def _classification(index: PlanIndex, bucket: Resource) -> str:
     sources = [
         source["name"]
         for source in index.of_type(BUCKET)
-        if any(target is bucket for target in _replicas(index, source))
+        if any(target is bucket for target in replicas(index, source))
     ]
     logged = sorted(
         source["name"]
@@ -56,7 +57,7 @@ def _classification(index: PlanIndex, bucket: Resource) -> str:
     return f"{tag}: {role}"
 
 
-def _encryption(index: PlanIndex, bucket: Resource) -> str:
+def encryption(index: PlanIndex, bucket: Resource) -> str:
     for config in index.configurations_of(bucket, ENCRYPTION):
         for rule in as_list(config["inputs"].get("rules")):
             default = rule.get("applyServerSideEncryptionByDefault") or {}
@@ -74,6 +75,26 @@ def _encryption(index: PlanIndex, bucket: Resource) -> str:
     return "none configured"
 
 
+def versioning(index: PlanIndex, bucket: Resource) -> str:
+    statuses = [
+        (config["inputs"].get("versioningConfiguration") or {}).get("status")
+        for config in index.configurations_of(bucket, VERSIONING)
+    ]
+    return f"versioning {', '.join(map(str, statuses)) or 'not configured'}"
+
+
+def lock(index: PlanIndex, bucket: Resource) -> str:
+    for config in index.configurations_of(bucket, OBJECT_LOCK):
+        retention = ((config["inputs"].get("rule") or {}).get("defaultRetention")) or {}
+        if retention:
+            return f"locked {retention.get('days')} days ({retention.get('mode')} mode)"
+    return (
+        "object lock on, no default retention"
+        if bucket["inputs"].get("objectLockEnabled")
+        else "no lock"
+    )
+
+
 def _retention(index: PlanIndex, bucket: Resource) -> str:
     parts = []
     for config in index.configurations_of(bucket, LIFECYCLE):
@@ -89,14 +110,12 @@ def _retention(index: PlanIndex, bucket: Resource) -> str:
                 parts.append(
                     f"to {transition.get('storageClass')} after {transition.get('days')} days"
                 )
-    for config in index.configurations_of(bucket, OBJECT_LOCK):
-        retention = ((config["inputs"].get("rule") or {}).get("defaultRetention")) or {}
-        if retention:
-            parts.append(f"locked {retention.get('days')} days ({retention.get('mode')} mode)")
+    if (locked := lock(index, bucket)).startswith("locked"):
+        parts.append(locked)
     return "; ".join(parts) or "kept until deleted"
 
 
-def _replicas(index: PlanIndex, bucket: Resource) -> list[Resource]:
+def replicas(index: PlanIndex, bucket: Resource) -> list[Resource]:
     targets = []
     for config in index.configurations_of(bucket, REPLICATION):
         for rule in as_list(config["inputs"].get("rules")):

@@ -72,6 +72,7 @@ DATA_TYPES: dict[str, DataType] = {
             "s3-encryption",
             "s3-versioning",
             "s3-public-access-block",
+            "s3-acls-disabled",
             "s3-tls-only",
             "s3-access-logging",
             "s3-log-retention",

@@ -35,6 +35,9 @@ def stack_diagram(report: Report, index: PlanIndex) -> str:
     for alarm in index.of_type(ALARM):
         where = aws_location(str(alarm["inputs"].get("region")))
         placed[node_id(alarm["name"])] = (where, f'{{{{"{label(alarm["name"])}"}}}}')
+    for processor in report.processors:
+        text = f"{processor.name}<br/>processor"
+        placed[_processor(processor.name)] = (processor.locations[0], f'[["{label(text)}"]]')
     lines = ["flowchart LR"]
     lines += _grouped(placed)
     recipients = sorted(
@@ -60,6 +63,10 @@ def label(text: str) -> str:
 
 def _recipient(address: str) -> str:
     return node_id("recipient " + address)
+
+
+def _processor(name: str) -> str:
+    return node_id("processor " + name)
 
 
 def _grouped(placed: dict[str, tuple[Location, str]]) -> list[str]:
@@ -95,10 +102,24 @@ def _flows(report: Report, index: PlanIndex) -> Iterable[tuple[str, str, str]]:
             yield node_id(project_name), node_id(entry.name), ", ".join(sorted(variables))
         for target in entry.replication:
             yield node_id(entry.name), node_id(target.split(" in ")[0]), "replication"
+    yield from _processor_flows(report, index)
     yield from _role_flows(index, projects)
     yield from _log_flows(index)
     yield from _drain_flows(report, index)
     yield from _alarm_flows(index)
+
+
+def _processor_flows(report: Report, index: PlanIndex) -> Iterable[tuple[str, str, str]]:
+    """A Vercel project holding a processor's key or address sends it data."""
+    for processor in report.processors:
+        keys: dict[str, list[str]] = {}
+        for variable in index.of_type(ENV_VARIABLE):
+            key = str(variable["inputs"].get("key"))
+            project = index.resolve(variable["inputs"].get("projectId"), VERCEL_PROJECT)
+            if key in processor.variables and project is not None:
+                keys.setdefault(project["name"], []).append(key)
+        for project_name, variables in sorted(keys.items()):
+            yield node_id(project_name), _processor(processor.name), ", ".join(sorted(variables))
 
 
 def _role_flows(index: PlanIndex, projects: dict[str, str]) -> Iterable[tuple[str, str, str]]:

@@ -25,6 +25,8 @@ class Location:
     area: LegalArea
 
     def label(self) -> str:
+        if self.region == self.country:  # a vendor's place known only by its country
+            return self.country
         return f"{self.region} ({self.place}, {self.country})"
 
 
@@ -72,6 +74,13 @@ _VERCEL = {
     "syd1": ("Sydney", "Australia", _ELSE),
 }
 
+# Sentry's data storage locations (https://docs.sentry.io/organization/data-storage-location/).
+_SENTRY = {
+    "eu": ("Frankfurt", "Germany", _EU),
+    "us": ("Iowa", "United States", _ELSE),
+}
+_COUNTRIES = {"Switzerland": _CH, "Germany": _EU, "Ireland": _EU, "United States": _ELSE}
+
 _GLOBAL = Location("global", "AWS-wide", "no single country", _ELSE)
 
 
@@ -82,6 +91,18 @@ def aws_location(region: str) -> Location:
 
 def vercel_location(region: str) -> Location:
     return _located(region, _VERCEL)
+
+
+def place_location(kind: str, code: str) -> Location:
+    """A processor's place (stacks/processors.py, Place): a region of AWS, Vercel or
+    Sentry, or a country by name (where the vendor's company keeps the data)."""
+    if kind == "aws":
+        return aws_location(code)
+    if kind == "vercel":
+        return vercel_location(code)
+    if kind == "sentry":
+        return _located(code, _SENTRY)
+    return Location(code, "the vendor's own sites", code, _COUNTRIES.get(code, _ELSE))
 
 
 def global_location() -> Location:

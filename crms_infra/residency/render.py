@@ -5,9 +5,12 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+from crms_infra.markdown import table_cell, table_code
 from crms_infra.residency.diagram import stack_diagram
 from crms_infra.residency.links import PlanIndex
+from crms_infra.residency.processors_render import processors_markdown
 from crms_infra.residency.report import Entry, Report
+from crms_infra.residency.verdicts import verdict_lines
 
 
 def report_json(report: Report) -> str:
@@ -16,6 +19,11 @@ def report_json(report: Report) -> str:
         "stack": report.stack,
         "summary": _summary(report),
         "entries": [{**asdict(entry), "meetsRules": entry.meets_rules} for entry in report.entries],
+        "processors": [
+            {**asdict(processor), "meetsRules": processor.meets_rules}
+            for processor in report.processors
+        ],
+        "undeclaredProcessors": report.undeclared,
     }
     return json.dumps(body, indent=2, sort_keys=True, default=str) + "\n"
 
@@ -34,6 +42,7 @@ def report_markdown(report: Report, index: PlanIndex) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     lines.extend(_row(entry) for entry in report.entries)
+    lines += processors_markdown(report)
     lines += ["", "## Where the data flows", "", "```mermaid", stack_diagram(report, index), "```"]
     lines += ["", "## Each resource", ""]
     for entry in report.entries:
@@ -44,11 +53,17 @@ def report_markdown(report: Report, index: PlanIndex) -> str:
 def _summary(report: Report) -> dict[str, Any]:
     areas = Counter(location.area.value for entry in report.entries for location in entry.locations)
     violating = sum(1 for entry in report.entries if not entry.meets_rules)
+    processor_areas = Counter(
+        location.area.value for processor in report.processors for location in processor.locations
+    )
     return {
         "resources": len(report.entries),
         "byArea": dict(sorted(areas.items())),
         "meetingRules": len(report.entries) - violating,
         "violating": violating,
+        "processors": len(report.processors),
+        "processorsByArea": dict(sorted(processor_areas.items())),
+        "undeclaredProcessors": len(report.undeclared),
     }
 
 
@@ -56,9 +71,10 @@ def _row(entry: Entry) -> str:
     where = ", ".join(location.label() for location in entry.locations)
     areas = ", ".join(sorted({location.area.value for location in entry.locations}))
     verdict = "meets" if entry.meets_rules else "**violates**"
-    cells = [f"`{entry.name}`", entry.kind, entry.provider, where, areas]
-    cells += [entry.encryption, entry.retention, verdict]
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+    cells = [entry.kind, entry.provider, where, areas]
+    cells = [table_code(entry.name), *(table_cell(cell) for cell in cells)]
+    cells += [table_cell(entry.encryption), table_cell(entry.retention), verdict]
+    return "| " + " | ".join(cells) + " |"
 
 
 def _details(entry: Entry) -> list[str]:
@@ -75,8 +91,6 @@ def _details(entry: Entry) -> list[str]:
         f"- replicated to: {', '.join(entry.replication) or 'nowhere'}",
         f"- readable by: {'; '.join(entry.readers) or 'nobody named in the plan'}",
         "- rules:",
+        *verdict_lines(entry.verdicts),
     ]
-    for verdict in entry.verdicts:
-        detail = f": {verdict.detail}" if verdict.detail else ""
-        lines.append(f"  - `{verdict.rule}` ({verdict.article}): {verdict.status}{detail}")
     return [*lines, ""]

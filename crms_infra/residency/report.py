@@ -9,6 +9,7 @@ read it, and the verdict of each revFADP rule of the policy pack that judges it.
 from dataclasses import dataclass, field
 from typing import Any
 
+from crms_infra.policy_config import PolicyConfig
 from crms_infra.residency import buckets
 from crms_infra.residency.classify import (
     BUCKET,
@@ -21,8 +22,9 @@ from crms_infra.residency.classify import (
 )
 from crms_infra.residency.links import PlanIndex, Resource, as_list, drain_destination
 from crms_infra.residency.locations import Location, aws_location, vercel_location
+from crms_infra.residency.processors import ProcessorEntry, processor_entries, undeclared
 from crms_infra.residency.readers import bucket_readers, credential_holders
-from crms_infra.residency.verdicts import PolicySettings, Verdict, verdicts
+from crms_infra.residency.verdicts import Verdict, verdicts
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,18 @@ class Report:
     project: str
     stack: str
     entries: list[Entry]
+    processors: list[ProcessorEntry] = field(default_factory=list)
+    undeclared: list[str] = field(default_factory=list)
+    """The pack's findings of keys handed to processors the stack does not declare."""
+
+    @property
+    def meets_rules(self) -> bool:
+        stores = all(entry.meets_rules for entry in self.entries)
+        processors = all(processor.meets_rules for processor in self.processors)
+        return stores and processors and not self.undeclared
 
 
-def residency_report(plan: dict[str, Any], policy: PolicySettings) -> Report:
+def residency_report(plan: dict[str, Any], policy: PolicyConfig) -> Report:
     index = PlanIndex(plan)
     entries = []
     for resource in plan["resources"]:
@@ -61,7 +72,13 @@ def residency_report(plan: dict[str, Any], policy: PolicySettings) -> Report:
             entry = _entry(index, resource, kind)
             found = verdicts(kind.rules, resource, plan["policy"]["violations"], policy)
             entries.append(_with_verdicts(entry, found))
-    return Report(plan["project"], plan["stack"], entries)
+    return Report(
+        plan["project"],
+        plan["stack"],
+        entries,
+        processor_entries(plan, policy),
+        undeclared(plan),
+    )
 
 
 def _entry(index: PlanIndex, resource: Resource, kind: DataType) -> Entry:

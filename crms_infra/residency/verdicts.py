@@ -1,14 +1,15 @@
 """Each revFADP rule of the policy pack, its verdict on one resource, and the article it rests on.
 
 The verdicts are the pack's own (the plan's policy section); the stack's policy
-config (`policies/config.<stack>.json`) says which rules a stack switches off and
-which resources it exempts, with what reason.
+config (`policies/config.<stack>.json`, read by `crms_infra.policy_config`) says which
+rules a stack switches off and which resources it exempts, with what reason.
 """
 
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
+
+from crms_infra.markdown import one_line
+from crms_infra.policy_config import PolicyConfig
 
 # The revFADP (SR 235.1) and its ordinance, the DPO (SR 235.11), in force since
 # 2023-09-01 (https://www.fedlex.admin.ch/eli/cc/2022/491/en).
@@ -20,39 +21,22 @@ ARTICLES: dict[str, str] = {
     "s3-encryption": "revFADP Art. 8 (data security)",
     "s3-versioning": "revFADP Art. 8 (data security: availability)",
     "s3-public-access-block": "revFADP Art. 8 (data security: confidentiality)",
+    "s3-acls-disabled": "revFADP Art. 8 (data security: confidentiality)",
     "s3-tls-only": "revFADP Art. 8 (data security: transport)",
     "s3-access-logging": "DPO Art. 4 (logging)",
     "s3-log-retention": "DPO Art. 4 (logs kept one year)",
     "s3-backups-object-lock": "revFADP Art. 8 (data security: integrity)",
     "protect-stateful": "revFADP Art. 8 (data security: availability)",
     "secrets-vercel-env-sensitive": "revFADP Art. 8 (data security: access control)",
+    "processors-declared": "revFADP Art. 12 (record of processing), Art. 16 (disclosure abroad)",
+    "processors-sentry-replays-eu": "revFADP Art. 16 (disclosure abroad)",
 }
 
 
-@dataclass(frozen=True)
-class PolicySettings:
-    """A stack's policy config: rules switched off, exemptions by rule and URN, and the
-    buckets the residency rule allows outside Zurich (by name, with the reason)."""
-
-    disabled: frozenset[str]
-    exemptions: dict[tuple[str, str], str]
-    allowed_outside_zurich: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, pack_dir: Path, stack: str) -> "PolicySettings":
-        path = pack_dir / f"config.{stack}.json"
-        config: dict[str, Any] = json.loads(path.read_text()) if path.is_file() else {}
-        disabled = {rule for rule, value in config.items() if value == "disabled"}
-        exemptions = {
-            (rule, exemption["urn"]): f"{exemption['reason']} (until {exemption['expires']})"
-            for rule, value in config.items()
-            if isinstance(value, dict)
-            for exemption in value.get("exemptions", [])
-        }
-        buckets = config.get("residency-buckets-zurich")
-        allowances = buckets.get("allowedOutsideZurich", []) if isinstance(buckets, dict) else []
-        allowed = {entry["bucket"]: entry["reason"] for entry in allowances}
-        return cls(frozenset(disabled), exemptions, allowed)
+def allowed_outside_zurich(config: PolicyConfig) -> dict[str, str]:
+    """The buckets the residency rule allows outside Zurich, by name, with the reason."""
+    allowances = config.arguments_of("residency-buckets-zurich").get("allowedOutsideZurich", [])
+    return {str(entry.get("bucket")): str(entry.get("reason")) for entry in allowances or []}
 
 
 @dataclass(frozen=True)
@@ -72,9 +56,14 @@ def verdicts(
     rules: tuple[str, ...],
     resource: dict[str, Any],
     violations: list[dict[str, Any]],
-    policy: PolicySettings,
+    policy: PolicyConfig,
 ) -> list[Verdict]:
     urn = resource["urn"]
+    exemptions = {
+        (exemption.rule, exemption.urn): f"{exemption.reason} (until {exemption.expires})"
+        for exemption in policy.exemptions()
+    }
+    allowed = allowed_outside_zurich(policy)
     found = []
     for rule in rules:
         article = ARTICLES[rule]
@@ -83,17 +72,24 @@ def verdicts(
             for violation in violations
             if violation["policy"] == rule and violation.get("urn") in (urn, None)
         ]
-        if rule in policy.disabled:
+        if policy.is_disabled(rule):
             found.append(Verdict(rule, article, "off in this stack"))
         elif messages:
             found.append(Verdict(rule, article, "violates", "; ".join(messages)))
-        elif (rule, urn) in policy.exemptions:
-            found.append(Verdict(rule, article, "exempt", policy.exemptions[(rule, urn)]))
-        elif (
-            rule == "residency-buckets-zurich" and resource["name"] in policy.allowed_outside_zurich
-        ):
-            reason = policy.allowed_outside_zurich[resource["name"]]
+        elif (rule, urn) in exemptions:
+            found.append(Verdict(rule, article, "exempt", exemptions[(rule, urn)]))
+        elif rule == "residency-buckets-zurich" and resource["name"] in allowed:
+            reason = allowed[resource["name"]]
             found.append(Verdict(rule, article, "meets", f"allowed outside Zurich: {reason}"))
         else:
             found.append(Verdict(rule, article, "meets"))
     return found
+
+
+def verdict_lines(found: list[Verdict]) -> list[str]:
+    """Each verdict as a Markdown list item under a `- rules:` item."""
+    return [
+        f"  - `{verdict.rule}` ({verdict.article}): {verdict.status}"
+        + (f": {one_line(verdict.detail)}" if verdict.detail else "")
+        for verdict in found
+    ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from crms_rules.core import (
     Resource,
+    ResourceRule,
     Rule,
     Severity,
     StackRule,
@@ -38,16 +39,20 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
 
 
 def _overbroad(document: Any) -> Iterator[str]:
+    """kms:* to anyone but the account root; and, as Checkov's CKV_AWS_33, any grant to the
+    principal `*` without a condition (cdk-nag has no key-policy rule)."""
     for statement in statements(policy_document(document)):
         if statement.get("Effect") != "Allow":
             continue
+        sid = statement.get("Sid", "(no Sid)")
         actions = {str(action) for action in as_list(statement.get("Action"))}
-        if not actions & EVERY_ACTION:
-            continue
-        for principal in _principals(statement):
-            if not ACCOUNT_ROOT.match(principal):
-                sid = statement.get("Sid", "(no Sid)")
-                yield f"statement {sid} grants kms:* to {principal}"
+        principals = _principals(statement)
+        if "*" in principals and not statement.get("Condition"):
+            yield f"statement {sid} grants {', '.join(sorted(actions))} to * without a condition"
+        elif actions & EVERY_ACTION:
+            for principal in principals:
+                if not ACCOUNT_ROOT.match(principal):
+                    yield f"statement {sid} grants kms:* to {principal}"
 
 
 def explicit_key_policies(
@@ -72,6 +77,19 @@ def explicit_key_policies(
                 yield Violation(f"key policy {message}", key.urn)
 
 
+SYMMETRIC = "SYMMETRIC_DEFAULT"
+
+
+def rotation(resource: Resource, _: Mapping[str, Any]) -> Iterator[str]:
+    """cdk-nag KMS5 and Checkov CKV_AWS_7: a symmetric key (the default spec) rotates yearly;
+    AWS rotates symmetric encryption keys only."""
+    if resource.type != KEY:
+        return
+    spec = resource.props.get("customerMasterKeySpec") or SYMMETRIC
+    if spec == SYMMETRIC and resource.props.get("enableKeyRotation") is not True:
+        yield "the symmetric key does not rotate (enableKeyRotation)"
+
+
 RULES: list[Rule] = [
     StackRule(
         name="kms-explicit-key-policy",
@@ -85,5 +103,12 @@ RULES: list[Rule] = [
             "components.key_policy): administration for the account, named actions for users."
         ),
         check=explicit_key_policies,
+    ),
+    ResourceRule(
+        name="kms-key-rotation",
+        description="Every symmetric KMS key rotates automatically.",
+        severity=Severity.MEDIUM,
+        remediation="Set enable_key_rotation=True on the aws.kms.Key.",
+        check=rotation,
     ),
 ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from crms_rules.core import (
     Resource,
+    ResourceRule,
     Rule,
     Severity,
     StackRule,
@@ -94,6 +95,19 @@ def alarm_topics_deliverable(
                 )
 
 
+def topic_encrypted(resource: Resource, _: Mapping[str, Any]) -> Iterator[str]:
+    """Checkov CKV_AWS_26 (a key at all) and cdk-nag SNS3 (TLS-only publishing, which SSE
+    enforces), stricter: a customer-managed key, since an alarm cannot publish through
+    alias/aws/sns (above)."""
+    if resource.type != TOPIC:
+        return
+    key = str(resource.props.get("kmsMasterKeyId") or "")
+    if not key:
+        yield "the topic is not encrypted (kmsMasterKeyId)"
+    elif aws_managed(key):
+        yield f"the topic is encrypted with the AWS-managed key {key}, not a customer-managed one"
+
+
 RULES: list[Rule] = [
     StackRule(
         name="alarm-topics-deliverable",
@@ -107,5 +121,12 @@ RULES: list[Rule] = [
             "cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* (components/alerts.py)."
         ),
         check=alarm_topics_deliverable,
+    ),
+    ResourceRule(
+        name="sns-topic-encrypted",
+        description="Every SNS topic is encrypted with a customer-managed KMS key.",
+        severity=Severity.HIGH,
+        remediation="Give the topic kms_master_key_id of a customer-managed aws.kms.Key.",
+        check=topic_encrypted,
     ),
 ]

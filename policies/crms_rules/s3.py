@@ -1,4 +1,10 @@
-"""S3 hardening: every bucket encrypted, versioned, private, TLS-only and logged."""
+"""S3 hardening: every bucket encrypted, versioned, private, TLS-only and logged.
+
+Each rule is at least as strict as cdk-nag's AwsSolutions rule and Checkov's check for the
+same setting (cdklabs/cdk-nag src/rules/s3/, bridgecrewio/checkov
+checkov/terraform/checks/graph_checks/aws/); where they differ, the stricter condition
+holds, and the rule's comment says whose it is.
+"""
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -44,16 +50,25 @@ def _flat(configs: dict[str, list[Resource]]) -> list[Resource]:
     return [resource for group in configs.values() for resource in group]
 
 
+KMS_ALGORITHMS = {"aws:kms", "aws:kms:dsse"}
+
+
 def encryption(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
+    """KMS by default (Checkov CKV_AWS_145, stricter than CKV_AWS_19's any encryption); a
+    bucket that receives server access logs keeps SSE-S3, as components/storage.py decides
+    (the only default encryption S3 log delivery wrote to)."""
     configs = _configs(resources, "bucketServerSideEncryptionConfiguration")
+    log_targets = _log_targets(resources)
     for bucket, name in _buckets(resources):
         algorithms = {
             (rule.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
             for config in configs.get(name, [])
             for rule in as_list(config.props.get("rules"))
         }
-        if not algorithms & {"aws:kms", "aws:kms:dsse", "AES256"}:
-            yield Violation("bucket has no default encryption at rest", bucket.urn)
+        wanted = KMS_ALGORITHMS | ({"AES256"} if name in log_targets else set())
+        if not algorithms & wanted:
+            kind = "KMS or, for a log bucket, SSE-S3" if name in log_targets else "KMS"
+            yield Violation(f"bucket has no default encryption at rest with {kind}", bucket.urn)
 
 
 def versioning(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
@@ -88,28 +103,66 @@ def public_access_block(resources: Sequence[Resource], _: Mapping[str, Any]) -> 
             )
 
 
+def _denies_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
+    """cdk-nag's S3BucketSSLRequestsOnly, stricter than Checkov's CKV_AWS_379 (any Deny on
+    aws:SecureTransport false, or an Allow on true): a Deny of `s3:*` (or `*`) to every
+    principal, on the bucket and on its objects, when aws:SecureTransport is false."""
+    secure = (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
+    principal = statement.get("Principal")
+    everyone = principal == "*" or (
+        isinstance(principal, Mapping) and "*" in as_list(principal.get("AWS"))
+    )
+    actions = {str(action).lower() for action in as_list(statement.get("Action"))}
+    resources = {str(resource) for resource in as_list(statement.get("Resource"))}
+    return (
+        statement.get("Effect") == "Deny"
+        and str(secure).lower() == "false"
+        and everyone
+        and bool(actions & {"*", "s3:*"})
+        and {bucket_arn, f"{bucket_arn}/*"} <= resources
+    )
+
+
 def tls_only(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
     configs = _configs(resources, "bucketPolicy")
     for bucket, name in _buckets(resources):
-        denies_plain_http = any(
-            statement.get("Effect") == "Deny"
-            and str(
-                (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
-            ).lower()
-            == "false"
+        arn = str(bucket.props.get("arn") or f"arn:aws:s3:::{name}")
+        if not any(
+            _denies_plain_http(statement, arn)
             for config in configs.get(name, [])
             for statement in statements(policy_document(config.props.get("policy")))
-        )
-        if not denies_plain_http:
-            yield Violation("bucket policy does not deny requests without TLS", bucket.urn)
+        ):
+            yield Violation(
+                "bucket policy does not deny requests without TLS: a Deny of s3:* to every "
+                "principal on the bucket and bucket/* when aws:SecureTransport is false",
+                bucket.urn,
+            )
 
 
 def access_logging(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
-    logged = set(_configs(resources, "bucketLogging"))
+    """As cdk-nag's S3BucketLoggingEnabled: logged, or the target of another's logs (Checkov's
+    CKV_AWS_18 asks a log bucket to log too, which no last bucket can); never into itself,
+    where each delivery is a request that is logged again."""
+    loggings = _configs(resources, "bucketLogging")
     targets = _log_targets(resources)
     for bucket, name in _buckets(resources):
-        if name not in logged and name not in targets:
+        own = {str(logging.props.get("targetBucket")) for logging in loggings.get(name, [])}
+        if name in own:
+            yield Violation("bucket logs its access into itself", bucket.urn)
+        elif not own and name not in targets:
             yield Violation("bucket has no access logging", bucket.urn)
+
+
+def acls_disabled(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
+    """Checkov CKV2_AWS_65 (BucketOwnerEnforced), and a missing control counts as not set."""
+    controls = _configs(resources, "bucketOwnershipControls")
+    for bucket, name in _buckets(resources):
+        owners = {
+            (control.props.get("rule") or {}).get("objectOwnership")
+            for control in controls.get(name, [])
+        }
+        if "BucketOwnerEnforced" not in owners:
+            yield Violation("bucket ACLs are not disabled (BucketOwnerEnforced)", bucket.urn)
 
 
 def log_retention(resources: Sequence[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
@@ -144,10 +197,17 @@ def backups_object_lock(resources: Sequence[Resource], _: Mapping[str, Any]) -> 
 RULES: list[Rule] = [
     StackRule(
         name="s3-encryption",
-        description="Every bucket is encrypted at rest by default.",
+        description="Every bucket is encrypted at rest by default with KMS (log buckets: SSE-S3).",
         severity=Severity.HIGH,
         remediation="Add an aws.s3.BucketServerSideEncryptionConfiguration (KMS, bucket keys on).",
         check=encryption,
+    ),
+    StackRule(
+        name="s3-acls-disabled",
+        description="Every bucket disables ACLs (object ownership BucketOwnerEnforced).",
+        severity=Severity.HIGH,
+        remediation="Add an aws.s3.BucketOwnershipControls with BucketOwnerEnforced.",
+        check=acls_disabled,
     ),
     StackRule(
         name="s3-versioning",
@@ -165,9 +225,12 @@ RULES: list[Rule] = [
     ),
     StackRule(
         name="s3-tls-only",
-        description="Every bucket's policy denies requests without TLS.",
+        description="Every bucket's policy denies all of S3 to everyone without TLS.",
         severity=Severity.HIGH,
-        remediation="Add a Deny statement on aws:SecureTransport false to the bucket policy.",
+        remediation=(
+            "Deny s3:* to principal * on the bucket and bucket/* when aws:SecureTransport is "
+            "false (components/bucket.py)."
+        ),
         check=tls_only,
     ),
     StackRule(

@@ -20,7 +20,9 @@ SEED_VARIABLES = {
     "UPSTASH_REDIS_URL", "UPSTASH_REDIS_TOKEN", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
     "RESEND_API_KEY", "SENTRY_DSN", "NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT",
 }  # fmt: skip
+SENTRY_REPLAYS = "NEXT_PUBLIC_SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE"  # ours: what Sentry may get
 PLAIN = {"NEXT_PUBLIC_SUPABASE_URL", "NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT"}
+PLAIN |= {SENTRY_REPLAYS}
 EXPECTED_LIMITS = {  # Fluid compute everywhere: 1024 MB asks for standard (2 GB), 3008 MB for
     "dev": ("standard", 15),  # performance (4 GB); see components/function_limits.py
     "staging": ("standard", 30),
@@ -60,7 +62,7 @@ def test_both_projects_carry_the_stacks_limits(stack: str) -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_seed_variable_per_target_and_every_secret_sensitive(stack: str) -> None:
     web = variables(stack, "web")
-    assert set(web) == SEED_VARIABLES
+    assert set(web) == SEED_VARIABLES | {SENTRY_REPLAYS}
     for key, variable in web.items():
         if key in PLAIN:
             assert variable["sensitive"] is False, key
@@ -73,6 +75,7 @@ def test_every_seed_variable_per_target_and_every_secret_sensitive(stack: str) -
     assert web["NODE_ENV"]["value"] == settings.node_env.value
     assert web["NEXT_PUBLIC_APP_ENV"]["value"] == settings.environment.value
     assert web["SENTRY_ENVIRONMENT"]["value"] == settings.environment.value
+    assert web[SENTRY_REPLAYS]["value"] == str(settings.sentry.replays_on_error_sample_rate)
     assert web["NEXT_PUBLIC_SUPABASE_URL"]["value"].endswith(".supabase.co")
 
 

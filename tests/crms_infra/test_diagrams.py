@@ -5,16 +5,16 @@ from typing import Any
 
 from crms_infra import cli
 from crms_infra.diff import diff_plans
+from crms_infra.policy_config import PolicyConfig
 from crms_infra.residency.changes import change_diagram, diff_markdown_with_diagram
 from crms_infra.residency.diagram import stack_diagram
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.report import residency_report
-from crms_infra.residency.verdicts import PolicySettings
 from tests.conftest import STACKS
 from tests.crms_infra.mermaid import mermaid_blocks, parse_mermaid
 from tests.helpers import plan_of
 
-NO_POLICY = PolicySettings(frozenset(), {})
+NO_POLICY = PolicyConfig()
 
 
 def changed_prod() -> tuple[dict[str, Any], dict[str, Any]]:

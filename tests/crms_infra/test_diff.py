@@ -1,6 +1,7 @@
 """`crms-infra diff`: added, removed and changed resources, and the Markdown size limit."""
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from crms_infra.diff import (
     diff_plans,
     diff_text,
 )
+from crms_infra.value_diff import show_change
 
 
 def resource(name: str, stack: str = "prod", **inputs: Any) -> dict[str, Any]:
@@ -122,3 +124,93 @@ def test_a_limit_below_the_minimum_is_refused() -> None:
     diff = diff_plans(plan("p", [resource("a")]), plan("p", [resource("b")]), "a", "b")
     with pytest.raises(ValueError, match="at least 1,000"):
         diff_markdown(diff, limit=100)
+
+
+def _policy(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+ADMIN = {
+    "Sid": "KeyAdministration",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Action": ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*"],
+    "Resource": "*",
+}
+USE = {
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:role/identity-app"},
+    "Action": ["kms:Decrypt"],
+    "Resource": "*",
+    "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-central-2.amazonaws.com"}},
+}
+
+
+def _policy_diff(before: str, after: str) -> tuple[str, str]:
+    diff = diff_plans(
+        plan("prod", [resource("key", policy=before)]),
+        plan("prod", [resource("key", policy=after)]),
+        "base",
+        "head",
+    )
+    return diff_text(diff), diff_markdown(diff)
+
+
+def test_an_edited_key_policy_shows_the_changed_statement_whole() -> None:
+    """Issue 27, point 1: an appended action deep in a long policy shows, in its statement."""
+    widened = {**ADMIN, "Action": [*ADMIN["Action"], "kms:Decrypt"]}
+    for shown in _policy_diff(_policy(ADMIN, USE), _policy(widened, USE)):
+        assert '@@ statement "KeyAdministration" changed @@' in shown
+        assert '+    "kms:Decrypt"' in shown
+        assert '     "kms:Create*",' in shown  # the rest of the statement, as context
+        assert "identity-app" not in shown  # an unchanged statement stays out
+
+
+def test_statements_without_a_sid_are_known_by_effect_principal_action_resource() -> None:
+    narrower = {**USE, "Condition": {"StringEquals": {"kms:ViaService": "s3.x.amazonaws.com"}}}
+    text, _ = _policy_diff(_policy(ADMIN, USE), _policy(ADMIN, narrower))
+    assert "1 statement(s) changed" in text
+    assert '+      "kms:ViaService": "s3.x.amazonaws.com"' in text
+    other_action = {**USE, "Action": ["kms:Encrypt"]}
+    text, _ = _policy_diff(_policy(ADMIN, USE), _policy(ADMIN, other_action))
+    assert "1 statement(s) added, 1 statement(s) removed" in text
+    assert '-    "kms:Decrypt"' in text
+    assert '+    "kms:Encrypt"' in text
+
+
+def test_a_line_appended_to_a_migration_shows() -> None:
+    """Issue 27, point 1: a line added to the end of a long SQL file."""
+    sql = "".join(f"CREATE INDEX i{n} ON public.t{n} (company_id);\n" for n in range(20))
+    before = plan("prod", [resource("schema", migrations={"003_indexes.sql": sql})])
+    after = plan("prod", [resource("schema", migrations={"003_indexes.sql": sql + "SELECT 1;\n"})])
+    diff = diff_plans(before, after, "base", "head")
+    for shown in (diff_text(diff), diff_markdown(diff)):
+        assert "1 line(s) added, 0 removed" in shown
+        assert "+SELECT 1;" in shown
+        assert "i0 " not in shown  # three lines of context, not the whole file
+
+
+def test_markdown_puts_large_changes_in_fenced_blocks_that_nothing_inside_closes() -> None:
+    sql = "-- a ``` fence inside\nSELECT 1;\n"
+    diff = diff_plans(
+        plan("prod", [resource("schema", sql="SELECT 0;\n")]),
+        plan("prod", [resource("schema", sql=sql)]),
+        "base",
+        "head",
+    )
+    markdown = diff_markdown(diff)
+    assert "    ````diff\n" in markdown
+    assert "    +-- a ``` fence inside\n" in markdown
+
+
+@given(st.text(max_size=400), st.text(max_size=400))
+@settings(max_examples=200, deadline=None)
+def test_a_change_never_shows_as_only_what_stayed(before: str, after: str) -> None:
+    """Whatever two values are, the diff shows a line that differs, or both sides inline."""
+    if before == after:
+        return
+    shown = show_change(before, after)
+    if shown.inline is not None:
+        assert shown.inline[0] != shown.inline[1]
+    else:
+        assert any(line[:1] in "+-" or line.startswith("@@ only") for line in shown.lines)

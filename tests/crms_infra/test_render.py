@@ -3,6 +3,7 @@
 import pytest
 
 from crms_infra.render import plan_markdown, plan_text
+from crms_infra.summaries import SUMMARIES
 from tests.conftest import STACKS
 from tests.helpers import plan_of
 
@@ -47,3 +48,74 @@ def test_nested_inputs_read_as_one_line_not_json() -> None:
 def test_markdown_shows_nested_inputs_too() -> None:
     markdown = plan_markdown(plan_of("prod"))
     assert "resourceConfig={fluid=true, functionDefaultCpuType=performance" in markdown
+
+
+def _rows(markdown: str) -> dict[str, str]:
+    """Each custom resource's table row by its name (components share their children's)."""
+    return {
+        line.split("|")[1].strip().split("`")[1]: line
+        for line in markdown.splitlines()
+        if line.startswith("| `") and "| `crms:index:" not in line
+    }
+
+
+def test_each_alarm_shows_what_it_watches_its_threshold_and_who_hears() -> None:
+    """Issue 27, point 3: the threshold sat behind `(+8 more)`."""
+    plan = plan_of("prod")
+    text, rows = plan_text(plan), _rows(plan_markdown(plan))
+    expected = {
+        "alerts-slow-contract-creation": "alarm: ContractCreationTime (p95) > 5 in 10"
+        " period(s) of 60 s; missing data notBreaching; notifies dev-team@crms.ch",
+        "alerts-payment-failures": "alarm: IF(PaymentAttempts > 0, 100 * PaymentFailures /"
+        " PaymentAttempts, 0) (Sum) > 5 in 1 period(s) of 300 s; missing data notBreaching;"
+        " notifies finance@crms.ch, oncall@crms.ch",
+    }
+    for name, summary in expected.items():
+        assert summary in text
+        assert summary.replace(">", "&gt;") in rows[name]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_markdown_plan_shows_function_limits_in_each_projects_row(stack: str) -> None:
+    rows = _rows(plan_markdown(plan_of(stack)))
+    for project in ("compute-web", "compute-ops"):
+        assert f"| functions: {EXPECTED[stack]} |" in rows[project]
+
+
+def test_each_bucket_shows_encryption_versioning_lock_and_replica() -> None:
+    rows = _rows(plan_markdown(plan_of("prod")))
+    assert (
+        "bucket: SSE-KMS, customer-managed key storage-key in eu-central-2, held by the stack's"
+        " AWS account; versioning Enabled; locked 90 days (COMPLIANCE mode); replicated to"
+        " storage-backups-replica in eu-central-1"
+    ) in rows["storage-backups"]
+    assert "SSE-S3 (AES-256)" in rows["storage-access-logs"]
+
+
+def test_plain_variables_show_their_value_and_secrets_do_not() -> None:
+    """Issue 27, point 3: the provider marks every value secret; the program knows better."""
+    plan = plan_of("prod")
+    variables = {
+        r["inputs"]["key"]: r["inputs"]["value"]
+        for r in plan["resources"]
+        if r["type"].endswith("ProjectEnvironmentVariable")
+    }
+    assert variables["AWS_REGION"] == "eu-central-2"
+    assert variables["NODE_ENV"] == "production"
+    assert variables["CONTRACT_CREATION_ROUTE"] == "POST /api/contracts"
+    for secret in ("STRIPE_SECRET_KEY", "SENTRY_DSN", "DATABASE_URL", "CRON_SECRET"):
+        assert variables[secret] == "[secret]"
+    rows = _rows(plan_markdown(plan))
+    assert (
+        "AWS_REGION=eu-central-2 (plain; production, preview, development)"
+        in rows["compute-ops-aws-region"]
+    )
+    assert (
+        "STRIPE_SECRET_KEY=[secret] (sensitive; production, preview)"
+        in rows["compute-web-stripe-secret-key"]
+    )
+
+
+def test_every_summarised_kind_is_one_the_program_creates() -> None:
+    types = {resource["type"] for resource in plan_of("prod")["resources"]}
+    assert set(SUMMARIES) <= types

@@ -7,18 +7,20 @@ from typing import Any, get_args
 import pytest
 
 from crms_infra import cli
+from crms_infra.policy_config import PolicyConfig, parse_policy_config, read_policy_config
 from crms_infra.residency.classify import UnclassifiedResourceError
+from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.locations import LegalArea, aws_location, vercel_location
+from crms_infra.residency.render import report_json, report_markdown
 from crms_infra.residency.report import Entry, Report, residency_report
-from crms_infra.residency.verdicts import PolicySettings
 from stacks import regions
 from tests.conftest import REPO, STACKS
 from tests.helpers import plan_of
 
-NO_POLICY = PolicySettings(frozenset(), {})
+NO_POLICY = PolicyConfig()
 
 
-def report_of(plan: dict[str, Any], policy: PolicySettings = NO_POLICY) -> Report:
+def report_of(plan: dict[str, Any], policy: PolicyConfig = NO_POLICY) -> Report:
     return residency_report(plan, policy)
 
 
@@ -29,7 +31,7 @@ def entry(report: Report, name: str) -> Entry:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_resource_of_every_stack_is_classified(stack: str) -> None:
-    policy = PolicySettings.read(REPO / "policies", stack)
+    policy = read_policy_config(REPO / "policies", stack)
     report = report_of(plan_of(stack), policy)
     assert {"database-project", "storage-photos", "storage-backups", "cache-redis"} <= {
         item.name for item in report.entries
@@ -38,7 +40,7 @@ def test_every_resource_of_every_stack_is_classified(stack: str) -> None:
 
 
 def test_prod_places_each_store_in_its_country() -> None:
-    report = report_of(plan_of("prod"), PolicySettings.read(REPO / "policies", "prod"))
+    report = report_of(plan_of("prod"), read_policy_config(REPO / "policies", "prod"))
     database = entry(report, "database-project")
     assert [(where.country, where.area) for where in database.locations] == [
         ("Switzerland", LegalArea.SWITZERLAND)
@@ -131,15 +133,33 @@ def test_disabled_rules_and_exemptions_are_shown_as_such() -> None:
     photos_urn = next(
         r["urn"] for r in plan["resources"] if r["name"] == "storage-photos" and r["custom"]
     )
-    policy = PolicySettings(
-        frozenset({"protect-stateful"}),
-        {("s3-access-logging", photos_urn): "logs elsewhere (until 2027-01-01)"},
+    exemption = {"urn": photos_urn, "reason": "logs elsewhere", "expires": "2027-01-01"}
+    policy = parse_policy_config(
+        json.dumps(
+            {
+                "protect-stateful": {"enforcementLevel": "disabled"},
+                "s3-access-logging": {"exemptions": [exemption]},
+            }
+        ),
+        "config.dev.json",
     )
     photos = entry(report_of(plan, policy), "storage-photos")
     statuses = {verdict.rule: (verdict.status, verdict.detail) for verdict in photos.verdicts}
     assert statuses["protect-stateful"] == ("off in this stack", "")
     assert statuses["s3-access-logging"] == ("exempt", "logs elsewhere (until 2027-01-01)")
     assert statuses["s3-encryption"] == ("meets", "")
+
+
+def test_a_rule_disabled_by_its_object_form_or_by_all_is_never_called_met() -> None:
+    """Issue 27, point 4: `{"enforcementLevel": "disabled"}` and `"all": "disabled"` switch a
+    rule off for the report as they do for the engine."""
+    plan = plan_of("dev")
+    for text in ('{"s3-encryption": {"enforcementLevel": "disabled"}}', '{"all": "disabled"}'):
+        photos = entry(
+            report_of(plan, parse_policy_config(text, "config.dev.json")), "storage-photos"
+        )
+        statuses = {verdict.rule: verdict.status for verdict in photos.verdicts}
+        assert statuses["s3-encryption"] == "off in this stack", text
 
 
 def test_json_form(capsys: pytest.CaptureFixture[str]) -> None:
@@ -160,3 +180,45 @@ def test_the_allow_lists_lie_in_switzerland_or_the_eu() -> None:
         assert vercel_location(region).area in allowed, region
     assert vercel_location("lhr1").area is LegalArea.ELSEWHERE
     assert aws_location("eu-central-2").area is LegalArea.SWITZERLAND
+
+
+PROCESSORS = {"Stripe", "Resend", "Sentry", "Upstash", "Vercel", "Supabase"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stacks_report_lists_its_processors_in_each_form(stack: str) -> None:
+    """Issue 27, point 5: personal data also goes where the stack only hands keys."""
+    plan = plan_of(stack)
+    report = report_of(plan, read_policy_config(REPO / "policies", stack))
+    assert {processor.name for processor in report.processors} == PROCESSORS
+    assert report.meets_rules
+    stripe = next(p for p in report.processors if p.name == "Stripe")
+    assert [where.area for where in stripe.locations] == [LegalArea.ELSEWHERE]
+    assert "Data Privacy Framework" in stripe.transfer_basis
+    assert all(source["read"] for p in report.processors for source in p.sources)
+    body = json.loads(report_json(report))
+    assert {p["name"] for p in body["processors"]} == PROCESSORS
+    markdown = report_markdown(report, PlanIndex(plan))
+    section = markdown.split("## Processors the stack hands keys to")[1].split("## Where")[0]
+    assert all(f"| {name} |" in section for name in PROCESSORS)
+    diagram = markdown.split("```mermaid")[1]
+    assert 'n_processor_Stripe[["Stripe<br/>processor"]]' in diagram
+    assert (
+        'n_compute_web -->|"STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET"| n_processor_Stripe'
+        in diagram
+    )
+
+
+def test_a_key_handed_to_an_undeclared_processor_makes_the_report_fail() -> None:
+    plan = copy.deepcopy(plan_of("prod"))
+    plan["outputs"]["processors"] = [
+        p for p in plan["outputs"]["processors"] if p["name"] != "Resend"
+    ]
+    message = "RESEND_API_KEY hands personal data to Resend, which the stack does not declare"
+    plan["policy"]["violations"].append(
+        {"policy": "processors-declared", "level": "mandatory", "urn": None, "message": message}
+    )
+    report = report_of(plan)
+    assert report.undeclared == [message]
+    assert not report.meets_rules
+    assert message in report_markdown(report, PlanIndex(plan))

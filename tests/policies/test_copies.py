@@ -4,11 +4,16 @@ the one source it copies."""
 
 from typing import get_args
 
-from crms_rules import operations, residency, s3
+from crms_rules import operations, processors, residency, s3
 
 from components.storage import PURPOSE_TAG, Purpose
+from stacks import processors as program_processors
 from stacks import regions
 from stacks.alert_rules import AlertKind
+from stacks.provider_config import PROVIDER_SECRET_KEYS
+from stacks.regions import SentryRegion
+from stacks.secrets import SECRET_KEYS
+from tests.helpers import load, resources
 
 
 def test_the_seed_alarms_are_the_enums_seed_rules() -> None:
@@ -26,3 +31,21 @@ def test_the_region_allow_lists_are_the_settings() -> None:
 
 def test_the_backups_tag_is_the_storages() -> None:
     assert (PURPOSE_TAG, Purpose.BACKUPS.value) == (s3.PURPOSE_TAG, s3.BACKUPS)
+
+
+def test_the_processors_variables_are_the_declarations() -> None:
+    declared = program_processors.processors(load("prod"))
+    by_variable = {variable: p.name for p in declared for variable in p.variables}
+    assert by_variable == processors.PROCESSOR_VARIABLES
+    assert processors.SENTRY_REPLAYS_VARIABLE == program_processors.SENTRY_REPLAYS_VARIABLE
+    assert SentryRegion.EU.value == processors.SENTRY_EU
+    assert processors.SENTRY in {p.name for p in declared}
+    assert set(processors.PROCESSOR_TYPES.values()) <= {p.name for p in declared}
+    assert set(processors.PROCESSOR_TYPES) <= {r["type"] for r in resources("prod")}
+
+
+def test_every_credential_the_stack_reads_belongs_to_a_declared_processor() -> None:
+    """AWS is reached through the OIDC role, never a key in config (its keys are refused)."""
+    declared = {key for p in program_processors.processors(load("prod")) for key in p.secret_keys}
+    credentials = {f"crms:{key}" for key in SECRET_KEYS} | PROVIDER_SECRET_KEYS
+    assert credentials - declared == {"aws:accessKey", "aws:secretKey", "aws:token"}

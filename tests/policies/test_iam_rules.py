@@ -18,6 +18,8 @@ from tests.policies.views import (
     first_failures,
     named,
     rule_names,
+    stack_view,
+    violations,
 )
 
 
@@ -43,7 +45,23 @@ def _trust_with(condition: dict[str, Any]) -> Mutation:
     return mutate
 
 
+def _trust(principal: object) -> Mutation:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}],
+    }
+    return lambda view: changed(
+        view, "storage-replication", ROLE, assumeRolePolicy=json.dumps(document)
+    )
+
+
+def _allow(action: str, resource: str, **more: Any) -> Mutation:
+    return _app_policy_with({"Effect": "Allow", "Action": action, "Resource": resource, **more})
+
+
 EVERYTHING_ON_EVERYTHING = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+ROLE = "aws:iam/role:Role"
+NAMESPACE = {"StringEquals": {"cloudwatch:namespace": "CRMS/production"}}
 
 
 FAILURES: list[Failure] = [
@@ -53,11 +71,45 @@ FAILURES: list[Failure] = [
         _app_policy_with({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::x"}),
         "'s3:*'",
     ),
+    # cdk-nag IAM5: any wildcard in an action; this slipped through before issue 27.
+    ("iam-no-wildcard-action", _allow("s3:Get*", "arn:aws:s3:::x/*"), "'s3:Get*'"),
+    ("iam-no-wildcard-resource", _allow("s3:PutObject", "*"), "s3:PutObject on '*'"),
+    # Shapes that slipped through before issue 27 (cdk-nag IAM5, Checkov CKV_AWS_355/290):
+    ("iam-no-wildcard-resource", _allow("s3:GetObject", "*"), "s3:GetObject on '*'"),
     (
-        "iam-no-wildcard-resource-on-write",
-        _app_policy_with({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}),
-        "on every resource",
+        "iam-no-wildcard-resource",
+        _allow("s3:PutObject", "*", Condition=NAMESPACE),
+        "s3:PutObject on '*'",
     ),
+    ("iam-no-wildcard-resource", _allow("s3:ListBucket", "arn:aws:s3:::*"), "'arn:aws:s3:::*'"),
+    (
+        "iam-no-wildcard-resource",
+        _allow("kms:Decrypt", "arn:aws:kms:eu-central-2:123456789012:key/*"),
+        "key/*",
+    ),
+    (
+        "iam-no-wildcard-resource",
+        _allow("cloudwatch:PutMetricData", "*"),
+        "cloudwatch:PutMetricData on '*'",
+    ),
+    (
+        "iam-no-aws-managed-policies",
+        lambda v: changed(
+            v,
+            "identity-app",
+            ROLE,
+            managedPolicyArns=["arn:aws:iam::aws:policy/AmazonS3FullAccess"],
+        ),
+        "AmazonS3FullAccess",
+    ),
+    ("iam-trust-named-principals", _trust({"AWS": "*"}), "lets '*' assume"),
+    ("iam-trust-named-principals", _trust("*"), "lets '*' assume"),
+    (
+        "iam-trust-named-principals",
+        _trust({"AWS": "arn:aws:iam::123456789012:root"}),
+        "arn:aws:iam::123456789012:root",
+    ),
+    ("iam-trust-named-principals", _trust({"AWS": ["123456789012"]}), "'123456789012'"),
     ("iam-oidc-trust-constrained", _trust_with({}), "does not pin the token's aud"),
     (
         "iam-oidc-trust-constrained",
@@ -91,3 +143,13 @@ def test_every_rule_has_a_failure_case() -> None:
 @pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
 def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
     assert_exemptions_hold(rule, mutate)
+
+
+def test_a_named_buckets_objects_and_a_namespaced_metric_are_allowed() -> None:
+    view = stack_view("prod")
+    for mutate in (
+        _allow("s3:GetObject", "arn:aws:s3:::storage-photos-mock/*"),
+        _allow("s3:PutObject", "arn:aws:s3:::storage-backups-mock/manifests/*"),
+        _allow("cloudwatch:PutMetricData", "*", Condition=NAMESPACE),
+    ):
+        assert violations("iam-no-wildcard-resource", mutate(view)) == []

@@ -21,7 +21,38 @@ from tests.policies.views import (
     without,
 )
 
+
+def _grant_to_everyone(condition: dict[str, object] | None) -> str:
+    statement = {
+        "Sid": "Anyone",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": ["kms:Decrypt"],
+        "Resource": "*",
+    }
+    return json.dumps(
+        {"Statement": [{**statement, **({"Condition": condition} if condition else {})}]}
+    )
+
+
 FAILURES: list[Failure] = [
+    # Checkov CKV_AWS_33: a grant to * without a condition; slipped through before issue 27.
+    (
+        "kms-explicit-key-policy",
+        lambda v: changed(v, "storage-key-policy", KEY_POLICY, policy=_grant_to_everyone(None)),
+        "grants kms:Decrypt to * without a condition",
+    ),
+    # cdk-nag KMS5, Checkov CKV_AWS_7.
+    (
+        "kms-key-rotation",
+        lambda v: changed(v, "storage-key", KEY, enableKeyRotation=False),
+        "does not rotate",
+    ),
+    (
+        "kms-key-rotation",
+        lambda v: changed(v, "alerts-topics-key", KEY, enableKeyRotation=None),
+        "does not rotate",
+    ),
     (
         "kms-explicit-key-policy",
         lambda v: without(v, "storage-photos-replica-key-policy", KEY_POLICY),
@@ -57,7 +88,7 @@ FAILURES: list[Failure] = [
             KEY,
             policy={"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*"}]},
         ),
-        "grants kms:* to *",
+        "grants * to * without a condition",
     ),
 ]
 

@@ -1,7 +1,6 @@
 """The pack as the engine runs it: through the analyzer protocol, from `crms-infra plan`."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ import pytest
 
 from crms_infra.offline.engine import plan_stack
 from tests.conftest import REPO, STACKS
+from tests.helpers import copy_project, plan_copy
 
 CLI = str(Path(sys.executable).parent / "crms-infra")
 
@@ -24,30 +24,25 @@ def test_every_stack_has_no_mandatory_violation(stack: str) -> None:
 @pytest.fixture
 def broken_copy(tmp_path: Path) -> Path:
     """The project with its program and pack, to be broken in ways the settings cannot catch."""
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
-        shutil.copy(REPO / name, tmp_path / name)
-    for directory in ("components", "policies", "app"):
-        shutil.copytree(
-            REPO / directory, tmp_path / directory, ignore=shutil.ignore_patterns("venv")
-        )
-    return tmp_path
+    return copy_project(tmp_path)
 
 
-def test_violations_show_through_the_plan_and_fail_it(broken_copy: Path) -> None:
-    bucket = broken_copy / "components" / "bucket.py"
+def _suspend_versioning(project_dir: Path) -> None:
+    bucket = project_dir / "components" / "bucket.py"
     bucket.write_text(
         bucket.read_text().replace('{"status": "Enabled"}', '{"status": "Suspended"}')
     )
+
+
+def test_violations_show_through_the_plan_and_fail_it(broken_copy: Path) -> None:
+    _suspend_versioning(broken_copy)
     cache = broken_copy / "components" / "cache.py"
     cache.write_text(
         cache.read_text().replace(
             "primary_region=args.primary_region", 'primary_region="us-east-1"'
         )
     )
-    result = subprocess.run(
-        [CLI, "plan", "prod", "--format", "json", "--project-dir", str(broken_copy)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    result = plan_copy(broken_copy)
     assert result.returncode == 1, result.stderr
     violations = json.loads(result.stdout)["policy"]["violations"]
     policies = {v["policy"] for v in violations if v["level"] == "mandatory"}
@@ -62,16 +57,21 @@ def test_a_disabled_rule_in_a_stacks_config_is_not_evaluated(broken_copy: Path) 
     settings = json.loads(config.read_text())
     settings["s3-versioning"] = "disabled"
     config.write_text(json.dumps(settings))
-    bucket = broken_copy / "components" / "bucket.py"
-    bucket.write_text(
-        bucket.read_text().replace('{"status": "Enabled"}', '{"status": "Suspended"}')
-    )
-    result = subprocess.run(
-        [CLI, "plan", "prod", "--format", "json", "--project-dir", str(broken_copy)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    _suspend_versioning(broken_copy)
+    result = plan_copy(broken_copy)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["policy"]["violations"] == []
+
+
+def test_all_in_a_stacks_config_sets_every_rules_level(broken_copy: Path) -> None:
+    """`"all": "advisory"` (a form the CLI honours) leaves a broken bucket advisory."""
+    config = broken_copy / "policies" / "config.prod.json"
+    config.write_text(json.dumps({**json.loads(config.read_text()), "all": "advisory"}))
+    _suspend_versioning(broken_copy)
+    result = plan_copy(broken_copy)
+    assert result.returncode == 0, result.stderr
+    levels = {v["level"] for v in json.loads(result.stdout)["policy"]["violations"]}
+    assert levels == {"advisory"}
 
 
 def test_check_plans_every_stack() -> None:

@@ -51,6 +51,22 @@ def _s3_without(kind: str, bucket: str) -> Mutation:
     return mutate
 
 
+PHOTOS_ARN = "arn:aws:s3:::storage-photos-mock"
+TLS_DENY = {
+    "Effect": "Deny",
+    "Principal": "*",
+    "Action": "s3:*",
+    "Resource": [PHOTOS_ARN, f"{PHOTOS_ARN}/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+}
+
+
+def _photos_policy(**statement: Any) -> Mutation:
+    """The photos bucket's policy with its TLS statement changed (None drops a key)."""
+    edited = {k: v for k, v in {**TLS_DENY, **statement}.items() if v is not None}
+    return _s3_config("bucketPolicy", PHOTOS, policy=json.dumps({"Statement": [edited]}))
+
+
 FAILURES: list[Failure] = [
     (
         "s3-encryption",
@@ -84,6 +100,44 @@ FAILURES: list[Failure] = [
         "without TLS",
     ),
     ("s3-tls-only", _s3_without("bucketPolicy", PHOTOS), "without TLS"),
+    # cdk-nag S3BucketSSLRequestsOnly: each shape but the last slipped through before issue
+    # 27; the last is what Checkov's CKV_AWS_379 accepts.
+    ("s3-tls-only", _photos_policy(Action="s3:GetObject"), "without TLS"),
+    (
+        "s3-tls-only",
+        _photos_policy(Principal={"AWS": "arn:aws:iam::123456789012:root"}),
+        "without TLS",
+    ),
+    ("s3-tls-only", _photos_policy(Resource=["arn:aws:s3:::other", "arn:aws:s3:::other/*"]), "TLS"),
+    ("s3-tls-only", _photos_policy(Resource=[f"{PHOTOS_ARN}/*"]), "without TLS"),
+    ("s3-tls-only", _photos_policy(Resource=PHOTOS_ARN), "without TLS"),
+    (
+        "s3-tls-only",
+        _photos_policy(Effect="Allow", Condition={"Bool": {"aws:SecureTransport": "true"}}),
+        "without TLS",
+    ),
+    # Checkov CKV_AWS_145: KMS by default; SSE-S3 passed before issue 27.
+    (
+        "s3-encryption",
+        _s3_config(
+            "bucketServerSideEncryptionConfiguration",
+            PHOTOS,
+            rules=[{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}],
+        ),
+        "no default encryption at rest with KMS",
+    ),
+    (
+        "s3-access-logging",
+        _s3_config("bucketLogging", PHOTOS, targetBucket=f"{PHOTOS}-mock"),
+        "into itself",
+    ),
+    # Checkov CKV2_AWS_65.
+    (
+        "s3-acls-disabled",
+        _s3_config("bucketOwnershipControls", PHOTOS, rule={"objectOwnership": "ObjectWriter"}),
+        "BucketOwnerEnforced",
+    ),
+    ("s3-acls-disabled", _s3_without("bucketOwnershipControls", PHOTOS), "ACLs are not disabled"),
     ("s3-access-logging", _s3_without("bucketLogging", PHOTOS), "no access logging"),
     (
         "s3-log-retention",
@@ -147,3 +201,17 @@ def test_an_exemption_without_a_reason_is_rejected() -> None:
     )
     assert found
     assert all("gives no reason" in message for message in found)
+
+
+def test_the_tls_deny_may_use_the_wildcard_action_and_principal_forms() -> None:
+    view = stack_view("prod")
+    for mutate in (
+        _photos_policy(Action="*"),
+        _photos_policy(Principal={"AWS": ["*"]}),
+        _photos_policy(Condition={"Bool": {"aws:SecureTransport": False}}),
+    ):
+        assert violations("s3-tls-only", mutate(view)) == []
+
+
+def test_a_log_bucket_may_keep_sse_s3() -> None:
+    assert violations("s3-encryption", stack_view("prod")) == []

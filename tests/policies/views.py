@@ -3,7 +3,6 @@ helpers every rule module's tests share."""
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -13,6 +12,7 @@ from crms_rules.core import Resource, Rule, evaluate
 
 from crms_infra.offline.engine import record_stack
 from crms_infra.offline.sdk import rpc
+from crms_infra.policy_config import read_policy_config
 from tests.conftest import REPO
 
 TODAY = dt.date(2026, 11, 25)
@@ -84,19 +84,10 @@ Failure = tuple[str, Mutation, str]
 STACK_WIDE = {"alarms-seed-rules"}  # its violation names no resource: nothing to exempt
 
 
-def stack_config(stack: str) -> dict[str, Any]:
-    path = REPO / "policies" / f"config.{stack}.json"
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
 def rule_config(stack: str, rule: str) -> dict[str, Any] | None:
-    """The rule's config in the stack, or None where the stack disables it."""
-    value = stack_config(stack).get(rule, {})
-    if value == "disabled" or (
-        isinstance(value, dict) and value.get("enforcementLevel") == "disabled"
-    ):
-        return None
-    return value if isinstance(value, dict) else {}
+    """The rule's arguments in the stack, or None where the stack disables it."""
+    config = read_policy_config(REPO / "policies", stack)
+    return None if config.is_disabled(rule) else config.arguments_of(rule)
 
 
 def violations(rule: str, resources: Any, config: dict[str, Any] | None = None) -> list[str]:

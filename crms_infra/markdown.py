@@ -1,0 +1,56 @@
+"""Text that reaches a terminal or a Markdown comment safely, whatever a plan holds.
+
+Plan values come from stack files and program sources: they may hold newlines, pipes,
+backticks, angle brackets and control characters. Each helper here keeps one of them
+from breaking what surrounds it (a table row, a code span, a fenced block, a CI log),
+following CommonMark 0.31 (spec.commonmark.org: code spans 6.1, fenced code blocks 4.5)
+and GitHub's table extension (github.github.com/gfm, "Tables": a pipe inside a cell is
+written `\\|`, and a row is one line).
+"""
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BACKTICKS = re.compile(r"`+")
+
+
+def printable(text: str) -> str:
+    """Control characters (but newline and tab) shown as escapes: no terminal or CI
+    runner reads a plan's text as a command."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def one_line(text: str) -> str:
+    """Text for a single line: newlines and tabs shown as `⏎` and a space."""
+    return printable(text).replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " ")
+
+
+def code_span(text: str) -> str:
+    """An inline code span holding `text` verbatim (one line), whatever backticks it has."""
+    content = one_line(text)
+    longest = max((len(run) for run in _BACKTICKS.findall(content)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {content} " if content.startswith("`") or content.endswith("`") else content
+    return f"{fence}{padded}{fence}"
+
+
+def table_cell(text: str) -> str:
+    """Plain text for one cell of a GitHub table: one line, read literally (backslashes
+    and pipes escaped), no raw HTML."""
+    content = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return content.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def table_code(text: str) -> str:
+    """A code span for a table cell: GitHub splits cells before code spans, so even there
+    a pipe is written `\\|`."""
+    return code_span(text).replace("|", "\\|")
+
+
+def fenced(lines: list[str], language: str = "", indent: str = "") -> list[str]:
+    """A fenced code block of `lines`, indented (inside a list item), its fence longer
+    than any backtick run inside so that no line can close it."""
+    body = [printable(line) for line in lines]
+    longest = max((len(run) for line in body for run in _BACKTICKS.findall(line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{indent}{fence}{language}", *(f"{indent}{line}" for line in body), f"{indent}{fence}"]

@@ -1,0 +1,61 @@
+"""The processors section of the residency report's Markdown: a table, then each one's
+keys, variables, dated sources and rules."""
+
+from collections import Counter
+
+from crms_infra.markdown import code_span, one_line, table_cell
+from crms_infra.residency.processors import ProcessorEntry
+from crms_infra.residency.report import Report
+from crms_infra.residency.verdicts import verdict_lines
+
+
+def processors_markdown(report: Report) -> list[str]:
+    if not report.processors and not report.undeclared:
+        return []
+    areas = Counter(
+        location.area.value for processor in report.processors for location in processor.locations
+    )
+    lines = [
+        "",
+        "## Processors the stack hands keys to",
+        "",
+        f"{len(report.processors)} external processors receive personal data through keys "
+        "or addresses the stack holds (places: "
+        + ", ".join(f"{count} in {area}" for area, count in sorted(areas.items()))
+        + "). Each is declared in `stacks/processors.py`.",
+        "",
+        "| processor | data | where | legal area | transfer basis | rules |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [_row(processor) for processor in report.processors]
+    if report.undeclared:
+        lines += ["", "**Keys handed to processors the stack does not declare:**", ""]
+        lines += [f"- {one_line(message)}" for message in report.undeclared]
+    for processor in report.processors:
+        lines += _details(processor)
+    return lines
+
+
+def _row(processor: ProcessorEntry) -> str:
+    where = "; ".join(location.label() for location in processor.locations)
+    areas = ", ".join(sorted({location.area.value for location in processor.locations}))
+    verdict = "meets" if processor.meets_rules else "**violates**"
+    cells = [processor.name, processor.data, where, areas, processor.transfer_basis]
+    return "| " + " | ".join([*(table_cell(cell) for cell in cells), verdict]) + " |"
+
+
+def _details(processor: ProcessorEntry) -> list[str]:
+    sources = "; ".join(
+        f"<{source.get('url')}> (read {source.get('read')})" for source in processor.sources
+    )
+    keys = ", ".join(code_span(key) for key in processor.secret_keys) or "none"
+    variables = ", ".join(code_span(name) for name in processor.variables) or "none"
+    return [
+        "",
+        f"### {one_line(processor.name)}: {one_line(processor.entity)}",
+        "",
+        f"- keys: {keys}; Vercel variables: {variables}",
+        f"- sources: {one_line(sources)}",
+        "- rules:",
+        *verdict_lines(processor.verdicts),
+    ]

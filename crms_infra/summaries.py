@@ -1,0 +1,119 @@
+"""What a reviewer looks for in each kind of resource, in one line of the plan.
+
+One small function per resource type, in SUMMARIES: a kind added to the program later is
+one more entry. A type without one shows only its first settings.
+"""
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from crms_infra.residency import buckets
+from crms_infra.residency.links import PlanIndex, Resource, as_list
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+VERCEL_PROJECT = "vercel:index/project:Project"
+VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
+MIGRATIONS = "pulumi-python:dynamic/crms:SchemaMigrations"
+
+Summary = Callable[[Resource, PlanIndex], str]
+
+# CloudWatch's comparison operators (PutMetricAlarm, ComparisonOperator).
+_COMPARISONS = {
+    "GreaterThanThreshold": ">",
+    "GreaterThanOrEqualToThreshold": ">=",
+    "LessThanThreshold": "<",
+    "LessThanOrEqualToThreshold": "<=",
+}
+
+
+def alarm(resource: Resource, index: PlanIndex) -> str:
+    inputs = resource["inputs"]
+    metric, statistic, period = _watched(inputs)
+    operator = inputs.get("comparisonOperator")
+    evaluations = inputs.get("evaluationPeriods")
+    breaching = inputs.get("datapointsToAlarm", evaluations)
+    out_of = "" if breaching == evaluations else f", {breaching} of them breaching"
+    topics = {str(arn) for arn in as_list(inputs.get("alarmActions"))}
+    recipients = sorted(
+        str(item["inputs"].get("endpoint"))
+        for item in index.of_type(SUBSCRIPTION)
+        if str(item["inputs"].get("topic")) in topics
+    )
+    return (
+        f"alarm: {metric} ({statistic}) {_COMPARISONS.get(operator, operator)} "
+        f"{inputs.get('threshold')} in {evaluations} period(s) of {period} s{out_of}; "
+        f"missing data {inputs.get('treatMissingData', 'missing')}; "
+        f"notifies {', '.join(recipients) or 'no one'}"
+    )
+
+
+def _watched(inputs: dict[str, Any]) -> tuple[str, str, Any]:
+    """(metric or expression, statistic, period) of a plain or a metric-math alarm."""
+    queries = as_list(inputs.get("metricQueries"))
+    if not queries:
+        statistic = inputs.get("statistic") or inputs.get("extendedStatistic")
+        return str(inputs.get("metricName")), str(statistic), inputs.get("period")
+    metrics = {q["id"]: q["metric"] for q in queries if isinstance(q.get("metric"), dict)}
+    (shown,) = [q for q in queries if q.get("returnData")] or queries[:1]
+    expression = str(shown.get("expression") or metrics.get(shown["id"], {}).get("metricName"))
+    for query_id, metric in metrics.items():
+        name = str(metric.get("metricName"))
+        expression = re.sub(rf"\b{re.escape(query_id)}\b", name, expression)
+    statistics = sorted({str(metric.get("stat")) for metric in metrics.values()})
+    periods = sorted({metric.get("period") for metric in metrics.values()})
+    return expression, ", ".join(statistics), periods[0] if len(periods) == 1 else periods
+
+
+def functions(resource: Resource, _: PlanIndex) -> str:
+    """What a Vercel project's functions really get: mode, CPU, memory, maxDuration, regions."""
+    config = resource["inputs"].get("resourceConfig")
+    if not isinstance(config, dict):
+        return "functions: Vercel's defaults"
+    # Imported late, as in stacks.bundle.stack_function_limits: `components` is the
+    # planned project's own package.
+    from components.function_limits import for_resource_config
+
+    limits = for_resource_config(config)
+    regions = ", ".join(str(region) for region in as_list(config.get("functionDefaultRegions")))
+    described = limits.describe() if limits else "limits unknown"
+    return f"functions: {described}, regions {regions or 'Vercel default'}"
+
+
+def bucket(resource: Resource, index: PlanIndex) -> str:
+    targets = [
+        f"{target['name']} in {target['inputs'].get('region')}"
+        for target in buckets.replicas(index, resource)
+    ]
+    replicated = f"replicated to {', '.join(targets)}" if targets else "not replicated"
+    parts = [buckets.encryption(index, resource), buckets.versioning(index, resource)]
+    return "bucket: " + "; ".join([*parts, buckets.lock(index, resource), replicated])
+
+
+def variable(resource: Resource, _: PlanIndex) -> str:
+    inputs = resource["inputs"]
+    kind = "sensitive" if inputs.get("sensitive") else "plain"
+    targets = ", ".join(str(target) for target in as_list(inputs.get("targets")))
+    return f"{inputs.get('key')}={inputs.get('value')} ({kind}; {targets})"
+
+
+def migrations(resource: Resource, _: PlanIndex) -> str:
+    names = sorted((resource["inputs"].get("migrations") or {}).keys())
+    checksum = str(resource["inputs"].get("checksum", ""))[:12]
+    return f"migrations: {', '.join(names) or 'none'} (checksum {checksum}…)"
+
+
+SUMMARIES: dict[str, Summary] = {
+    ALARM: alarm,
+    VERCEL_PROJECT: functions,
+    buckets.BUCKET: bucket,
+    VARIABLE: variable,
+    MIGRATIONS: migrations,
+}
+
+
+def summary(resource: Resource, index: PlanIndex) -> str:
+    """The resource's summary, or "" for a type without one."""
+    summarise = SUMMARIES.get(resource["type"])
+    return summarise(resource, index) if summarise else ""

@@ -1,0 +1,150 @@
+"""How one changed value reads in a diff: always the change itself, never only what stayed.
+
+- A policy document (IAM, KMS key, bucket or topic policy: JSON text or an object with a
+  `Statement`) is compared statement by statement. A statement is known by its `Sid`, or
+  without one by its effect, principal, action and resource; each statement added, removed
+  or changed is shown whole, a changed one as a diff with all of it as context.
+- Multi-line text (SQL, scripts) is a unified diff of its lines (difflib, three lines of
+  context), as is any other JSON structure too long for one line (pretty-printed).
+- Anything else is `before → after` on one line while both fit, else both whole.
+"""
+
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+INLINE_WIDTH = 200
+"""Past this many characters a side, a value is shown as a block of lines."""
+CONTEXT_LINES = 3
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+ABSENT: Any = _Absent()
+"""A property or output missing on one side of a diff."""
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    """A change as a reader sees it: a one-line summary, and lines of a diff where the
+    value is too large for one line (each starting with ` `, `-`, `+` or `@@`)."""
+
+    summary: str
+    lines: list[str] = field(default_factory=list)
+    inline: tuple[str, str] | None = None
+    """Both sides, when the change reads on one line (the summary is then `a → b`)."""
+
+
+def show_change(before: Any, after: Any) -> ShownChange:
+    old, new = _document(before), _document(after)
+    documents = (old is not None or before is ABSENT) and (new is not None or after is ABSENT)
+    if documents and (old or new):
+        return _statement_changes(old or {}, new or {})
+    if _multiline(before) or _multiline(after):
+        return _text_changes(_text(before), _text(after))
+    old_text, new_text = _inline(before), _inline(after)
+    if max(len(old_text), len(new_text)) <= INLINE_WIDTH:
+        return ShownChange(f"{old_text} → {new_text}", inline=(old_text, new_text))
+    if isinstance(before, dict | list) or isinstance(after, dict | list):
+        return _text_changes(_pretty(before), _pretty(after), "a long value changed")
+    return ShownChange("a long value changed", [f"- {old_text}", f"+ {new_text}"])
+
+
+def _document(value: Any) -> dict[str, Any] | None:
+    """A policy document, from JSON text or an object; None for anything else."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, dict) and "Statement" in value:
+        return value
+    return None
+
+
+def _statements(document: Mapping[str, Any]) -> dict[str, Any]:
+    found = document.get("Statement", [])
+    listed = found if isinstance(found, list) else [found]
+    keyed: dict[str, Any] = {}
+    for statement in listed:
+        key = _statement_key(statement)
+        while key in keyed:  # two statements alike but for their conditions: keep both
+            key += "'"
+        keyed[key] = statement
+    return keyed
+
+
+def _statement_key(statement: Any) -> str:
+    if not isinstance(statement, dict):
+        return json.dumps(statement, sort_keys=True)
+    if statement.get("Sid"):
+        return f'statement "{statement["Sid"]}"'
+    parts = {name: statement.get(name) for name in ("Effect", "Principal", "Action", "Resource")}
+    return "statement " + json.dumps(parts, sort_keys=True)
+
+
+def _statement_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> ShownChange:
+    before, after = _statements(old), _statements(new)
+    lines: list[str] = []
+    counts = {"added": 0, "removed": 0, "changed": 0}
+    for key in sorted(before.keys() | after.keys()):
+        if key not in after:
+            counts["removed"] += 1
+            lines += [f"@@ {key} removed @@", *(f"-{line}" for line in _pretty(before[key]))]
+        elif key not in before:
+            counts["added"] += 1
+            lines += [f"@@ {key} added @@", *(f"+{line}" for line in _pretty(after[key]))]
+        elif before[key] != after[key]:
+            counts["changed"] += 1
+            whole = _pretty(before[key]) + _pretty(after[key])
+            diff = _unified(_pretty(before[key]), _pretty(after[key]), context=len(whole))
+            lines += [f"@@ {key} changed @@", *diff[1:]]
+    rest_before = {k: v for k, v in old.items() if k != "Statement"}
+    rest_after = {k: v for k, v in new.items() if k != "Statement"}
+    if rest_before != rest_after:
+        lines += ["@@ outside the statements @@"]
+        lines += _unified(_pretty(rest_before), _pretty(rest_after), context=CONTEXT_LINES)
+    parts = [f"{count} statement(s) {how}" for how, count in counts.items() if count]
+    return ShownChange(", ".join(parts) or "the document outside its statements changed", lines)
+
+
+def _text_changes(before: list[str], after: list[str], summary: str = "") -> ShownChange:
+    lines = _unified(before, after, CONTEXT_LINES)
+    added = sum(1 for line in lines if line.startswith("+"))
+    removed = sum(1 for line in lines if line.startswith("-"))
+    return ShownChange(summary or f"{added} line(s) added, {removed} removed", lines)
+
+
+def _unified(before: list[str], after: list[str], context: int) -> list[str]:
+    diff = difflib.unified_diff(before, after, n=context, lineterm="")
+    lines = [line for line in diff if not line.startswith(("---", "+++"))]
+    return lines or ["@@ only the invisible changed (line endings or trailing space) @@"]
+
+
+def _multiline(value: Any) -> bool:
+    return isinstance(value, str) and "\n" in value
+
+
+def _text(value: Any) -> list[str]:
+    """Lines of a text (a carriage return stays visible, as `\\r`); none when absent."""
+    if value is ABSENT:
+        return []
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return text.replace("\r", "\\r").split("\n")
+
+
+def _pretty(value: Any) -> list[str]:
+    if value is ABSENT:
+        return []
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+
+
+def _inline(value: Any) -> str:
+    if value is ABSENT:
+        return "(absent)"
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
