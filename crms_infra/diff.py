@@ -11,7 +11,7 @@ from typing import Any
 
 from crms_infra.markdown import code_span, fenced, one_line, printable
 from crms_infra.offline.engine import Plan
-from crms_infra.value_diff import ABSENT, show_change
+from crms_infra.value_diff import ABSENT, is_large_map, show_change
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 MARKDOWN_LIMIT = 60_000
@@ -183,7 +183,8 @@ def _unstacked(value: Any, stack: str) -> Any:
 
 
 def _compare(before: Any, after: Any, path: str) -> list[Change]:
-    if isinstance(before, dict) and isinstance(after, dict):
+    large = is_large_map(before) or is_large_map(after)
+    if isinstance(before, dict) and isinstance(after, dict) and not large:
         changes = []
         for key in sorted(before.keys() | after.keys()):
             child = f"{path}.{key}" if path else key

@@ -6,6 +6,9 @@
   or changed is shown whole, a changed one as a diff with all of it as context.
 - Multi-line text (SQL, scripts) is a unified diff of its lines (difflib, three lines of
   context), as is any other JSON structure too long for one line (pretty-printed).
+- A large map of plain values (a deployment's `files`: path to size and hash) is compared
+  by key: entries added, removed and changed, the first few of each named, the rest counted.
+  Shown whole, a build of a thousand files would push everything else out of the comment.
 - Anything else is `before → after` on one line while both fit, else both whole.
 """
 
@@ -18,6 +21,10 @@ from typing import Any
 INLINE_WIDTH = 200
 """Past this many characters a side, a value is shown as a block of lines."""
 CONTEXT_LINES = 3
+LARGE_MAP_ENTRIES = 50
+"""A map of plain values with more entries than this is compared by key, not shown whole."""
+NAMED_ENTRIES = 20
+"""How many entries of each kind (added, removed, changed) a large map's change names."""
 
 
 class _Absent:
@@ -40,7 +47,18 @@ class ShownChange:
     """Both sides, when the change reads on one line (the summary is then `a → b`)."""
 
 
+def is_large_map(value: Any) -> bool:
+    """A map of more than LARGE_MAP_ENTRIES plain (not nested) values."""
+    return (
+        isinstance(value, dict)
+        and len(value) > LARGE_MAP_ENTRIES
+        and not any(isinstance(item, dict | list) for item in value.values())
+    )
+
+
 def show_change(before: Any, after: Any) -> ShownChange:
+    if is_large_map(before) or is_large_map(after):
+        return _map_changes(_as_map(before), _as_map(after))
     old, new = _document(before), _document(after)
     documents = (old is not None or before is ABSENT) and (new is not None or after is ABSENT)
     if documents and (old or new):
@@ -111,6 +129,29 @@ def _statement_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> ShownC
         lines += _unified(_pretty(rest_before), _pretty(rest_after), context=CONTEXT_LINES)
     parts = [f"{count} statement(s) {how}" for how, count in counts.items() if count]
     return ShownChange(", ".join(parts) or "the document outside its statements changed", lines)
+
+
+def _as_map(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    return {} if value is ABSENT else {"(the whole value)": value}
+
+
+def _map_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> ShownChange:
+    added = sorted(new.keys() - old.keys())
+    removed = sorted(old.keys() - new.keys())
+    changed = sorted(key for key in old.keys() & new.keys() if old[key] != new[key])
+    lines: list[str] = []
+    for sign, keys, how in (
+        ("+", added, "added"),
+        ("-", removed, "removed"),
+        ("~", changed, "changed"),
+    ):
+        lines += [f"{sign}{key}" for key in keys[:NAMED_ENTRIES]]
+        if len(keys) > NAMED_ENTRIES:
+            lines.append(f"@@ and {len(keys) - NAMED_ENTRIES:,} more {how} @@")
+    summary = f"{len(new):,} entries: {len(added):,} added, {len(removed):,} removed, "
+    return ShownChange(summary + f"{len(changed):,} changed", lines)
 
 
 def _text_changes(before: list[str], after: list[str], summary: str = "") -> ShownChange:

@@ -16,7 +16,7 @@ from crms_infra.diff import (
     diff_plans,
     diff_text,
 )
-from crms_infra.value_diff import show_change
+from crms_infra.value_diff import ABSENT, show_change
 
 
 def resource(name: str, stack: str = "prod", **inputs: Any) -> dict[str, Any]:
@@ -214,3 +214,28 @@ def test_a_change_never_shows_as_only_what_stayed(before: str, after: str) -> No
         assert shown.inline[0] != shown.inline[1]
     else:
         assert any(line[:1] in "+-" or line.startswith("@@ only") for line in shown.lines)
+
+
+def test_a_deployments_thousand_files_are_compared_by_path_not_shown_whole() -> None:
+    """A build's `files` map (path to size~hash) names what changed and counts the rest, so
+    that a rebuilt app leaves room in the comment for every other change."""
+    files = {f"build/ops-prod/.vercel/output/f{n:04}.py": f"{n}~{n:040x}" for n in range(1000)}
+    edited = {**files, "build/ops-prod/.vercel/output/f0007.py": "8~" + "f" * 40}
+    del edited["build/ops-prod/.vercel/output/f0008.py"]
+    before = plan("prod", [resource("ops", files=files, env="development")])
+    after = plan("prod", [resource("ops", files=edited, env="production")])
+    diff = diff_plans(before, after, "base", "head")
+    (changed,) = diff.changed
+    assert [change.path for change in changed.changes] == ["inputs.env", "inputs.files"]
+    shown = show_change(files, edited)
+    assert shown.summary == "999 entries: 0 added, 1 removed, 1 changed"
+    assert shown.lines == [
+        "-build/ops-prod/.vercel/output/f0008.py",
+        "~build/ops-prod/.vercel/output/f0007.py",
+    ]
+    markdown = diff_markdown(diff)
+    assert '`"development"` → `"production"`' in markdown
+    assert len(markdown) < 2_000
+    first_build = show_change(ABSENT, files)
+    assert first_build.summary == "1,000 entries: 1,000 added, 0 removed, 0 changed"
+    assert first_build.lines[-1] == "@@ and 980 more added @@"
