@@ -23,6 +23,8 @@ from crms_infra.offline.project import (
     stack_names,
 )
 from crms_infra.plan_file import PlanFileError, load_plan_file
+from crms_infra.preflight.findings import render
+from crms_infra.preflight.run import plan_refusals, preflight, unset_secrets_note
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.changes import diff_markdown_with_diagram
 from crms_infra.residency.classify import UnclassifiedResourceError
@@ -129,6 +131,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, required=True, help="directory to build in")
     build.set_defaults(run=_build)
 
+    preflight = commands.add_parser(
+        "preflight",
+        parents=[common],
+        help="what `pulumi preview` or `pulumi up` would refuse for a stack; exit 1 if anything",
+    )
+    preflight.add_argument("stack", help="dev, staging or prod")
+    preflight.set_defaults(run=_preflight)
+
     schema = commands.add_parser(
         "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
     )
@@ -151,8 +161,18 @@ def _max_chars(text: str) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    plan = plan_stack(_project_dir(args), args.stack)
+    project_dir = _project_dir(args)
+    plan = plan_stack(project_dir, args.stack)
+    refusals = plan_refusals(project_dir, args.stack, plan)
+    if refusals:
+        print("error: a provider would refuse the plan:", file=sys.stderr)
+        for finding in refusals:
+            print(render(finding), file=sys.stderr)
+        return EXIT_ERROR
     sys.stdout.write(_PLAN_FORMATS[args.format](plan))
+    note = unset_secrets_note(project_dir, args.stack)
+    if note is not None:
+        print(note, file=sys.stderr)
     mandatory = [v for v in plan["policy"]["violations"] if v["level"] == "mandatory"]
     return EXIT_POLICY if mandatory else EXIT_OK
 
@@ -181,6 +201,12 @@ def _check(args: argparse.Namespace) -> int:
         for violation in policy["violations"]:
             print(f"  [{violation['level']}] {violation['policy']}: {violation['message']}")
     return EXIT_POLICY if failed else EXIT_OK
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    outcome = preflight(_project_dir(args), args.stack)
+    sys.stdout.write(outcome.report(args.stack))
+    return EXIT_POLICY if outcome.findings else EXIT_OK
 
 
 def _residency(args: argparse.Namespace) -> int:

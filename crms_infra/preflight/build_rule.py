@@ -1,0 +1,42 @@
+"""The ops app's build: present, built from the current sources, and readable by the Vercel
+provider. `pulumi up` deploys `build/ops-<stack>` as `make build` left it."""
+
+from pathlib import Path
+
+from crms_infra.offline import mocks
+from crms_infra.preflight.findings import Finding
+from stacks import bundle
+from stacks.settings import StackSettings
+
+RULE = "build"
+
+
+def build_findings(project_dir: Path, stack: str, settings: StackSettings) -> list[Finding]:
+    """An absent build (which the offline plan accepts, showing a deployment without files),
+    a build the program refuses as stale, or an output the provider cannot deploy."""
+    relative = bundle.bundle_dir(stack)
+    directory = project_dir / relative
+    fix = f"make build STACK={stack}"
+    if not directory.is_dir() or not any(directory.iterdir()):
+        # The provider's data source stops a real preview: "no prebuilt output was found"
+        # (vercel/terraform-provider-vercel, vercel/data_source_prebuilt_project.go).
+        problem = "no build: the Vercel provider finds no prebuilt output to deploy"
+        return [Finding(RULE, relative, "ops app", problem, fix)]
+    sources = bundle.digest(bundle.bundle_files(settings, repo=project_dir))
+    try:
+        bundle.check_build(directory, sources, stack)
+    except bundle.StaleBuildError as error:
+        return [Finding(RULE, relative, "ops app", f"the program refuses it: {error}", fix)]
+    return output_findings(directory, relative, fix)
+
+
+def output_findings(directory: Path, shown_as: str, fix: str) -> list[Finding]:
+    """What stops the deployment of a built output directory (`shown_as` in findings)."""
+    findings = []
+    try:
+        # The offline plan reads a build with the provider's own rules (mocks.prebuilt_project).
+        mocks.prebuilt_project(str(directory))
+    except FileNotFoundError as error:
+        problem = f"the Vercel provider cannot read it: {error}"
+        findings.append(Finding(RULE, shown_as, "prebuilt output", problem, fix))
+    return findings
