@@ -78,6 +78,10 @@ def secret_flag(output: pulumi.Output[Any]) -> pulumi.Output[bool]:
 CLI = str(Path(sys.executable).parent / "crms-infra")
 
 
-def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`crms-infra` as a user runs it, in its own process."""
-    return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
+    )

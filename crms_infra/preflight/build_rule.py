@@ -22,7 +22,8 @@ def build_findings(project_dir: Path, stack: str, settings: StackSettings) -> li
         # (vercel/terraform-provider-vercel, vercel/data_source_prebuilt_project.go).
         problem = "no build: the Vercel provider finds no prebuilt output to deploy"
         return [Finding(RULE, relative, "ops app", problem, fix)]
-    sources = bundle.digest(bundle.bundle_files(settings, repo=project_dir))
+    # The digest the program compares with: of the sources next to the `stacks` it imports.
+    sources = bundle.digest(bundle.bundle_files(settings))
     try:
         bundle.check_build(directory, sources, stack)
     except bundle.StaleBuildError as error:

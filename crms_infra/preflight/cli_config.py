@@ -78,6 +78,8 @@ def cli_config_findings(project_dir: Path, stack: str) -> list[Finding]:
     files = _Files.read(project_dir, stack)
     where = stack_file_name(stack)
     findings = list(_schema_findings(files.project, files.schema))
+    if findings:
+        return findings  # the CLI does not load a project whose schema it refuses
     findings.extend(
         Finding(
             RULE, where, key,
