@@ -39,12 +39,14 @@ class PackRun:
     """The pack's analyzer process. Started before the program runs, so that its
     start-up (imports, gRPC server) overlaps the program's instead of adding to it."""
 
-    def __init__(self, pack_dir: Path) -> None:
+    def __init__(self, pack_dir: Path, python: str = sys.executable) -> None:
+        """`python`: the interpreter to run the pack with; by default this one, else e.g. the
+        pack's own virtualenv, which Pulumi makes from policies/requirements.txt."""
         self.pack_dir = pack_dir
         self._process: subprocess.Popen[str] | None = None
         if (pack_dir / "__main__.py").is_file():
-            self._process = subprocess.Popen(  # noqa: S603 (our own pack, this interpreter)
-                [sys.executable, str(pack_dir / "__main__.py")],
+            self._process = subprocess.Popen(  # noqa: S603 (our own pack)
+                [python, str(pack_dir / "__main__.py")],
                 cwd=pack_dir,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
