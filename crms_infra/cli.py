@@ -13,6 +13,7 @@ from pathlib import Path
 
 import crms_infra
 from crms_infra.bundle_writer import write_bundle
+from crms_infra.ci_roles import command as ci_roles
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
 from crms_infra.offline.engine import Plan, plan_stack
 from crms_infra.offline.policy import PolicyPackError
@@ -139,6 +140,14 @@ def _parser() -> argparse.ArgumentParser:
     preflight.add_argument("stack", help="dev, staging or prod")
     preflight.set_defaults(run=_preflight)
 
+    roles = commands.add_parser(
+        "ci-roles", parents=[common], help="CI's AWS roles: checked IAM documents, aws commands"
+    )
+    roles.add_argument("--repository", type=ci_roles.repository, required=True, help="owner/name")
+    roles.add_argument("--account-id", type=ci_roles.account_id, required=True)
+    roles.add_argument("--out", type=Path, required=True, help="directory for the documents")
+    roles.set_defaults(run=_ci_roles)
+
     schema = commands.add_parser(
         "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
     )
@@ -207,6 +216,19 @@ def _preflight(args: argparse.Namespace) -> int:
     outcome = preflight(_project_dir(args), args.stack)
     sys.stdout.write(outcome.report(args.stack))
     return EXIT_POLICY if outcome.findings else EXIT_OK
+
+
+def _ci_roles(args: argparse.Namespace) -> int:
+    project_dir = _project_dir(args)
+    roles = ci_roles.roles_for(project_dir, args.repository, args.account_id)
+    problems = ci_roles.problems(roles, project_dir / "policies")
+    if problems:
+        print("error: the roles break the policy pack's rules or IAM's limits:", file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_POLICY
+    sys.stdout.write(ci_roles.write(roles, args.out))
+    return EXIT_OK
 
 
 def _residency(args: argparse.Namespace) -> int:

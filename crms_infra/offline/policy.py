@@ -10,7 +10,7 @@ the mock engine's). So the verdicts offline are the pack's own.
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -82,17 +82,31 @@ class PackRun:
             diagnostics = list(_analyze_each(analyzer, monitor))
             stack_view = analyzer_pb2.AnalyzeStackRequest(resources=list(_stack_resources(monitor)))
             diagnostics.extend(analyzer.AnalyzeStack(stack_view).diagnostics)
-        violations = [
-            {
-                "policy": diagnostic.policyName,
-                "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),
-                "urn": diagnostic.urn or None,
-                "message": diagnostic.message,
-            }
-            for diagnostic in diagnostics
-        ]
-        violations.sort(key=lambda v: (v["policy"], v["urn"] or "", v["message"]))
-        return {"pack": info.name, "violations": violations}
+        return {"pack": info.name, "violations": _violations(diagnostics)}
+
+    def analyze(self, requests: Sequence[analyzer_pb2.AnalyzeRequest]) -> list[dict[str, Any]]:
+        """The pack's violations for resources outside any plan, each as `Analyze` sees one
+        resource, under the pack's own defaults (no stack's policy config)."""
+        if self._process is None:
+            raise PolicyPackError(f"no policy pack in {self.pack_dir}")
+        with self.analyzer() as analyzer:
+            analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={}))
+            diagnostics = [d for r in requests for d in analyzer.Analyze(r).diagnostics]
+        return _violations(diagnostics)
+
+
+def _violations(diagnostics: Iterable[analyzer_pb2.AnalyzeDiagnostic]) -> list[dict[str, Any]]:
+    violations = [
+        {
+            "policy": diagnostic.policyName,
+            "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),
+            "urn": diagnostic.urn or None,
+            "message": diagnostic.message,
+        }
+        for diagnostic in diagnostics
+    ]
+    violations.sort(key=lambda v: (v["policy"], v["urn"] or "", v["message"]))
+    return violations
 
 
 def policy_config(pack_dir: Path, stack: str) -> dict[str, analyzer_pb2.PolicyConfig]:
