@@ -10,7 +10,7 @@ FORMAT ?= text
 
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: setup plan test lint bench dr-drill build lock clean
+.PHONY: setup plan preflight test lint bench dr-drill build lock clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -32,6 +32,10 @@ $(STAMP): requirements-dev.txt pyproject.toml
 
 plan: $(STAMP)
 	$(BIN)/crms-infra plan $(STACK) --format $(FORMAT)
+
+# Everything `pulumi preview` or `pulumi up` of the stack would refuse, offline (exit 1 if any).
+preflight: $(STAMP)
+	$(BIN)/crms-infra preflight $(STACK)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -4,6 +4,7 @@ recorded with its source digest; the program refuses any other build."""
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,10 +29,9 @@ needs_vercel_and_python_312 = pytest.mark.skipif(
 @needs_vercel_and_python_312
 @pytest.mark.parametrize("stack", STACKS)
 def test_make_build_writes_a_production_build_for_linux_and_python_312(
-    stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    stack: str, ops_build: Callable[[str], Path]
 ) -> None:
-    out = tmp_path / f"ops-{stack}"
-    assert cli.main(["build", stack, "--out", str(out)]) == 0, capsys.readouterr().err
+    out = ops_build(stack)
     output = out / ".vercel" / "output"
     # The file Vercel's CLI wrote; the provider refuses a production Deployment otherwise.
     assert json.loads((output / "builds.json").read_text())["target"] == "production"
