@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crms_infra.offline.engine import Plan
+from crms_infra.offline.project import read_stack_config
 from crms_infra.preflight.cli_config import unset_secret_keys
 from crms_infra.preflight.findings import Finding, escaped, render
 from crms_infra.preflight.rules import RULES, PlanUse
@@ -37,6 +38,7 @@ class Outcome:
 def preflight(project_dir: Path, stack: str) -> Outcome:
     """Every rule on `stack`, in order. What an earlier rule reported about a key or a resource
     is not reported again by a later one: the earlier refusal is the one a real run meets."""
+    read_stack_config(project_dir, stack)  # an unknown stack or an unreadable file: exit 2
     subject = StackUnderCheck(project_dir, stack)
     outcome = Outcome()
     for rule in RULES:

@@ -157,3 +157,9 @@ def test_escaping_bounds_every_part() -> None:
     line = render(Finding("r", "f\n", "k", "p" * 1000, "fix"))
     assert "\n" not in line
     assert len(line) < 400
+
+
+def test_an_unknown_stack_exits_2() -> None:
+    result = run_cli("preflight", "qa")
+    assert result.returncode == 2
+    assert "no stack file Pulumi.qa.yaml; stacks here: dev, prod, staging" in result.stderr

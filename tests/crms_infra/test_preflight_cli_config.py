@@ -10,6 +10,7 @@ from crms_infra.preflight.cli_config import (
     unset_secret_keys,
     valid_config_value,
 )
+from crms_infra.yaml_file import load_yaml_file
 from tests.conftest import REPO, STACKS
 
 PROJECT = """\
@@ -152,3 +153,12 @@ def test_the_committed_stack_files_lack_only_their_secrets(stack: str) -> None:
     }
     for finding in found:
         assert finding.fix.startswith("pulumi config set --secret ")
+
+
+def test_the_projects_secrets_are_declared_without_a_default() -> None:
+    # A default would not let a stack leave a secret unset: the CLI applies it as a plain
+    # value and then refuses it as unencrypted (the test above).
+    schema = load_yaml_file(REPO / "Pulumi.yaml")["config"]
+    secrets = {key: entry for key, entry in schema.items() if entry.get("secret")}
+    assert len(secrets) == 5
+    assert all("default" not in entry and "value" not in entry for entry in secrets.values())
