@@ -19,7 +19,7 @@ from typing import Any
 from google.protobuf import struct_pb2
 
 from crms_infra.ci_roles.roles import GITHUB_AUDIENCE, GITHUB_ISSUER, CiRole, ci_roles
-from crms_infra.offline.policy import PackRun
+from crms_infra.offline.policy import PackRun, one_line
 from crms_infra.offline.project import load_stack_settings, stack_names
 from crms_infra.offline.sdk import analyzer_pb2
 
@@ -65,10 +65,7 @@ def problems(roles: list[CiRole], pack_dir: Path) -> list[str]:
         violations = pack.analyze(analyzer_requests(roles))
     finally:
         pack.close()
-    # The pack's message is its rule's description, a line break, then what is wrong.
-    found.extend(
-        f"{v['urn']}: [{v['policy']}] {' '.join(v['message'].split())}" for v in violations
-    )
+    found.extend(f"{v['urn']}: [{v['policy']}] {one_line(v['message'])}" for v in violations)
     return found
 
 

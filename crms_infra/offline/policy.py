@@ -95,6 +95,11 @@ class PackRun:
         return _violations(diagnostics)
 
 
+def one_line(message: str) -> str:
+    """A pack's message, its rule's description and what is wrong on two lines, on one."""
+    return " ".join(message.split())
+
+
 def _violations(diagnostics: Iterable[analyzer_pb2.AnalyzeDiagnostic]) -> list[dict[str, Any]]:
     violations = [
         {

@@ -27,7 +27,8 @@ def build_findings(project_dir: Path, stack: str, settings: StackSettings) -> li
     try:
         bundle.check_build(directory, sources, stack)
     except bundle.StaleBuildError as error:
-        return [Finding(RULE, relative, "ops app", f"the program refuses it: {error}", fix)]
+        problem = f"the program refuses it: {error}"
+        return [Finding(RULE, relative, "ops app", problem, fix, stops_program=True)]
     return output_findings(directory, relative, fix)
 
 
@@ -39,5 +40,7 @@ def output_findings(directory: Path, shown_as: str, fix: str) -> list[Finding]:
         mocks.prebuilt_project(str(directory))
     except FileNotFoundError as error:
         problem = f"the Vercel provider cannot read it: {error}"
-        findings.append(Finding(RULE, shown_as, "prebuilt output", problem, fix))
+        findings.append(
+            Finding(RULE, shown_as, "prebuilt output", problem, fix, stops_program=True)
+        )
     return findings

@@ -19,6 +19,9 @@ class Finding:
     """The config key, resource URN or setting concerned."""
     problem: str
     fix: str
+    stops_program: bool = False
+    """Whether it stops the program offline too (invalid settings, a stale build), so that
+    the rules that need a plan cannot run."""
 
 
 def render(finding: Finding) -> str:

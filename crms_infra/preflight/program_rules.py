@@ -1,7 +1,7 @@
 """Rules that need the program: its settings, the policy pack's verdicts on its plan, and the
 Vercel provider's checks of the projects it declares."""
 
-from crms_infra.offline.policy import PolicyPackError, policy_config
+from crms_infra.offline.policy import PolicyPackError, one_line, policy_config
 from crms_infra.offline.project import load_stack_settings
 from crms_infra.preflight.findings import Finding
 from crms_infra.preflight.subject import StackUnderCheck
@@ -20,7 +20,10 @@ def settings_findings(subject: StackUnderCheck) -> list[Finding]:
             key = f"{problem.namespace}:{problem.key}"
             said = problem.render(error.stack_file).removeprefix(f"{error.stack_file}: {key} ")
             fix = f"change {key} in {error.stack_file}"
-            findings.append(Finding("program-settings", error.stack_file, key, said, fix))
+            found = Finding(
+                "program-settings", error.stack_file, key, said, fix, stops_program=True
+            )
+            findings.append(found)
         return findings
     return []
 
@@ -39,7 +42,8 @@ def policy_config_findings(subject: StackUnderCheck) -> list[Finding]:
         policy_config(subject.pack_dir, subject.stack)
     except PolicyPackError as error:
         fix = "write it as the CLI reads it: {rule: level} or {rule: {enforcementLevel, ...}}"
-        return [Finding("policy-config-file", where, "--policy-pack-config", str(error), fix)]
+        flag = "--policy-pack-config"
+        return [Finding("policy-config-file", where, flag, str(error), fix, stops_program=True)]
     return []
 
 
@@ -51,7 +55,7 @@ def policy_pack_findings(subject: StackUnderCheck) -> list[Finding]:
             "policy-pack",
             f"policies ({policy['pack']}, config.{subject.stack}.json)",
             violation["urn"] or f"stack {subject.stack}",
-            f"{violation['policy']}: {violation['message']}",
+            f"{violation['policy']}: {one_line(violation['message'])}",
             "change the program or its settings so that the rule holds, or exempt the "
             f"resource in policies/config.{subject.stack}.json with a reason and an expiry",
         )

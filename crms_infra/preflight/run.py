@@ -46,9 +46,12 @@ def preflight(project_dir: Path, stack: str) -> Outcome:
             found = rule.check(subject)
         except (ProgramStopped, SettingsError) as stop:
             outcome.not_checked.append(rule.name)
-            if not outcome.findings:  # a stop no rule explains (the pack did not start)
+            if not any(f.stops_program for f in outcome.findings):  # e.g. no pack started
                 problem = f"the program stops: {stop}"
-                outcome.findings.append(Finding(rule.name, stack, "program", problem, "fix it"))
+                fix = f"run `crms-infra plan {stack}` for the whole message"
+                where = stack_file_name(stack)
+                stopped = Finding(rule.name, where, "program", problem, fix, stops_program=True)
+                outcome.findings.append(stopped)
             continue
         earlier = {(f.where, f.subject) for f in outcome.findings if f.rule != rule.name}
         outcome.findings.extend(f for f in found if (f.where, f.subject) not in earlier)

@@ -1,6 +1,5 @@
-"""The stack preflight looks at: its files, its settings and its offline plan, each read once."""
+"""The stack preflight looks at, and its offline plan, made once for every rule that reads it."""
 
-import functools
 from pathlib import Path
 
 from crms_infra.offline.engine import Plan, plan_stack
@@ -41,9 +40,3 @@ class StackUnderCheck:
                 self._stop = ProgramStopped(str(error))
                 raise self._stop from None
         return self._plan
-
-    @functools.cached_property
-    def relative_bundle_dir(self) -> str:
-        from stacks import bundle
-
-        return bundle.bundle_dir(self.stack)

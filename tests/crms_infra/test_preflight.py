@@ -163,3 +163,12 @@ def test_an_unknown_stack_exits_2() -> None:
     result = run_cli("preflight", "qa")
     assert result.returncode == 2
     assert "no stack file Pulumi.qa.yaml; stacks here: dev, prod, staging" in result.stderr
+
+
+def test_a_stop_no_rule_explains_is_a_finding_of_its_own(project: Path) -> None:
+    (project / "policies" / "__main__.py").write_text("raise SystemExit('the pack is broken')\n")
+    outcome = preflight(project, "prod")
+    (stop,) = [f for f in outcome.findings if f.subject == "program"]
+    assert stop.rule == "policy-pack"
+    assert "the policy pack did not start: the pack is broken" in stop.problem
+    assert outcome.not_checked == ["policy-pack", "vercel-project-arguments"]
