@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.identity import trust_policy
 from crms_infra.ci_roles.access import BY_TYPE, Access
 from stacks import naming
 from stacks.settings import StackSettings
@@ -85,6 +84,10 @@ def _regions(settings: StackSettings) -> list[str]:
 
 
 def _trust(account_id: str, subjects: Iterable[str]) -> dict[str, Any]:
+    # Imported here: the CLI imports this module before the engine runs a program, which must
+    # then import `components` from its own project directory (as in stacks/bundle.py).
+    from components.identity import trust_policy
+
     provider = github_provider_arn(account_id)
     statements = [
         statement

@@ -43,4 +43,6 @@ def output_findings(directory: Path, shown_as: str, fix: str) -> list[Finding]:
         findings.append(
             Finding(RULE, shown_as, "prebuilt output", problem, fix, stops_program=True)
         )
+    # Vercel's own deployment limits (file count and sizes) belong here too, checked by the
+    # one module that holds them with their sources.
     return findings
