@@ -10,7 +10,7 @@ FORMAT ?= text
 
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: setup plan test lint bench dr-drill build lock clean
+.PHONY: setup plan preflight test lint bench dr-drill build lock clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -33,6 +33,10 @@ $(STAMP): requirements-dev.txt pyproject.toml
 plan: $(STAMP)
 	$(BIN)/crms-infra plan $(STACK) --format $(FORMAT)
 
+# Everything `pulumi preview` or `pulumi up` of the stack would refuse, offline (exit 1 if any).
+preflight: $(STAMP)
+	$(BIN)/crms-infra preflight $(STACK)
+
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
@@ -51,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/drain.py
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/review.py
+	$(BIN)/python benchmarks/preflight.py
 
 # The disaster drill against moto: lose photos, restore in place, lose the bucket, restore
 # from the replica; prints objects/s and peak memory of each restore.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import crms_infra
 from crms_infra.bundle_writer import write_bundle
+from crms_infra.ci_roles import command as ci_roles
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
 from crms_infra.markdown import one_line
 from crms_infra.offline.engine import Plan, plan_stack
@@ -25,6 +26,8 @@ from crms_infra.offline.project import (
 )
 from crms_infra.plan_file import PlanFileError, load_plan_file
 from crms_infra.policy_config import PolicyConfigError, read_policy_config
+from crms_infra.preflight.findings import render
+from crms_infra.preflight.run import plan_refusals, preflight, unset_secrets_note
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.changes import diff_markdown_with_diagram
 from crms_infra.residency.classify import UnclassifiedResourceError
@@ -135,6 +138,22 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, required=True, help="directory to build in")
     build.set_defaults(run=_build)
 
+    preflight = commands.add_parser(
+        "preflight",
+        parents=[common],
+        help="what `pulumi preview` or `pulumi up` would refuse for a stack; exit 1 if anything",
+    )
+    preflight.add_argument("stack", help="dev, staging or prod")
+    preflight.set_defaults(run=_preflight)
+
+    roles = commands.add_parser(
+        "ci-roles", parents=[common], help="CI's AWS roles: checked IAM documents, aws commands"
+    )
+    roles.add_argument("--repository", type=ci_roles.repository, required=True, help="owner/name")
+    roles.add_argument("--account-id", type=ci_roles.account_id, required=True)
+    roles.add_argument("--out", type=Path, required=True, help="directory for the documents")
+    roles.set_defaults(run=_ci_roles)
+
     schema = commands.add_parser(
         "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
     )
@@ -157,8 +176,18 @@ def _max_chars(text: str) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    plan = plan_stack(_project_dir(args), args.stack)
+    project_dir = _project_dir(args)
+    plan = plan_stack(project_dir, args.stack)
+    refusals = plan_refusals(project_dir, args.stack, plan)
+    if refusals:
+        print("error: a provider would refuse the plan:", file=sys.stderr)
+        for finding in refusals:
+            print(render(finding), file=sys.stderr)
+        return EXIT_ERROR
     sys.stdout.write(_PLAN_FORMATS[args.format](plan))
+    note = unset_secrets_note(project_dir, args.stack)
+    if note is not None:
+        print(note, file=sys.stderr)
     mandatory = [v for v in plan["policy"]["violations"] if v["level"] == "mandatory"]
     return EXIT_POLICY if mandatory else EXIT_OK
 
@@ -196,6 +225,25 @@ def _check(args: argparse.Namespace) -> int:
             line = f"  [{violation['level']}] {violation['policy']}: {violation['message']}"
             print(one_line(line))
     return EXIT_POLICY if failed else EXIT_OK
+
+
+def _preflight(args: argparse.Namespace) -> int:
+    outcome = preflight(_project_dir(args), args.stack)
+    sys.stdout.write(outcome.report(args.stack))
+    return EXIT_POLICY if outcome.findings else EXIT_OK
+
+
+def _ci_roles(args: argparse.Namespace) -> int:
+    project_dir = _project_dir(args)
+    roles = ci_roles.roles_for(project_dir, args.repository, args.account_id)
+    problems = ci_roles.problems(roles, project_dir / "policies")
+    if problems:
+        print("error: the roles break the policy pack's rules or IAM's limits:", file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_POLICY
+    sys.stdout.write(ci_roles.write(roles, args.out))
+    return EXIT_OK
 
 
 def _residency(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -21,6 +21,26 @@ def repo() -> Path:
 @pytest.fixture(scope="session")
 def contract_project() -> Path:
     return REPO / "tests" / "fixtures" / "contract_project"
+
+
+@pytest.fixture(scope="session")
+def ops_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """`make build STACK=<stack>` (`crms-infra build`, Vercel's own CLI: about half a minute
+    each), run at most once per stack and session; tests read what it wrote, never change it."""
+    from crms_infra import cli
+    from tests.helpers import python_312_first
+
+    built: dict[str, Path] = {}
+
+    def build(stack: str) -> Path:
+        if stack not in built:
+            out = tmp_path_factory.mktemp("ops-build") / f"ops-{stack}"
+            with python_312_first():
+                assert cli.main(["build", stack, "--out", str(out)]) == 0
+            built[stack] = out
+        return built[stack]
+
+    return build
 
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -2,6 +2,7 @@
 stack's settings, each stack's offline plan (computed once per session) and ways to look
 into it, and what an Output is."""
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -9,11 +10,12 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pulumi
+import pytest
 
 from crms_infra.offline.engine import Plan, plan_stack
 from crms_infra.yaml_file import load_yaml_file
@@ -100,9 +102,13 @@ def plan_copy(project_dir: Path, stack: str = "prod") -> subprocess.CompletedPro
     )  # fmt: skip
 
 
-def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`crms-infra` as a user runs it, in its own process."""
-    return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 @functools.cache
@@ -123,6 +129,14 @@ def python_312_bin() -> Path | None:
         if version.startswith("Python 3.12.") and (directory / "pip3.12").exists():
             return directory
     return None
+
+
+@contextlib.contextmanager
+def python_312_first() -> Iterator[None]:
+    """PATH with python_312_bin() first, as `make build` needs it (it runs `python3.12`)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", f"{python_312_bin()}{os.pathsep}{os.environ['PATH']}")
+        yield
 
 
 def paths_the_function_serves(python: Path | str, directory: Path, then: str = "") -> list[str]:

@@ -8,6 +8,8 @@ an `importlib.import_module("crms_infra...")` counts as much as a top-level one.
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,16 @@ def test_no_test_module_imports_another() -> None:
         if name.startswith("tests.") and name.rpartition(".")[2].startswith("test_")
     ]
     assert found == []
+
+
+def test_the_cli_imports_no_component_before_the_program_runs() -> None:
+    # The engine runs a project's program from its own directory (`--project-dir`, the base
+    # of a pull request): `components` imported earlier would be this checkout's instead.
+    code = (
+        "import sys, crms_infra.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'components'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"

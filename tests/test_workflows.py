@@ -32,7 +32,14 @@ SAME_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repos
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<target>\S+)(?:\s+#\s*(?P<tag>\S+))?\s*$")
 SECRET = re.compile(r"secrets\.([A-Za-z_][A-Za-z0-9_]*)")
 
-# Every job, its token's permissions and the secrets it reads: the least each one needs.
+# Every job, its token's permissions and the secrets it reads: the least each one needs. The
+# Supabase token is no GitHub secret: it is encrypted in the stack file, where the Pulumi CLI
+# requires it (crms_infra/preflight/cli_config.py), and decrypted by the Pulumi backend.
+PREVIEW = (
+    {"contents": "read", "id-token": "write"},
+    {"AWS_PREVIEW_ROLE_ARN", "PULUMI_ACCESS_TOKEN"},
+)
+DEPLOY = ({"contents": "read", "id-token": "write"}, {"AWS_DEPLOY_ROLE_ARN", "PULUMI_ACCESS_TOKEN"})
 EXPECTED_JOBS: dict[tuple[str, str], tuple[dict[str, str], set[str]]] = {
     ("pull-request.yml", "test"): ({"contents": "read"}, set()),
     ("pull-request.yml", "plan-diff"): ({"contents": "read"}, set()),
@@ -41,26 +48,12 @@ EXPECTED_JOBS: dict[tuple[str, str], tuple[dict[str, str], set[str]]] = {
         {"actions": "read", "contents": "read", "security-events": "write"},
         set(),
     ),
-    ("pull-request.yml", "preview"): (
-        {"contents": "read", "id-token": "write"},
-        {"AWS_PREVIEW_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
-    ),
-    **{
-        ("deploy.yml", stack): (
-            {"contents": "read", "id-token": "write"},
-            {"AWS_DEPLOY_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
-        )
-        for stack in ("dev", "staging", "prod")
-    },
-    ("up.yml", "up"): (
-        {"contents": "read", "id-token": "write"},
-        {"AWS_DEPLOY_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
-    ),
-    ("drift.yml", "drift"): (
-        {"contents": "read", "id-token": "write"},
-        {"AWS_DEPLOY_ROLE_ARN", "PULUMI_ACCESS_TOKEN", "SUPABASE_ACCESS_TOKEN"},
-    ),
+    ("pull-request.yml", "preview"): PREVIEW,
+    **{("deploy.yml", stack): DEPLOY for stack in ("dev", "staging", "prod")},
+    ("up.yml", "up"): DEPLOY,
+    ("drift.yml", "drift"): PREVIEW,  # it only reads: the read-only role
 }
+PULUMI_ACTION = "pulumi/actions"
 
 
 def workflow(name: str) -> dict[Any, Any]:
@@ -310,3 +303,87 @@ def test_the_rules_catch_a_careless_workflow() -> None:
     assert [job for job, script in scripts(careless) if "${{" in script] == ["build"]
     [(name, job)] = fork_reachable_jobs(careless)
     assert (name, secrets_read(job)) == ("build", {"DEPLOY_TOKEN"})
+
+
+def sdk_version() -> str:
+    text = (REPO / "requirements.txt").read_text()
+    (version,) = re.findall(r"^pulumi==(\S+)$", text, re.MULTILINE)
+    return str(version)
+
+
+def unpinned_clis(document: dict[Any, Any]) -> Iterator[str]:
+    """Each Pulumi CLI a job would get other than the SDK's own version: pulumi/actions
+    installs "^3", the newest 3.x, unless `pulumi-version` names one (the action's action.yml
+    and README); a `pulumi` command needs the action before it in its job."""
+    for job_name, job in document.get("jobs", {}).items():
+        installed = False
+        for step in job.get("steps", []):
+            if step.get("uses", "").startswith(f"{PULUMI_ACTION}@"):
+                version = (step.get("with") or {}).get("pulumi-version")
+                if version != sdk_version():
+                    yield f"{job_name}: pulumi/actions installs {version or '^3'}"
+                installed = True
+            run = str(step.get("run", ""))
+            if "get.pulumi.com" in run:
+                yield f"{job_name}: the newest CLI from get.pulumi.com"
+            elif re.search(r"^\s*pulumi\s", run, re.MULTILINE) and not installed:
+                yield f"{job_name}: runs pulumi before installing the pinned CLI"
+
+
+def ungated_operations(document: dict[Any, Any]) -> Iterator[str]:
+    """Each `pulumi preview` or `up` not preceded in its job by `crms-infra preflight` of the
+    same stack, or run without the stack's policy config."""
+    for job_name, job in document.get("jobs", {}).items():
+        preflights: set[str] = set()
+        for step in job.get("steps", []):
+            if "crms-infra preflight" in str(step.get("run", "")):
+                assert '"$STACK"' in step["run"], job_name
+                preflights.add(step["env"]["STACK"])
+            with_ = step.get("with") or {}
+            if with_.get("command") not in {"preview", "up"}:
+                continue
+            stack = with_["stack-name"]
+            if stack not in preflights:
+                yield f"{job_name}: {with_['command']} without a preflight of {stack}"
+            if (with_.get("policyPacks"), with_.get("policyPackConfigs")) != (
+                "policies",
+                f"policies/config.{stack}.json",
+            ):
+                yield f"{job_name}: {with_['command']} without the stack's policy config"
+
+
+def test_every_workflow_installs_the_pinned_pulumi_cli() -> None:
+    assert re.fullmatch(r"3\.\d+\.\d+", sdk_version())
+    for path in workflow_files():
+        assert list(unpinned_clis(workflow(path.name))) == [], path.name
+    assert sum("pulumi-version:" in path.read_text() for path in workflow_files()) == 3
+
+
+def test_preflight_runs_before_every_preview_and_up_with_the_policy_config() -> None:
+    operations = 0
+    for path in workflow_files():
+        document = workflow(path.name)
+        assert list(ungated_operations(document)) == [], path.name
+        for job in document["jobs"].values():
+            commands = [(s.get("with") or {}).get("command") for s in job.get("steps", [])]
+            operations += sum(command in {"preview", "up"} for command in commands)
+    assert operations == 2  # the pull request's preview, and up.yml's up for every stack
+
+
+def test_the_cli_rules_catch_a_careless_workflow() -> None:
+    careless = yaml.safe_load(
+        """
+        jobs:
+          deploy:
+            steps:
+              - run: pulumi whoami
+              - run: curl -fsSL https://get.pulumi.com | sh
+              - uses: pulumi/actions@8582a9e8cc630786854029b4e09281acd6794b58
+                with: {command: up, stack-name: prod, policyPacks: policies}
+        """
+    )
+    assert len(list(unpinned_clis(careless))) == 3
+    assert list(ungated_operations(careless)) == [
+        "deploy: up without a preflight of prod",
+        "deploy: up without the stack's policy config",
+    ]

@@ -10,7 +10,7 @@ the mock engine's). So the verdicts offline are the pack's own.
 import json
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,14 @@ class PackRun:
     """The pack's analyzer process. Started before the program runs, so that its
     start-up (imports, gRPC server) overlaps the program's instead of adding to it."""
 
-    def __init__(self, pack_dir: Path) -> None:
+    def __init__(self, pack_dir: Path, python: str = sys.executable) -> None:
+        """`python`: the interpreter to run the pack with; by default this one, else e.g. the
+        pack's own virtualenv, which Pulumi makes from policies/requirements.txt."""
         self.pack_dir = pack_dir
         self._process: subprocess.Popen[str] | None = None
         if (pack_dir / "__main__.py").is_file():
-            self._process = subprocess.Popen(  # noqa: S603 (our own pack, this interpreter)
-                [sys.executable, str(pack_dir / "__main__.py")],
+            self._process = subprocess.Popen(  # noqa: S603 (our own pack)
+                [python, str(pack_dir / "__main__.py")],
                 cwd=pack_dir,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -82,17 +84,36 @@ class PackRun:
             diagnostics = list(_analyze_each(analyzer, monitor))
             stack_view = analyzer_pb2.AnalyzeStackRequest(resources=list(_stack_resources(monitor)))
             diagnostics.extend(analyzer.AnalyzeStack(stack_view).diagnostics)
-        violations = [
-            {
-                "policy": diagnostic.policyName,
-                "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),
-                "urn": diagnostic.urn or None,
-                "message": diagnostic.message,
-            }
-            for diagnostic in diagnostics
-        ]
-        violations.sort(key=lambda v: (v["policy"], v["urn"] or "", v["message"]))
-        return {"pack": info.name, "violations": violations}
+        return {"pack": info.name, "violations": _violations(diagnostics)}
+
+    def analyze(self, requests: Sequence[analyzer_pb2.AnalyzeRequest]) -> list[dict[str, Any]]:
+        """The pack's violations for resources outside any plan, each as `Analyze` sees one
+        resource, under the pack's own defaults (no stack's policy config)."""
+        if self._process is None:
+            raise PolicyPackError(f"no policy pack in {self.pack_dir}")
+        with self.analyzer() as analyzer:
+            analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={}))
+            diagnostics = [d for r in requests for d in analyzer.Analyze(r).diagnostics]
+        return _violations(diagnostics)
+
+
+def one_line(message: str) -> str:
+    """A pack's message, its rule's description and what is wrong on two lines, on one."""
+    return " ".join(message.split())
+
+
+def _violations(diagnostics: Iterable[analyzer_pb2.AnalyzeDiagnostic]) -> list[dict[str, Any]]:
+    violations = [
+        {
+            "policy": diagnostic.policyName,
+            "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),
+            "urn": diagnostic.urn or None,
+            "message": diagnostic.message,
+        }
+        for diagnostic in diagnostics
+    ]
+    violations.sort(key=lambda v: (v["policy"], v["urn"] or "", v["message"]))
+    return violations
 
 
 def pack_policies(pack_dir: Path) -> list[dict[str, str]]:

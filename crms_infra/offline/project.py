@@ -85,7 +85,7 @@ def read_stack_config(
         # Pulumi puts a key without a namespace in the project's (workspace/loaders.go).
         key = str(key)
         full_key = key if ":" in key else f"{project}:{key}"
-        if _is_encrypted(value):
+        if is_encrypted(value):
             values[full_key] = secret_values.get(full_key, "offline-placeholder-secure")
             secret_keys.add(full_key)
         else:
@@ -102,7 +102,7 @@ def _mapping(value: Any, what: str) -> dict[str, Any]:
     return value
 
 
-def _is_encrypted(value: Any) -> bool:
+def is_encrypted(value: Any) -> bool:
     """Whether Pulumi reads the value as a secret: `{secure: <ciphertext>}` at any depth.
 
     Only a map whose single key is `secure` with a string is one (isSecureValue and
@@ -111,9 +111,9 @@ def _is_encrypted(value: Any) -> bool:
     if isinstance(value, dict):
         if len(value) == 1 and isinstance(value.get("secure"), str):
             return True
-        return any(_is_encrypted(item) for item in value.values())
+        return any(is_encrypted(item) for item in value.values())
     if isinstance(value, list):
-        return any(_is_encrypted(item) for item in value)
+        return any(is_encrypted(item) for item in value)
     return False
 
 

@@ -2,12 +2,10 @@
 the app's paths, the same files from two builds of the same sources, and a build the offline
 plan reads."""
 
-import contextlib
 import hashlib
 import json
-import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from crms_infra.vercel_limits import check_output
 from stacks import bundle
 from stacks.bundle import BUILD_RECORD, bundle_files, check_build, digest
 from tests.conftest import REPO
-from tests.helpers import load, paths_the_function_serves, python_312_bin
+from tests.helpers import load, paths_the_function_serves, python_312_bin, python_312_first
 
 VERCEL = REPO / "node_modules" / ".bin" / "vercel"
 pytestmark = pytest.mark.skipif(
@@ -35,13 +33,6 @@ PRIVATE = [
     "/api/_lib/app/config.py", "/api/requirements.txt", "/vercel.json", "/.vercel/project.json",
 ]  # fmt: skip
 """The files the five-function build served, and where the bundle keeps its files now."""
-
-
-@contextlib.contextmanager
-def python_312_first() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PATH", f"{python_312_bin()}{os.pathsep}{os.environ['PATH']}")
-        yield
 
 
 def built(stack: str, out: Path) -> None:
@@ -62,11 +53,10 @@ def hashed(out: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def prod_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def prod_build(ops_build: Callable[[str], Path]) -> tuple[Path, dict[str, str]]:
     """prod built twice in one directory, as `make build` rebuilds build/ops-prod: the
-    directory, and the files of the first build."""
-    out = tmp_path_factory.mktemp("build") / "ops-prod"
-    built("prod", out)
+    directory, and the files of the first build (the session's, which other tests read)."""
+    out = ops_build("prod")
     first = hashed(out)
     built("prod", out)
     return out, first

@@ -9,6 +9,7 @@ import pytest
 
 from crms_infra import cli, vercel_limits
 from crms_infra.build_output import materialize_functions
+from crms_infra.preflight.build_rule import output_findings
 from crms_infra.vercel_limits import (
     FILES_PER_DEPLOYMENT,
     FUNCTION_UNCOMPRESSED_BYTES,
@@ -98,3 +99,14 @@ def test_the_plan_refuses_a_build_over_the_limits(
     # outputs pending (946 tasks) in the event loop the next plan in this process runs on.
     loop = asyncio.get_event_loop()
     assert [task for task in asyncio.all_tasks(loop) if not task.done()] == []
+
+
+@pytest.mark.usefixtures("three_files_per_deployment")
+def test_preflight_names_each_limit_a_build_is_over(tmp_path: Path) -> None:
+    output_of(tmp_path, 4, FUNCTION_UNCOMPRESSED_BYTES.maximum + 2**20)
+    findings = output_findings(tmp_path, "build/ops-dev", "make build STACK=dev")
+    assert [(f.rule, f.where, f.fix) for f in findings] == [
+        ("build", "build/ops-dev", "make build STACK=dev"),
+    ] * 2
+    assert findings[0].problem.startswith("The deployment has 4 files, over the limit of 3")
+    assert findings[1].problem.startswith("Function api/index is 226.0 MiB uncompressed")

@@ -1,4 +1,5 @@
-"""A stack file set up exactly as the README's deploy steps say passes the checks and plans offline.
+"""The README's deploy steps: the commands name flags and files that exist, and a stack file
+set up exactly as the steps say passes the checks, plans offline and, built, passes preflight.
 
 The README's `pulumi config set` lines are read from the README itself and applied
 to a copy of Pulumi.prod.yaml the way the Pulumi CLI writes them with the passphrase
@@ -19,15 +20,18 @@ import json
 import os
 import re
 import secrets
+import shlex
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from crms_infra.offline.project import load_stack_settings
-from tests.conftest import REPO
+from tests.conftest import REPO, STACKS
+from tests.helpers import python_312_bin
 from tests.stacks.stack_file_checks import check_stack_file, is_encrypted
 
 CLI = str(Path(sys.executable).parent / "crms-infra")
@@ -45,18 +49,64 @@ TYPED_VALUES = {
     "upstash:apiKey": "a8f3c2e1-9b7d-4c5e-8f6a-0b1c3d5e7f9a",
 }
 README_STEP = re.compile(r"^pulumi config set (--secret )?(\S+)\s+(\S.*?)\s*(#.*)?$")
+# Every flag of `pulumi preview` and `pulumi up`: the Flags() calls of pulumi/pulumi
+# pkg/cmd/pulumi/operations/preview.go and up.go (CLI 3.26x sources).
+COMMON_FLAGS = {
+    "attach-debugger", "client", "config", "config-file", "config-path", "copilot", "debug",
+    "diff", "event-log", "exclude", "exclude-dependents", "expect-no-changes", "ignore-protect",
+    "json", "message", "neo", "neo-task-on-failure", "policy-pack", "policy-pack-config",
+    "refresh", "replace", "run-program", "show-config", "show-full-output",
+    "show-policy-remediations", "show-reads", "show-replacement-steps", "show-sames",
+    "show-secrets", "skip-config-validation", "skip-plugin-pre-install", "stack",
+    "suppress-outputs", "suppress-permalink", "suppress-progress", "target",
+    "target-dependents", "target-replace", "urns",
+}  # fmt: skip
+CLI_FLAGS = {
+    "preview": COMMON_FLAGS | {"import-file", "output", "save-plan"},
+    "up": COMMON_FLAGS | {"continue-on-error", "plan", "secrets-provider", "skip-preview",
+                          "strict", "yes"},
+}  # fmt: skip
+VERCEL = REPO / "node_modules" / ".bin" / "vercel"
+needs_a_build = pytest.mark.skipif(
+    not VERCEL.exists() or python_312_bin() is None,
+    reason="a build needs Vercel's CLI (`make setup`) and Python 3.12 with pip",
+)
+
+
+def deploy_section() -> list[str]:
+    """The lines of the README's deploy section, stripped."""
+    text = (REPO / "README.md").read_text()
+    section = text.split("## Deploying for real", 1)[1].split("\n## ", 1)[0]
+    return [line.strip() for line in section.splitlines()]
 
 
 def readme_config_steps() -> list[tuple[str, bool]]:
     """`(key, is_secret)` for each `pulumi config set` line of the README's deploy section."""
-    text = (REPO / "README.md").read_text()
-    section = text.split("## Deploying for real", 1)[1].split("\n## ", 1)[0]
     steps = []
-    for line in section.splitlines():
-        match = README_STEP.match(line.strip())
+    for line in deploy_section():
+        match = README_STEP.match(line)
         if match:
             steps.append((match.group(2), match.group(1) is not None))
     return steps
+
+
+def readme_commands() -> list[list[str]]:
+    """The README's `make` and `pulumi preview` / `pulumi up` lines, as argument lists."""
+    found = []
+    for line in deploy_section():
+        if line.startswith(("pulumi preview ", "pulumi up ", "make ")):
+            found.append(shlex.split(line, comments=True))
+    return found
+
+
+def flag_values(words: list[str]) -> dict[str, list[str]]:
+    """`--flag value` and `--flag` (a boolean: "") of a command line, by flag name."""
+    values: dict[str, list[str]] = {}
+    for index, word in enumerate(words):
+        if word.startswith("--"):
+            following = words[index + 1] if index + 1 < len(words) else "--"
+            values.setdefault(word[2:], []).append("" if following.startswith("--") else following)
+    return values
 
 
 class PassphraseCrypter:
@@ -169,3 +219,44 @@ def test_configured_stack_plans_offline_without_the_passphrase(configured_projec
         assert not any(value in shown for value in TYPED_VALUES.values() if "_" in value)
     (stripe,) = [r for r in plan["resources"] if r["inputs"].get("key") == "STRIPE_SECRET_KEY"]
     assert stripe["inputs"]["value"] == "[secret]"
+
+
+def test_preflight_runs_before_a_preview_and_an_update_that_use_the_stacks_policy_config() -> None:
+    commands = [" ".join(words[:2]) for words in readme_commands()]
+    assert commands == ["make setup", "make build", "make preflight", "pulumi preview", "pulumi up"]
+    for words in readme_commands():
+        if words[0] != "pulumi":
+            continue
+        flags = flag_values(words)
+        assert set(flags) <= CLI_FLAGS[words[1]], words
+        assert flags["policy-pack"] == ["policies"], words
+        assert flags["policy-pack-config"] == ["policies/config.prod.json"], words
+    assert (REPO / "policies" / "PulumiPolicy.yaml").is_file()
+    for stack in STACKS:  # the same commands, for each stack
+        json.loads((REPO / "policies" / f"config.{stack}.json").read_text())
+
+
+def test_the_make_targets_the_readme_names_exist() -> None:
+    makefile = (REPO / "Makefile").read_text()
+    for words in readme_commands():
+        if words[0] == "make":
+            assert re.search(rf"^{words[1]}:", makefile, re.MULTILINE), words
+    assert "crms-infra preflight $(STACK)" in makefile
+
+
+@needs_a_build
+@pytest.mark.timeout(600)  # the build and the plan of a built stack, on a loaded machine
+def test_a_stack_set_up_and_built_as_the_readme_says_passes_preflight(
+    configured_project: Path, ops_build: Callable[[str], Path]
+) -> None:
+    (configured_project / "build").mkdir()
+    (configured_project / "build" / "ops-prod").symlink_to(ops_build("prod"))
+    try:
+        result = subprocess.run(
+            [CLI, "preflight", "prod", "--project-dir", str(configured_project)],
+            capture_output=True, text=True, timeout=540,
+        )  # fmt: skip
+    finally:
+        (configured_project / "build" / "ops-prod").unlink()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("preflight prod: passed cli-config, program-settings, ")

@@ -1,0 +1,177 @@
+"""`crms-infra preflight`: each rule refuses what a real run would, one line a finding, and
+the offline plan shares the rules. (A stack set up as the README says passes:
+tests/stacks/test_readme_deploy.py.)"""
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crms_infra.preflight.findings import Finding, escaped, render
+from crms_infra.preflight.rules import RULES, PlanUse
+from crms_infra.preflight.run import plan_refusals, preflight
+from stacks.bundle import BUILD_RECORD
+from tests.conftest import REPO
+from tests.helpers import plan_of, run_cli
+
+SECRETS = {
+    "crms:supabaseAccessToken",
+    "crms:stripeSecretKey",
+    "crms:stripeWebhookSecret",
+    "crms:resendApiKey",
+    "crms:sentryDsn",
+}
+
+
+@pytest.fixture
+def project(project_copy: Path) -> Path:
+    """The project copy, with a policy pack of its own to break."""
+    shutil.copytree(REPO / "policies", project_copy / "policies", ignore=_no_caches)
+    return project_copy
+
+
+def _no_caches(_: str, names: list[str]) -> list[str]:
+    return [name for name in names if name in {"__pycache__", "venv"}]
+
+
+def test_every_rule_names_who_refuses_it_and_its_source() -> None:
+    assert len({rule.name for rule in RULES}) == len(RULES)
+    for rule in RULES:
+        assert rule.refused_by
+        assert re.search(r"\.(go|py)\b", rule.source), rule.name  # a file to read
+    uses = {rule.name: rule.plan_use for rule in RULES}
+    assert uses["cli-config"] is PlanUse.NOTES
+    assert uses["policy-pack"] is PlanUse.FAILS
+
+
+def test_the_committed_prod_stack_is_refused_for_its_secrets_even_with_the_variable(
+    project: Path,
+) -> None:
+    # The README once said "or export SUPABASE_ACCESS_TOKEN": the CLI reads no variable for
+    # a declared key (issue 24, point 2), so preflight refuses it with the variable set.
+    # (A copy of the project: the checkout may hold a build of its own.)
+    environment = {**os.environ, "SUPABASE_ACCESS_TOKEN": "sbp_" + "0" * 40}
+    result = run_cli("preflight", "prod", "--project-dir", str(project), env=environment)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == (
+        "preflight prod: 6 findings: `pulumi preview` and `pulumi up` would refuse this stack"
+    )
+    secrets = [line for line in lines if "[cli-config]" in line]
+    assert {line.split(": ")[1] for line in secrets} == SECRETS
+    assert any(
+        "Pulumi.prod.yaml: crms:supabaseAccessToken: a secret the Pulumi CLI requires is not set"
+        " (\"Stack 'prod' is missing configuration value 'supabaseAccessToken'\"" in line
+        and line.endswith("fix: pulumi config set --secret supabaseAccessToken <value> "
+                          "--stack prod [cli-config]")
+        for line in secrets
+    )  # fmt: skip
+    assert "build/ops-prod: ops app: no build" in result.stdout
+
+
+def test_the_plan_says_in_one_line_which_secrets_preflight_will_refuse() -> None:
+    # Issue 24, point 3: the plan still works on a clone without secrets, and says so.
+    result = run_cli("plan", "staging", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    json.loads(result.stdout)
+    (note,) = result.stderr.splitlines()
+    assert note.startswith("note: Pulumi.staging.yaml sets no value for 5 secrets (")
+    assert all(key in note for key in SECRETS)
+    assert "`crms-infra preflight staging` and `pulumi preview` refuse the stack" in note
+
+
+def test_without_its_policy_config_the_stack_fails_the_pack(project: Path) -> None:
+    # Issue 24, point 1: the README's preview ran the pack without the stack's config.
+    (project / "policies" / "config.prod.json").unlink()
+    outcome = preflight(project, "prod")
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in outcome.findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    assert by_rule["policy-config-file"][0].where == "policies/config.prod.json"
+    pack = by_rule["policy-pack"]
+    assert len(pack) == 3
+    assert any(
+        "storage-photos-replica in 'eu-central-1' is not Zurich (eu-central-2) and not allowed "
+        "as a replica" in finding.problem
+        for finding in pack
+    )
+    assert all(finding.subject.startswith("urn:pulumi:prod::crms::") for finding in pack)
+
+
+def test_a_stale_build_is_refused_and_what_needs_the_program_is_not_checked(
+    project: Path,
+) -> None:
+    record = project / "build" / "ops-prod" / BUILD_RECORD
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"sourceSha256": "0" * 64, "target": "production"}))
+    outcome = preflight(project, "prod")
+    (build,) = [f for f in outcome.findings if f.rule == "build"]
+    assert "was built from other sources" in build.problem
+    assert build.fix == "make build STACK=prod"
+    assert outcome.not_checked == ["policy-pack", "vercel-project-arguments"]
+    assert "not checked, as the program stops first" in outcome.report("prod")
+
+
+def test_a_bad_value_is_reported_once_by_whoever_refuses_it_first(project: Path) -> None:
+    stack_file = project / "Pulumi.prod.yaml"
+    text = stack_file.read_text().replace("computeFluid: true", "computeFluid: yes")
+    stack_file.write_text(text.replace("databaseRegion: eu-central-2", "databaseRegion: mars"))
+    outcome = preflight(project, "prod")
+    fluid = [f for f in outcome.findings if f.subject == "crms:computeFluid"]
+    assert [f.rule for f in fluid] == ["cli-config"]  # the CLI stops before the program
+    assert "must be of type 'boolean'" in fluid[0].problem
+    (region,) = [f for f in outcome.findings if f.subject == "crms:databaseRegion"]
+    assert region.rule == "program-settings"
+    assert region.problem.startswith('has the bad value "mars"')
+    assert outcome.not_checked == ["build", "policy-pack", "vercel-project-arguments"]
+
+
+def test_the_plan_and_preflight_refuse_a_project_the_vercel_provider_refuses() -> None:
+    plan: dict[str, Any] = json.loads(json.dumps(plan_of("prod")))
+    assert plan_refusals(REPO, "prod", plan) == []
+    (web, _) = [r for r in plan["resources"] if r["type"] == "vercel:index/project:Project"]
+    web["inputs"]["resourceConfig"]["functionDefaultCpuType"] = "standard_legacy"
+    (refusal,) = plan_refusals(REPO, "prod", plan)
+    assert refusal.subject == web["urn"]
+    assert "Fluid compute is only supported with the standard or performance CPU" in (
+        refusal.problem
+    )
+
+
+def test_stack_file_text_is_printed_escaped_on_one_line(project: Path) -> None:
+    stack_file = project / "Pulumi.prod.yaml"
+    stack_file.write_text(stack_file.read_text() + '  "a:b:\\n::error::owned\\e[31m": 1\n')
+    result = run_cli("preflight", "prod", "--project-dir", str(project))
+    (line,) = [line for line in result.stdout.splitlines() if "could not parse" in line]
+    assert line.startswith("Pulumi.prod.yaml: a:b:\\n::error::owned\\x1b[31m: ")
+    assert not any(line.startswith("::") for line in result.stdout.splitlines())
+    assert "\x1b" not in result.stdout
+
+
+def test_escaping_bounds_every_part() -> None:
+    assert escaped("plain Zürich text") == "plain Zürich text"
+    assert escaped("a\tb\u202ec\r\n") == "a\\tb\\u202ec\\r\\n"
+    long = escaped("x" * 5000)
+    assert long.startswith("x" * 300 + "… (5,000 characters)")
+    line = render(Finding("r", "f\n", "k", "p" * 1000, "fix"))
+    assert "\n" not in line
+    assert len(line) < 400
+
+
+def test_an_unknown_stack_exits_2() -> None:
+    result = run_cli("preflight", "qa")
+    assert result.returncode == 2
+    assert "no stack file Pulumi.qa.yaml; stacks here: dev, prod, staging" in result.stderr
+
+
+def test_a_stop_no_rule_explains_is_a_finding_of_its_own(project: Path) -> None:
+    (project / "policies" / "__main__.py").write_text("raise SystemExit('the pack is broken')\n")
+    outcome = preflight(project, "prod")
+    (stop,) = [f for f in outcome.findings if f.subject == "program"]
+    assert stop.rule == "policy-pack"
+    assert "the policy pack did not start: the pack is broken" in stop.problem
+    assert outcome.not_checked == ["policy-pack", "vercel-project-arguments"]
