@@ -35,6 +35,16 @@ class Access:
     condition: str | None = None
     """`<condition key>=<value>` (StringEquals), when the ARN alone cannot narrow; `{project}`
     is the program's `project` tag."""
+    wildcard_reason: str = ""
+    """Why its ARNs hold a `*`, which the pack's `iam-no-wildcard-resource` (cdk-nag IAM5)
+    refuses: the suppression, with its reason, as cdk-nag's `appliesTo` names one finding."""
+
+
+AUTONAMED = (
+    "Pulumi auto-names each resource `<logical name>-<7 random characters>` "
+    "(pulumi.com/docs/iac/concepts/resources/names/#autonaming), so before the first "
+    "`pulumi up` only the component's prefix of the name is known"
+)
 
 
 BUCKETS = Access(
@@ -74,6 +84,7 @@ BUCKETS = Access(
         "s3:PutReplicationConfiguration",
     ),
     arns=("arn:aws:s3:::storage-*",),
+    wildcard_reason=AUTONAMED,
 )
 KEYS = Access(
     sid="Keys",
@@ -94,6 +105,8 @@ KEYS = Access(
     ),
     arns=("arn:aws:kms:{region}:{account}:key/*",),
     condition=PROJECT_TAG,
+    wildcard_reason="KMS gives each key a random ID (CreateKey), so the keys are bound by "
+    "the program's `project` tag (the condition) instead",
 )
 NEW_KEYS = Access(
     sid="NewKeys",
@@ -103,6 +116,8 @@ NEW_KEYS = Access(
     writes=("kms:CreateKey", "kms:TagResource"),
     arns=("*",),
     condition="aws:RequestTag/project={project}",
+    wildcard_reason="kms:CreateKey names no resource (Service Authorization Reference, AWS "
+    "KMS: no resource types), so `*` under the request-tag condition is its only bound",
 )
 OIDC_PROVIDERS = Access(
     sid="VercelOidcProvider",
@@ -117,6 +132,8 @@ OIDC_PROVIDERS = Access(
         "iam:UpdateOpenIDConnectProviderThumbprint",
     ),
     arns=("arn:aws:iam::{account}:oidc-provider/oidc.vercel.com/*",),
+    wildcard_reason="the provider's path is the Vercel team, which each stack sets "
+    "(computeVercelTeam), and the preview role reads every stack's",
 )
 ROLES = Access(
     sid="Roles",
@@ -140,6 +157,7 @@ ROLES = Access(
         "iam:UpdateRoleDescription",
     ),
     arns=("arn:aws:iam::{account}:role/identity-*", "arn:aws:iam::{account}:role/storage-*"),
+    wildcard_reason=AUTONAMED,
 )
 PASS_REPLICATION_ROLE = Access(
     sid="PassReplicationRoleToS3",
@@ -147,6 +165,7 @@ PASS_REPLICATION_ROLE = Access(
     writes=("iam:PassRole",),  # PutBucketReplication hands S3 the replication role
     arns=("arn:aws:iam::{account}:role/storage-*",),
     condition="iam:PassedToService=s3.amazonaws.com",
+    wildcard_reason=AUTONAMED,
 )
 ALARMS = Access(
     sid="Alarms",
@@ -158,6 +177,7 @@ ALARMS = Access(
         "cloudwatch:UntagResource",
     ),
     arns=("arn:aws:cloudwatch:{region}:{account}:alarm:alerts-*",),
+    wildcard_reason=AUTONAMED,
 )
 TOPICS = Access(
     sid="Topics",
@@ -173,6 +193,7 @@ TOPICS = Access(
         "sns:UntagResource",
     ),
     arns=("arn:aws:sns:{region}:{account}:alerts-*",),
+    wildcard_reason=AUTONAMED,
 )
 
 _S3 = "aws:s3/"
@@ -202,3 +223,4 @@ BY_TYPE: dict[str, tuple[Access, ...]] = {
     "aws:sns/topicSubscription:TopicSubscription": (TOPICS,),
 }
 """Every AWS resource type the program declares, and what managing it takes."""
+BY_SID = {access.sid: access for accesses in BY_TYPE.values() for access in accesses}

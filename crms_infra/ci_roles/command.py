@@ -18,6 +18,7 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
+from crms_infra.ci_roles.access import BY_SID
 from crms_infra.ci_roles.roles import GITHUB_AUDIENCE, GITHUB_ISSUER, CiRole, ci_roles
 from crms_infra.offline.policy import PackRun, one_line
 from crms_infra.offline.project import load_stack_settings, stack_names
@@ -65,8 +66,33 @@ def problems(roles: list[CiRole], pack_dir: Path) -> list[str]:
         violations = pack.analyze(analyzer_requests(roles))
     finally:
         pack.close()
-    found.extend(f"{v['urn']}: [{v['policy']}] {one_line(v['message'])}" for v in violations)
+    found.extend(
+        f"{v['urn']}: [{v['policy']}] {one_line(v['message'])}"
+        for v in violations
+        if not suppressed(v)
+    )
     return found
+
+
+WILDCARD_FINDING = re.compile(r"statement (\S+) allows .* on '([^']*)'$")
+"""How `iam-no-wildcard-resource` names a statement and its resource (policies/crms_rules)."""
+
+
+def suppressed(violation: dict[str, Any]) -> bool:
+    """A wildcard-resource finding on one of a statement's own ARN patterns, when its Access
+    gives the reason (Access.wildcard_reason): cdk-nag's suppression with `appliesTo`, which
+    waives one finding, never the rule."""
+    found = WILDCARD_FINDING.search(one_line(violation["message"]))
+    if violation["policy"] != "iam-no-wildcard-resource" or found is None:
+        return False
+    access = BY_SID.get(found[1])
+    if access is None or not access.wildcard_reason:
+        return False
+    patterns = (
+        re.escape(arn).replace(r"\{account\}", r"\d{12}").replace(r"\{region\}", r"[a-z0-9-]+")
+        for arn in access.arns
+    )
+    return any(re.fullmatch(pattern, found[2]) for pattern in patterns)
 
 
 def analyzer_requests(roles: list[CiRole]) -> list[analyzer_pb2.AnalyzeRequest]:

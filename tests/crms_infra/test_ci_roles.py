@@ -11,7 +11,8 @@ import yaml
 
 from components.key_policy import ADMINISTRATION_ACTIONS
 from crms_infra.ci_roles import command
-from crms_infra.ci_roles.access import BY_TYPE
+from crms_infra.ci_roles.access import BY_SID, BY_TYPE
+from crms_infra.ci_roles.command import suppressed
 from crms_infra.ci_roles.roles import CiRole, ci_roles
 from tests.conftest import REPO, STACKS
 from tests.helpers import load, plan_of, run_cli
@@ -178,3 +179,16 @@ def test_bad_arguments_exit_2(flag: str, value: str, said: str, tmp_path: Path) 
     assert result.returncode == 2
     assert said in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_every_wildcard_arn_gives_its_reason_and_waives_only_its_own_finding() -> None:
+    for access in BY_SID.values():
+        assert bool(access.wildcard_reason) == any("*" in arn for arn in access.arns), access.sid
+    rule = "iam-no-wildcard-resource"
+    own = "statement Buckets allows s3:CreateBucket on 'arn:aws:s3:::storage-*'"
+    assert suppressed({"policy": rule, "message": own})
+    wider = "statement Buckets allows s3:CreateBucket on '*'"
+    assert not suppressed({"policy": rule, "message": wider})
+    unknown = "statement Anything allows s3:CreateBucket on 'arn:aws:s3:::storage-*'"
+    assert not suppressed({"policy": rule, "message": unknown})
+    assert not suppressed({"policy": "iam-no-wildcard-action", "message": own})
