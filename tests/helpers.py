@@ -16,6 +16,7 @@ import pulumi
 from crms_infra.offline.engine import Plan, plan_stack
 from crms_infra.yaml_file import load_yaml_file
 from stacks.loader import settings_from_config
+from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
 from tests.conftest import REPO
 
@@ -68,6 +69,19 @@ def load(stack: str, **overrides: Any) -> StackSettings:
         else:
             config[full_key] = value if isinstance(value, str) else json.dumps(value)
     return settings_from_config(config, f"Pulumi.{stack}.yaml")
+
+
+def program_secrets() -> StackSecrets:
+    """The stack's secrets as the program reads them (secret Outputs), with test values."""
+    return StackSecrets(
+        stripe_secret_key=pulumi.Output.secret("sk_test_0000000000000000"),
+        stripe_webhook_secret=pulumi.Output.secret("whsec_00000000000000"),
+        resend_api_key=pulumi.Output.secret(TEST_RESEND_KEY),
+        sentry_dsn=pulumi.Output.secret("https://0@sentry.invalid/0"),
+    )
+
+
+TEST_RESEND_KEY = "re_Helper1234567890abcdefXYZ"  # shaped like a Resend key, never a real one
 
 
 def secret_flag(output: pulumi.Output[Any]) -> pulumi.Output[bool]:

@@ -20,7 +20,9 @@ which it does not support for production, with links to `http://localhost:3000`.
 
 import hashlib
 import hmac
+import string
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import pulumi
@@ -39,17 +41,29 @@ RESEND_SMTP_HOST = "smtp.resend.com"
 RESEND_SMTP_PORT = "465"  # the spec types smtp_port as text
 RESEND_SMTP_USER = "resend"
 
-# UpdateAuthConfigBody.password_required_characters, by the names the Supabase CLI gives
-# them (apps/cli-go/pkg/config/auth.go, PasswordRequirements).
-PASSWORD_CHARACTERS = {
-    "none": "",
-    "letters_digits": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ:0123456789",
-    "lower_upper_letters_digits": (
-        "abcdefghijklmnopqrstuvwxyz:ABCDEFGHIJKLMNOPQRSTUVWXYZ:0123456789"
-    ),
-    "lower_upper_letters_digits_symbols": (
-        "abcdefghijklmnopqrstuvwxyz:ABCDEFGHIJKLMNOPQRSTUVWXYZ:0123456789"
-        ":!@#$%^&*()_+-=[]{};'\\\\:\"|<>?,./`~"
+
+class PasswordRequirements(StrEnum):
+    """What a password must contain, by the names the Supabase CLI gives the values of
+    UpdateAuthConfigBody.password_required_characters (apps/cli-go/pkg/config/auth.go)."""
+
+    NONE = "none"
+    LETTERS_DIGITS = "letters_digits"
+    LOWER_UPPER_LETTERS_DIGITS = "lower_upper_letters_digits"
+    LOWER_UPPER_LETTERS_DIGITS_SYMBOLS = "lower_upper_letters_digits_symbols"
+
+    @property
+    def characters(self) -> str:
+        """The API's value: the character classes, each one required, `:`-separated."""
+        return _CHARACTERS[self]
+
+
+_LOWER, _UPPER, _DIGITS = string.ascii_lowercase, string.ascii_uppercase, string.digits
+_CHARACTERS = {
+    PasswordRequirements.NONE: "",
+    PasswordRequirements.LETTERS_DIGITS: f"{_LOWER}{_UPPER}:{_DIGITS}",
+    PasswordRequirements.LOWER_UPPER_LETTERS_DIGITS: f"{_LOWER}:{_UPPER}:{_DIGITS}",
+    PasswordRequirements.LOWER_UPPER_LETTERS_DIGITS_SYMBOLS: (
+        f"{_LOWER}:{_UPPER}:{_DIGITS}:!@#$%^&*()_+-=[]{{}};'\\\\:\"|<>?,./`~"
     ),
 }
 

@@ -6,7 +6,7 @@ from typing import Any
 from pulumi.dynamic import Config, ConfigureRequest
 
 from components.supabase.api import RetryPolicy
-from components.supabase.auth_config import PASSWORD_CHARACTERS, AuthConfigInputs
+from components.supabase.auth_config import AuthConfigInputs, PasswordRequirements
 from components.supabase.provider import SupabaseProjectProvider
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, properties
 from components.supabase.waiting import Waiting
@@ -79,7 +79,7 @@ def auth_inputs(**overrides: Any) -> AuthConfigInputs:
         "smtp_sender_name": "CRMS",
         "smtp_max_frequency": 60,
         "password_min_length": 12,
-        "password_required_characters": PASSWORD_CHARACTERS["lower_upper_letters_digits"],
+        "password_required_characters": PasswordRequirements.LOWER_UPPER_LETTERS_DIGITS.characters,
         "password_hibp_enabled": True,
         "mfa_totp_enroll_enabled": True,
         "mfa_totp_verify_enabled": True,
