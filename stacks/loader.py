@@ -17,7 +17,6 @@ from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from components.supabase.pitr import PitrVariant
 from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
 from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS
 from stacks.secrets import SECRET_KEYS
@@ -203,13 +202,13 @@ def backup_rules(settings: StackSettings) -> list[Problem]:
     """PITR in production; and PITR only where Supabase offers it: at least the Small
     compute size (supabase/supabase apps/docs/content/guides/platform/backups.mdx)."""
     pitr = settings.database.pitr
-    if pitr is PitrVariant.NONE:
+    if pitr == "none":
         if settings.environment is AppEnvironment.PRODUCTION:
-            return [Problem("databasePitr", pitr.value, _PITR_IN_PRODUCTION)]
+            return [Problem("databasePitr", pitr, _PITR_IN_PRODUCTION)]
         return []
     if settings.database.instance_size in (InstanceSize.NANO, InstanceSize.MICRO):
         size = settings.database.instance_size.value
-        return [Problem("databasePitr", pitr.value, _PITR_SIZE.format(size=size))]
+        return [Problem("databasePitr", pitr, _PITR_SIZE.format(size=size))]
     return []
 
 

@@ -8,23 +8,60 @@ resource), leaked passwords refused, the auth rate limits set. Bounds are the AP
 (tests/fixtures/supabase-management-api-v1.openapi.json) or tighter, with the reason.
 """
 
+import ipaddress
+import string
+from enum import StrEnum
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
-from components.supabase.auth_config import PasswordRequirements
-from components.supabase.network_restrictions import OPEN, refusal
-from components.supabase.pitr import PitrVariant
 from stacks.settings_base import EmailAddress, Settings
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
+OPEN_TO_ALL = ("0.0.0.0/0", "::/0")
+"""Every IPv4 and IPv6 address (components.supabase.network_restrictions.OPEN)."""
+PitrVariant = Literal["none", "pitr_7", "pitr_14", "pitr_28"]
+"""None, or the spec's `pitr_*` add-on variants (components.supabase.pitr.PitrVariant)."""
+
+
+class PasswordRequirements(StrEnum):
+    """What a password must contain, by the names the Supabase CLI gives the values of
+    UpdateAuthConfigBody.password_required_characters (apps/cli-go/pkg/config/auth.go)."""
+
+    NONE = "none"
+    LETTERS_DIGITS = "letters_digits"
+    LOWER_UPPER_LETTERS_DIGITS = "lower_upper_letters_digits"
+    LOWER_UPPER_LETTERS_DIGITS_SYMBOLS = "lower_upper_letters_digits_symbols"
+
+    @property
+    def characters(self) -> str:
+        """The API's value: the character classes, each one required, `:`-separated."""
+        return _CHARACTERS[self]
+
+
+_LOWER, _UPPER, _DIGITS = string.ascii_lowercase, string.ascii_uppercase, string.digits
+_CHARACTERS = {
+    PasswordRequirements.NONE: "",
+    PasswordRequirements.LETTERS_DIGITS: f"{_LOWER}{_UPPER}:{_DIGITS}",
+    PasswordRequirements.LOWER_UPPER_LETTERS_DIGITS: f"{_LOWER}:{_UPPER}:{_DIGITS}",
+    PasswordRequirements.LOWER_UPPER_LETTERS_DIGITS_SYMBOLS: (
+        f"{_LOWER}:{_UPPER}:{_DIGITS}:!@#$%^&*()_+-=[]{{}};'\\\\:\"|<>?,./`~"
+    ),
+}
+
+
 def _valid_range(cidr: str) -> str:
-    reason = refusal(cidr)
-    if reason:
-        raise ValueError(reason)
+    """A CIDR range a client of Supabase can come from: Supabase sees public addresses only
+    (the official Terraform provider refuses private ones, settings_resource.go)."""
+    try:
+        network = ipaddress.ip_network(cidr, strict=True)
+    except ValueError as error:
+        raise ValueError(f"not a CIDR range ({error})") from None
+    if not network.is_global:
+        raise ValueError("a private or reserved range, which no client of Supabase comes from")
     return cidr
 
 
@@ -65,14 +102,14 @@ class DatabaseConfigSettings(Settings):
     allowed_cidrs: Annotated[
         list[CidrRange], Field(min_length=1, max_length=64), AfterValidator(_each_once)
     ] = Field(
-        list(OPEN),
+        list(OPEN_TO_ALL),
         description=(
             "Address ranges that may connect to Postgres and its pooler; 0.0.0.0/0 and ::/0"
             " allow every address (see the README on why)."
         ),
     )
     pitr: PitrVariant = Field(
-        PitrVariant.NONE,
+        "none",
         description="Point-in-time recovery add-on: none, pitr_7, pitr_14 or pitr_28 (days).",
     )
     statement_timeout_seconds: int = Field(

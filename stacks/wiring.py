@@ -70,7 +70,7 @@ def project_configuration(settings: StackSettings, secrets: StackSecrets) -> Pro
         ),
         ssl=SslEnforcementInputs(database=database.ssl_enforced),
         network=NetworkRestrictionsInputs(allowed_cidrs=list(database.allowed_cidrs)),
-        backups=PitrInputs(variant=database.pitr.value),
+        backups=PitrInputs(variant=database.pitr),
         data_api=PostgrestInputs(
             db_schema=",".join(settings.data_api.schemas), max_rows=settings.data_api.max_rows
         ),

@@ -20,9 +20,7 @@ which it does not support for production, with links to `http://localhost:3000`.
 
 import hashlib
 import hmac
-import string
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 import pulumi
@@ -40,32 +38,6 @@ from components.supabase.surface import (
 RESEND_SMTP_HOST = "smtp.resend.com"
 RESEND_SMTP_PORT = "465"  # the spec types smtp_port as text
 RESEND_SMTP_USER = "resend"
-
-
-class PasswordRequirements(StrEnum):
-    """What a password must contain, by the names the Supabase CLI gives the values of
-    UpdateAuthConfigBody.password_required_characters (apps/cli-go/pkg/config/auth.go)."""
-
-    NONE = "none"
-    LETTERS_DIGITS = "letters_digits"
-    LOWER_UPPER_LETTERS_DIGITS = "lower_upper_letters_digits"
-    LOWER_UPPER_LETTERS_DIGITS_SYMBOLS = "lower_upper_letters_digits_symbols"
-
-    @property
-    def characters(self) -> str:
-        """The API's value: the character classes, each one required, `:`-separated."""
-        return _CHARACTERS[self]
-
-
-_LOWER, _UPPER, _DIGITS = string.ascii_lowercase, string.ascii_uppercase, string.digits
-_CHARACTERS = {
-    PasswordRequirements.NONE: "",
-    PasswordRequirements.LETTERS_DIGITS: f"{_LOWER}{_UPPER}:{_DIGITS}",
-    PasswordRequirements.LOWER_UPPER_LETTERS_DIGITS: f"{_LOWER}:{_UPPER}:{_DIGITS}",
-    PasswordRequirements.LOWER_UPPER_LETTERS_DIGITS_SYMBOLS: (
-        f"{_LOWER}:{_UPPER}:{_DIGITS}:!@#$%^&*()_+-=[]{{}};'\\\\:\"|<>?,./`~"
-    ),
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,6 +65,7 @@ class AuthConfigInputs(SurfaceInputs):
     """Seconds before another e-mail of the same kind may go to the same user."""
     password_min_length: pulumi.Input[int] = setting()
     password_required_characters: pulumi.Input[str] = setting()
+    """The character classes a password needs, `:`-separated, each one required."""
     password_hibp_enabled: pulumi.Input[bool] = setting()
     """Refuse passwords known from leaks (HaveIBeenPwned's Pwned Passwords)."""
     mfa_totp_enroll_enabled: pulumi.Input[bool] = setting()

@@ -14,12 +14,11 @@ of the list that a reviewer sees, never the side effect of removing a resource.
 """
 
 import ipaddress
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure
 
 from components.supabase.api import ManagementApi
 from components.supabase.surface import (
@@ -64,12 +63,6 @@ class NetworkRestrictionsProvider(SurfaceProvider):
             return normalized(olds.get(name)) != normalized(news.get(name))
         return super().differs(name, olds, news)
 
-    def problems(self, news: dict[str, Any]) -> Iterator[CheckFailure]:
-        for cidr in news.get("allowed_cidrs") or []:
-            reason = refusal(cidr)
-            if reason:
-                yield CheckFailure("allowed_cidrs", f"{cidr}: {reason}")
-
 
 class NetworkRestrictions(SurfaceResource, module="supabase", name="NetworkRestrictions"):
     """The address ranges that may connect to a Supabase project's database."""
@@ -79,28 +72,10 @@ class NetworkRestrictions(SurfaceResource, module="supabase", name="NetworkRestr
     status: pulumi.Output[str]
 
 
-def refusal(cidr: str) -> str | None:
-    """Why a range cannot be allowed, or None. Supabase sees clients by their public
-    address, so a private one never matches (the official Terraform provider refuses them,
-    settings_resource.go, updateNetworkConfig)."""
-    try:
-        network = ipaddress.ip_network(cidr, strict=True)
-    except ValueError as error:
-        return f"not a CIDR range ({error})"
-    if not network.is_global:
-        return "a private or reserved range, which no client of Supabase comes from"
-    return None
-
-
 def normalized(cidrs: Any) -> frozenset[str]:
     """The ranges as a set, each in its canonical spelling; none at all means open."""
     networks = frozenset(str(ipaddress.ip_network(cidr)) for cidr in cidrs or [])
     return networks or frozenset(OPEN)
-
-
-def is_open(cidrs: Any) -> bool:
-    """Whether every address of either family may connect."""
-    return bool(normalized(cidrs) & set(OPEN))
 
 
 def _state(answer: dict[str, Any]) -> dict[str, Any]:

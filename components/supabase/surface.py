@@ -14,7 +14,7 @@ name are in the state; they are named after the API's own paths and never rename
 """
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Self
@@ -148,10 +148,6 @@ class SurfaceProvider(ResourceProvider):
     def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
         return bool(olds.get(name) != news.get(name))
 
-    def problems(self, _news: dict[str, Any]) -> Iterator[CheckFailure]:
-        """Inputs the API would refuse, found before any call."""
-        return iter(())
-
     # The engine's calls.
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         missing = [
@@ -159,7 +155,7 @@ class SurfaceProvider(ResourceProvider):
             for name in behaviour(self.inputs).set_by_program
             if news.get(name) is None
         ]
-        return CheckResult(news, missing or list(self.problems(news)))
+        return CheckResult(news, missing)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         spec = behaviour(self.inputs)

@@ -2,13 +2,25 @@
 copies of a few of the program's facts (STYLE.md, point 12). Each copy is tied here to
 the one source it copies."""
 
+import re
 from typing import get_args
 
-from crms_rules import operations, residency, s3
+from crms_rules import operations, residency, s3, supabase
+from pulumi.dynamic import Resource
 
+from app.migrate import BOOKKEEPING_SCHEMA
 from components.storage import PURPOSE_TAG, Purpose
+from components.supabase import network_restrictions
+from components.supabase.auth_config import AuthConfig
+from components.supabase.network_restrictions import NetworkRestrictions
+from components.supabase.pitr import PitrAddon
+from components.supabase.postgres_config import PostgresConfig
+from components.supabase.postgrest import PostgrestConfig
+from components.supabase.provider import SupabaseProject
+from components.supabase.ssl_enforcement import SslEnforcement
 from stacks import regions
 from stacks.alert_rules import AlertKind
+from tests.conftest import REPO
 
 
 def test_the_seed_alarms_are_the_enums_seed_rules() -> None:
@@ -26,3 +38,31 @@ def test_the_region_allow_lists_are_the_settings() -> None:
 
 def test_the_backups_tag_is_the_storages() -> None:
     assert (PURPOSE_TAG, Purpose.BACKUPS.value) == (s3.PURPOSE_TAG, s3.BACKUPS)
+
+
+def test_the_supabase_types_are_the_resources() -> None:
+    def token(resource: type[Resource]) -> str:
+        return f"pulumi-python:{resource._resource_type_name}"  # as Resource.__init__ names it
+
+    assert (token(SupabaseProject), token(AuthConfig), token(SslEnforcement)) == (
+        supabase.PROJECT,
+        supabase.AUTH,
+        supabase.SSL,
+    )
+    assert (
+        token(NetworkRestrictions),
+        token(PitrAddon),
+        token(PostgrestConfig),
+        token(PostgresConfig),
+    ) == (supabase.NETWORK, supabase.PITR, supabase.DATA_API, supabase.POSTGRES)
+    assert supabase.OPEN == network_restrictions.OPEN
+
+
+def test_the_internal_schemas_are_the_apps() -> None:
+    """Every schema the migrations create, and the runner's own, beside Supabase's auth."""
+    created = {
+        name.lower()
+        for path in (REPO / "app" / "migrations").glob("*.sql")
+        for name in re.findall(r"CREATE SCHEMA (?:IF NOT EXISTS )?(\w+)", path.read_text(), re.I)
+    }
+    assert set(supabase.INTERNAL_SCHEMAS) == created | {BOOKKEEPING_SCHEMA, "auth"}

@@ -24,7 +24,10 @@ def test_the_packs_rules_are_these() -> None:
         "residency-service-regions",
         "s3-access-logging", "s3-backups-object-lock", "s3-encryption", "s3-log-retention",
         "s3-public-access-block", "s3-tls-only", "s3-versioning", "secrets-plain-outputs",
-        "secrets-vercel-env-sensitive", "tags-required",
+        "secrets-vercel-env-sensitive", "supabase-auth-checklist", "supabase-auth-custom-smtp",
+        "supabase-auth-site-url", "supabase-configuration-managed",
+        "supabase-data-api-internal-schemas", "supabase-network-restricted",
+        "supabase-pitr-enabled", "supabase-ssl-enforced", "tags-required",
     ]  # fmt: skip
     for rule in ALL_RULES:
         assert rule.description
@@ -40,7 +43,11 @@ def test_every_stack_complies(stack: str, rule: str) -> None:
     assert violations(rule, stack_view(stack), config) == []
 
 
-READS_ONLY_KNOWN_VALUES = {"alarms-seed-rules", "protect-stateful"}
+READS_ONLY_KNOWN_VALUES = {
+    "alarms-seed-rules",
+    "protect-stateful",
+    "supabase-configuration-managed",
+}
 
 
 def _all_unknown(view: tuple[Resource, ...]) -> list[Resource]:

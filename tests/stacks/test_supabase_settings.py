@@ -2,14 +2,20 @@
 checklist's values, and PITR is asked only where Supabase offers it."""
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
-from components.supabase.auth_config import PasswordRequirements
-from components.supabase.pitr import PitrVariant
+from components.supabase import network_restrictions, pitr
 from stacks.loader import SettingsError
-from stacks.supabase_settings import AuthSettings, DataApiSettings, DatabaseConfigSettings
+from stacks.supabase_settings import (
+    AuthSettings,
+    DataApiSettings,
+    DatabaseConfigSettings,
+    PasswordRequirements,
+    PitrVariant,
+)
+from tests.components.supabase.spec import spec
 from tests.conftest import REPO, STACKS
 from tests.helpers import load
 
@@ -96,7 +102,7 @@ def test_production_enforces_ssl() -> None:
 
 
 def test_production_has_point_in_time_recovery() -> None:
-    assert load("prod").database.pitr is PitrVariant.DAYS_7
+    assert load("prod").database.pitr == "pitr_7"
     with pytest.raises(
         SettingsError, match=r"crms:databasePitr has the bad value \"none\": must be"
     ):
@@ -107,7 +113,7 @@ def test_pitr_is_refused_below_the_small_compute_size() -> None:
     with pytest.raises(SettingsError) as caught:
         load("dev", databasePitr="pitr_7", databaseInstanceSize="micro")
     assert "crms:databaseInstanceSize small or larger (it is micro)" in str(caught.value)
-    assert load("staging", databasePitr="pitr_14").database.pitr is PitrVariant.DAYS_14
+    assert load("staging", databasePitr="pitr_14").database.pitr == "pitr_14"
 
 
 def test_open_network_is_spelt_out_in_each_stack_file() -> None:
@@ -116,3 +122,18 @@ def test_open_network_is_spelt_out_in_each_stack_file() -> None:
         text = (REPO / f"Pulumi.{stack}.yaml").read_text()
         assert "crms:databaseAllowedCidrs:" in text
     assert json.dumps(load("prod").database.allowed_cidrs) == '["0.0.0.0/0", "::/0"]'
+
+
+def test_the_settings_copies_are_the_apis_values() -> None:
+    """The settings cannot import the providers (the CLI imports the settings, and must not
+    load `components` before it plans a project directory), so each copy is tied here."""
+    schemas = spec().document["components"]["schemas"]
+    characters = schemas["UpdateAuthConfigBody"]["properties"]["password_required_characters"]
+    assert sorted(r.characters for r in PasswordRequirements) == sorted(characters["enum"])
+    variants = schemas["ApplyProjectAddonBody"]["properties"]["addon_variant"]["oneOf"]
+    pitr_variants = {v for option in variants for v in option["enum"] if v.startswith("pitr_")}
+    assert set(get_args(PitrVariant)) == {v.value for v in pitr.PitrVariant}
+    assert set(get_args(PitrVariant)) == pitr_variants | {pitr.PitrVariant.NONE.value}
+    assert list(DatabaseConfigSettings.model_fields["allowed_cidrs"].default) == list(
+        network_restrictions.OPEN
+    )

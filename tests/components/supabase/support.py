@@ -6,10 +6,11 @@ from typing import Any
 from pulumi.dynamic import Config, ConfigureRequest
 
 from components.supabase.api import RetryPolicy
-from components.supabase.auth_config import AuthConfigInputs, PasswordRequirements
+from components.supabase.auth_config import AuthConfigInputs
 from components.supabase.provider import SupabaseProjectProvider
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, properties
 from components.supabase.waiting import Waiting
+from stacks.supabase_settings import PasswordRequirements
 from tests.components.supabase.fake_api import FakeManagementApi
 
 TOKEN = "sbp_test_5c9d2e7f1a3b"

@@ -94,25 +94,6 @@ def test_network_restrictions_never_applied_read_as_open_and_delete_leaves_them(
     assert api.config.of(project).cidrs_v4 == ["185.199.108.0/22"]
 
 
-@pytest.mark.parametrize(
-    ("cidr", "reason"),
-    [
-        ("10.0.0.0/8", "private or reserved"),
-        ("fd00::/8", "private or reserved"),
-        ("203.0.113.7/24", "not a CIDR range"),
-        ("every address", "not a CIDR range"),
-    ],
-)
-def test_network_ranges_supabase_would_never_match_are_refused_at_check(
-    cidr: str, reason: str
-) -> None:
-    news = surface_props(NetworkRestrictionsInputs(allowed_cidrs=[cidr]), "abcdefghijabcdefghij")
-    (failure,) = NetworkRestrictionsProvider().check({}, news).failures
-    assert failure.property == "allowed_cidrs"
-    assert cidr in failure.reason
-    assert reason in failure.reason
-
-
 def test_data_api_keeps_neither_the_jwt_secret_nor_a_spacing_difference(
     api: FakeManagementApi, clock: VirtualClock, project: str
 ) -> None:
