@@ -26,6 +26,14 @@ ARTICLES: dict[str, str] = {
     "s3-backups-object-lock": "revFADP Art. 8 (data security: integrity)",
     "protect-stateful": "revFADP Art. 8 (data security: availability)",
     "secrets-vercel-env-sensitive": "revFADP Art. 8 (data security: access control)",
+    "supabase-configuration-managed": "revFADP Art. 8 (data security)",
+    "supabase-ssl-enforced": "revFADP Art. 8 (data security: transport)",
+    "supabase-network-restricted": "revFADP Art. 8 (data security: access control)",
+    "supabase-pitr-enabled": "revFADP Art. 8 (data security: availability)",
+    "supabase-data-api-internal-schemas": "revFADP Art. 8 (data security: confidentiality)",
+    "supabase-auth-custom-smtp": "revFADP Art. 9 (processing by processors)",
+    "supabase-auth-site-url": "revFADP Art. 8 (data security: transport)",
+    "supabase-auth-checklist": "revFADP Art. 8 (data security: access control)",
 }
 
 
