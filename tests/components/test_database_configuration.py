@@ -3,10 +3,14 @@ on the project, with the checklist's values; the SMTP password secret in every f
 
 from typing import Any
 
+import pulumi
 import pytest
 
+from components.supabase.auth_config import AuthConfig
+from components.supabase.provider import SupabaseProject
 from crms_infra.offline.engine import plan_stack, record_stack
 from crms_infra.offline.masking import SECRET, struct_to_plan
+from crms_infra.offline.mocks import PlanMocks
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.render import report_json
 from crms_infra.residency.report import residency_report
@@ -15,8 +19,10 @@ from tests.conftest import REPO, STACKS
 from tests.helpers import plan_of
 
 SUPABASE = "pulumi-python:dynamic/supabase:"
-SURFACES = ("AuthConfig", "SslEnforcement", "NetworkRestrictions", "PitrAddon")
-SURFACES += ("PostgrestConfig", "PostgresConfig")
+SURFACES = (
+    "AuthConfig", "SslEnforcement", "NetworkRestrictions", "PitrAddon", "PostgrestConfig",
+    "PostgresConfig",
+)  # fmt: skip
 RESEND_KEY = "re_Plan1234567890abcdefghijKL"
 
 
@@ -90,3 +96,39 @@ def test_the_resend_key_is_in_no_output_form() -> None:
     for rendered in (plan_json(plan), plan_text(plan), plan_markdown(plan), report_json(report)):
         assert RESEND_KEY not in rendered
         assert "smtp_pass" not in rendered or SECRET in rendered
+
+
+class ReadMocks(PlanMocks):
+    """The plan's mocks, remembering which resources were read by ID and with what."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[tuple[str, str, dict[str, Any]]] = []
+
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        if args.resource_id:
+            self.reads.append((args.typ, args.resource_id, dict(args.inputs)))
+        return super().new_resource(args)
+
+
+def test_get_reads_a_surface_and_the_project_by_their_ref() -> None:
+    mocks = ReadMocks()
+    pulumi.runtime.reset_options(project="crms", stack="test", preview=False)
+    pulumi.runtime.set_mocks(mocks, project="crms", stack="test", preview=False)
+    ref = "abcdefghijabcdefghij"
+
+    @pulumi.runtime.test
+    def read() -> pulumi.Output[Any]:
+        auth = AuthConfig.get("auth", ref, management_api="http://127.0.0.1:9")
+        project = SupabaseProject.get("project", ref)
+        return pulumi.Output.all(auth.urn, project.urn)
+
+    read()
+    assert [(typ.removeprefix(SUPABASE), id_) for typ, id_, _ in mocks.reads] == [
+        ("AuthConfig", ref),
+        ("Project", ref),
+    ]
+    assert mocks.reads[0][2]["management_api"] == "http://127.0.0.1:9"
+    assert mocks.reads[1][2]["management_api"] == "https://api.supabase.com"
