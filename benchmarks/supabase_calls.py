@@ -8,6 +8,7 @@ most calls any one endpoint took (Supabase limits each endpoint to 120 a minute)
 """
 
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -101,7 +102,7 @@ def run(api: FakeManagementApi, clock: VirtualClock) -> dict[str, dict[str, int]
     for name, (kind, inputs, change) in surfaces.items():
         provider = _configured(kind(retry=retry, waiting=waiting))
         props = properties(dataclasses.replace(inputs, project_ref=ref, management_api=api.url))
-        calls, created = count(lambda p=provider, q=props: p.create(q))
+        calls, created = count(functools.partial(provider.create, props))
         rows[name] = _operations(count, provider, ref, created.outs, change, calls)
     return rows
 
