@@ -104,7 +104,8 @@ class AuthConfigProvider(SurfaceProvider):
         return _managed(api.call("GET", _path(ref)))
 
     def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
-        if name == "smtp_pass" and "smtp_pass_hash" in olds and news.get("smtp_pass"):
+        # Without a hash from the API (none answered), the state's password is all there is.
+        if name == "smtp_pass" and olds.get("smtp_pass_hash") and news.get("smtp_pass"):
             ref = str(news.get("project_ref") or olds.get("project_ref"))
             return bool(olds["smtp_pass_hash"] != smtp_pass_hash(ref, news["smtp_pass"]))
         return super().differs(name, olds, news)
