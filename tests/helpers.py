@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+import pytest
 
 from crms_infra.offline.engine import Plan, plan_stack
 from crms_infra.yaml_file import load_yaml_file
-from stacks.loader import settings_from_config
+from stacks.loader import SettingsError, settings_from_config
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
 from tests.conftest import REPO
@@ -69,6 +70,20 @@ def load(stack: str, **overrides: Any) -> StackSettings:
         else:
             config[full_key] = value if isinstance(value, str) else json.dumps(value)
     return settings_from_config(config, f"Pulumi.{stack}.yaml")
+
+
+def assert_refused_in_one_line(key: str, value: Any, allowed: str) -> None:
+    """Staging with `key` set to `value` is refused in one line naming the file, the key,
+    the value and what is `allowed`."""
+    with pytest.raises(SettingsError) as caught:
+        load("staging", **{key: value})
+    message = str(caught.value)
+    assert message.startswith(f"Pulumi.staging.yaml: crms:{key}")
+    assert "\n" not in message, "one problem, one line"
+    shown = value if isinstance(value, str) else json.dumps(value)
+    assert shown.strip('[]"')[:70] in message
+    assert allowed.lower() in message.lower()
+    assert len(message) < 500
 
 
 def program_secrets() -> StackSecrets:

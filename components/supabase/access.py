@@ -9,7 +9,10 @@ import os
 import re
 from typing import Any
 
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
+
 from components.supabase.api import DEFAULT_API_URL, ManagementApi, RetryPolicy, SupabaseApiError
+from components.supabase.waiting import Waiting
 
 TOKEN_CONFIG_KEY = "crms:supabaseAccessToken"  # noqa: S105 (a key name, not a secret)
 TOKEN_ENV = "SUPABASE_ACCESS_TOKEN"  # noqa: S105 (a variable name, not a secret)
@@ -19,24 +22,36 @@ TOKEN_ENV = "SUPABASE_ACCESS_TOKEN"  # noqa: S105 (a variable name, not a secret
 PROJECT_REF = re.compile(r"[a-z]{20}")
 
 
-def token_from(config: Any) -> str | None:
-    """The access token in the stack's config (`ConfigureRequest.config`), if set there."""
-    token = config.get(TOKEN_CONFIG_KEY)
-    return str(token) if token else None
+class ManagementApiProvider(ResourceProvider):
+    """A dynamic provider that calls the Management API: its retries, waits and token."""
 
+    def __init__(
+        self,
+        retry: RetryPolicy | None = None,
+        waiting: Waiting | None = None,
+        request_timeout: float = 30.0,
+    ) -> None:
+        super().__init__()
+        self._retry = retry or RetryPolicy()
+        self._waiting = waiting or Waiting()
+        self._request_timeout = request_timeout
+        self._token: str | None = None
 
-def open_api(
-    token: str | None, props: dict[str, Any], retry: RetryPolicy, timeout: float
-) -> ManagementApi:
-    """A client for the resource's API: its `management_api`, or Supabase's own when the
-    engine reads a resource by ID alone (`.get`), which passes no other property."""
-    token = token or os.environ.get(TOKEN_ENV)
-    if not token:
-        raise SupabaseApiError(
-            "-", "-", None,
-            f"no access token: set the secret config {TOKEN_CONFIG_KEY} or {TOKEN_ENV}",
-        )  # fmt: skip
-    return ManagementApi(props.get("management_api") or DEFAULT_API_URL, token, retry, timeout)
+    def configure(self, req: ConfigureRequest) -> None:
+        token = req.config.get(TOKEN_CONFIG_KEY)
+        self._token = str(token) if token else None
+
+    def _api(self, props: dict[str, Any]) -> ManagementApi:
+        """A client for the resource's API: its `management_api`, or Supabase's own when the
+        engine reads a resource by ID alone (`.get`), which passes no other property."""
+        token = self._token or os.environ.get(TOKEN_ENV)
+        if not token:
+            raise SupabaseApiError(
+                "-", "-", None,
+                f"no access token: set the secret config {TOKEN_CONFIG_KEY} or {TOKEN_ENV}",
+            )  # fmt: skip
+        url = props.get("management_api") or DEFAULT_API_URL
+        return ManagementApi(url, token, self._retry, self._request_timeout)
 
 
 def project_ref(resource_id: str, what: str) -> str:

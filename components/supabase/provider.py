@@ -12,23 +12,20 @@ import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
 from components.supabase import statuses
-from components.supabase.access import open_api, project_ref, token_from
+from components.supabase.access import ManagementApiProvider, project_ref
 from components.supabase.adoption import adoptable
 from components.supabase.api import (
     DEFAULT_API_URL,
     ManagementApi,
     NotFoundError,
-    RetryPolicy,
     SupabaseApiError,
 )
 from components.supabase.project_values import addon_variant, instance_size
@@ -49,26 +46,11 @@ SECRET_OUTPUTS = ["anon_key", "service_role_key", "publishable_key", "secret_key
 __all__ = ["SupabaseProject", "SupabaseProjectProvider", "Waiting", "addon_variant"]
 
 
-class SupabaseProjectProvider(ResourceProvider):
-    def __init__(
-        self,
-        retry: RetryPolicy | None = None,
-        waiting: Waiting | None = None,
-        request_timeout: float = 30.0,
-    ) -> None:
-        super().__init__()
-        self._retry = retry or RetryPolicy()
-        self._waiting = waiting or Waiting()
-        self._request_timeout = request_timeout
-        self._token: str | None = None
-
+class SupabaseProjectProvider(ManagementApiProvider):
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_token"] = None  # never into the state file
         return state
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self._token = token_from(req.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [
@@ -141,9 +123,6 @@ class SupabaseProjectProvider(ResourceProvider):
             pulumi.log.info(f"Supabase project {id_} was already deleted")
         finally:
             api.close()
-
-    def _api(self, props: dict[str, Any]) -> ManagementApi:
-        return open_api(self._token, props, self._retry, self._request_timeout)
 
     def _adoptable(self, api: ManagementApi, props: dict[str, Any]) -> dict[str, Any] | None:
         return adoptable(api.list_projects(), props)

@@ -23,18 +23,15 @@ import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
-from components.supabase.access import open_api, project_ref, token_from
-from components.supabase.api import DEFAULT_API_URL, ManagementApi, NotFoundError, RetryPolicy
-from components.supabase.waiting import Waiting
+from components.supabase.access import ManagementApiProvider, project_ref
+from components.supabase.api import DEFAULT_API_URL, ManagementApi, NotFoundError
 
 
 class Change(StrEnum):
@@ -101,7 +98,7 @@ def behaviour(inputs: type[SurfaceInputs]) -> Behaviour:
     return Behaviour(named(Change.REPLACE), named(Change.UPDATE), named(Change.COMPUTED), secret)
 
 
-class SurfaceProvider(ResourceProvider):
+class SurfaceProvider(ManagementApiProvider):
     """Create and update apply the surface; read observes it with one call; delete resets
     it to Supabase's documented default or leaves it as it is, per surface."""
 
@@ -109,26 +106,11 @@ class SurfaceProvider(ResourceProvider):
     what: ClassVar[str]
     """How messages name the surface ("SSL enforcement")."""
 
-    def __init__(
-        self,
-        retry: RetryPolicy | None = None,
-        waiting: Waiting | None = None,
-        request_timeout: float = 30.0,
-    ) -> None:
-        super().__init__()
-        self._retry = retry or RetryPolicy()
-        self._waiting = waiting or Waiting()
-        self._request_timeout = request_timeout
-        self._token: str | None = None
-
     def __getstate__(self) -> dict[str, Any]:
         return {}  # the state holds the class reference only (the module's docstring)
 
     def __setstate__(self, _state: dict[str, Any]) -> None:
         self.__init__()  # type: ignore[misc]  # a fresh provider with the defaults
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self._token = token_from(req.config)
 
     # The surface's own part.
     def apply(
@@ -187,7 +169,7 @@ class SurfaceProvider(ResourceProvider):
             pulumi.log.info(f"Supabase project {id_} is gone, and its {self.what} with it")
 
     def _with_api(self, props: dict[str, Any], action: Callable[..., Any], *args: Any) -> Any:
-        api = open_api(self._token, props, self._retry, self._request_timeout)
+        api = self._api(props)
         try:
             return action(api, *args)
         finally:
