@@ -189,8 +189,8 @@ class SurfaceResource(Resource):
         secret = behaviour(self.provider_class.inputs).secret
         # A secret field is registered as a secret whatever the caller passed.
         props = {
-            name: pulumi.Output.secret(value) if name in secret and value is not None else value
-            for name, value in properties(inputs).items()
+            key: pulumi.Output.secret(value) if key in secret and value is not None else value
+            for key, value in properties(inputs).items()
         }
         self._register(name, props, opts)
 
