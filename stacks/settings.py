@@ -24,7 +24,7 @@ from stacks.regions import (
     UpstashEuropeanRegion,
     VercelEuropeanRegion,
 )
-from stacks.settings_base import EmailAddress, Settings
+from stacks.settings_base import LOOPBACK_HOSTS, EmailAddress, Settings
 from stacks.supabase_settings import AuthSettings, DataApiSettings, DatabaseConfigSettings
 
 
@@ -69,7 +69,6 @@ class InstanceSize(StrEnum):
 # field): an unbounded value only ever arrives by mistake, and costs time to plan.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", max_length=63)]
 Recipients = Annotated[list[EmailAddress], Field(min_length=1, max_length=20)]
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 
 def _https_unless_loopback(url: str) -> str:

@@ -5,6 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 EmailAddress = Annotated[EmailStr, Field(max_length=254)]  # RFC 5321's limit on a path
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 
 class Settings(BaseModel):

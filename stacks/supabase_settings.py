@@ -16,10 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
-from stacks.settings_base import EmailAddress, Settings
-
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
-
+from stacks.settings_base import LOOPBACK_HOSTS, EmailAddress, Settings
 
 OPEN_TO_ALL = ("0.0.0.0/0", "::/0")
 """Every IPv4 and IPv6 address (components.supabase.network_restrictions.OPEN)."""

@@ -55,6 +55,13 @@ def config_of(stack: str, kind: str, bucket: str) -> dict[str, Any]:
 
 def stack_config(stack: str) -> dict[str, str]:
     """A stack file's config as the engine hands it to the program (strings, JSON)."""
+    return dict(_stack_file_config(stack))  # a copy: callers change it
+
+
+@functools.cache
+def _stack_file_config(stack: str) -> dict[str, str]:
+    # Read once a session: the strict reader costs tens of milliseconds a file, which
+    # property tests calling `load` for every example would pay each time.
     raw = load_yaml_file(REPO / f"Pulumi.{stack}.yaml")["config"]
     return {
         key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
