@@ -22,7 +22,7 @@ from stacks.secrets import load_secrets
 settings = load_settings()
 secrets = load_secrets()
 
-database = Database("database", wiring.database_args(settings))
+database = Database("database", wiring.database_args(settings, secrets))
 schema = Schema(
     "schema", wiring.schema_args(database), pulumi.ResourceOptions(depends_on=[database])
 )

@@ -1,4 +1,6 @@
-"""The CRMS database: a Supabase project in Zurich, its password, its keys and URLs."""
+"""The CRMS database: a Supabase project in Zurich, its password, keys and URLs, and its
+configuration (auth, SSL, network, backups, Data API, Postgres), each surface its own
+resource beside the project."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -7,6 +9,7 @@ from urllib.parse import quote
 import pulumi
 import pulumi_random as random
 
+from components.supabase.configuration import ProjectConfiguration, configure
 from components.supabase.provider import SupabaseProject
 
 
@@ -22,6 +25,8 @@ class DatabaseArgs:
     """Supabase compute size (desired_instance_size)."""
     management_api: str
     """Base URL of the Management API (tests point it at a local server)."""
+    configuration: ProjectConfiguration
+    """The project's configuration, one set of inputs per surface."""
     protect: bool = True
     """Protect the project and password, and retain the project if removed from the program."""
 
@@ -67,6 +72,9 @@ class Database(pulumi.ComponentResource):
             stateful,
         )
         project = self.project
+        self.configuration = configure(
+            name, project.ref, args.management_api, args.configuration, self, args.protect
+        )
         self.ref = project.ref
         self.api_url = project.api_url
         # Each key as the API has it: the new kinds, and the legacy ones while they last.

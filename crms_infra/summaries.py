@@ -16,6 +16,8 @@ SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 VERCEL_PROJECT = "vercel:index/project:Project"
 VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
 MIGRATIONS = "pulumi-python:dynamic/crms:SchemaMigrations"
+SUPABASE = "pulumi-python:dynamic/supabase:"
+"""The Supabase resources' types (components/supabase/: the project and its surfaces)."""
 
 Summary = Callable[[Resource, PlanIndex], str]
 
@@ -104,7 +106,59 @@ def migrations(resource: Resource, _: PlanIndex) -> str:
     return f"migrations: {', '.join(names) or 'none'} (checksum {checksum}…)"
 
 
+def supabase_project(resource: Resource, _: PlanIndex) -> str:
+    inputs = resource["inputs"]
+    return (
+        f"database: {inputs.get('name')} in {inputs.get('region')}, "
+        f"compute {inputs.get('instance_size')}"
+    )
+
+
+def auth(resource: Resource, _: PlanIndex) -> str:
+    """Where sign-in e-mails link and leave from, and the production checklist's values."""
+    inputs = resource["inputs"]
+    mfa = "on" if inputs.get("mfa_totp_enroll_enabled") else "off"
+    confirm = "off" if inputs.get("mailer_autoconfirm") else "on"
+    return (
+        f"auth: site {inputs.get('site_url')}; e-mail via {inputs.get('smtp_host')}:"
+        f"{inputs.get('smtp_port')} from {inputs.get('smtp_admin_email')}, confirmations "
+        f"{confirm}, OTP expiry {inputs.get('mailer_otp_exp')} s; passwords of "
+        f"{inputs.get('password_min_length')}+, leaked check "
+        f"{'on' if inputs.get('password_hibp_enabled') else 'off'}; TOTP MFA {mfa}; "
+        f"JWT expiry {inputs.get('jwt_exp')} s"
+    )
+
+
+def ssl(resource: Resource, _: PlanIndex) -> str:
+    return f"SSL enforced: {'yes' if resource['inputs'].get('database') else 'no'}"
+
+
+def network(resource: Resource, _: PlanIndex) -> str:
+    cidrs = ", ".join(str(cidr) for cidr in as_list(resource["inputs"].get("allowed_cidrs")))
+    return f"database reachable from: {cidrs or 'nowhere'}"
+
+
+def pitr(resource: Resource, _: PlanIndex) -> str:
+    return f"point-in-time recovery: {resource['inputs'].get('variant')}"
+
+
+def data_api(resource: Resource, _: PlanIndex) -> str:
+    inputs = resource["inputs"]
+    return f"Data API: schemas {inputs.get('db_schema')}, at most {inputs.get('max_rows')} rows"
+
+
+def postgres(resource: Resource, _: PlanIndex) -> str:
+    return f"Postgres: statement_timeout {resource['inputs'].get('statement_timeout')}"
+
+
 SUMMARIES: dict[str, Summary] = {
+    SUPABASE + "Project": supabase_project,
+    SUPABASE + "AuthConfig": auth,
+    SUPABASE + "SslEnforcement": ssl,
+    SUPABASE + "NetworkRestrictions": network,
+    SUPABASE + "PitrAddon": pitr,
+    SUPABASE + "PostgrestConfig": data_api,
+    SUPABASE + "PostgresConfig": postgres,
     ALARM: alarm,
     VERCEL_PROJECT: functions,
     buckets.BUCKET: bucket,

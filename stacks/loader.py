@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
 from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS
 from stacks.secrets import SECRET_KEYS
-from stacks.settings import AppEnvironment, NodeEnvironment, StackSettings
+from stacks.settings import AppEnvironment, InstanceSize, NodeEnvironment, StackSettings
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,14 @@ _SECURE_PLAIN_SETTING = (
     "is encrypted, but it is a plain setting that the offline plan must read: "
     "set it with `pulumi config set {key} <value>`, without --secret"
 )
+_PITR_IN_PRODUCTION = (
+    "must be pitr_7, pitr_14 or pitr_28 in production: daily backups lose up to a day "
+    "(Supabase's production checklist)"
+)
+_PITR_SIZE = (
+    "needs crms:databaseInstanceSize small or larger (it is {size}): Supabase offers "
+    "point-in-time recovery only from the Small compute size on"
+)
 # Pulumi's boolean config type takes a YAML boolean or the text "true"/"false"
 # (ValidateConfigValue in sdk/go/common/workspace/project.go).
 _NOT_A_BOOLEAN = (
@@ -176,6 +184,7 @@ def environment_rules(settings: StackSettings) -> list[Problem]:
             "storageBackupsObjectLock": settings.storage.backups_object_lock,
             "storageReplication": settings.storage.replication,
             "storagePhotosReplication": settings.storage.photos_replication,
+            "databaseSslEnforced": settings.database.ssl_enforced,
             **{
                 config_key(("alerts", kind.key, "enabled")): rule.enabled
                 for kind, rule in settings.alerts.rules()
@@ -186,7 +195,21 @@ def environment_rules(settings: StackSettings) -> list[Problem]:
             for key, value in always_in_production.items()
             if value is not True
         )
-    return problems
+    return problems + backup_rules(settings)
+
+
+def backup_rules(settings: StackSettings) -> list[Problem]:
+    """PITR in production; and PITR only where Supabase offers it: at least the Small
+    compute size (supabase/supabase apps/docs/content/guides/platform/backups.mdx)."""
+    pitr = settings.database.pitr
+    if pitr == "none":
+        if settings.environment is AppEnvironment.PRODUCTION:
+            return [Problem("databasePitr", pitr, _PITR_IN_PRODUCTION)]
+        return []
+    if settings.database.instance_size in (InstanceSize.NANO, InstanceSize.MICRO):
+        size = settings.database.instance_size.value
+        return [Problem("databasePitr", pitr, _PITR_SIZE.format(size=size))]
+    return []
 
 
 def _decode(raw: Any) -> Any:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, Field
 
 from app.metric_catalog import (
     DEFAULT_CONTRACT_CREATION_ROUTE,
@@ -25,12 +25,8 @@ from stacks.regions import (
     UpstashEuropeanRegion,
     VercelEuropeanRegion,
 )
-
-
-class Settings(BaseModel):
-    """Base of every settings group: immutable, and unknown keys are errors."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from stacks.settings_base import LOOPBACK_HOSTS, EmailAddress, Settings
+from stacks.supabase_settings import AuthSettings, DataApiSettings, DatabaseConfigSettings
 
 
 class AppEnvironment(StrEnum):
@@ -73,9 +69,7 @@ class InstanceSize(StrEnum):
 # Every text and list setting has a bound (tests/stacks/test_settings.py checks each
 # field): an unbounded value only ever arrives by mistake, and costs time to plan.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", max_length=63)]
-EmailAddress = Annotated[EmailStr, Field(max_length=254)]  # RFC 5321's limit on a path
 Recipients = Annotated[list[EmailAddress], Field(min_length=1, max_length=20)]
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 
 def _https_unless_loopback(url: str) -> str:
@@ -110,7 +104,7 @@ FunctionRegions = Annotated[
 ]
 
 
-class DatabaseSettings(Settings):
+class DatabaseSettings(DatabaseConfigSettings):
     region: Literal["eu-central-2"] = Field(
         ZURICH, description="Supabase region; only Zurich (eu-central-2) is allowed."
     )
@@ -265,6 +259,8 @@ class StackSettings(Settings):
         DataClassification.CONFIDENTIAL, description="Tag on every taggable resource."
     )
     database: DatabaseSettings
+    auth: AuthSettings
+    data_api: DataApiSettings
     compute: ComputeSettings
     cache: CacheSettings
     storage: StorageSettings

@@ -21,6 +21,13 @@ from components.drain import DrainsArgs, DrainSigning, DrainSigningArgs
 from components.identity import Identity, IdentityArgs
 from components.schema import SchemaArgs
 from components.storage import Storage, StorageArgs
+from components.supabase.auth_config import AuthConfigInputs
+from components.supabase.configuration import ProjectConfiguration
+from components.supabase.network_restrictions import NetworkRestrictionsInputs
+from components.supabase.pitr import PitrInputs
+from components.supabase.postgres_config import PostgresConfigInputs
+from components.supabase.postgrest import PostgrestInputs
+from components.supabase.ssl_enforcement import SslEnforcementInputs
 from stacks import bundle, naming
 from stacks.loader import stack_file_name
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
@@ -28,14 +35,50 @@ from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
 
 
-def database_args(settings: StackSettings) -> DatabaseArgs:
+def database_args(settings: StackSettings, secrets: StackSecrets) -> DatabaseArgs:
     return DatabaseArgs(
         project_name=naming.prefix(settings),
         organization_slug=settings.database.organization_slug,
         region=settings.database.region,
         instance_size=settings.database.instance_size.value,
         management_api=settings.database.management_api,
+        configuration=project_configuration(settings, secrets),
         protect=settings.protect_stateful_resources,
+    )
+
+
+def project_configuration(settings: StackSettings, secrets: StackSecrets) -> ProjectConfiguration:
+    """The Supabase project's surfaces; auth e-mail goes through Resend with the stack's key."""
+    auth, database = settings.auth, settings.database
+    return ProjectConfiguration(
+        auth=AuthConfigInputs(
+            site_url=auth.site_url,
+            uri_allow_list=",".join(auth.redirect_urls),
+            mailer_autoconfirm=not auth.email_confirmations,
+            mailer_otp_exp=auth.otp_expiry_seconds,
+            mailer_otp_length=auth.otp_length,
+            smtp_pass=secrets.resend_api_key,
+            smtp_admin_email=auth.sender_email,
+            smtp_sender_name=auth.sender_name,
+            smtp_max_frequency=auth.email_min_interval_seconds,
+            password_min_length=auth.password_min_length,
+            password_required_characters=auth.password_requirements.characters,
+            password_hibp_enabled=auth.leaked_password_check,
+            mfa_totp_enroll_enabled=auth.mfa_totp,
+            mfa_totp_verify_enabled=auth.mfa_totp,
+            jwt_exp=auth.jwt_expiry_seconds,
+            rate_limit_email_sent=auth.rate_limit_emails_per_hour,
+            rate_limit_otp=auth.rate_limit_sign_ins_per_5_minutes,
+            rate_limit_verify=auth.rate_limit_verifications_per_5_minutes,
+            rate_limit_token_refresh=auth.rate_limit_token_refreshes_per_5_minutes,
+        ),
+        ssl=SslEnforcementInputs(database=database.ssl_enforced),
+        network=NetworkRestrictionsInputs(allowed_cidrs=list(database.allowed_cidrs)),
+        backups=PitrInputs(variant=database.pitr),
+        data_api=PostgrestInputs(
+            db_schema=",".join(settings.data_api.schemas), max_rows=settings.data_api.max_rows
+        ),
+        postgres=PostgresConfigInputs(statement_timeout=f"{database.statement_timeout_seconds}s"),
     )
 
 

@@ -19,7 +19,8 @@ import pytest
 
 from crms_infra.offline.engine import Plan, plan_stack
 from crms_infra.yaml_file import load_yaml_file
-from stacks.loader import settings_from_config
+from stacks.loader import SettingsError, settings_from_config
+from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
 from tests.conftest import REPO
 
@@ -57,6 +58,13 @@ def config_of(stack: str, kind: str, bucket: str) -> dict[str, Any]:
 
 def stack_config(stack: str) -> dict[str, str]:
     """A stack file's config as the engine hands it to the program (strings, JSON)."""
+    return dict(_stack_file_config(stack))  # a copy: callers change it
+
+
+@functools.cache
+def _stack_file_config(stack: str) -> dict[str, str]:
+    # Read once a session: the strict reader costs tens of milliseconds a file, which
+    # property tests calling `load` for every example would pay each time.
     raw = load_yaml_file(REPO / f"Pulumi.{stack}.yaml")["config"]
     return {
         key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
@@ -72,6 +80,33 @@ def load(stack: str, **overrides: Any) -> StackSettings:
         else:
             config[full_key] = value if isinstance(value, str) else json.dumps(value)
     return settings_from_config(config, f"Pulumi.{stack}.yaml")
+
+
+def assert_refused_in_one_line(key: str, value: Any, allowed: str) -> None:
+    """Staging with `key` set to `value` is refused in one line naming the file, the key,
+    the value and what is `allowed`."""
+    with pytest.raises(SettingsError) as caught:
+        load("staging", **{key: value})
+    message = str(caught.value)
+    assert message.startswith(f"Pulumi.staging.yaml: crms:{key}")
+    assert "\n" not in message, "one problem, one line"
+    shown = value if isinstance(value, str) else json.dumps(value)
+    assert shown.strip('[]"')[:70] in message
+    assert allowed.lower() in message.lower()
+    assert len(message) < 500
+
+
+def program_secrets() -> StackSecrets:
+    """The stack's secrets as the program reads them (secret Outputs), with test values."""
+    return StackSecrets(
+        stripe_secret_key=pulumi.Output.secret("sk_test_0000000000000000"),
+        stripe_webhook_secret=pulumi.Output.secret("whsec_00000000000000"),
+        resend_api_key=pulumi.Output.secret(TEST_RESEND_KEY),
+        sentry_dsn=pulumi.Output.secret("https://0@sentry.invalid/0"),
+    )
+
+
+TEST_RESEND_KEY = "re_Helper1234567890abcdefXYZ"  # shaped like a Resend key, never a real one
 
 
 def secret_flag(output: pulumi.Output[Any]) -> pulumi.Output[bool]:

@@ -1,21 +1,14 @@
 """A small client for the Supabase Management API v1, with retries that are safe.
 
-Written on httpx rather than a generated client: the project uses ten endpoints, and
-the retry rules (which calls may repeat, how long a rate limit lasts) are the part
+Written on httpx rather than a generated client: the project uses some twenty endpoints,
+and the retry rules (which calls may repeat, how long a rate limit lasts) are the part
 that matters. The access token is passed per client and never appears in an error,
-a log line or a repr.
+a log line or a repr; nor does any value the caller hides (an SMTP password it sends).
 
-Rate limits, as Supabase documents them (https://supabase.com/docs/reference/api/introduction,
-"Rate limits"; source: supabase/supabase apps/docs/content/_partials/api_rate_limits.mdx):
-120 requests a minute per user, scope and endpoint; past that every call answers 429
-"for the remainder of the minute"; every response carries `X-RateLimit-Limit`,
-`X-RateLimit-Remaining` and `X-RateLimit-Reset` (the seconds until the window resets).
-No `Retry-After` is documented, so a 429 waits for the reset, and the time a call may
-spend throttled is longer than the window.
+A 429 waits for the rate-limit window's reset (`rate_limits`), and the time one call
+may spend throttled is longer than the window.
 """
 
-import email.utils
-import math
 import random
 import time
 from collections.abc import Callable
@@ -24,23 +17,37 @@ from typing import Any
 
 import httpx
 
+from components.supabase.rate_limits import (
+    RATE_LIMIT_WINDOW,
+    RESET_MARGIN,
+    quota,
+    seconds,
+    throttle_wait,
+)
+
 DEFAULT_API_URL = "https://api.supabase.com"
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
-RATE_LIMIT_WINDOW = 60.0
-"""Seconds of the standard window (the docs' "120 requests / 1 minute")."""
-RESET_MARGIN = 1.0
-"""Added to X-RateLimit-Reset: it counts whole seconds, so waiting exactly that may be early."""
 
 
 class SupabaseApiError(Exception):
     """The API refused or failed a call; the message is the API's own, never the token."""
 
     def __init__(self, method: str, path: str, status: int | None, message: str) -> None:
-        self.status = status
-        where = f"{method} {path}"
+        self.method, self.path, self.status, self.message = method, path, status, message
         super().__init__(
-            f"Supabase Management API {where}: "
+            f"Supabase Management API {method} {path}: "
             + (f"HTTP {status}: {message}" if status is not None else message)
+        )
+
+    def hiding(self, hidden: frozenset[str]) -> "SupabaseApiError":
+        """The same error with each hidden value masked: an API message may echo its input."""
+        message = self.message
+        for value in hidden:
+            message = message.replace(value, "[secret]")
+        return (
+            self
+            if message == self.message
+            else type(self)(self.method, self.path, self.status, message)
         )
 
 
@@ -79,6 +86,11 @@ class ManagementApi:
         )
         self._retry = retry or RetryPolicy()
         self._window_ends: dict[str, float] = {}  # endpoint -> clock time its quota returns
+        self._hidden: frozenset[str] = frozenset()
+
+    def hide(self, *values: str | None) -> None:
+        """Values sent through this client that no error it raises may repeat."""
+        self._hidden |= {value for value in values if value}
 
     def __repr__(self) -> str:
         return f"ManagementApi({str(self._client.base_url)!r})"
@@ -87,45 +99,45 @@ class ManagementApi:
         self._client.close()
 
     def list_projects(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", "/v1/projects"))
+        return list(self.call("GET", "/v1/projects"))
 
     def create_project(self, body: dict[str, Any]) -> dict[str, Any]:
         # Not repeated on a server error or timeout: the project may exist by then.
         # The caller looks for it by name before trying again.
-        return dict(self._call("POST", "/v1/projects", json=body, idempotent=False))
+        return dict(self.call("POST", "/v1/projects", json=body, idempotent=False))
 
     def get_project(self, ref: str) -> dict[str, Any]:
-        return dict(self._call("GET", f"/v1/projects/{ref}"))
+        return dict(self.call("GET", f"/v1/projects/{ref}"))
 
     def rename_project(self, ref: str, name: str) -> None:
         # PATCH /v1/projects/{ref}, body V1UpdateProjectBody {name}; the official Terraform
         # provider renames this way (internal/provider/project_resource.go, updateName).
-        self._call("PATCH", f"/v1/projects/{ref}", json={"name": name})
+        self.call("PATCH", f"/v1/projects/{ref}", json={"name": name})
 
     def set_database_password(self, ref: str, password: str) -> None:
         # PATCH /v1/projects/{ref}/database/password, body V1UpdatePasswordBody {password}
         # (minLength 4); Terraform's updateDatabasePassword does the same.
-        self._call("PATCH", f"/v1/projects/{ref}/database/password", json={"password": password})
+        self.call("PATCH", f"/v1/projects/{ref}/database/password", json={"password": password})
 
     def delete_project(self, ref: str) -> None:
-        self._call("DELETE", f"/v1/projects/{ref}")
+        self.call("DELETE", f"/v1/projects/{ref}")
 
     def api_keys(self, ref: str) -> list[dict[str, Any]]:
         # `reveal=true`: without it the API withholds the keys' values.
         path = f"/v1/projects/{ref}/api-keys"
-        return list(self._call("GET", path, params={"reveal": "true"}))
+        return list(self.call("GET", path, params={"reveal": "true"}))
 
     def pooler_config(self, ref: str) -> list[dict[str, Any]]:
-        return list(self._call("GET", f"/v1/projects/{ref}/config/database/pooler"))
+        return list(self.call("GET", f"/v1/projects/{ref}/config/database/pooler"))
 
     def addons(self, ref: str) -> dict[str, Any]:
-        return dict(self._call("GET", f"/v1/projects/{ref}/billing/addons"))
+        return dict(self.call("GET", f"/v1/projects/{ref}/billing/addons"))
 
     def apply_addon(self, ref: str, addon_type: str, variant: str) -> None:
         body = {"addon_type": addon_type, "addon_variant": variant}
-        self._call("PATCH", f"/v1/projects/{ref}/billing/addons", json=body)
+        self.call("PATCH", f"/v1/projects/{ref}/billing/addons", json=body)
 
-    def _call(
+    def call(
         self,
         method: str,
         path: str,
@@ -133,6 +145,20 @@ class ManagementApi:
         json: dict[str, Any] | None = None,
         params: dict[str, str] | None = None,
         idempotent: bool = True,
+    ) -> Any:
+        """One call, retried where that is safe; the answer's JSON (None for an empty body)."""
+        try:
+            return self._call(method, path, json, params, idempotent)
+        except SupabaseApiError as error:
+            raise error.hiding(self._hidden) from None
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        json: dict[str, Any] | None,
+        params: dict[str, str] | None,
+        idempotent: bool,
     ) -> Any:
         endpoint = f"{method} {path}"
         failures = 0
@@ -151,11 +177,11 @@ class ManagementApi:
             if response.status_code == 429:
                 # Not processed, so even a create may repeat; retrying before the reset
                 # only meets another 429, so wait for it.
-                wait = _throttle_wait(response)
+                wait = throttle_wait(response)
                 if throttled + wait > self._retry.throttle_budget:
                     raise SupabaseApiError(
                         method, path, 429,
-                        f"rate limited ({_quota(response)}); waited {throttled:g} s, "
+                        f"rate limited ({quota(response)}); waited {throttled:g} s, "
                         f"the reset is {wait:g} s away and the budget is "
                         f"{self._retry.throttle_budget:g} s: run again later",
                     )  # fmt: skip
@@ -171,8 +197,8 @@ class ManagementApi:
 
     def _note_quota(self, endpoint: str, response: httpx.Response) -> None:
         """Remember when an endpoint whose quota ran out becomes usable again."""
-        remaining = _seconds(response.headers.get("X-RateLimit-Remaining"))
-        reset = _seconds(response.headers.get("X-RateLimit-Reset"))
+        remaining = seconds(response.headers.get("X-RateLimit-Remaining"))
+        reset = seconds(response.headers.get("X-RateLimit-Reset"))
         if remaining == 0 and reset is not None and response.status_code != 429:
             self._window_ends[endpoint] = self._retry.clock() + reset + RESET_MARGIN
 
@@ -206,40 +232,3 @@ def _api_message(response: httpx.Response) -> str:
 def _transport_message(error: httpx.TransportError) -> str:
     kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not connect"
     return f"{kind} ({type(error).__name__})"
-
-
-def _throttle_wait(response: httpx.Response) -> float:
-    """How long a 429 lasts: X-RateLimit-Reset, else Retry-After, else a whole window."""
-    reset = _seconds(response.headers.get("X-RateLimit-Reset"))
-    if reset is not None:
-        return reset + RESET_MARGIN
-    # Supabase documents no Retry-After; a proxy in front of it might still send one.
-    retry_after = _retry_after(response)
-    return retry_after if retry_after is not None else RATE_LIMIT_WINDOW
-
-
-def _quota(response: httpx.Response) -> str:
-    limit = response.headers.get("X-RateLimit-Limit")
-    return f"{limit} requests a window" if limit else "no X-RateLimit-Limit given"
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        seconds = float(value) if value is not None else None
-    except ValueError:
-        return None
-    return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds, given as seconds or as an HTTP date."""
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    if value.strip().isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())

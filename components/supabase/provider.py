@@ -1,35 +1,35 @@
 """The dynamic provider of a Supabase project, and its resource.
 
 A dynamic provider instance is serialized into the stack's state, so it holds no
-credential: the access token is read when a call is made, from the stack's secret
-config (handed over by `configure`, in the provider process only) or from
-`SUPABASE_ACCESS_TOKEN`, and it is dropped from any pickled state.
+credential (`components.supabase.access`): the token is dropped from any pickled state.
+The state names this class by module and name (`components.supabase.provider`,
+`SupabaseProjectProvider`): a move or rename needs an alias.
 """
 
-import os
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
     Resource,
-    ResourceProvider,
     UpdateResult,
 )
 
 from components.supabase import statuses
+from components.supabase.access import ManagementApiProvider, project_ref
 from components.supabase.adoption import adoptable
-from components.supabase.api import ManagementApi, NotFoundError, RetryPolicy, SupabaseApiError
+from components.supabase.api import (
+    DEFAULT_API_URL,
+    ManagementApi,
+    NotFoundError,
+    SupabaseApiError,
+)
 from components.supabase.project_values import addon_variant, instance_size
 from components.supabase.waiting import Waiting, wait_for_values, wait_until_healthy
-
-TOKEN_CONFIG_KEY = "crms:supabaseAccessToken"  # noqa: S105 (a key name, not a secret)
-TOKEN_ENV = "SUPABASE_ACCESS_TOKEN"  # noqa: S105 (a variable name, not a secret)
 
 REQUIRED = ("name", "organization_slug", "region", "instance_size", "db_pass", "management_api")
 REPLACE_ON_CHANGE = ("organization_slug", "region")
@@ -46,27 +46,11 @@ SECRET_OUTPUTS = ["anon_key", "service_role_key", "publishable_key", "secret_key
 __all__ = ["SupabaseProject", "SupabaseProjectProvider", "Waiting", "addon_variant"]
 
 
-class SupabaseProjectProvider(ResourceProvider):
-    def __init__(
-        self,
-        retry: RetryPolicy | None = None,
-        waiting: Waiting | None = None,
-        request_timeout: float = 30.0,
-    ) -> None:
-        super().__init__()
-        self._retry = retry or RetryPolicy()
-        self._waiting = waiting or Waiting()
-        self._request_timeout = request_timeout
-        self._token: str | None = None
-
+class SupabaseProjectProvider(ManagementApiProvider):
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_token"] = None  # never into the state file
         return state
-
-    def configure(self, req: ConfigureRequest) -> None:
-        token = req.config.get(TOKEN_CONFIG_KEY)
-        self._token = str(token) if token else None
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [
@@ -95,6 +79,9 @@ class SupabaseProjectProvider(ResourceProvider):
             api.close()
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh, or read by ID alone (`SupabaseProject.get`): then `props` holds no
+        more than the API's URL."""
+        project_ref(id_, "a Supabase project")
         api = self._api(props)
         try:
             project = api.get_project(id_)
@@ -108,7 +95,7 @@ class SupabaseProjectProvider(ResourceProvider):
                 # The size lives in the billing add-ons, not in the project itself.
                 "instance_size": instance_size(api.addons(id_)),
             }
-            return ReadResult(id_, self._outputs(api, id_, refreshed, wait=False))
+            return ReadResult(id_, self._outputs(api, id_, refreshed, project))
         except NotFoundError:
             return ReadResult("", {})  # no ID: gone, and the engine drops it from the state
         finally:
@@ -137,15 +124,6 @@ class SupabaseProjectProvider(ResourceProvider):
         finally:
             api.close()
 
-    def _api(self, props: dict[str, Any]) -> ManagementApi:
-        token = self._token or os.environ.get(TOKEN_ENV)
-        if not token:
-            raise SupabaseApiError(
-                "-", "-", None,
-                f"no access token: set the secret config {TOKEN_CONFIG_KEY} or {TOKEN_ENV}",
-            )  # fmt: skip
-        return ManagementApi(props["management_api"], token, self._retry, self._request_timeout)
-
     def _adoptable(self, api: ManagementApi, props: dict[str, Any]) -> dict[str, Any] | None:
         return adoptable(api.list_projects(), props)
 
@@ -169,17 +147,21 @@ class SupabaseProjectProvider(ResourceProvider):
             return adopted
 
     def _outputs(
-        self, api: ManagementApi, ref: str, props: dict[str, Any], wait: bool = True
+        self,
+        api: ManagementApi,
+        ref: str,
+        props: dict[str, Any],
+        project: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        if wait:
+        """Outputs once the project is healthy; a refresh passes the project it just read,
+        and a stuck one fails it with what to do."""
+        if project is None:
             project = wait_until_healthy(api, ref, self._waiting, self._retry)
-        else:
-            project = api.get_project(ref)
-            if project["status"] in statuses.STUCK:
-                raise SupabaseApiError(
-                    "GET", f"/v1/projects/{ref}", None,
-                    statuses.describe(project["name"], ref, project["status"]),
-                )  # fmt: skip
+        elif project["status"] in statuses.STUCK:
+            raise SupabaseApiError(
+                "GET", f"/v1/projects/{ref}", None,
+                statuses.describe(project["name"], ref, project["status"]),
+            )  # fmt: skip
         keys, pooler = wait_for_values(api, ref, self._waiting, self._retry)
         return {
             **props,
@@ -226,3 +208,15 @@ class SupabaseProject(Resource, module="supabase", name="Project"):
             {**props, **dict.fromkeys(COMPUTED)},
             pulumi.ResourceOptions.merge(opts, secret_outputs),
         )
+
+    @classmethod
+    def get(
+        cls,
+        name: str,
+        ref: pulumi.Input[str],
+        management_api: str = DEFAULT_API_URL,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> "SupabaseProject":
+        """The existing project `ref`, read through the API (not created or managed)."""
+        by_id = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=ref))
+        return cls(name, {"management_api": management_api}, by_id)

@@ -17,6 +17,7 @@ class Kind(StrEnum):
     CACHE = "cache"
     FUNCTIONS = "functions"
     LOG_DRAIN = "log drain"
+    AUTH_EMAIL = "auth e-mail"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class DataType:
 
 
 SUPABASE_PROJECT = "pulumi-python:dynamic/supabase:Project"
+SUPABASE_AUTH = "pulumi-python:dynamic/supabase:AuthConfig"
+_SUPABASE_SETTING = "a setting of the Supabase project; its rules judge the project's entry"
 BUCKET = "aws:s3/bucket:Bucket"
 REDIS = "upstash:index/redisDatabase:RedisDatabase"
 VERCEL_PROJECT = "vercel:index/project:Project"
@@ -59,7 +62,27 @@ DATA_TYPES: dict[str, DataType] = {
         encryption="AES-256 at rest; key held by Supabase",
         # Daily backups on every paid plan (https://supabase.com/docs/guides/platform/backups).
         retention="kept until deleted by the app; Supabase's daily backups per plan",
-        rules=("residency-database-zurich", "protect-stateful"),
+        rules=(
+            "residency-database-zurich",
+            "protect-stateful",
+            "supabase-configuration-managed",
+            "supabase-ssl-enforced",
+            "supabase-network-restricted",
+            "supabase-pitr-enabled",
+            "supabase-data-api-internal-schemas",
+        ),
+    ),
+    # Supabase Auth sends sign-up, recovery and sign-in e-mails through the stack's SMTP,
+    # Resend: "All account data, including email metadata, logs, and API records, is stored
+    # in the United States regardless of the sending region"
+    # (https://resend.com/docs/dashboard/domains/regions, "Data Residency").
+    SUPABASE_AUTH: DataType(
+        kind=Kind.AUTH_EMAIL,
+        provider="Resend (SMTP of Supabase Auth)",
+        classification="users' e-mail addresses, names and sign-in links or codes",
+        encryption="TLS to smtp.resend.com:465; stored by Resend, key held by Resend",
+        retention="e-mail metadata and logs in Resend's account data, as Resend keeps them",
+        rules=("supabase-auth-custom-smtp", "supabase-auth-site-url", "supabase-auth-checklist"),
     ),
     BUCKET: DataType(
         kind=Kind.OBJECT_STORAGE,
@@ -109,6 +132,12 @@ _BUCKET_PART = "held by its bucket, reported there"
 NOT_DATA: dict[str, str] = {
     "pulumi:pulumi:Stack": "the stack itself",
     "pulumi-python:dynamic/crms:SchemaMigrations": "schema definitions (SQL DDL), no rows",
+    "pulumi-python:dynamic/supabase:SslEnforcement": _SUPABASE_SETTING,
+    "pulumi-python:dynamic/supabase:NetworkRestrictions": _SUPABASE_SETTING,
+    "pulumi-python:dynamic/supabase:PostgrestConfig": _SUPABASE_SETTING,
+    "pulumi-python:dynamic/supabase:PostgresConfig": _SUPABASE_SETTING,
+    # PITR keeps WAL in the project's own region (backups.mdx); reported with the project.
+    "pulumi-python:dynamic/supabase:PitrAddon": _SUPABASE_SETTING,
     "random:index/randomPassword:RandomPassword": "a generated credential, never customer data",
     "aws:kms/key:Key": "an encryption key; reported as the key of what it protects",
     "aws:kms/keyPolicy:KeyPolicy": "who may use a key; reported with what the key protects",

@@ -14,6 +14,7 @@ from crms_infra.residency import buckets
 from crms_infra.residency.classify import (
     BUCKET,
     REDIS,
+    SUPABASE_AUTH,
     SUPABASE_PROJECT,
     VERCEL_PROJECT,
     DataType,
@@ -21,7 +22,7 @@ from crms_infra.residency.classify import (
     data_type,
 )
 from crms_infra.residency.links import PlanIndex, Resource, as_list, drain_destination
-from crms_infra.residency.locations import Location, aws_location, vercel_location
+from crms_infra.residency.locations import LegalArea, Location, aws_location, vercel_location
 from crms_infra.residency.processors import ProcessorEntry, processor_entries, undeclared
 from crms_infra.residency.readers import bucket_readers, credential_holders
 from crms_infra.residency.verdicts import Verdict, verdicts
@@ -102,6 +103,11 @@ def _entry(index: PlanIndex, resource: Resource, kind: DataType) -> Entry:
     if resource["type"] == SUPABASE_PROJECT:
         locations = [aws_location(str(inputs.get("region")))]
         return Entry(**common, locations=locations, readers=credential_holders(index, resource))
+    if resource["type"] == SUPABASE_AUTH:
+        # Sent from the Resend domain's region; stored in the US whatever it is (classify.py).
+        stored = Location("us", "Resend's account data", "United States", LegalArea.ELSEWHERE)
+        readers = [f"Resend, sending as {inputs.get('smtp_admin_email')}", "each recipient"]
+        return Entry(**common, locations=[stored], readers=readers)
     if resource["type"] == REDIS:
         regions = [inputs.get("primaryRegion"), *as_list(inputs.get("readRegions"))]
         return Entry(

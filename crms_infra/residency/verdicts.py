@@ -30,6 +30,14 @@ ARTICLES: dict[str, str] = {
     "secrets-vercel-env-sensitive": "revFADP Art. 8 (data security: access control)",
     "processors-declared": "revFADP Art. 12 (record of processing), Art. 16 (disclosure abroad)",
     "processors-sentry-replays-eu": "revFADP Art. 16 (disclosure abroad)",
+    "supabase-configuration-managed": "revFADP Art. 8 (data security)",
+    "supabase-ssl-enforced": "revFADP Art. 8 (data security: transport)",
+    "supabase-network-restricted": "revFADP Art. 8 (data security: access control)",
+    "supabase-pitr-enabled": "revFADP Art. 8 (data security: availability)",
+    "supabase-data-api-internal-schemas": "revFADP Art. 8 (data security: confidentiality)",
+    "supabase-auth-custom-smtp": "revFADP Art. 9 (processing by processors)",
+    "supabase-auth-site-url": "revFADP Art. 8 (data security: transport)",
+    "supabase-auth-checklist": "revFADP Art. 8 (data security: access control)",
 }
 
 

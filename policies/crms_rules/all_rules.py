@@ -1,6 +1,6 @@
 """Every rule of the pack, in one list."""
 
-from crms_rules import iam, kms, notifications, operations, processors, residency, s3
+from crms_rules import iam, kms, notifications, operations, processors, residency, s3, supabase
 from crms_rules.core import Rule
 
 ALL_RULES: list[Rule] = [
@@ -11,4 +11,5 @@ ALL_RULES: list[Rule] = [
     *operations.RULES,
     *notifications.RULES,
     *processors.RULES,
+    *supabase.RULES,
 ]

@@ -33,6 +33,8 @@ PROCESSOR_TYPES = {
     "upstash:index/redisDatabase:RedisDatabase": "Upstash",
     "vercel:index/project:Project": "Vercel",
     "pulumi-python:dynamic/supabase:Project": "Supabase",
+    # Supabase Auth sends its e-mails through Resend's SMTP with the stack's Resend key.
+    "pulumi-python:dynamic/supabase:AuthConfig": "Resend",
 }
 """Resources the stack makes with a processor's own provider key."""
 SENTRY, SENTRY_EU = "Sentry", "eu"

@@ -7,8 +7,9 @@ import pytest
 
 from components.database import Database, DatabaseArgs, connection_url
 from crms_infra.offline.mocks import PlanMocks
+from stacks.wiring import project_configuration
 from tests.conftest import STACKS
-from tests.helpers import load, plan_of, secret_flag
+from tests.helpers import load, plan_of, program_secrets, secret_flag
 
 PROJECT_TYPE = "pulumi-python:dynamic/supabase:Project"
 
@@ -51,6 +52,7 @@ def make_database() -> Database:
             region="eu-central-2",
             instance_size="small",
             management_api="http://127.0.0.1:9",
+            configuration=project_configuration(load("prod"), program_secrets()),
         ),
     )
 

@@ -119,3 +119,20 @@ def test_plain_variables_show_their_value_and_secrets_do_not() -> None:
 def test_every_summarised_kind_is_one_the_program_creates() -> None:
     types = {resource["type"] for resource in plan_of("prod")["resources"]}
     assert set(SUMMARIES) <= types
+
+
+def test_the_supabase_configuration_shows_the_production_checklists_values() -> None:
+    rows = _rows(plan_markdown(plan_of("prod")))
+    expected = {
+        "database-project": "database: crms-production in eu-central-2, compute medium",
+        "database-auth": "auth: site https://crms.swiss; e-mail via smtp.resend.com:465 from"
+        " no-reply@crms.swiss, confirmations on, OTP expiry 3600 s; passwords of 12+, leaked"
+        " check on; TOTP MFA on; JWT expiry 3600 s",
+        "database-ssl-enforcement": "SSL enforced: yes",
+        "database-network-restrictions": "database reachable from: 0.0.0.0/0, ::/0",
+        "database-pitr": "point-in-time recovery: pitr_7",
+        "database-data-api": "Data API: schemas public, at most 1000 rows",
+        "database-postgres-config": "Postgres: statement_timeout 120s",
+    }
+    for name, summary in expected.items():
+        assert summary in rows[name], name

@@ -2,17 +2,29 @@
 copies of a few of the program's facts (STYLE.md, point 12). Each copy is tied here to
 the one source it copies."""
 
+import re
 from typing import get_args
 
-from crms_rules import operations, processors, residency, s3
+from crms_rules import operations, processors, residency, s3, supabase
+from pulumi.dynamic import Resource
 
+from app.migrate import BOOKKEEPING_SCHEMA
 from components.storage import PURPOSE_TAG, Purpose
+from components.supabase import network_restrictions
+from components.supabase.auth_config import AuthConfig
+from components.supabase.network_restrictions import NetworkRestrictions
+from components.supabase.pitr import PitrAddon
+from components.supabase.postgres_config import PostgresConfig
+from components.supabase.postgrest import PostgrestConfig
+from components.supabase.provider import SupabaseProject
+from components.supabase.ssl_enforcement import SslEnforcement
 from stacks import processors as program_processors
 from stacks import regions
 from stacks.alert_rules import AlertKind
 from stacks.provider_config import PROVIDER_SECRET_KEYS
 from stacks.regions import SentryRegion
 from stacks.secrets import SECRET_KEYS
+from tests.conftest import REPO
 from tests.helpers import load, resources
 
 
@@ -49,3 +61,31 @@ def test_every_credential_the_stack_reads_belongs_to_a_declared_processor() -> N
     declared = {key for p in program_processors.processors(load("prod")) for key in p.secret_keys}
     credentials = {f"crms:{key}" for key in SECRET_KEYS} | PROVIDER_SECRET_KEYS
     assert credentials - declared == {"aws:accessKey", "aws:secretKey", "aws:token"}
+
+
+def test_the_supabase_types_are_the_resources() -> None:
+    def token(resource: type[Resource]) -> str:
+        return f"pulumi-python:{resource._resource_type_name}"  # as Resource.__init__ names it
+
+    assert (token(SupabaseProject), token(AuthConfig), token(SslEnforcement)) == (
+        supabase.PROJECT,
+        supabase.AUTH,
+        supabase.SSL,
+    )
+    assert (
+        token(NetworkRestrictions),
+        token(PitrAddon),
+        token(PostgrestConfig),
+        token(PostgresConfig),
+    ) == (supabase.NETWORK, supabase.PITR, supabase.DATA_API, supabase.POSTGRES)
+    assert supabase.OPEN == network_restrictions.OPEN
+
+
+def test_the_internal_schemas_are_the_apps() -> None:
+    """Every schema the migrations create, and the runner's own, beside Supabase's auth."""
+    created = {
+        name.lower()
+        for path in (REPO / "app" / "migrations").glob("*.sql")
+        for name in re.findall(r"CREATE SCHEMA (?:IF NOT EXISTS )?(\w+)", path.read_text(), re.I)
+    }
+    assert set(supabase.INTERNAL_SCHEMAS) == created | {BOOKKEEPING_SCHEMA, "auth"}

@@ -27,7 +27,10 @@ def test_the_packs_rules_are_these() -> None:
         "s3-access-logging", "s3-acls-disabled", "s3-backups-object-lock", "s3-encryption",
         "s3-log-retention", "s3-public-access-block", "s3-tls-only", "s3-versioning",
         "secrets-plain-outputs", "secrets-vercel-env-sensitive", "sns-topic-encrypted",
-        "tags-required",
+        "supabase-auth-checklist", "supabase-auth-custom-smtp",
+        "supabase-auth-site-url", "supabase-configuration-managed",
+        "supabase-data-api-internal-schemas", "supabase-network-restricted",
+        "supabase-pitr-enabled", "supabase-ssl-enforced", "tags-required",
     ]  # fmt: skip
     for rule in ALL_RULES:
         assert rule.description
@@ -43,7 +46,11 @@ def test_every_stack_complies(stack: str, rule: str) -> None:
     assert violations(rule, stack_view(stack), config) == []
 
 
-READS_ONLY_KNOWN_VALUES = {"alarms-seed-rules", "protect-stateful"}
+READS_ONLY_KNOWN_VALUES = {
+    "alarms-seed-rules",
+    "protect-stateful",
+    "supabase-configuration-managed",
+}
 NOTHING_TO_READ_IN_PROD = {"iam-no-aws-managed-policies"}
 """Prod sets no managed policy nor attachment: an all-unknown prod leaves the rule nothing
 to read; its unknown case is a role whose managed policies are unknown (below)."""

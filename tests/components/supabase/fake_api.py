@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.components.supabase import fake_server
+from tests.components.supabase.fake_config import FakeProjectConfig
 from tests.components.supabase.fake_records import (
     ALL_KEY_TYPES,
     addons_answer,
@@ -64,6 +65,8 @@ class FakeManagementApi:
     bodies: list[dict[str, Any]] = field(default_factory=list)
     addons: dict[str, str] = field(default_factory=dict)
     passwords: dict[str, str] = field(default_factory=dict)
+    config: FakeProjectConfig = field(default_factory=FakeProjectConfig)
+    """Each project's configuration surfaces (auth, SSL, network, PITR, Data API, Postgres)."""
     violations: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -189,13 +192,14 @@ class FakeManagementApi:
             project = self.projects.get(path_values.get("ref", ""))
             if project is None or (template != "/v1/projects/{ref}" and _gone(project)):
                 return 404, {"message": "Project not found"}
-            return self._project_route(project, template, method, query, body)
+            return self._project_route(project, template, method, path_values, query, body)
 
     def _project_route(
         self,
         project: dict[str, Any],
         template: str,
         method: str,
+        path_values: dict[str, str],
         query: dict[str, list[str]],
         body: Any,
     ) -> tuple[int, Any]:
@@ -224,13 +228,13 @@ class FakeManagementApi:
                 return 200, []
             return 200, pooler_answer(ref, project["region"])
         if route == ("GET", "/billing/addons"):
-            return 200, addons_answer(self.addons.get(ref))
-        if route == ("PATCH", "/billing/addons"):
+            return 200, addons_answer(self.addons.get(ref), self.config.of(ref).pitr)
+        if route == ("PATCH", "/billing/addons") and body["addon_type"] == "compute_instance":
             self.addons[ref] = body["addon_variant"]
             project["status"] = "RESIZING"
             self._pending[ref] = 1
             return 200, None
-        return 501, {"message": f"{method} {template} is in the spec but not in the fake"}
+        return self.config.route(ref, route, path_values, body, self.addons.get(ref))
 
     def _create(self, body: dict[str, Any]) -> tuple[int, Any]:
         number = next(self._numbers)

@@ -71,29 +71,29 @@ def pooler_answer(ref: str, region: str) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def addons_answer(compute_variant: str | None) -> dict[str, Any]:
-    """A ListProjectAddonsResponse: the selected compute add-on, if any, and the options."""
-    selected = []
-    if compute_variant is not None:
-        selected.append({"type": "compute_instance", "variant": _variant(compute_variant)})
-    options = ["ci_micro", "ci_small", "ci_medium", "ci_large", "ci_xlarge", "ci_2xlarge"]
+def addons_answer(compute_variant: str | None, pitr_variant: str | None = None) -> dict[str, Any]:
+    """A ListProjectAddonsResponse: the selected compute and PITR add-ons, and the options."""
+    selected = [
+        {"type": addon_type, "variant": _variant(variant)}
+        for addon_type, variant in (("compute_instance", compute_variant), ("pitr", pitr_variant))
+        if variant is not None
+    ]
+    compute = ["ci_micro", "ci_small", "ci_medium", "ci_large", "ci_xlarge", "ci_2xlarge"]
     return {
         "selected_addons": selected,
         "available_addons": [
-            {
-                "type": "compute_instance",
-                "name": "Compute Instance",
-                "variants": [_variant(option) for option in options],
-            }
+            {"type": "compute_instance", "name": "Compute Instance",
+             "variants": [_variant(option) for option in compute]},
+            {"type": "pitr", "name": "Point in time recovery",
+             "variants": [_variant(option) for option in ("pitr_7", "pitr_14", "pitr_28")]},
         ],
-    }
+    }  # fmt: skip
 
 
 def _variant(variant_id: str) -> dict[str, Any]:
-    size = variant_id.removeprefix("ci_")
+    name = variant_id.removeprefix("ci_")
     return {
         "id": variant_id,
-        "name": size.capitalize(),
-        "price": {"description": f"{size} compute", "type": "usage", "interval": "hourly",
-                  "amount": 0.01},
-    }  # fmt: skip
+        "name": name.capitalize(),
+        "price": {"description": name, "type": "usage", "interval": "hourly", "amount": 0.01},
+    }

@@ -11,8 +11,9 @@ clock, so a retry before the reset meets another 429, as it would for real.
 import httpx
 import pytest
 
-from components.supabase.api import RATE_LIMIT_WINDOW, RetryPolicy, SupabaseApiError
+from components.supabase.api import RetryPolicy, SupabaseApiError
 from components.supabase.provider import SupabaseProjectProvider
+from components.supabase.rate_limits import RATE_LIMIT_WINDOW
 from components.supabase.waiting import Waiting
 from tests.components.supabase.conftest import configured
 from tests.components.supabase.fake_api import FakeManagementApi, Fault

@@ -1,0 +1,88 @@
+"""Network restrictions: the address ranges allowed to connect to Postgres and its pooler.
+
+They cover direct and pooled connections only, not the HTTPS APIs (PostgREST, Auth,
+Storage) nor supabase-js (supabase/supabase apps/docs/content/guides/platform/
+network-restrictions.mdx, "Limitations"). `POST /v1/projects/{ref}/network-restrictions/
+apply` (NetworkRestrictionsRequest `{dbAllowedCidrs, dbAllowedCidrsV6}`, answered 201 with
+NetworkRestrictionsResponse) replaces the whole list, as the CLI's `update` does; `GET` of
+`.../network-restrictions` reads it. A project that never had restrictions lists none and
+lets every address in (same page), which reads here as `0.0.0.0/0` and `::/0`, the page's
+spelling of "no restrictions".
+
+Delete leaves the list as it is: opening the database to every address must be a change
+of the list that a reviewer sees, never the side effect of removing a resource.
+"""
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components.supabase.api import ManagementApi
+from components.supabase.surface import (
+    SurfaceInputs,
+    SurfaceProvider,
+    SurfaceResource,
+    computed,
+    setting,
+)
+
+OPEN = ("0.0.0.0/0", "::/0")
+"""Every IPv4 and every IPv6 address: no restriction."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkRestrictionsInputs(SurfaceInputs):
+    allowed_cidrs: pulumi.Input[Sequence[str]] = setting()
+    """The IPv4 and IPv6 ranges allowed to connect; `0.0.0.0/0` and `::/0` allow all."""
+    status: str | None = computed()
+    """`applied`, or `stored` while Supabase is still applying the list."""
+
+
+class NetworkRestrictionsProvider(SurfaceProvider):
+    inputs = NetworkRestrictionsInputs
+    what = "network restrictions"
+
+    def apply(
+        self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        networks = [ipaddress.ip_network(cidr) for cidr in news["allowed_cidrs"]]
+        body = {
+            "dbAllowedCidrs": [str(n) for n in networks if n.version == 4],
+            "dbAllowedCidrsV6": [str(n) for n in networks if n.version == 6],
+        }
+        return _state(api.call("POST", f"{_path(ref)}/apply", json=body))
+
+    def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
+        return _state(api.call("GET", _path(ref)))
+
+    def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+        if name == "allowed_cidrs":
+            return normalized(olds.get(name)) != normalized(news.get(name))
+        return super().differs(name, olds, news)
+
+
+class NetworkRestrictions(SurfaceResource, module="supabase", name="NetworkRestrictions"):
+    """The address ranges that may connect to a Supabase project's database."""
+
+    provider_class = NetworkRestrictionsProvider
+    allowed_cidrs: pulumi.Output[list[str]]
+    status: pulumi.Output[str]
+
+
+def normalized(cidrs: Any) -> frozenset[str]:
+    """The ranges as a set, each in its canonical spelling; none at all means open."""
+    networks = frozenset(str(ipaddress.ip_network(cidr)) for cidr in cidrs or [])
+    return networks or frozenset(OPEN)
+
+
+def _state(answer: dict[str, Any]) -> dict[str, Any]:
+    config = answer.get("config") or {}
+    cidrs = [*config.get("dbAllowedCidrs", []), *config.get("dbAllowedCidrsV6", [])]
+    return {"allowed_cidrs": sorted(normalized(cidrs)), "status": answer["status"]}
+
+
+def _path(ref: str) -> str:
+    return f"/v1/projects/{ref}/network-restrictions"

@@ -1,0 +1,224 @@
+"""What a configuration surface of a Supabase project is: typed inputs, a provider, a resource.
+
+Each surface (auth, SSL enforcement, network restrictions, the PITR add-on, the Data API,
+Postgres settings) has its own endpoints and changes at its own rate, so each is its own
+dynamic resource, identified by the project's ref. Its inputs are a frozen dataclass whose
+fields declare their behaviour once (`setting`, `computed`): a change that replaces, a
+change made in place, a value only the provider sets, a secret. The diff, the secret
+marking and the registered properties (what a plan shows) all read it from there.
+
+State contract: the engine stores a dynamic provider pickled by module and class name
+(pulumi/dynamic/dynamic.py, `serialize_provider`). A surface provider pickles to that
+reference alone, never to an attribute (`__getstate__`), so only its module and class
+name are in the state; they are named after the API's own paths and never renamed.
+"""
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    Resource,
+    UpdateResult,
+)
+
+from components.supabase.access import ManagementApiProvider, project_ref
+from components.supabase.api import DEFAULT_API_URL, ManagementApi, NotFoundError
+
+
+class Change(StrEnum):
+    """What a change of a field does to the resource."""
+
+    REPLACE = "replace"
+    """Another resource: the setting of another project."""
+    UPDATE = "update"
+    """Applied in place through the surface's update call."""
+    COMPUTED = "computed"
+    """Set by the provider from the API's answer; the program never sets it."""
+
+
+def setting(default: Any = dataclasses.MISSING, *, secret: bool = False) -> Any:
+    """A field the program sets and the provider applies in place."""
+    return dataclasses.field(default=default, metadata={"change": Change.UPDATE, "secret": secret})
+
+
+def computed(*, secret: bool = False) -> Any:
+    """A field only the provider sets."""
+    return dataclasses.field(
+        default=None, init=False, metadata={"change": Change.COMPUTED, "secret": secret}
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurfaceInputs:
+    """The fields every surface has: whose setting it is, and where its API answers."""
+
+    project_ref: pulumi.Input[str] | None = dataclasses.field(
+        default=None, metadata={"change": Change.REPLACE, "secret": False}
+    )
+    """The project configured (filled in by the Database component from its project)."""
+    management_api: str = setting(DEFAULT_API_URL)
+    """Base URL of the Management API (tests point it at a local server)."""
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """The inputs' fields by what a change does, and which are secret."""
+
+    replace: tuple[str, ...]
+    update: tuple[str, ...]
+    computed: tuple[str, ...]
+    secret: tuple[str, ...]
+
+    @property
+    def set_by_program(self) -> tuple[str, ...]:
+        return self.replace + self.update
+
+    @property
+    def sent(self) -> tuple[str, ...]:
+        """The fields the surface's update call carries (all but where the API is)."""
+        return tuple(name for name in self.update if name != "management_api")
+
+
+def behaviour(inputs: type[SurfaceInputs]) -> Behaviour:
+    fields = dataclasses.fields(inputs)
+
+    def named(change: Change) -> tuple[str, ...]:
+        return tuple(f.name for f in fields if f.metadata["change"] is change)
+
+    secret = tuple(f.name for f in fields if f.metadata["secret"])
+    return Behaviour(named(Change.REPLACE), named(Change.UPDATE), named(Change.COMPUTED), secret)
+
+
+class SurfaceProvider(ManagementApiProvider):
+    """Create and update apply the surface; read observes it with one call; delete resets
+    it to Supabase's documented default or leaves it as it is, per surface."""
+
+    inputs: ClassVar[type[SurfaceInputs]]
+    what: ClassVar[str]
+    """How messages name the surface ("SSL enforcement")."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # the state holds the class reference only (the module's docstring)
+
+    def __setstate__(self, _state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]  # a fresh provider with the defaults
+
+    # The surface's own part.
+    def apply(
+        self, api: ManagementApi, ref: str, news: dict[str, Any], olds: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Make the project's setting `news` (olds: None on create); the applied values."""
+        raise NotImplementedError
+
+    def observe(self, api: ManagementApi, ref: str, props: dict[str, Any]) -> dict[str, Any]:
+        """The setting as the project has it now, with one call."""
+        raise NotImplementedError
+
+    def remove(self, _api: ManagementApi, ref: str, _props: dict[str, Any]) -> None:
+        """What deleting the resource does to the project; by default nothing."""
+        pulumi.log.info(f"{self.what} of Supabase project {ref} left as it is")
+
+    def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+        return bool(olds.get(name) != news.get(name))
+
+    # The engine's calls.
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        missing = [
+            CheckFailure(name, f"{name} is required")
+            for name in behaviour(self.inputs).set_by_program
+            if news.get(name) is None
+        ]
+        return CheckResult(news, missing)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        spec = behaviour(self.inputs)
+        changed = [name for name in spec.set_by_program if self.differs(name, olds, news)]
+        replaces = [name for name in changed if name in spec.replace]
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        ref = str(props["project_ref"])
+        return CreateResult(ref, {**props, **self._with_api(props, self.apply, ref, props, None)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh, or read by ID alone (`.get`): then `props` holds no more than the URL."""
+        ref = project_ref(id_, f"the {self.what} of a Supabase project")
+        try:
+            live = self._with_api(props, self.observe, ref, props)
+        except NotFoundError:
+            return ReadResult("", {})  # the project is gone, and its setting with it
+        url = props.get("management_api") or DEFAULT_API_URL
+        return ReadResult(ref, {**props, **live, "project_ref": ref, "management_api": url})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult({**news, **self._with_api(news, self.apply, id_, news, olds)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        try:
+            self._with_api(props, self.remove, id_, props)
+        except NotFoundError:
+            pulumi.log.info(f"Supabase project {id_} is gone, and its {self.what} with it")
+
+    def _with_api(self, props: dict[str, Any], action: Callable[..., Any], *args: Any) -> Any:
+        api = self._api(props)
+        try:
+            return action(api, *args)
+        finally:
+            api.close()
+
+
+class SurfaceResource(Resource):
+    """The resource of one surface: its provider, and properties from its typed inputs."""
+
+    provider_class: ClassVar[type[SurfaceProvider]]
+
+    def __init__(
+        self, name: str, inputs: SurfaceInputs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        if not isinstance(inputs, self.provider_class.inputs):
+            raise TypeError(f"{type(self).__name__} takes {self.provider_class.inputs.__name__}")
+        secret = behaviour(self.provider_class.inputs).secret
+        # A secret field is registered as a secret whatever the caller passed.
+        props = {
+            key: pulumi.Output.secret(value) if key in secret and value is not None else value
+            for key, value in properties(inputs).items()
+        }
+        self._register(name, props, opts)
+
+    @classmethod
+    def get(
+        cls,
+        name: str,
+        ref: pulumi.Input[str],
+        management_api: str = DEFAULT_API_URL,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> Self:
+        """The surface of the existing project `ref`, read (not managed) through the API."""
+        resource = cls.__new__(cls)
+        by_id = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=ref))
+        resource._register(name, {"management_api": management_api}, by_id)
+        return resource
+
+    def _register(
+        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
+        secret = pulumi.ResourceOptions(
+            additional_secret_outputs=list(behaviour(self.provider_class.inputs).secret)
+        )
+        merged = pulumi.ResourceOptions.merge(opts, secret)
+        Resource.__init__(self, self.provider_class(), name, props, merged)
+
+
+def properties(inputs: SurfaceInputs) -> dict[str, Any]:
+    """The resource's properties: every field, a computed one as None until the provider
+    sets it."""
+    return {field.name: getattr(inputs, field.name) for field in dataclasses.fields(inputs)}
