@@ -15,6 +15,7 @@ from components.schema import Schema
 from components.storage import Storage
 from stacks import wiring
 from stacks.bundle import stack_function_limits
+from stacks.cost_inputs import cost_inputs
 from stacks.loader import load_settings
 from stacks.secrets import load_secrets
 
@@ -73,3 +74,4 @@ if storage.replica is not None:
 pulumi.export("appRoleArn", identity.role_arn)
 pulumi.export("opsUrl", compute.deployment.url)
 pulumi.export("alarmSources", alerts.sources)
+pulumi.export("costInputs", cost_inputs(settings))

@@ -4,6 +4,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from crms_infra.cost.summary import monthly_total_line
 from crms_infra.offline.engine import Plan
 
 MAX_SETTINGS_SHOWN = 8
@@ -27,6 +28,7 @@ def plan_text(plan: Plan) -> str:
     lines.extend(["", "Outputs:"])
     lines.extend(f"  {name}: {_short(value)}" for name, value in sorted(plan["outputs"].items()))
     lines.extend(["", _policy_line(plan)])
+    lines.extend(["", monthly_total_line(plan)])
     return "\n".join(lines) + "\n"
 
 
@@ -47,6 +49,7 @@ def plan_markdown(plan: Plan) -> str:
         f"- `{name}`: `{_short(value)}`" for name, value in sorted(plan["outputs"].items())
     )
     lines.extend(["", _policy_line(plan)])
+    lines.extend(["", monthly_total_line(plan)])
     return "\n".join(lines) + "\n"
 
 

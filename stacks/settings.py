@@ -24,6 +24,7 @@ from stacks.regions import (
     UpstashEuropeanRegion,
     VercelEuropeanRegion,
 )
+from stacks.usage import UsageSettings
 
 
 class Settings(BaseModel):
@@ -255,3 +256,9 @@ class StackSettings(Settings):
     cache: CacheSettings
     storage: StorageSettings
     alerts: AlertSettings
+    budget_monthly_usd: int = Field(
+        ge=1,
+        le=1_000_000,
+        description="Monthly budget in USD; the pack's cost-budget rule fails a stack over it.",
+    )
+    usage: UsageSettings = Field(default_factory=UsageSettings)

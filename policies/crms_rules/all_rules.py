@@ -1,6 +1,6 @@
 """Every rule of the pack, in one list."""
 
-from crms_rules import iam, kms, notifications, operations, residency, s3
+from crms_rules import budget, iam, kms, notifications, operations, residency, s3
 from crms_rules.core import Rule
 
 ALL_RULES: list[Rule] = [
@@ -10,4 +10,5 @@ ALL_RULES: list[Rule] = [
     *kms.RULES,
     *operations.RULES,
     *notifications.RULES,
+    *budget.RULES,
 ]
