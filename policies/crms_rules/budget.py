@@ -31,7 +31,10 @@ def within_budget(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterat
     inputs = stack.props.get(COST_INPUTS) if stack else None
     budget = inputs.get("budgetMonthlyUsd") if isinstance(inputs, Mapping) else None
     if stack is None or not isinstance(inputs, Mapping) or not isinstance(budget, int | float):
-        yield Violation(f"the stack exports no {COST_INPUTS} output with its budget and usage")
+        yield Violation(
+            f"the stack exports no {COST_INPUTS} output with its budget and usage",
+            stack.urn if stack else None,
+        )
         return
     priced = [PricedResource(r.type, r.name, r.urn, r.props, r.dependencies) for r in resources]
     try:
