@@ -30,26 +30,12 @@ def bucket(resource: Resource, context: Context) -> list[Line]:
     purpose = _purpose(resource)
     region = str(resource.props.get("region"))
     stored = STORED_GB[purpose]
-    lines = [
-        context.line(
-            resource,
-            f"aws:s3.{region}.standard_gb_month",
-            context.setting(stored),
-            "S3 Standard storage (before lifecycle transitions)",
-            settings=(stored,),
-        )
-    ]
+    what = "S3 Standard storage (before lifecycle transitions)"
+    lines = [context.usage_line(resource, f"aws:s3.{region}.standard_gb_month", stored, what)]
     if purpose == "photos" and region == context.text(keys.STORAGE_REGION):
         for requests, kind in ((keys.PHOTO_UPLOADS, "put"), (keys.PHOTO_DOWNLOADS, "get")):
-            lines.append(
-                context.line(
-                    resource,
-                    f"aws:s3.{region}.{kind}_1000",
-                    context.setting(requests),
-                    f"{kind.upper()} requests",
-                    settings=(requests,),
-                )
-            )
+            price = f"aws:s3.{region}.{kind}_1000"
+            lines.append(context.usage_line(resource, price, requests, f"{kind.upper()} requests"))
     return lines
 
 
@@ -62,26 +48,14 @@ def replication(resource: Resource, context: Context) -> list[Line]:
     region = str(resource.props.get("region"))
     lines = []
     for rule in _mappings(resource.props.get("rules")):
+        transfer = f"aws:s3.{region}.replication_transfer_gb"
+        what = f"replication of rule {rule.get('id')} to another region"
+        lines.append(context.usage_line(resource, transfer, added, what))
         destination = _mapping(rule.get("destination"))
-        lines.append(
-            context.line(
-                resource,
-                f"aws:s3.{region}.replication_transfer_gb",
-                context.setting(added),
-                f"replication of rule {rule.get('id')} to another region",
-                settings=(added,),
-            )
-        )
         if _mapping(destination.get("replicationTime")).get("status") == "Enabled":
-            lines.append(
-                context.line(
-                    resource,
-                    "aws:s3.replication_time_control_gb",
-                    context.setting(added),
-                    f"Replication Time Control of rule {rule.get('id')}",
-                    settings=(added,),
-                )
-            )
+            what = f"Replication Time Control of rule {rule.get('id')}"
+            rtc = "aws:s3.replication_time_control_gb"
+            lines.append(context.usage_line(resource, rtc, added, what))
     return lines
 
 
@@ -102,16 +76,8 @@ def alarm(resource: Resource, context: Context) -> list[Line]:
 def email_subscription(resource: Resource, context: Context) -> list[Line]:
     if resource.props.get("protocol") != "email":
         return []
-    region = str(resource.props.get("region"))
-    return [
-        context.line(
-            resource,
-            f"aws:sns.{region}.email_100k",
-            context.setting(keys.ALARM_EMAILS),
-            "alarm e-mails delivered",
-            settings=(keys.ALARM_EMAILS,),
-        )
-    ]
+    price = f"aws:sns.{resource.props.get('region')}.email_100k"
+    return [context.usage_line(resource, price, keys.ALARM_EMAILS, "alarm e-mails delivered")]
 
 
 def account(context: Context, _: Sequence[Line]) -> list[Line]:
@@ -119,37 +85,36 @@ def account(context: Context, _: Sequence[Line]) -> list[Line]:
     the custom metrics its alarms read, and the app's PutMetricData calls."""
     lines = []
     if context.of_type(KMS_KEY):
-        requests = context.setting(keys.KMS_REQUESTS)
         lines.append(
-            context.line(
+            context.usage_line(
                 None,
                 "aws:kms.requests_10k",
-                requests,
+                keys.KMS_REQUESTS,
                 "KMS requests",
-                settings=(keys.KMS_REQUESTS,),
                 component="Storage",
                 name="account",
             )
         )
     alarms = context.of_type(ALARM)
     if alarms:
-        region = str(alarms[0].props.get("region"))
-        custom = {_metric_key(metric) for a in alarms for metric in _metrics(a)}
+        cloudwatch = f"aws:cloudwatch.{alarms[0].props.get('region')}"
+        metrics = {_metric_key(metric) for alarm in alarms for metric in _metrics(alarm)}
+        custom = Decimal(len({metric for metric in metrics if not metric.startswith("AWS/")}))
+        what = "custom metrics the alarms read"
         lines += [
             context.line(
                 None,
-                f"aws:cloudwatch.{region}.custom_metric_month",
-                Decimal(len({m for m in custom if not m.startswith("AWS/")})),
-                "custom metrics the alarms read",
+                f"{cloudwatch}.custom_metric_month",
+                custom,
+                what,
                 component="Alerts",
                 name="account",
             ),
-            context.line(
+            context.usage_line(
                 None,
-                f"aws:cloudwatch.{region}.api_requests_1000",
-                context.setting(keys.METRIC_REQUESTS),
+                f"{cloudwatch}.api_requests_1000",
+                keys.METRIC_REQUESTS,
                 "PutMetricData requests",
-                settings=(keys.METRIC_REQUESTS,),
                 component="Alerts",
                 name="account",
             ),

@@ -75,6 +75,14 @@ class Context:
             settings=settings,
         )
 
+    def usage_line(
+        self, resource: Resource | None, price_key: str, setting: str, what: str, **options: Any
+    ) -> Line:
+        """A line of the quantity a usage `setting` gives, marked as resting on it."""
+        return self.line(
+            resource, price_key, self.setting(setting), what, settings=(setting,), **options
+        )
+
 
 def component_of(urn: str) -> str:
     """`urn:pulumi:prod::crms::crms:index:Storage$aws:s3/bucket:Bucket::photos` -> `Storage`."""

@@ -16,13 +16,7 @@ from .model import ZERO, Line, Resource, money
 def database(resource: Resource, context: Context) -> list[Line]:
     included = context.book.allowance("upstash:payg.included_storage_gb").quantity
     lines = [
-        context.line(
-            resource,
-            "upstash:payg.commands_100k",
-            context.setting(keys.REDIS_COMMANDS),
-            "commands",
-            settings=(keys.REDIS_COMMANDS,),
-        ),
+        context.usage_line(resource, "upstash:payg.commands_100k", keys.REDIS_COMMANDS, "commands"),
         context.line(
             resource,
             "upstash:payg.storage_gb_month",

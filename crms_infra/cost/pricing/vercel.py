@@ -27,29 +27,15 @@ def project(resource: Resource, context: Context) -> list[Line]:
     """The functions of `compute-<role>`, from that role's usage settings."""
     role = resource.name.rsplit("-", 1)[-1]
     invocations_key, cpu_key, instance_key = keys.function_usage(role)
-    invocations = context.setting(invocations_key)
     config = resource.props.get("resourceConfig")
     config = config if isinstance(config, Mapping) else {}
     regions = [str(region) for region in config.get("functionDefaultRegions") or []]
     memory_gb = FLUID_MEMORY_GB.get(str(config.get("functionDefaultCpuType")))
-    lines = [
-        context.line(
-            resource,
-            INVOCATIONS,
-            invocations,
-            "function invocations",
-            settings=(invocations_key,),
-        )
-    ]
+    lines = [context.usage_line(resource, INVOCATIONS, invocations_key, "function invocations")]
     if config.get("fluid") is not True or memory_gb is None or not regions:
-        legacy = context.line(
-            resource,
-            "vercel:legacy.function_hour",
-            context.setting(instance_key),
-            "functions without Fluid compute",
-            settings=(instance_key,),
-        )
-        return [*lines, legacy]
+        what = "functions without Fluid compute"
+        price = "vercel:legacy.function_hour"
+        return [*lines, context.usage_line(resource, price, instance_key, what)]
     # Vercel bills each region's instances; the usage settings do not say how traffic
     # splits, so each region gets an equal share.
     share = Decimal(1) / len(regions)
@@ -74,15 +60,7 @@ def project(resource: Resource, context: Context) -> list[Line]:
 
 
 def drain(resource: Resource, context: Context) -> list[Line]:
-    return [
-        context.line(
-            resource,
-            "vercel:drains.gb",
-            context.setting(keys.DRAIN_GB),
-            "data delivered",
-            settings=(keys.DRAIN_GB,),
-        )
-    ]
+    return [context.usage_line(resource, "vercel:drains.gb", keys.DRAIN_GB, "data delivered")]
 
 
 def team(context: Context, lines: Sequence[Line]) -> list[Line]:

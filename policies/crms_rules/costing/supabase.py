@@ -29,13 +29,7 @@ def project(resource: Resource, context: Context) -> list[Line]:
             f"disk over the {included} GB included",
             settings=(keys.DATABASE_DISK_GB,),
         ),
-        context.line(
-            resource,
-            "supabase:egress.gb",
-            context.setting(keys.DATABASE_EGRESS_GB),
-            "egress",
-            settings=(keys.DATABASE_EGRESS_GB,),
-        ),
+        context.usage_line(resource, "supabase:egress.gb", keys.DATABASE_EGRESS_GB, "egress"),
     ]
 
 
