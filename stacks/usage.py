@@ -52,12 +52,16 @@ class UsageSettings(BaseModel):
     # A few people clicking through the web app: about 3,000 requests a day.
     web_invocations: int = _count(100_000, "Invocations a month of the web app's functions.")
     # About 30 ms of CPU per server render: 100,000 x 30 ms is under an hour.
-    web_active_cpu_hours: int = _count(1, "Active CPU hours a month of the web app's functions.")
+    web_active_cpu_hours: int = _count(
+        1, "Active CPU hours a month of the web app's functions, as Vercel bills them."
+    )
     # Fluid keeps an instance alive while requests are in flight: a few hours a working day.
     web_instance_hours: int = _count(100, "Hours a month the web app's instances are alive.")
     # The metrics cron every 5 minutes (8,640 a month), the daily backup, the drains' deliveries.
     ops_invocations: int = _count(20_000, "Invocations a month of the ops app's function.")
-    ops_active_cpu_hours: int = _count(1, "Active CPU hours a month of the ops app's function.")
+    ops_active_cpu_hours: int = _count(
+        1, "Active CPU hours a month of the ops app's function, as Vercel bills them."
+    )
     ops_instance_hours: int = _count(100, "Hours a month the ops app's instances are alive.")
     # About two commands (a session read, a rate-limit count) per web request.
     redis_commands: int = _count(200_000, "Redis commands a month.")

@@ -119,7 +119,8 @@ def _settings(estimate: Estimate) -> list[str]:
 
 
 def _quantity(line: Line) -> str:
-    return f"{line.quantity.normalize():,f} {line.unit}"
+    """To four decimals at most: a region's share of an hour needs no more."""
+    return f"{line.quantity.quantize(Decimal('0.0001')).normalize():,f} {line.unit}"
 
 
 def _unit_price(line: Line) -> str:
