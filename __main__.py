@@ -15,6 +15,7 @@ from components.schema import Schema
 from components.storage import Storage
 from stacks import wiring
 from stacks.bundle import stack_function_limits
+from stacks.cost_inputs import cost_inputs
 from stacks.loader import load_settings
 from stacks.processors import processors
 from stacks.secrets import load_secrets
@@ -76,3 +77,4 @@ pulumi.export("opsUrl", compute.deployment.url)
 pulumi.export("alarmSources", alerts.sources)
 # The processors of personal data the stack hands keys to (the residency report's record).
 pulumi.export("processors", [processor.record() for processor in processors(settings)])
+pulumi.export("costInputs", cost_inputs(settings))

@@ -5,6 +5,7 @@ arguments or a program error, with a message and no traceback (`--debug` adds it
 """
 
 import argparse
+import json
 import logging
 import sys
 import traceback
@@ -14,6 +15,10 @@ from pathlib import Path
 import crms_infra
 from crms_infra.bundle_writer import write_bundle
 from crms_infra.ci_roles import command as ci_roles
+from crms_infra.cost.changes import change_json, change_markdown, change_text, cost_change
+from crms_infra.cost.plan_costs import plan_cost
+from crms_infra.cost.render import cost_json, cost_markdown, cost_text
+from crms_infra.cost.summary import ESTIMATE_ERRORS
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
 from crms_infra.markdown import one_line
 from crms_infra.offline.engine import Plan, plan_stack
@@ -159,7 +164,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--check", action="store_true", help="exit 1 if it is out of date")
     schema.set_defaults(run=_schema)
+    _add_cost_command(commands, common)
     return parser
+
+
+_COST_FORMATS = {"text": cost_text, "markdown": cost_markdown, "json": cost_json}
+
+
+def _add_cost_command(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    common: argparse.ArgumentParser,
+) -> None:
+    cost = commands.add_parser(
+        "cost", parents=[common], help="what a stack costs a month, line by line, offline"
+    )
+    cost.add_argument("stack", help="a stack name or a saved plan JSON file")
+    cost.add_argument("--format", choices=sorted(_COST_FORMATS), default="text")
+    cost.set_defaults(run=_cost)
+
+
+def _cost(args: argparse.Namespace) -> int:
+    plan = _load_plan(_project_dir(args), args.stack)
+    try:
+        cost = plan_cost(plan)
+    except ESTIMATE_ERRORS as error:
+        raise UsageError(f"cannot estimate {args.stack}: {error}") from None
+    sys.stdout.write(_COST_FORMATS[args.format](cost))
+    return EXIT_OK
 
 
 def _max_chars(text: str) -> int:
@@ -197,10 +228,19 @@ def _diff(args: argparse.Namespace) -> int:
     before = _load_plan(project_dir, args.before)
     after = _load_plan(project_dir, args.after)
     diff = diff_plans(before, after, args.before, args.after)
+    change = cost_change(before, after)
     if args.format == "markdown":
-        sys.stdout.write(diff_markdown_with_diagram(diff, limit=args.max_chars))
+        # The monthly change gets an eighth of the comment, never what the diff needs.
+        section = change_markdown(
+            change, min(args.max_chars // 8, args.max_chars - MARKDOWN_MINIMUM)
+        )
+        sys.stdout.write(diff_markdown_with_diagram(diff, limit=args.max_chars - len(section)))
+        sys.stdout.write(section)
+    elif args.format == "json":
+        document = {**json.loads(diff_json(diff)), "monthlyCost": change_json(change)}
+        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
     else:
-        sys.stdout.write({"text": diff_text, "json": diff_json}[args.format](diff))
+        sys.stdout.write(diff_text(diff) + change_text(change))
     return EXIT_OK
 
 

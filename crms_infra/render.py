@@ -4,6 +4,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from crms_infra.cost.summary import monthly_total_line
 from crms_infra.markdown import code_span, one_line, table_cell, table_code
 from crms_infra.offline.engine import Plan
 from crms_infra.residency.links import PlanIndex
@@ -31,6 +32,7 @@ def plan_text(plan: Plan) -> str:
     lines.extend(f"  {name}: {_short(value)}" for name, value in sorted(plan["outputs"].items()))
     head, *violations = _policy_lines(plan)
     lines.extend(["", head, *(f"  {line}" for line in violations)])
+    lines.extend(["", monthly_total_line(plan)])
     return "\n".join(lines) + "\n"
 
 
@@ -57,6 +59,7 @@ def plan_markdown(plan: Plan) -> str:
     )
     head, *violations = _policy_lines(plan)
     lines.extend(["", head, "", *(f"- {line}" for line in violations)])
+    lines.extend(["", monthly_total_line(plan)])
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

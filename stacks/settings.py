@@ -27,6 +27,7 @@ from stacks.regions import (
 )
 from stacks.settings_base import LOOPBACK_HOSTS, EmailAddress, Settings
 from stacks.supabase_settings import AuthSettings, DataApiSettings, DatabaseConfigSettings
+from stacks.usage import UsageSettings
 
 
 class AppEnvironment(StrEnum):
@@ -266,3 +267,9 @@ class StackSettings(Settings):
     storage: StorageSettings
     alerts: AlertSettings
     sentry: SentrySettings = SentrySettings()
+    budget_monthly_usd: int = Field(
+        ge=1,
+        le=1_000_000,
+        description="Monthly budget in USD; the pack's cost-budget rule fails a stack over it.",
+    )
+    usage: UsageSettings = Field(default_factory=UsageSettings)

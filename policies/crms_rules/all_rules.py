@@ -1,6 +1,16 @@
 """Every rule of the pack, in one list."""
 
-from crms_rules import iam, kms, notifications, operations, processors, residency, s3, supabase
+from crms_rules import (
+    budget,
+    iam,
+    kms,
+    notifications,
+    operations,
+    processors,
+    residency,
+    s3,
+    supabase,
+)
 from crms_rules.core import Rule
 
 ALL_RULES: list[Rule] = [
@@ -12,4 +22,5 @@ ALL_RULES: list[Rule] = [
     *notifications.RULES,
     *processors.RULES,
     *supabase.RULES,
+    *budget.RULES,
 ]

@@ -28,6 +28,7 @@ class Resource:
     props: Mapping[str, Any]
     protect: bool = False
     parent: str | None = None
+    dependencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ def to_policy(rule: Rule) -> ResourceValidationPolicy | StackValidationPolicy:
                 r.props,
                 r.opts.protect,
                 r.parent.urn if r.parent else None,
+                tuple(dependency.urn for dependency in r.dependencies),
             )
             for r in args.resources
         ]

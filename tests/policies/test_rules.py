@@ -16,7 +16,7 @@ from tests.policies.views import RULES, rule_config, stack_view, violations
 
 def test_the_packs_rules_are_these() -> None:
     assert sorted(RULES) == [
-        "alarm-topics-deliverable", "alarms-have-actions", "alarms-seed-rules",
+        "alarm-topics-deliverable", "alarms-have-actions", "alarms-seed-rules", "cost-budget",
         "iam-no-aws-managed-policies", "iam-no-wildcard-action", "iam-no-wildcard-resource",
         "iam-oidc-trust-constrained", "iam-trust-named-principals",
         "kms-explicit-key-policy", "kms-key-rotation",

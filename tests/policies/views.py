@@ -40,7 +40,13 @@ def stack_view(stack: str) -> tuple[Resource, ...]:
             props = recording.monitor.stack_outputs()  # as the analyzer is given them
         view.append(
             Resource(
-                request.type, request.name, urn, props, request.protect, request.parent or None
+                request.type,
+                request.name,
+                urn,
+                props,
+                request.protect,
+                request.parent or None,
+                tuple(request.dependencies),
             )
         )
     return tuple(view)

@@ -1,0 +1,1 @@
+"""`crms-infra cost`: a stack's monthly cost, priced from its plan and vendored price data."""

@@ -1,0 +1,58 @@
+"""A plan's estimate: its resources priced with the usage settings its `costInputs` output
+carries (stacks/cost_inputs.py)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from crms_infra.cost.pricing.model import Estimate, Resource
+from crms_infra.cost.pricing.prices import PriceBook
+from crms_infra.cost.pricing.table import estimate
+from crms_infra.offline.engine import Plan
+
+COST_INPUTS = "costInputs"
+
+
+class NoCostInputsError(Exception):
+    """The plan has no `costInputs` output (a plan of a revision before cost estimates)."""
+
+
+@dataclass(frozen=True)
+class PlanCost:
+    stack: str
+    estimate: Estimate
+    budget: Decimal | None
+
+
+@cache
+def price_book() -> PriceBook:
+    return PriceBook.load()
+
+
+def plan_cost(plan: Plan) -> PlanCost:
+    inputs = plan["outputs"].get(COST_INPUTS)
+    if not isinstance(inputs, dict) or not isinstance(inputs.get("settings"), dict):
+        raise NoCostInputsError(
+            f"the plan of {plan['stack']} has no {COST_INPUTS} output to price it with"
+        )
+    budget = inputs.get("budgetMonthlyUsd")
+    return PlanCost(
+        stack=plan["stack"],
+        estimate=estimate(_resources(plan), inputs["settings"], price_book()),
+        budget=Decimal(str(budget)) if isinstance(budget, int | float) else None,
+    )
+
+
+def _resources(plan: Plan) -> list[Resource]:
+    return [_resource(resource) for resource in plan["resources"]]
+
+
+def _resource(resource: dict[str, Any]) -> Resource:
+    return Resource(
+        resource["type"],
+        resource["name"],
+        resource["urn"],
+        resource["inputs"],
+        tuple(resource["dependencies"]),
+    )
