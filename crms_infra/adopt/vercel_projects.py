@@ -8,7 +8,6 @@ environment to convertResponseToProject): the variables are imported one by one
 (vercel_variables.py).
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from crms_infra.adopt.changes import (
@@ -24,7 +23,7 @@ from crms_infra.adopt.changes import (
 )
 from crms_infra.adopt.program import ProgramResource, ProgramRun
 from crms_infra.adopt.terraform_state import StateResource, TerraformState
-from crms_infra.adopt.vercel_variables import adopt_variables, project_import_id
+from crms_infra.adopt.vercel_variables import VercelTakeover, adopt_variables, project_import_id
 
 PROJECT = "vercel:index/project:Project"
 
@@ -44,20 +43,11 @@ PROJECT_DEFAULTS: dict[str, Any] = {
 PROJECT_REPLACE_IF_SET = frozenset({"team_id"})  # RequiresReplaceIfConfigured
 
 
-@dataclass
-class VercelAdoption:
-    adopted: list[Adopted] = field(default_factory=list)
-    accounted: set[str] = field(default_factory=set)
-    """State resources taken over whole."""
-    unmanaged: list[str] = field(default_factory=list)
-    """Live variables of an adopted project that the program does not declare."""
-
-
 def adopt_projects(
     state: TerraformState, program: ProgramRun, adopted_urns: frozenset[str]
-) -> VercelAdoption:
+) -> VercelTakeover:
     """Each live project the program declares (by name), and its variables (by key)."""
-    result = VercelAdoption()
+    result = VercelTakeover()
     by_name = {str(r.inputs.get("name")): r for r in program.of_type(PROJECT)}
     for live in state.of_type("vercel_project"):
         project = by_name.get(str(live.attributes.get("name")))

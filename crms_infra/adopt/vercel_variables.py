@@ -47,11 +47,12 @@ WRITTEN = (
 
 
 @dataclass
-class Variables:
+class VercelTakeover:
     adopted: list[Adopted] = field(default_factory=list)
     accounted: set[str] = field(default_factory=set)
+    """State resources taken over whole."""
     unmanaged: list[str] = field(default_factory=list)
-    """Live variables of the project that the program does not declare: they stay."""
+    """Live variables of an adopted project that the program does not declare: they stay."""
 
 
 def adopt_variables(
@@ -60,7 +61,7 @@ def adopt_variables(
     project: ProgramResource,
     program: ProgramRun,
     adopted_urns: frozenset[str],
-) -> Variables:
+) -> VercelTakeover:
     """`adopted_urns`: what else is taken over (a value made from it is known offline)."""
     entries = [
         (f'{live.address} environment "{shown(entry.get("key"))}"', entry)
@@ -70,7 +71,7 @@ def adopt_variables(
         for resource in state.of_type("vercel_project_environment_variable")
         if resource.attributes.get("project_id") == live.attributes["id"]
     ]
-    result = Variables()
+    result = VercelTakeover()
     for variable in program.of_type(VARIABLE):
         if variable.inputs.get("projectId") != project.id:
             continue

@@ -55,27 +55,25 @@ def test_a_project_in_another_region_is_refused(
     )
 
 
-def test_a_project_of_another_organization_is_refused(
-    document: Document, as_state: StateOf, attributes_of: AttributesOf, prod_program: ProgramRun
+@pytest.mark.parametrize(
+    ("attribute", "live", "refusal"),
+    [
+        ("organization_id", "someone-else", "crms:databaseOrganizationSlug to 'crms-swiss'"),
+        ("name", "crms-prod", "would create a second, empty project"),
+        ("database_password", None, "holds no database_password"),
+    ],
+)
+def test_a_project_adoption_would_not_find_or_could_not_use_is_refused(
+    document: Document,
+    as_state: StateOf,
+    attributes_of: AttributesOf,
+    prod_program: ProgramRun,
+    attribute: str,
+    live: str | None,
+    refusal: str,
 ) -> None:
-    attributes_of(document, "supabase_project")["organization_id"] = "someone-else"
-    with pytest.raises(AdoptionRefused, match="crms:databaseOrganizationSlug to 'crms-swiss'"):
-        adoption_of(as_state(document), prod_program)
-
-
-def test_a_project_of_another_name_is_refused_rather_than_twinned(
-    document: Document, as_state: StateOf, attributes_of: AttributesOf, prod_program: ProgramRun
-) -> None:
-    attributes_of(document, "supabase_project")["name"] = "crms-prod"
-    with pytest.raises(AdoptionRefused, match="would create a second, empty project"):
-        adoption_of(as_state(document), prod_program)
-
-
-def test_without_the_live_password_nothing_is_adopted(
-    document: Document, as_state: StateOf, attributes_of: AttributesOf, prod_program: ProgramRun
-) -> None:
-    attributes_of(document, "supabase_project")["database_password"] = None
-    with pytest.raises(AdoptionRefused, match="holds no database_password"):
+    attributes_of(document, "supabase_project")[attribute] = live
+    with pytest.raises(AdoptionRefused, match=refusal):
         adoption_of(as_state(document), prod_program)
 
 
