@@ -30,7 +30,7 @@ def adoption_text(adoption: Adoption) -> str:
     lines += [f"  {shown(address, 200)}" for address in adoption.state_only] or ["  none"]
     if adoption.unmanaged_variables:
         lines += ["", "Live variables the program does not declare (they stay, unmanaged):"]
-        lines += [f"  {address}" for address in adoption.unmanaged_variables]
+        lines += [f"  {shown(address, 200)}" for address in adoption.unmanaged_variables]
     lines += ["", *_created(adoption)]
     return "\n".join(lines) + "\n"
 
@@ -43,7 +43,10 @@ def _taken_over(item: Adopted) -> list[str]:
         identity = f"id {shown(item.import_id, 120)}"
     else:
         identity = f"matched by name {shown(resource.inputs.get('name'))}"
-    lines = [f"  {item.state_address}", f"    -> {resource.name} ({resource.type}), {identity}"]
+    lines = [
+        f"  {shown(item.state_address, 200)}",
+        f"    -> {resource.name} ({resource.type}), {identity}",
+    ]
     return lines + [f"    note: {note}" for note in item.notes]
 
 

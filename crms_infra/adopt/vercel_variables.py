@@ -119,7 +119,7 @@ def _matching_entry(
 
 
 def _changes(
-    entry: dict[str, Any], variable: ProgramResource, program: ProgramRun, live: frozenset[str]
+    entry: dict[str, Any], variable: ProgramResource, program: ProgramRun, adopted: frozenset[str]
 ) -> list[Change]:
     inputs = variable.inputs
     live_sensitive = _is_sensitive(entry)
@@ -149,7 +149,7 @@ def _changes(
             camel_to_snake(key) for key in inputs
         }:
             changes.append(Change(attribute, shown(entry[attribute]), UNSET, Effect.UPDATE))
-    value_change = _value_change(entry, variable, program, live)
+    value_change = _value_change(entry, variable, program, adopted)
     return changes + ([value_change] if value_change else [])
 
 
@@ -162,18 +162,18 @@ def _is_sensitive(entry: dict[str, Any]) -> bool:
 
 
 def _value_change(
-    entry: dict[str, Any], variable: ProgramResource, program: ProgramRun, live: frozenset[str]
+    entry: dict[str, Any], variable: ProgramResource, program: ProgramRun, adopted: frozenset[str]
 ) -> Change | None:
-    """Whether, and from where, the value changes; never the value itself. `live` are the
-    URNs of adopted resources: a value made from them is known offline (the adopted
-    project's ref) unless it is a secret; one made from a resource this `up` creates is new."""
+    """Whether, and from where, the value changes; never the value itself. A value made from
+    `adopted` resources (URNs) is known offline (the adopted project's ref) unless it is a
+    secret; one made from a resource this `up` creates is new."""
     wanted = variable.inputs.get("value")
     sources = [
         program.resources[urn]
         for urn in variable.input_dependencies.get("value", frozenset())
         if urn in program.resources and program.resources[urn].custom
     ]
-    created = sorted(source.name for source in sources if source.urn not in live)
+    created = sorted(source.name for source in sources if source.urn not in adopted)
     before = "the live value" if entry.get("value") is not None else SENSITIVE
     if created:
         return Change(
