@@ -64,7 +64,7 @@ def adopt_variables(
 ) -> VercelTakeover:
     """`adopted_urns`: what else is taken over (a value made from it is known offline)."""
     entries = [
-        (f'{live.address} environment "{shown(entry.get("key"))}"', entry)
+        (f'{live.address} environment "{entry.get("key")}"', entry)
         for entry in live.attributes.get("environment") or []
     ] + [
         (resource.address, resource.attributes)

@@ -96,3 +96,15 @@ def test_a_state_of_another_region_is_refused_in_one_sentence_and_nothing_writte
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_text_from_the_state_is_printed_escaped(
+    document: Document, as_state: StateOf, prod_program: ProgramRun
+) -> None:
+    """A key could carry a newline that a CI runner would read as a command of its own."""
+    vercel = next(r for r in document["resources"] if r["type"] == "vercel_project")
+    environment = vercel["instances"][0]["attributes"]["environment"]
+    environment.append({**environment[0], "key": "X\n::stop-commands::t", "id": "Zz9Yy8Xx7Ww6Vv5U"})
+    text = adoption_text(adoption_of(as_state(document), prod_program))
+    assert 'environment "X\\n::stop-commands::t"' in text
+    assert "\n::stop-commands" not in text
