@@ -139,7 +139,12 @@ class Compute(pulumi.ComponentResource):
                 else variable.value,
                 targets=SENSITIVE_TARGETS if variable.sensitive else ALL_TARGETS,
                 sensitive=variable.sensitive,
-                opts=pulumi.ResourceOptions(parent=self),
+                # Vercel refuses a second variable with the same key and target
+                # (ENV_CONFLICT, vercel/terraform-provider-vercel client/environment_variable.go),
+                # so a replacement (a change of `sensitive` or `key`) must delete the old first.
+                # Deployments keep the values they were built with; only a build in between
+                # would miss the variable (https://vercel.com/docs/environment-variables).
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
             )
             for variable in variables
         ]

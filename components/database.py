@@ -12,6 +12,18 @@ import pulumi_random as random
 from components.supabase.configuration import ProjectConfiguration, configure
 from components.supabase.provider import SupabaseProject
 
+PASSWORD_SHAPE = (
+    "length", "special", "upper", "lower", "numeric", "number",
+    "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial",
+)  # fmt: skip
+"""The password's generation parameters, which matter only when it is made. Each one
+forces a new password when changed (terraform-provider-random, resource_password.go,
+RequiresReplace), and a new password is set on the live database at once (the
+provider's update): so a later edit of them, or a password adopted from the running
+deployment, whose import sets them from its value (ImportState there; docs/resources/
+password.md, "Avoiding Replacement", option 3), never rotates it. A rotation is a
+deliberate `pulumi up --replace` (README, "Taking over the Terraform deployment")."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class DatabaseArgs:
@@ -57,7 +69,9 @@ class Database(pulumi.ComponentResource):
             length=40,
             special=True,
             override_special="-_.~",
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, ignore_changes=list(PASSWORD_SHAPE)
+            ),
         )
         self.project = SupabaseProject(
             f"{name}-project",

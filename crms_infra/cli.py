@@ -159,6 +159,18 @@ def _parser() -> argparse.ArgumentParser:
     roles.add_argument("--out", type=Path, required=True, help="directory for the documents")
     roles.set_defaults(run=_ci_roles)
 
+    adopt = commands.add_parser(
+        "adopt", parents=[common], help="a Pulumi import file from the running Terraform state"
+    )
+    adopt.add_argument("stack", help="dev, staging or prod")
+    adopt.add_argument(
+        "--terraform-state", type=Path, required=True, help="the output of `terraform state pull`"
+    )
+    adopt.add_argument(
+        "--out", type=Path, help="write the `pulumi import --file` file here (outside the repo)"
+    )
+    adopt.set_defaults(run=_adopt)
+
     schema = commands.add_parser(
         "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
     )
@@ -316,6 +328,38 @@ def _build(args: argparse.Namespace) -> int:
     except (BuildError, FileExistsError) as error:
         raise UsageError(str(error)) from None
     print(f"built {args.out} for production (sources sha256 {source_digest[:16]})")
+    return EXIT_OK
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    """Offline: reads the state, runs the program on mocks, writes nothing but `--out`."""
+    from crms_infra.adopt.adoption import adopt
+    from crms_infra.adopt.changes import AdoptionRefused
+    from crms_infra.adopt.import_file import ImportFileError, import_file, write_import_file
+    from crms_infra.adopt.report import adoption_text
+    from crms_infra.adopt.terraform_state import TerraformStateError
+
+    project_dir = _project_dir(args)
+    try:
+        adoption = adopt(project_dir, args.stack, args.terraform_state)
+        if args.out is not None:
+            write_import_file(
+                args.out, import_file(adoption.adopted, adoption.program), project_dir
+            )
+    except AdoptionRefused as error:
+        raise UsageError(f"refused: {error}") from None
+    except (TerraformStateError, ImportFileError) as error:
+        raise UsageError(str(error)) from None
+    sys.stdout.write(adoption_text(adoption))
+    if args.out is not None:
+        holds_secret = any(item.import_id_is_secret for item in adoption.adopted)
+        warning = (
+            " It holds the live database password: keep it out of git and any shared place, "
+            "and delete it once `pulumi import` has run."
+        )
+        print(f"wrote {args.out} (mode 0600).{warning if holds_secret else ''}", file=sys.stderr)
+    else:
+        print("no import file written: pass --out FILE to write one", file=sys.stderr)
     return EXIT_OK
 
 

@@ -48,12 +48,16 @@ class Recording:
 
 
 def record_stack(
-    project_dir: Path, stack: str, secret_values: dict[str, str] | None = None
+    project_dir: Path,
+    stack: str,
+    secret_values: dict[str, str] | None = None,
+    mocks: PlanMocks | None = None,
 ) -> Recording:
-    """Run the program for `stack` on mocks and keep what it registered."""
+    """Run the program for `stack` on mocks (the plan's, unless given) and keep what it
+    registered."""
     project_dir = project_dir.resolve()
     config = read_stack_config(project_dir, stack, secret_values)
-    return Recording(config, _run_program(project_dir, config))
+    return Recording(config, _run_program(project_dir, config, mocks or PlanMocks()))
 
 
 def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | None = None) -> Plan:
@@ -82,8 +86,8 @@ def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | No
     return scrubbed
 
 
-def _run_program(project_dir: Path, config: StackConfig) -> RecordingMonitor:
-    monitor = RecordingMonitor(PlanMocks())
+def _run_program(project_dir: Path, config: StackConfig, mocks: PlanMocks) -> RecordingMonitor:
+    monitor = RecordingMonitor(mocks)
     reset_options(
         project=config.project, stack=config.stack, preview=False, organization=ORGANIZATION
     )

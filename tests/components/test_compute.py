@@ -91,6 +91,20 @@ def test_ops_app_gets_what_its_config_reads() -> None:
     assert ops["DATABASE_DISK_BYTES"]["value"] == str(8 * 2**30)
 
 
+def test_a_variable_is_deleted_before_its_replacement() -> None:
+    """Vercel refuses a second variable of the same key and target (ENV_CONFLICT), so a
+    replacement made first (Pulumi's default) would fail: e.g. turning a live plain variable
+    into a sensitive one on adoption."""
+    recording = record_stack(REPO, "dev")
+    requests = [
+        registration.request
+        for registration in recording.monitor.registrations.values()
+        if registration.request.type == VARIABLE
+    ]
+    assert len(requests) > 20
+    assert all(request.deleteBeforeReplace for request in requests)
+
+
 @pytest.mark.parametrize("stack", STACKS)
 def test_the_deployment_ships_this_bundle(stack: str) -> None:
     (deployment,) = by_name(stack, "vercel:index/deployment:Deployment").values()

@@ -5,10 +5,11 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.database import Database, DatabaseArgs, connection_url
+from components.database import PASSWORD_SHAPE, Database, DatabaseArgs, connection_url
+from crms_infra.offline.engine import record_stack
 from crms_infra.offline.mocks import PlanMocks
 from stacks.wiring import project_configuration
-from tests.conftest import STACKS
+from tests.conftest import REPO, STACKS
 from tests.helpers import load, plan_of, program_secrets, secret_flag
 
 PROJECT_TYPE = "pulumi-python:dynamic/supabase:Project"
@@ -178,3 +179,17 @@ def test_a_url_is_never_built_around_a_none() -> None:
     assert connection_url("postgres.ab", "p/w@", "h", 6543, "postgres") == (
         "postgresql://postgres.ab:p%2Fw%40@h:6543/postgres"
     )
+
+
+def test_the_password_never_rotates_when_its_shape_changes() -> None:
+    """An adopted live password (imported by value, its length and classes read from it) or
+    a later edit of the generation parameters must not replace it: the engine ignores them."""
+    recording = record_stack(REPO, "prod")
+    (password,) = [
+        registration.request
+        for registration in recording.monitor.registrations.values()
+        if registration.request.type == "random:index/randomPassword:RandomPassword"
+        and registration.request.name == "database-password"
+    ]
+    assert set(password.ignoreChanges) == set(PASSWORD_SHAPE)
+    assert {"length", "overrideSpecial", "special"} <= set(PASSWORD_SHAPE)

@@ -1,0 +1,1 @@
+"""`crms-infra adopt`: take over the running Terraform deployment (see adoption.py)."""
