@@ -52,6 +52,9 @@ class ComputeArgs:
     """Where `make build` left the ops app's `vercel build` output."""
     bundle_digest: str
     """SHA-256 of the bundle's sources: a changed app shows as a changed deployment."""
+    protect: bool
+    """Protect both projects: production's domains and variables live on them, the ops role
+    trusts the ops project's name, and the web project may be one adopted from Terraform."""
 
 
 class Compute(pulumi.ComponentResource):
@@ -64,6 +67,7 @@ class Compute(pulumi.ComponentResource):
     ) -> None:
         super().__init__("crms:index:Compute", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        project_options = pulumi.ResourceOptions(parent=self, protect=args.protect)
         # Regions only through resource_config: the provider refuses them together with the
         # deprecated serverless_function_region (ConflictsWith, vercel/resource_project.go).
         # `fluid` is set explicitly: Vercel turns Fluid compute on for new projects, and the
@@ -79,7 +83,7 @@ class Compute(pulumi.ComponentResource):
             name=args.web_project_name,
             framework="nextjs",
             resource_config=limits,
-            opts=child,
+            opts=project_options,
         )
         self.ops_project = vercel.Project(
             f"{name}-ops",
@@ -87,7 +91,7 @@ class Compute(pulumi.ComponentResource):
             resource_config=limits,
             # Functions get an OIDC token issued by https://oidc.vercel.com/<team>.
             oidc_token_config=vercel.ProjectOidcTokenConfigArgs(issuer_mode="team"),
-            opts=child,
+            opts=project_options,
         )
         # Vercel sends it with every cron call; the app refuses cron routes without it.
         self.cron_secret = random.RandomPassword(

@@ -155,6 +155,7 @@ def compute_args(
         ops_environment=ops_variables,
         bundle_dir=bundle.bundle_dir(stack),
         bundle_digest=ops_bundle_digest,
+        protect=settings.protect_stateful_resources,
     )
 
 

@@ -57,6 +57,11 @@ def test_both_projects_carry_the_stacks_limits(stack: str) -> None:
             "functionDefaultRegions": ["fra1"],
         }
     assert ops["oidcTokenConfig"] == {"issuerMode": "team"}
+    # crms:protectStatefulResources: an adopted production project is never deleted by a
+    # `pulumi destroy` or a rename.
+    assert (
+        projects["compute-web"]["protect"] is projects["compute-ops"]["protect"] is (stack != "dev")
+    )
 
 
 @pytest.mark.parametrize("stack", STACKS)
