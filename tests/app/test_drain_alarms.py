@@ -25,8 +25,9 @@ def prod_alarm(name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
-    return payloads.drain_environment(monkeypatch)
+def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # noqa: ARG001
+    with payloads.drain_environment(monkeypatch) as name:
+        yield name
 
 
 @pytest.fixture

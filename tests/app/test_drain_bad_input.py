@@ -4,6 +4,7 @@ the body never in a log line or a response."""
 import hashlib
 import hmac
 import logging
+import time
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -19,8 +20,9 @@ MARKER = "BODY-MARKER-7d1f"  # in every bad body: must never be logged or echoed
 
 
 @pytest.fixture
-def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
-    return payloads.drain_environment(monkeypatch)
+def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # noqa: ARG001
+    with payloads.drain_environment(monkeypatch) as name:
+        yield name
 
 
 @pytest.fixture
@@ -35,7 +37,9 @@ def published(namespace: str) -> list[str]:
 
 
 def entries_body() -> bytes:
-    entries = payloads.log_entries([payloads.Served(0, 500, path=f"/{MARKER}")])
+    entries = payloads.log_entries(
+        [payloads.Served(int(time.time() * 1000), 500, path=f"/{MARKER}")]
+    )
     return payloads.as_ndjson(entries)
 
 
