@@ -12,7 +12,7 @@ from tests.helpers import load
 
 def test_a_silent_redis_costs_a_request_less_than_every_stacks_max_duration() -> None:
     shortest = min(load(stack).compute.function_max_duration_seconds for stack in STACKS)
-    assert 2 * redis_link.TIMEOUT_SECONDS < shortest  # connecting, then one reply
+    assert shortest > 2 * redis_link.TIMEOUT_SECONDS  # connecting, then one reply
 
 
 @pytest.mark.timeout(10)
