@@ -125,7 +125,12 @@ def test_a_run_longer_than_the_lease_keeps_the_lock(
     monkeypatch.setattr(cron_guard, "LEASE_SECONDS", 1.0)
     monkeypatch.setattr(cron_guard, "RENEW_EVERY_SECONDS", 0.2)
     run_backup = backup.run
-    monkeypatch.setattr(backup, "run", lambda *args: (time.sleep(2), run_backup(*args))[1])
+
+    def slower_backup(*args: Any) -> Any:
+        time.sleep(2)
+        return run_backup(*args)
+
+    monkeypatch.setattr(backup, "run", slower_backup)
     with running_app() as url, concurrent.futures.ThreadPoolExecutor(1) as pool:
         first = pool.submit(httpx.get, f"{url}/api/cron/backup", headers=CRON, timeout=30)
         time.sleep(1.5)  # past the lease, inside the 2.6 s run
