@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/health.py
 	$(BIN)/python benchmarks/stack_files.py
 	$(BIN)/python benchmarks/drain.py
+	$(BIN)/python benchmarks/drain_max.py
 
 # The disaster drill against moto: lose photos, restore in place, lose the bucket, restore
 # from the replica; prints objects/s and peak memory of each restore.

@@ -86,17 +86,17 @@ class Observed:
 
 def parse_log_entries(body: bytes) -> list[Mapping[str, Any]]:
     """A JSON array (delivery format `json`) or one JSON object per line (`ndjson`)."""
-    drain_json.check_size(body)
+    reader = drain_json.Reader(body)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadDelivery("the body is neither a JSON array nor NDJSON") from None
     if text.lstrip().startswith("["):
-        entries = drain_json.loads(text)
+        entries = reader.loads(text)
     else:
         # Lines end at \n (or \r\n) only: str.splitlines() would also split at \u2028,
         # which a JSON string may hold as it is.
-        entries = [drain_json.loads(line) for line in text.split("\n") if line.strip()]
+        entries = [reader.loads(line) for line in text.split("\n") if line.strip()]
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise BadDelivery("every log entry must be a JSON object")
     return entries

@@ -13,8 +13,9 @@ was a 500. Here they are a `BadDelivery` (400):
   millisecond timestamps and status codes (https://vercel.com/docs/drains/reference/logs);
 - floats finite.
 
-The work is bounded before parsing: at most MAX_CONTAINERS objects and arrays (counted as
-`{` and `[` bytes, which can only overcount). The hooks above are Python calls made for
+The work is bounded: at most MAX_CONTAINERS objects and arrays, counted before parsing (as
+`{` and `[` bytes, which can only overcount), and MAX_NUMBERS numbers, counted while
+parsing (413 past either). The hooks above are Python calls made for
 every number, so a parse running in a worker thread hands the GIL back to the event loop
 every few milliseconds (CPython's switch interval) instead of holding it for the whole body.
 """
@@ -28,6 +29,10 @@ MAX_CONTAINERS = 300_000
 """A 4.5 MB delivery of Vercel's densest records, OTLP span attributes (two objects in about
 50 bytes), holds under 200,000 objects; 1.5 million `{}` in one body is no delivery, and
 would cost about 200 MB to parse."""
+MAX_NUMBERS = 300_000
+"""A log entry holds four numbers in about 650 bytes (timestamps and status codes), so a
+4.5 MB delivery under 30,000; OTLP writes its times as strings. Each number is a Python
+call: 2.25 million of them took 2.5 s."""
 
 
 class BadDelivery(Exception):
@@ -38,39 +43,51 @@ class TooManyValues(BadDelivery):
     """The body holds more objects and arrays than any delivery does (413)."""
 
 
-def _integer(text: str) -> int:
+def whole_number(text: str) -> int:
+    """An integer written in decimal, of at most MAX_INTEGER_DIGITS digits."""
     if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
         raise BadDelivery(f"a number in the body has more than {MAX_INTEGER_DIGITS} digits")
     return int(text)
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise BadDelivery("a number in the body is too large to be finite")
-    return value
 
 
 def _constant(name: str) -> NoReturn:
     raise BadDelivery(f"{name} is not JSON")
 
 
-def check_size(body: bytes) -> None:
-    """Refuses a body with more objects and arrays than MAX_CONTAINERS, before any parsing."""
-    if body.count(b"{") + body.count(b"[") > MAX_CONTAINERS:
-        raise TooManyValues(f"more than {MAX_CONTAINERS:,} JSON objects and arrays")
+class Reader:
+    """The JSON documents of one delivery (one, or one per NDJSON line), within its bounds."""
 
+    def __init__(self, body: bytes) -> None:
+        if body.count(b"{") + body.count(b"[") > MAX_CONTAINERS:
+            raise TooManyValues(f"more than {MAX_CONTAINERS:,} JSON objects and arrays")
+        self._numbers = 0
 
-def loads(text: str) -> Any:
-    """One JSON document, strictly; `BadDelivery` for anything else."""
-    # A decoder per call: the C scanner keeps a memo of keys that concurrent parses would share.
-    decoder = json.JSONDecoder(
-        parse_int=_integer, parse_float=_finite_float, parse_constant=_constant
-    )
-    try:
-        return decoder.decode(text)
-    except (json.JSONDecodeError, RecursionError):
-        raise BadDelivery("the body is not JSON") from None
+    def loads(self, text: str) -> Any:
+        """One JSON document, strictly; `BadDelivery` for anything else."""
+        # A decoder per call: the C scanner keeps a memo of keys that parses would share.
+        decoder = json.JSONDecoder(
+            parse_int=self._integer, parse_float=self._finite_float, parse_constant=_constant
+        )
+        try:
+            return decoder.decode(text)
+        except (json.JSONDecodeError, RecursionError):
+            raise BadDelivery("the body is not JSON") from None
+
+    def _count(self) -> None:
+        self._numbers += 1
+        if self._numbers > MAX_NUMBERS:
+            raise TooManyValues(f"more than {MAX_NUMBERS:,} numbers")
+
+    def _integer(self, text: str) -> int:
+        self._count()
+        return whole_number(text)
+
+    def _finite_float(self, text: str) -> float:
+        self._count()
+        value = float(text)
+        if not math.isfinite(value):
+            raise BadDelivery("a number in the body is too large to be finite")
+        return value
 
 
 def is_number(value: Any) -> bool:

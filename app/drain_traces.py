@@ -44,9 +44,9 @@ MAX_FIXED64 = 2**64 - 1
 
 
 def parse_spans(body: bytes) -> list[Mapping[str, Any]]:
-    drain_json.check_size(body)
+    reader = drain_json.Reader(body)
     try:
-        request = drain_json.loads(body.decode("utf-8"))
+        request = reader.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadDelivery("the body is not OTLP JSON") from None
     if not isinstance(request, dict) or not isinstance(request.get("resourceSpans", []), list):
@@ -108,7 +108,7 @@ def _nanoseconds(span: Mapping[str, Any], key: str) -> int | None:
     if value is None:
         return None  # an unfinished span says nothing about latency
     if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = drain_json.loads(value)  # its digit bound
+        value = drain_json.whole_number(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FIXED64:
         raise BadDelivery(f"a span's {key} must be whole nanoseconds, 0 to 2**64 - 1")
     return value
