@@ -3,9 +3,8 @@ the body never in a log line or a response."""
 
 import hashlib
 import hmac
-import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -17,19 +16,6 @@ from tests.app.running_app import running_app
 
 SECRET = payloads.SECRET
 MARKER = "BODY-MARKER-7d1f"  # in every bad body: must never be logged or echoed
-
-
-@pytest.fixture
-def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # noqa: ARG001
-    with payloads.drain_environment(monkeypatch) as name:
-        yield name
-
-
-@pytest.fixture
-def app_url(namespace: str, caplog: pytest.LogCaptureFixture) -> Iterator[str]:  # noqa: ARG001
-    caplog.set_level(logging.DEBUG)
-    with running_app() as url:
-        yield url
 
 
 def published(namespace: str) -> list[str]:

@@ -5,10 +5,8 @@ loop (issue 26, cases 1 to 4), each against the running app: a short JSON answer
 import concurrent.futures
 import datetime as dt
 import json
-import logging
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -19,24 +17,9 @@ from app.metrics import cloudwatch
 from tests.app import drain_payloads as payloads
 from tests.app.drain_payloads import Served
 from tests.app.running_app import running_app
-from tests.app.stand_ins import status_page
 
 SECRET = payloads.SECRET
 ROUTE = "POST /api/contracts"
-
-
-@pytest.fixture
-def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:  # noqa: ARG001
-    with payloads.drain_environment(monkeypatch) as name, status_page(200) as status_url:
-        monkeypatch.setenv("STRIPE_STATUS_URL", status_url)
-        yield name
-
-
-@pytest.fixture
-def app_url(namespace: str, caplog: pytest.LogCaptureFixture) -> Iterator[str]:  # noqa: ARG001
-    caplog.set_level(logging.DEBUG)
-    with running_app() as url:
-        yield url
 
 
 def now_ms() -> int:
