@@ -79,6 +79,8 @@ async def claim(
         try:
             await _record(client, prefix, by_minute, observed, result)
         except FAILURES as error:
+            with suppress(*FAILURES):  # what the minutes before the failure recorded
+                await _give_back(client, result)
             raise unavailable(error) from None
         try:
             yield result
