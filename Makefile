@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/preflight.py
 	$(BIN)/python benchmarks/supabase_calls.py
 	$(BIN)/python benchmarks/cost.py
+	$(BIN)/python benchmarks/drain_max.py
 
 # The disaster drill against moto: lose photos, restore in place, lose the bucket, restore
 # from the replica; prints objects/s and peak memory of each restore.

@@ -4,13 +4,17 @@
     POST /api/drain/traces   trace drain (OTLP JSON): ContractCreationTime
 
 Order of checks: size (413), Vercel's unsigned verification call (200, nothing
-published), signature over the raw bytes (403), parsing (400), then one
-PutMetricData call. Every response carries `x-vercel-verify` with the
+published), signature over the raw bytes (403), parsing (400, or 413 past the
+number of objects any delivery holds), what was counted before (app.drain_replay:
+503 when Redis cannot say), then one PutMetricData call. The signature and the
+parsing run in a worker thread, so the event loop keeps answering (the health check)
+while a 4.5 MB delivery is read. Every response carries `x-vercel-verify` with the
 team's verification code: Vercel verifies a drain's endpoint by asking for it and
 expecting a 200 with that header (pulumiverse-vercel `LogDrain.endpoint`,
 from terraform-provider-vercel's `vercel_log_drain`). The body is never logged.
 """
 
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -20,8 +24,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app import drain, drain_traces, paths
+from app import drain, drain_replay, drain_traces, paths
 from app.config import AppConfig
+from app.redis_link import RedisUnavailable
 
 log = logging.getLogger(__name__)
 VERIFICATION_BODIES = {b"", b"{}"}
@@ -30,6 +35,8 @@ when the drain has a secret (dacbd/vercel-log-drain: src/handlers.rs, and its is
 showing the `{}` payload): it must get a 200 with `x-vercel-verify`. It carries no data,
 so answering it publishes nothing; any other body must be signed."""
 Handler = Callable[[Request], Awaitable[Response]]
+REPLAY_PREFIX = "crms:drain:seen"
+"""Redis keys of what was counted (app.drain_replay), then the metrics namespace and minute."""
 
 
 class _TooLarge(Exception):
@@ -50,15 +57,29 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _datums(kind: str, body: bytes, settings: AppConfig, now_ms: int) -> list[drain.Datum]:
+class _BadSignature(Exception):
+    pass
+
+
+def _read_delivery(
+    kind: str, secret: str, body: bytes, signature: bytes | None, route: str, now_ms: int
+) -> tuple[str, drain.Observed]:
+    """Signature, then parsing: CPU work on up to 4.5 MB, run in a worker thread."""
+    if not drain.signature_matches(secret, body, signature):
+        raise _BadSignature
     if kind == "logs":
-        entries = drain.parse_log_entries(body)
-        data = drain.request_datums(drain.request_minutes(entries, now_ms))
+        observed = drain.request_observations(drain.parse_log_entries(body), now_ms)
     else:
-        spans = drain_traces.parse_spans(body)
-        minutes = drain_traces.route_durations(spans, settings.contract_creation_route, now_ms)
-        data = list(drain_traces.latency_datums(minutes))
-    return [*data, drain.heartbeat(now_ms)]
+        observed = drain_traces.span_observations(drain_traces.parse_spans(body), route, now_ms)
+    return hashlib.sha256(body).hexdigest(), observed
+
+
+def _datums(kind: str, fresh: drain_replay.Claim, now_ms: int) -> list[drain.Datum]:
+    if kind == "logs":
+        data = drain.request_datums(drain.request_minutes(fresh.observations))
+    else:
+        data = list(drain_traces.latency_datums(drain_traces.route_durations(fresh.observations)))
+    return [*data, drain.heartbeat(now_ms)] if fresh.heartbeat else data
 
 
 def _publish(namespace: str, data: list[drain.Datum]) -> int:
@@ -83,7 +104,8 @@ def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
 
         if request.method in ("GET", "HEAD"):
             return answer({"drain": kind}, 200)  # Vercel's endpoint verification
-        if config.drain_secret is None or not config.metrics_namespace:
+        namespace = config.metrics_namespace
+        if config.drain_secret is None or not namespace:
             return answer({"error": "DRAIN_SECRET and METRICS_NAMESPACE are needed"}, 503)
         try:
             body = await _read_body(request)
@@ -92,20 +114,40 @@ def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
             return answer({"error": f"body over {drain.MAX_BODY_BYTES} bytes"}, 413)
         if body.strip() in VERIFICATION_BODIES:
             return answer({"datapoints": 0}, 200)  # Vercel's verification call: nothing in it
+        # Starlette decodes header values as latin-1: encoding back gives the bytes sent.
+        sent_signature = request.headers.get(drain.SIGNATURE_HEADER)
+        signature = None if sent_signature is None else sent_signature.encode("latin-1")
         secret = config.drain_secret.get_secret_value()
-        if not drain.signature_matches(secret, body, request.headers.get(drain.SIGNATURE_HEADER)):
+        now_ms = int(time.time() * 1000)
+        route = config.contract_creation_route
+        try:
+            digest, observed = await run_in_threadpool(
+                _read_delivery, kind, secret, body, signature, route, now_ms
+            )
+        except _BadSignature:
             log.warning("drain %s: delivery with a wrong or missing signature refused", kind)
             return answer({"error": "signature does not match"}, 403)
-        now_ms = int(time.time() * 1000)
-        try:
-            data = _datums(kind, body, config, now_ms)
+        except drain.TooManyValues as error:
+            log.warning("drain %s: oversized delivery refused: %s", kind, error)
+            return answer({"error": str(error)}, 413)
         except drain.BadDelivery as error:
             log.warning("drain %s: malformed delivery refused: %s", kind, error)
             return answer({"error": str(error)}, 400)
         from app import aws  # boto3 only when a delivery is published: a shorter cold start
 
+        redis_url = config.redis_url.get_secret_value()
         try:
-            sent = await run_in_threadpool(_publish, config.metrics_namespace, data)
+            async with drain_replay.claim(
+                redis_url, f"{REPLAY_PREFIX}:{namespace}", digest, observed, now_ms
+            ) as fresh:
+                data = _datums(kind, fresh, now_ms)
+                sent = await run_in_threadpool(_publish, namespace, data) if data else 0
+        except RedisUnavailable as error:
+            log.warning("drain %s: delivery refused, Vercel will retry: %s", kind, error)
+            return answer({"error": f"{error}; deliver again later"}, 503)
+        except drain.BadDelivery as error:
+            log.warning("drain %s: malformed delivery refused: %s", kind, error)
+            return answer({"error": str(error)}, 400)
         except aws.FAILURES as error:  # a short JSON answer, as the cron routes give
             status, message = aws.failure(error)
             return answer({"error": message}, status)

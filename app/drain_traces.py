@@ -7,29 +7,47 @@ span is named `METHOD /route`, e.g. `GET /api/users`), `kind`, and
 (https://vercel.com/docs/drains/reference/traces; OTLP JSON encoding:
 https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
 
+The fields read are held to their OTLP types: `kind` an enum (its integer, or a name),
+`name`, `traceId` and `spanId` strings, `attributes` an array of key-value objects, and
+the times `fixed64` nanoseconds, 0 to 2**64 - 1, which OTLP JSON writes as decimal strings
+and which a reader must also take as numbers; a float or a negative time is refused.
+A span's duration is therefore at most 2**64 ns (585 years): well inside the range of
+values CloudWatch takes (`app.drain.publishable` checks each value anyway).
+
 The route's server spans become one Values/Counts datum per minute: CloudWatch
 computes percentiles (the alarm's p95) from values and counts, but not from
 statistic sets (API_PutMetricData, "Values and Counts ... supports retrieving
 percentile statistics"); one datum holds at most 150 distinct values.
 """
 
-import json
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from app import drain_json
 from app import metric_catalog as catalog
-from app.drain import MINUTE_MS, NEWEST_MS, OLDEST_MS, BadDelivery, Datum, named_datum
+from app.drain import (
+    MINUTE_MS,
+    BadDelivery,
+    Datum,
+    Observation,
+    Observed,
+    in_window,
+    named_datum,
+    publishable,
+)
 
 MAX_VALUES_PER_DATUM = 150
 SERVER_KINDS = {"server", 2, "SPAN_KIND_SERVER"}
 """OTLP JSON sends the enum as its integer (2); Vercel's example shows `server`."""
+MAX_FIXED64 = 2**64 - 1
 
 
 def parse_spans(body: bytes) -> list[Mapping[str, Any]]:
+    reader = drain_json.Reader(body)
     try:
-        request = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        request = reader.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
         raise BadDelivery("the body is not OTLP JSON") from None
     if not isinstance(request, dict) or not isinstance(request.get("resourceSpans", []), list):
         raise BadDelivery("an OTLP trace export is an object with a resourceSpans array")
@@ -37,6 +55,8 @@ def parse_spans(body: bytes) -> list[Mapping[str, Any]]:
     for resource in request.get("resourceSpans", []):
         for scope in _objects(resource, "scopeSpans"):
             spans.extend(_objects(scope, "spans"))
+    for span in spans:
+        _check_span(span)
     return spans
 
 
@@ -49,9 +69,23 @@ def _objects(parent: Any, key: str) -> list[Mapping[str, Any]]:
     return items
 
 
+def _check_span(span: Mapping[str, Any]) -> None:
+    kind = span.get("kind")
+    if kind is not None and (isinstance(kind, bool) or not isinstance(kind, int | str)):
+        raise BadDelivery("a span's kind must be an enum number or name")
+    for key in ("name", "traceId", "spanId"):
+        if span.get(key) is not None and not isinstance(span[key], str):
+            raise BadDelivery(f"a span's {key} must be a string")
+    attributes = span.get("attributes")
+    if attributes is not None and not (
+        isinstance(attributes, list) and all(isinstance(a, dict) for a in attributes)
+    ):
+        raise BadDelivery("a span's attributes must be an array of objects")
+
+
 def _attribute(span: Mapping[str, Any], *keys: str) -> str | None:
     for attribute in span.get("attributes") or []:
-        if isinstance(attribute, dict) and attribute.get("key") in keys:
+        if attribute.get("key") in keys:
             value = attribute.get("value")
             if isinstance(value, dict) and isinstance(value.get("stringValue"), str):
                 return str(value["stringValue"])
@@ -69,23 +103,44 @@ def is_route(span: Mapping[str, Any], route: str) -> bool:
     return method is not None and path is not None and f"{method} {path}" == route
 
 
-def route_durations(
-    spans: Sequence[Mapping[str, Any]], route: str, now_ms: int
-) -> dict[int, Counter[float]]:
-    """Durations in seconds (to the millisecond) per minute of the span's end."""
-    minutes: dict[int, Counter[float]] = {}
+def _nanoseconds(span: Mapping[str, Any], key: str) -> int | None:
+    value = span.get(key)
+    if value is None:
+        return None  # an unfinished span says nothing about latency
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = drain_json.whole_number(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FIXED64:
+        raise BadDelivery(f"a span's {key} must be whole nanoseconds, 0 to 2**64 - 1")
+    return value
+
+
+def span_observations(spans: Sequence[Mapping[str, Any]], route: str, now_ms: int) -> Observed:
+    """Each server span of the route, keyed by trace and span ID: its duration in seconds
+    (to the millisecond), in the minute of its end."""
+    timed: dict[str, Observation] = {}
+    current = False
     for span in spans:
-        if not is_route(span, route):
+        start, end = _nanoseconds(span, "startTimeUnixNano"), _nanoseconds(span, "endTimeUnixNano")
+        if end is None or not in_window(end // 1_000_000, now_ms):
             continue
-        try:
-            start, end = int(span["startTimeUnixNano"]), int(span["endTimeUnixNano"])
-        except (KeyError, TypeError, ValueError):
-            continue  # an unfinished or malformed span says nothing about latency
+        current = True
+        if start is None or end < start or not is_route(span, route):
+            continue
+        trace_id, span_id = span.get("traceId"), span.get("spanId")
+        if not trace_id or not span_id:
+            raise BadDelivery("a span of the route must have a traceId and a spanId")
         end_ms = end // 1_000_000
-        if end < start or not now_ms - OLDEST_MS <= end_ms <= now_ms + NEWEST_MS:
-            continue
-        minute = end_ms - end_ms % MINUTE_MS
-        minutes.setdefault(minute, Counter())[round((end - start) / 1e9, 3)] += 1
+        timed[f"s:{trace_id}:{span_id}"] = Observation(
+            end_ms - end_ms % MINUTE_MS, round((end - start) / 1e9, 3)
+        )
+    return Observed(timed, current)
+
+
+def route_durations(observations: Iterable[Observation]) -> dict[int, Counter[float]]:
+    """How often each duration occurred, per minute."""
+    minutes: dict[int, Counter[float]] = {}
+    for observation in observations:
+        minutes.setdefault(observation.minute_ms, Counter())[observation.value] += 1
     return minutes
 
 
@@ -97,6 +152,6 @@ def latency_datums(minutes: Mapping[int, Counter[float]]) -> Iterator[Datum]:
             chunk = values[start : start + MAX_VALUES_PER_DATUM]
             yield {
                 **named_datum(metric, minute_ms),
-                "Values": [value for value, _ in chunk],
-                "Counts": [float(count) for _, count in chunk],
+                "Values": [publishable(value) for value, _ in chunk],
+                "Counts": [publishable(count) for _, count in chunk],
             }

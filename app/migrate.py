@@ -16,9 +16,10 @@ without checking that their files are unchanged (yoyo). This runner is small:
     then finds nothing to do;
   - every wait is bounded: connecting, the wait for another runner and each
     statement by the statement timeout, and each wait for a table lock by the
-    lock timeout, so a migration stuck behind a long transaction fails plainly
-    (and lets go of the advisory lock) instead of hanging and queueing the app's
-    queries behind its lock request;
+    lock timeout, set anew before each file (whatever the previous one set), so a
+    migration stuck behind a long transaction fails plainly (and lets go of the
+    advisory lock) instead of hanging and queueing the app's queries behind its
+    lock request;
   - the bookkeeping lives in its own schema, never in `public` (which Supabase
     exposes through its API).
 Exit codes: 0 done or nothing to do; 1 a migration failed or was refused; 2 usage.
@@ -110,7 +111,7 @@ def migrate(
                 f"another runner held the migration lock for over {timeouts.statement:g} s"
             ) from None
         try:
-            conn.execute(sql.SQL("SET lock_timeout = {}").format(_milliseconds(timeouts.lock)))
+            _fresh_session(conn, timeouts)
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(_SCHEMA))
             conn.execute(
                 sql.SQL(
@@ -121,6 +122,7 @@ def migrate(
             )
             done = []
             for migration in pending(conn, migrations):
+                _fresh_session(conn, timeouts)
                 _apply(conn, migration)
                 done.append(migration.name)
             return done
@@ -152,6 +154,21 @@ def _connect(database_url: str, timeouts: Timeouts) -> psycopg.Connection:
     return conn
 
 
+def _fresh_session(conn: psycopg.Connection, timeouts: Timeouts) -> None:
+    """The session as the runner set it up, whatever the previous file left.
+
+    A plain SET inside a migration's transaction outlives its commit: `SET
+    statement_timeout = 0` in one file lifted the limit for every file after it. So before
+    each file: back to the login role (`SET ROLE` and `SET SESSION AUTHORIZATION` are not
+    undone by RESET ALL), every setting to its default, then the runner's own bounds.
+    (https://www.postgresql.org/docs/current/sql-set.html, sql-reset.html,
+    sql-set-session-authorization.html)"""
+    conn.execute("SET SESSION AUTHORIZATION DEFAULT")
+    conn.execute("RESET ALL")
+    conn.execute(sql.SQL("SET statement_timeout = {}").format(_milliseconds(timeouts.statement)))
+    conn.execute(sql.SQL("SET lock_timeout = {}").format(_milliseconds(timeouts.lock)))
+
+
 def _milliseconds(seconds: float) -> sql.Literal:
     return sql.Literal(max(1, round(seconds * 1000)))
 
@@ -161,6 +178,7 @@ def _apply(conn: psycopg.Connection, migration: Migration) -> None:
         with conn.transaction():
             # A file holds many statements: sent without parameters, as one simple query.
             conn.execute(migration.sql.encode())
+            conn.execute("SET SESSION AUTHORIZATION DEFAULT")  # recorded by the runner's role
             conn.execute(
                 sql.SQL("INSERT INTO {}.applied (name, checksum) VALUES (%s, %s)").format(_SCHEMA),
                 [migration.name, migration.checksum],

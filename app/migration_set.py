@@ -4,12 +4,16 @@ Kept apart from the runner so that the Pulumi program can read the set (for its
 plan) without importing psycopg. Reading the set refuses what the runner could
 not apply as written: a `.sql` file whose name does not follow the pattern
 (today it would be skipped without a word), two files with one number, a
-subdirectory, a file that is not UTF-8, and a file that controls its own
-transaction (the runner wraps each file in one).
+subdirectory, anything but a regular file, a file that is not UTF-8, holds a NUL byte
+or is too large, and a file that controls its own transaction (the runner wraps each file
+in one).
 """
 
+import errno
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +22,14 @@ import pglast
 from pglast import ast
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-NAME_PATTERN = r"^\d{3}_[a-z0-9_]+\.sql$"
+NAME_PATTERN = r"[0-9]{3}_[a-z0-9_]+\.sql"
+r"""ASCII digits only: `\d` also matches other scripts' digits, and int() reads them, so a
+name in Arabic-Indic digits (U+0660 U+0660 U+0664) was taken for number 4, after 005."""
 _NAME = re.compile(NAME_PATTERN)
+MAX_MIGRATION_BYTES = 1_000_000
+"""A migration is DDL written by hand (the largest today is 12 KB), not a data load; the
+Schema component carries every file's text in the stack's state, and a file past this is
+refused before it is read to the end (a symlink to /dev/zero exhausted memory)."""
 
 
 class MigrationSetError(Exception):
@@ -41,29 +51,75 @@ class Migration:
 
 
 def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Every migration in the directory, in order; dotfiles and non-SQL files are left alone."""
+    """Every migration in the directory, in order; dotfiles and non-SQL files are left alone.
+
+    Only regular files directly in the directory are migrations: a symbolic link (which
+    could point outside it, at a device, or nowhere), a FIFO (opening it waited forever)
+    or a subdirectory is refused, as is a file that is not UTF-8, holds a NUL byte (the
+    server reads a query up to its first NUL: the rest went unapplied, and unchecked for
+    transaction control, yet recorded with the whole file's checksum) or is too large."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError as error:
+        raise MigrationSetError(f"{directory} cannot be read: {error.strerror}") from None
     migrations = []
-    for path in sorted(directory.iterdir()):
-        if path.name.startswith("."):
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        if path.is_dir():
-            raise MigrationSetError(f"{path.name} is a directory; migrations are files only")
-        if path.suffix.lower() != ".sql":
-            continue
-        if not _NAME.match(path.name):
+        if entry.is_symlink():
+            raise MigrationSetError(f"{_shown(entry.name)} {_A_LINK}")
+        if entry.is_dir(follow_symlinks=False):
             raise MigrationSetError(
-                f"{path.name} is not a migration name: three digits, an underscore,"
-                " lower-case letters, digits or underscores, and '.sql' (e.g. 004_add_table.sql)"
+                f"{_shown(entry.name)} is a directory; migrations are files only"
             )
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as error:
+        if not entry.name.lower().endswith(".sql"):
+            continue
+        if not _NAME.fullmatch(entry.name):
             raise MigrationSetError(
-                f"{path.name} is not UTF-8 (byte {error.start} cannot be decoded)"
-            ) from None
-        migrations.append(Migration(path.name, text))
+                f"{_shown(entry.name)} is not a migration name: three digits (0-9), an"
+                " underscore, lower-case letters, digits or underscores, and '.sql'"
+                " (e.g. 004_add_table.sql)"
+            )
+        migrations.append(Migration(entry.name, _read(Path(entry.path))))
     _refuse_duplicate_numbers(migrations)
     return migrations
+
+
+_A_LINK = "is a symbolic link; migrations are regular files in the folder itself"
+
+
+def _shown(name: str) -> str:
+    """A file name as it may be printed: quoted and escaped unless plain printable ASCII."""
+    return name if name.isascii() and name.isprintable() else ascii(name)
+
+
+def _read(path: Path) -> str:
+    # O_NOFOLLOW refuses a symlink and O_NONBLOCK keeps a FIFO from blocking the open, both
+    # at the moment of opening, so a file swapped after a check is caught too; fstat then
+    # says what was opened.
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise MigrationSetError(f"{path.name} {_A_LINK}") from None
+        raise MigrationSetError(f"{path.name} cannot be read: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise MigrationSetError(f"{path.name} is not a regular file")
+        data = file.read(MAX_MIGRATION_BYTES + 1)
+    if len(data) > MAX_MIGRATION_BYTES:
+        raise MigrationSetError(f"{path.name} is over {MAX_MIGRATION_BYTES:,} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MigrationSetError(
+            f"{path.name} is not UTF-8 (byte {error.start} cannot be decoded)"
+        ) from None
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise MigrationSetError(f"{path.name} line {line}: a NUL byte; SQL text holds none")
+    return text
 
 
 def _refuse_duplicate_numbers(migrations: Sequence[Migration]) -> None:

@@ -5,13 +5,13 @@
     GET /api/cron/metrics    Vercel cron: publish disk usage and the payments counts
     POST /api/drain/...      Vercel's log and trace drains (app.drain_endpoint)
 
-Cron routes accept only Vercel's cron calls: `Authorization: Bearer $CRON_SECRET`.
+Cron routes accept only Vercel's cron calls (GET, `Authorization: Bearer $CRON_SECRET`),
+one run at a time per job and stack (app.cron_guard).
 Requests past Vercel's own size limits are refused before any route (app.limits), no
 route redirects, and no log line carries a connection string or secret (app.redaction).
 """
 
 import datetime as dt
-import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
@@ -25,7 +25,9 @@ from starlette.routing import Route
 
 from app import paths
 from app.config import AppConfig, load_config
+from app.cron_guard import cron_job
 from app.drain_endpoint import routes as drain_routes
+from app.exact_paths import ExactPaths
 from app.health import HealthChecker
 from app.limits import RequestLimits
 from app.oidc import OidcTokenMiddleware
@@ -58,20 +60,8 @@ async def health(_: Request) -> JSONResponse:
     return JSONResponse(report.body, status_code=report.status_code)
 
 
-def _is_cron_call(request: Request) -> bool:
-    secret = config().cron_secret
-    if secret is None:
-        return False  # no secret configured: cron routes stay closed
-    expected = f"Bearer {secret.get_secret_value()}".encode()
-    # As bytes: compare_digest refuses str with non-ASCII characters (TypeError), and
-    # Starlette decodes header values as latin-1, so encoding back gives the bytes sent.
-    sent = request.headers.get("authorization", "").encode("latin-1")
-    return hmac.compare_digest(sent, expected)
-
-
-async def cron_backup(request: Request) -> JSONResponse:
-    if not _is_cron_call(request):
-        return JSONResponse({"error": "not a cron call"}, status_code=401)
+@cron_job("backup", config, writes_to=lambda settings: settings.backups_bucket)
+async def cron_backup(_: Request) -> JSONResponse:
     from app import aws, backup  # boto3 loads only where a cron needs it: faster cold starts
 
     settings = config()
@@ -91,9 +81,8 @@ async def cron_backup(request: Request) -> JSONResponse:
     return JSONResponse({"manifest": result.manifest_key, "objects": result.objects})
 
 
-async def cron_metrics(request: Request) -> JSONResponse:
-    if not _is_cron_call(request):
-        return JSONResponse({"error": "not a cron call"}, status_code=401)
+@cron_job("metrics", config, writes_to=lambda settings: settings.metrics_namespace)
+async def cron_metrics(_: Request) -> JSONResponse:
     from psycopg import Error as DatabaseError
 
     from app import aws, probe
@@ -147,9 +136,13 @@ app = Starlette(
         Route(paths.CRON_METRICS, cron_metrics),
         *drain_routes(config),
     ],
-    # The limits answer first; then each request's x-vercel-oidc-token is kept for the
-    # AWS calls it makes (app.aws).
-    middleware=[Middleware(RequestLimits), Middleware(OidcTokenMiddleware)],
+    # The limits answer first; a path is matched as sent (app.exact_paths); then each
+    # request's x-vercel-oidc-token is kept for the AWS calls it makes (app.aws).
+    middleware=[
+        Middleware(RequestLimits),
+        Middleware(ExactPaths),
+        Middleware(OidcTokenMiddleware),
+    ],
     lifespan=lifespan,
 )
 # Starlette answers a path with an extra or missing slash with a 307 to a URL built

@@ -20,7 +20,7 @@ from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.render import cost_json, cost_markdown, cost_text
 from crms_infra.cost.summary import ESTIMATE_ERRORS
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
-from crms_infra.markdown import one_line
+from crms_infra.error_report import report, settings_message
 from crms_infra.offline.engine import Plan, plan_stack
 from crms_infra.offline.policy import PolicyPackError, pack_policies
 from crms_infra.offline.project import (
@@ -44,6 +44,7 @@ from crms_infra.schema import render_project_file
 from crms_infra.vercel_limits import OverLimitError
 from crms_infra.yaml_file import YamlFileError, load_yaml_file
 from stacks.bundle import StaleBuildError, digest
+from stacks.escape import safe_line
 from stacks.loader import SettingsError
 
 EXIT_OK = 0
@@ -67,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except SettingsError as error:
-        print(f"error: invalid settings:\n{error}", file=sys.stderr)
+        report(settings_message(error, lambda: _project_dir(args)))
     except (
         StackNotFoundError,
         UsageError,
@@ -79,13 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         PlanFileError,
         PolicyConfigError,
     ) as error:
-        print(f"error: {error}", file=sys.stderr)
+        report(str(error))
     except OSError as error:  # a file or directory named on the command line, or the program's
-        print(f"error: {error.filename or 'a file'}: {error.strerror or error}", file=sys.stderr)
+        report(f"{error.filename or 'a file'}: {error.strerror or error}")
     except Exception as error:  # the program's own failure, reported plainly
         if args.debug:
             traceback.print_exc()
-        print(f"error: the program failed: {type(error).__name__}: {error}", file=sys.stderr)
+        report(f"the program failed: {type(error).__name__}: {error}")
     return EXIT_ERROR
 
 
@@ -272,10 +273,10 @@ def _check(args: argparse.Namespace) -> int:
         policy = plan["policy"]
         mandatory = [v for v in policy["violations"] if v["level"] == "mandatory"]
         total = len(policy["violations"])
-        print(f"{stack}: {len(mandatory)} mandatory, {total} in all ({policy['pack']})")
+        print(safe_line(f"{stack}: {len(mandatory)} mandatory, {total} in all ({policy['pack']})"))
         for violation in policy["violations"]:
             line = f"  [{violation['level']}] {violation['policy']}: {violation['message']}"
-            print(one_line(line))
+            print(safe_line(line))
     return EXIT_POLICY if failed else EXIT_OK
 
 

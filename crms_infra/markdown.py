@@ -10,19 +10,21 @@ written `\\|`, and a row is one line).
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from stacks.escape import safe_line
+
 _BACKTICKS = re.compile(r"`+")
 
 
 def printable(text: str) -> str:
-    """Control characters (but newline and tab) shown as escapes: no terminal or CI
+    """Each line of `text` escaped as stacks/escape.py escapes a line (unprintable
+    characters, workflow commands), the newlines between them kept: no terminal or CI
     runner reads a plan's text as a command."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return "\n".join(safe_line(line) for line in text.split("\n"))
 
 
 def one_line(text: str) -> str:
     """Text for a single line: newlines and tabs shown as `⏎` and a space."""
-    return printable(text).replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " ")
+    return printable(text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " "))
 
 
 def code_span(text: str) -> str:

@@ -10,11 +10,14 @@ what a stack file never needs and what the two libraries read differently:
 - explicit tags other than the core ones (`!!binary`, `!!set`, `!!python/...`);
 - integers written with a leading zero (yaml.v3 reads `0777` as octal 511 for
   YAML 1.1 compatibility, YAML 1.2 as 777);
-- files over 64 KiB, more than one document, and nesting deeper than 16 levels.
+- files over 64 KiB, more than one document, and nesting deeper than 16 levels;
+- numbers past 64 bits, which yaml.v3 keeps as text and ruamel.yaml reads as a number.
 Timestamps stay strings, as yaml.v3 keeps them when decoding into `any`.
-Every message is one sentence of bounded length that never quotes a value.
+Every message is one sentence of bounded length that never quotes a value; a key or
+tag it names is escaped (stacks.escape).
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +37,8 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 
+from stacks.escape import printable
+
 MAX_FILE_BYTES = 64 * 1024
 """A stack file holds a few dozen keys (prod: about 2 KiB); 64 KiB leaves room for secrets."""
 MAX_DEPTH = 16
@@ -42,6 +47,13 @@ _CORE_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
 )
 _LEADING_ZERO_INTEGER = re.compile(r"^[-+]?0[0-9_]+$")
+_INTEGER = re.compile(r"[-+]?(?:0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
+_MAX_INTEGER_CHARS = 24
+"""Past any 64-bit integer in any base YAML 1.2 writes (22 octal digits): longer is refused
+without converting it, so no conversion limit is ever met."""
+_INT64_MIN = -(2**63)
+_UINT64_MAX = 2**64 - 1
 _SHOWN_KEY_CHARS = 60
 
 
@@ -62,8 +74,20 @@ def _loader() -> YAML:
     return loader
 
 
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any
+    key_lines: dict[tuple[str, ...], int]
+    """The line of each mapping key outside any list, by its path: ("config", "crms:x")."""
+
+
 def load_yaml_file(path: Path) -> Any:
     """The file's single document; `YamlFileError` naming the file (and line) if refused."""
+    return read_yaml_file(path).data
+
+
+def read_yaml_file(path: Path) -> YamlDocument:
+    """The file's document and where its keys are."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -79,15 +103,19 @@ def load_yaml_file(path: Path) -> Any:
         text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
         raise YamlFileError(f"{path.name} is not UTF-8 text") from None
-    return load_yaml(text, path.name)
+    return _read(text, path.name)
 
 
 def load_yaml(text: str, source: str) -> Any:
     """Parse `text` (named `source` in errors) with the rules above."""
+    return _read(text, source).data
+
+
+def _read(text: str, source: str) -> YamlDocument:
     loader = _loader()
     try:
-        _check_events(loader.parse(text), source)
-        return loader.load(text)
+        key_lines = _check_events(loader.parse(text), source)
+        return YamlDocument(loader.load(text), key_lines)
     except MarkedYAMLError as error:
         problem = (error.problem or error.context or "unreadable").splitlines()[0][:120]
         mark = error.problem_mark or error.context_mark
@@ -100,12 +128,17 @@ def load_yaml(text: str, source: str) -> Any:
 @dataclass
 class _Collection:
     is_mapping: bool
+    path: tuple[str, ...] | None
+    """Its keys' path from the root, or None inside a list."""
     expecting_key: bool = True
     keys: dict[str, int] = field(default_factory=dict)
+    current_key: str | None = None
 
 
-def _check_events(events: Any, source: str) -> None:
-    """Refuse, from the parser's events, what the loader would accept silently."""
+def _check_events(events: Any, source: str) -> dict[tuple[str, ...], int]:
+    """Refuse, from the parser's events, what the loader would accept silently; returns
+    where each key is."""
+    key_lines: dict[tuple[str, ...], int] = {}
     open_collections: list[_Collection] = []
     documents = 0
     for event in events:
@@ -128,28 +161,46 @@ def _check_events(events: Any, source: str) -> None:
             )
         _check_tag(event, source, line)
         parent = open_collections[-1] if open_collections else None
+        is_key = parent is not None and parent.is_mapping and parent.expecting_key
         if parent is not None and parent.is_mapping:
-            if parent.expecting_key:
+            if is_key:
                 _record_key(parent, event, source, line)
-            elif isinstance(event, ScalarEvent):
-                _check_scalar(event, source, line)
+                if parent.path is not None:
+                    key_lines[(*parent.path, str(parent.current_key))] = line
             parent.expecting_key = not parent.expecting_key
-        elif isinstance(event, ScalarEvent):
-            _check_scalar(event, source, line)
+        if isinstance(event, ScalarEvent) and not is_key:
+            _check_scalar(event, source, line, _owner(open_collections))
         if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-            open_collections.append(_Collection(isinstance(event, MappingStartEvent)))
+            open_collections.append(
+                _Collection(isinstance(event, MappingStartEvent), _path_below(parent))
+            )
             if len(open_collections) > MAX_DEPTH:
                 raise YamlFileError(
                     f"{source}: line {line}: nested more than {MAX_DEPTH} levels deep"
                 )
+    return key_lines
+
+
+def _path_below(parent: _Collection | None) -> tuple[str, ...] | None:
+    if parent is None:
+        return ()
+    if not parent.is_mapping or parent.path is None:
+        return None
+    return (*parent.path, str(parent.current_key))
+
+
+def _owner(open_collections: list[_Collection]) -> str | None:
+    """The key whose value holds the current scalar (the nearest mapping's)."""
+    mappings = (c.current_key for c in reversed(open_collections) if c.is_mapping)
+    return next(mappings, None)
 
 
 def _check_tag(event: NodeEvent, source: str, line: int) -> None:
     tag = getattr(event, "tag", None)
     if tag is not None and tag not in _CORE_TAGS:
         raise YamlFileError(
-            f"{source}: line {line}: the tag {str(tag)[:_SHOWN_KEY_CHARS]} is not accepted; "
-            "Pulumi config holds only strings, numbers, booleans, lists and maps"
+            f"{source}: line {line}: the tag {printable(str(tag), _SHOWN_KEY_CHARS)} is not "
+            "accepted; Pulumi config holds only strings, numbers, booleans, lists and maps"
         )
 
 
@@ -157,20 +208,45 @@ def _record_key(mapping: _Collection, event: Event, source: str, line: int) -> N
     if not isinstance(event, ScalarEvent):
         raise YamlFileError(f"{source}: line {line}: a key must be a string, not a list or map")
     key = event.value
-    shown = key if len(key) <= _SHOWN_KEY_CHARS else key[:_SHOWN_KEY_CHARS] + "…"
     # yaml.v3 compares keys by their text (decode.go), so `1` and "1" collide there too.
     if key in mapping.keys:
         raise YamlFileError(
-            f"{source}: line {line}: the key {shown} is already set at line "
-            f"{mapping.keys[key]}; Pulumi refuses a file with a repeated key"
+            f"{source}: line {line}: the key {printable(key, _SHOWN_KEY_CHARS)} is already set"
+            f" at line {mapping.keys[key]}; Pulumi refuses a file with a repeated key"
         )
     mapping.keys[key] = line
+    mapping.current_key = key
 
 
-def _check_scalar(event: ScalarEvent, source: str, line: int) -> None:
+def _check_scalar(event: ScalarEvent, source: str, line: int, key: str | None) -> None:
     plain = event.style is None and event.tag is None
-    if plain and _LEADING_ZERO_INTEGER.match(event.value):
+    if not plain:
+        return
+    where = f"{source}: line {line}: " + (f"{printable(key, _SHOWN_KEY_CHARS)}: " if key else "")
+    if _LEADING_ZERO_INTEGER.match(event.value):
         raise YamlFileError(
-            f"{source}: line {line}: a number with a leading zero is octal for Pulumi and decimal "
+            f"{where}a number with a leading zero is octal for Pulumi and decimal "
             "in YAML 1.2; drop the zero, or quote it if it is text"
         )
+    problem = _number_problem(event.value)
+    if problem:
+        raise YamlFileError(f"{where}{problem}; quote it if it is text")
+
+
+def _number_problem(text: str) -> str | None:
+    """Why Pulumi cannot read this plain scalar as the number YAML 1.2 makes of it.
+
+    yaml.v3 resolves a plain integer with strconv.ParseInt / ParseUint (64 bits) and a
+    float with ParseFloat (64 bits), and keeps a scalar neither can parse as text
+    (resolve.go); ruamel.yaml reads any length (an integer of over 4,300 digits then stops
+    it with Python's conversion limit, naming no line). Both are refused with the line."""
+    digits = text.replace("_", "").lstrip("+-")
+    if _INTEGER.fullmatch(text):
+        if (
+            len(digits) > _MAX_INTEGER_CHARS
+            or not _INT64_MIN <= int(text.replace("_", ""), 0) <= _UINT64_MAX
+        ):
+            return f"an integer of {len(digits):,} characters, past the 64 bits Pulumi reads"
+    elif _FLOAT.fullmatch(text) and math.isinf(float(text.replace("_", ""))):
+        return "a number too large for a 64-bit float"
+    return None

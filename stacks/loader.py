@@ -8,6 +8,9 @@ without a traceback, and which the offline CLI turns into exit code 2.
 
 import difflib
 import json
+import math
+import re
+import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +21,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
+from stacks.escape import capped, printable, safe_line
 from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import AppEnvironment, InstanceSize, NodeEnvironment, StackSettings
@@ -32,28 +36,52 @@ class Problem:
     allowed: str
     namespace: str = PROJECT
 
-    def render(self, stack_file: str) -> str:
-        full_key = f"{self.namespace}:{self.key}"
+    @property
+    def full_key(self) -> str:
+        return f"{self.namespace}:{self.key}"
+
+    def render(self, stack_file: str, line: int | None = None) -> str:
+        where = f"{stack_file}: line {line}" if line is not None else stack_file
+        key = printable(self.full_key, _SHOWN_CHARS)
         if self.value is _MISSING:
-            return f"{stack_file}: {full_key} is missing: {self.allowed}"
+            return f"{where}: {key} is missing: {self.allowed}"
         if self.value is HIDDEN:
-            return f"{stack_file}: {full_key} {self.allowed}"
-        return f"{stack_file}: {full_key} has the bad value {_shown(self.value)}: {self.allowed}"
+            return f"{where}: {key} {self.allowed}"
+        return f"{where}: {key} has the bad value {_shown(self.value)}: {self.allowed}"
 
 
 class SettingsError(pulumi.RunError):
-    """The stack's settings are invalid; the message lists every problem."""
+    """The stack's settings are invalid; the message lists every problem (the first
+    MAX_SHOWN_PROBLEMS of them, then how many more), each line escaped (stacks.escape)."""
 
     def __init__(self, stack_file: str, problems: list[Problem]) -> None:
         self.stack_file = stack_file
         self.problems = problems
-        super().__init__("\n".join(problem.render(stack_file) for problem in problems))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self, key_lines: Mapping[str, int] | None = None) -> list[str]:
+        """The message's lines; with `key_lines` (a config key's line in the stack file,
+        `crms:key` -> 12), each names the line of its key."""
+        key_lines = key_lines or {}
+        found = [(key_lines.get(_config_key(problem)), problem) for problem in self.problems]
+        found.sort(key=lambda pair: pair[0] or math.inf)  # in file order, missing keys last
+        rendered = (safe_line(problem.render(self.stack_file, line)) for line, problem in found)
+        return list(capped(rendered, len(found), MAX_SHOWN_PROBLEMS, "problems"))
 
 
+def _config_key(problem: Problem) -> str:
+    """The key as the stack file writes it: `crms:computeFunctionRegions[1]` is on the line
+    of `crms:computeFunctionRegions`."""
+    return _LIST_INDEXES.sub("", problem.full_key)
+
+
+_LIST_INDEXES = re.compile(r"(\[[0-9]+\])+$")
 _MISSING = object()
 HIDDEN = object()
 """A `Problem.value` that must not be shown: the value of a secret."""
 _SHOWN_CHARS = 80
+MAX_SHOWN_PROBLEMS = 20
+"""Enough for any real mistake; 4,000 unknown keys in a 64 KiB file once printed 315 KB."""
 _LEAVES: dict[str, Leaf] = {leaf.key: leaf for leaf in leaves(StackSettings)}
 
 
@@ -223,8 +251,12 @@ def _decode(raw: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
-    """The value as JSON, cut short: an error must not print megabytes."""
-    text = json.dumps(value, default=str)
+    """The value as JSON (every control character escaped), cut short: an error must not
+    print megabytes."""
+    try:
+        text = json.dumps(value, default=str)
+    except ValueError:  # an integer past Python's 4,300-digit conversion limit
+        return f"a number of more than {sys.get_int_max_str_digits():,} digits"
     if len(text) <= _SHOWN_CHARS:
         return text
     return f"{text[:_SHOWN_CHARS]}… ({len(text):,} characters)"

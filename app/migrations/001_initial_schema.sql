@@ -233,3 +233,37 @@ REVOKE ALL ON FUNCTION private.guard_staff_change() FROM PUBLIC;
 
 CREATE TRIGGER guard_staff_change BEFORE INSERT OR UPDATE OR DELETE ON public.staff_profiles
   FOR EACH ROW EXECUTE FUNCTION private.guard_staff_change();
+
+-- Large objects live outside every table, so row-level security cannot reach them, and
+-- every tenant's session runs as the one role `authenticated`: a large object one tenant
+-- wrote (owned by that role) was readable by every other tenant
+-- (https://www.postgresql.org/docs/current/lo-implementation.html: access goes by the
+-- object's owner and grants; lo_compat_privileges, off by default, would open them all).
+-- CRMS keeps files in S3, never in large objects, so no role of ours may use them: the
+-- large-object functions are taken from PUBLIC. That also closes the fast-path interface,
+-- which checks EXECUTE on the function it calls (src/backend/tcop/fastpath.c), and the
+-- server-side lo_import/lo_export, already limited to superusers
+-- (https://www.postgresql.org/docs/current/lo-funcs.html).
+-- Only a superuser (the bootstrap superuser owns pg_catalog) can take this from PUBLIC.
+-- On Supabase the migrations run as `postgres`, which is not one: there the functions
+-- stay open, the migration says so in a warning, and the README ("What grants cannot
+-- close") says what to do. (A plain REVOKE would fail there: `postgres` holds no
+-- privilege at all on lo_import and lo_export, and REVOKE then fails outright,
+-- https://www.postgresql.org/docs/current/sql-revoke.html.)
+DO $$
+DECLARE
+  large_object_function regprocedure;
+BEGIN
+  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    RAISE WARNING 'large objects stay open to the API roles: only a superuser can close them';
+    RETURN;
+  END IF;
+  FOR large_object_function IN
+    SELECT oid::regprocedure FROM pg_proc
+    WHERE pronamespace = 'pg_catalog'::regnamespace
+      AND (proname LIKE 'lo\_%' OR proname IN ('loread', 'lowrite'))
+  LOOP
+    EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', large_object_function);
+  END LOOP;
+END
+$$;

@@ -2,8 +2,8 @@
 --
 -- Kept in its own schema, which Supabase does not expose through its API. The
 -- trigger function runs as its owner (SECURITY DEFINER), so callers need no
--- write access: authenticated may read its own company's entries, and can
--- neither add, change nor remove any.
+-- write access: authenticated may read its own company's entries (all but their
+-- ids), and can neither add, change nor remove any.
 
 CREATE SCHEMA audit;
 REVOKE ALL ON SCHEMA audit FROM PUBLIC;
@@ -63,6 +63,12 @@ ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit.log FORCE ROW LEVEL SECURITY;
 GRANT USAGE ON SCHEMA audit TO authenticated, service_role;
 REVOKE ALL ON audit.log FROM PUBLIC, anon, authenticated, service_role;
-GRANT SELECT ON audit.log TO authenticated, service_role;
+GRANT SELECT ON audit.log TO service_role;
+-- A member reads every column but id: the ids come from one sequence for all companies,
+-- so the gaps between a company's own ids counted the other companies' changes. Its
+-- entries are ordered by changed_at. (Column privileges:
+-- https://www.postgresql.org/docs/current/sql-grant.html)
+GRANT SELECT (table_name, row_id, company_id, action, actor, actor_role, changed_at,
+  old_row, new_row) ON audit.log TO authenticated;
 CREATE POLICY company_isolation ON audit.log FOR SELECT TO authenticated
   USING (company_id = ((SELECT auth.jwt()) ->> 'company_id')::uuid);

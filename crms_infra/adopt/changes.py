@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crms_infra.adopt.program import ProgramResource
+from stacks.escape import printable
 
 SENSITIVE = "[sensitive]"
 UNSET = "unset"
@@ -86,5 +87,4 @@ def shown(value: Any, limit: int = 60) -> str:
         text = ", ".join(shown(item, limit) for item in value) or "none"
     else:
         text = str(value)
-    text = text.encode("unicode_escape").decode("ascii")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return printable(text, limit)

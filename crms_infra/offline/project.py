@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from crms_infra.yaml_file import YamlFileError, load_yaml_file
+from stacks.escape import printable
 from stacks.loader import settings_from_config, stack_file_name
 from stacks.settings import StackSettings
 
@@ -64,7 +65,8 @@ def read_stack_config(
     unknown = sorted(set(stack_file) - STACK_FILE_KEYS)
     if unknown:
         raise YamlFileError(
-            f"{stack_path.name}: the top-level key {unknown[0][:60]} is not one Pulumi reads "
+            f"{stack_path.name}: the top-level key {printable(unknown[0], 60)} is not one Pulumi"
+            " reads "
             f"({', '.join(sorted(STACK_FILE_KEYS))})"
         )
     project = str(project_file.get("name"))

@@ -1,7 +1,8 @@
 """A finding of preflight, and the one line it prints as."""
 
-import unicodedata
 from dataclasses import dataclass
+
+from stacks.escape import printable
 
 SHOWN_CHARS = 300
 """Each part of a line is cut here: a stack file's text must not flood a terminal or a CI log."""
@@ -34,14 +35,6 @@ def render(finding: Finding) -> str:
 
 
 def escaped(text: str) -> str:
-    """`text` with every control or format character (Unicode category C, line breaks and
-    escape sequences included) written as a Python escape, cut at SHOWN_CHARS."""
-    safe = "".join(
-        character.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(character).startswith("C")
-        else character
-        for character in text[: SHOWN_CHARS + 1]
-    )
-    if len(text) > SHOWN_CHARS or len(safe) > SHOWN_CHARS:
-        return f"{safe[:SHOWN_CHARS]}… ({len(text):,} characters)"
-    return safe
+    """`text` with every unprintable character (line breaks and escape sequences included)
+    written as a Python escape, cut at SHOWN_CHARS (stacks/escape.py, the one escaper)."""
+    return printable(text, SHOWN_CHARS)

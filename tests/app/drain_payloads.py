@@ -12,7 +12,8 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ SECRET = "drain-secret-for-tests-0123456789"
 VERIFICATION_CODE = "verify-code-for-tests"
 PROJECT_ID = "prj_web0000000000000000000000"
 DEPLOYMENT_ID = "dpl_233NRGRjVZX1caZrXWtz5g1TAksD"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @dataclass(frozen=True)
@@ -139,17 +141,27 @@ def signed(secret: str, body: bytes) -> dict[str, str]:
     return {"x-vercel-signature": signature, "content-type": "application/json"}
 
 
-def drain_environment(monkeypatch: "pytest.MonkeyPatch") -> str:
-    """The ops app's environment for drain tests, with a namespace of its own; returns it."""
+@contextmanager
+def drain_environment(monkeypatch: "pytest.MonkeyPatch") -> Iterator[str]:
+    """The ops app's environment for drain tests, with a namespace of its own."""
     from app import metric_catalog as catalog
 
     name = catalog.namespace(f"test-{uuid.uuid4().hex[:8]}")
     for key, value in {
         "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": REDIS_URL,
         "METRICS_NAMESPACE": name,
         "DRAIN_SECRET": SECRET,
         "DRAIN_VERIFICATION_CODE": VERIFICATION_CODE,
     }.items():
         monkeypatch.setenv(key, value)
-    return name
+    try:
+        yield name
+    finally:  # what the replay record kept in the shared Redis goes with the test
+        import redis
+
+        from app.drain_endpoint import REPLAY_PREFIX
+
+        with redis.Redis.from_url(REDIS_URL) as client:
+            for key in client.scan_iter(f"{REPLAY_PREFIX}:{name}:*"):
+                client.delete(key)

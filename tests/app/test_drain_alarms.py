@@ -3,7 +3,7 @@ server mode), and each alarm, as the prod plan defines it, breaches exactly when
 seed's threshold is crossed and not at it."""
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
@@ -12,7 +12,6 @@ import pytest
 from tests.app import drain_payloads as payloads
 from tests.app.alarm_evaluator import evaluate, period_values
 from tests.app.drain_payloads import Served
-from tests.app.running_app import running_app
 from tests.helpers import by_name
 
 SECRET = payloads.SECRET
@@ -22,17 +21,6 @@ ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm"
 def prod_alarm(name: str) -> dict[str, Any]:
     inputs: dict[str, Any] = by_name("prod", ALARM_TYPE)[f"alerts-{name}"]["inputs"]
     return inputs
-
-
-@pytest.fixture
-def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
-    return payloads.drain_environment(monkeypatch)
-
-
-@pytest.fixture
-def app_url(namespace: str) -> Iterator[str]:  # noqa: ARG001 (its environment)
-    with running_app() as url:
-        yield url
 
 
 def minute_floor(now: dt.datetime) -> dt.datetime:

@@ -3,8 +3,8 @@ the body never in a log line or a response."""
 
 import hashlib
 import hmac
-import logging
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -18,24 +18,14 @@ SECRET = payloads.SECRET
 MARKER = "BODY-MARKER-7d1f"  # in every bad body: must never be logged or echoed
 
 
-@pytest.fixture
-def namespace(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: ARG001
-    return payloads.drain_environment(monkeypatch)
-
-
-@pytest.fixture
-def app_url(namespace: str, caplog: pytest.LogCaptureFixture) -> Iterator[str]:  # noqa: ARG001
-    caplog.set_level(logging.DEBUG)
-    with running_app() as url:
-        yield url
-
-
 def published(namespace: str) -> list[str]:
     return [m["MetricName"] for m in cloudwatch().list_metrics(Namespace=namespace)["Metrics"]]
 
 
 def entries_body() -> bytes:
-    entries = payloads.log_entries([payloads.Served(0, 500, path=f"/{MARKER}")])
+    entries = payloads.log_entries(
+        [payloads.Served(int(time.time() * 1000), 500, path=f"/{MARKER}")]
+    )
     return payloads.as_ndjson(entries)
 
 

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from psycopg import errors, sql
 
+from app.migration_set import MIGRATIONS_DIR
 from tests.app.tenants import TENANT_TABLES, A, B, Seeded, acting_as, key_column, member_of
 
 
@@ -115,3 +116,59 @@ def test_member_without_company_claim_sees_nothing(
     with acting_as(url, "authenticated", {"role": "authenticated"}) as conn:
         row = conn.execute("SELECT count(*) FROM public.vehicles").fetchone()
     assert row == (0,)
+
+
+def test_no_tenant_session_writes_or_reads_a_large_object(seeded: Seeded) -> None:
+    """Large objects have no row-level security and every tenant runs as `authenticated`:
+    one tenant's large object was readable by the others (issue 26, case 8)."""
+    url, rows = seeded
+    with (
+        acting_as(url, "authenticated", member_of(rows, A)) as conn,
+        pytest.raises(errors.InsufficientPrivilege),
+    ):
+        conn.execute("SELECT lo_from_bytea(0, 'contract scan of A')")
+    with psycopg.connect(url, autocommit=True) as admin:
+        row = admin.execute("SELECT lo_from_bytea(0, 'operator file')").fetchone()
+    assert row is not None
+    try:
+        with (
+            acting_as(url, "authenticated", member_of(rows, B)) as conn,
+            pytest.raises(errors.InsufficientPrivilege),
+        ):
+            conn.execute("SELECT lo_get(%s)", [row[0]])
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT lo_unlink(%s)", [row[0]])
+
+
+def test_a_member_reads_its_audit_entries_but_not_their_global_ids(seeded: Seeded) -> None:
+    """The ids come from one sequence for every company: their gaps counted the others'
+    changes (issue 26, case 8)."""
+    url, rows = seeded
+    with acting_as(url, "authenticated", member_of(rows, A)) as conn:
+        entries = conn.execute("SELECT DISTINCT company_id FROM audit.log").fetchall()
+    assert entries == [(uuid.UUID(rows[A]["companies"]),)]
+    with (
+        acting_as(url, "authenticated", member_of(rows, A)) as conn,
+        pytest.raises(errors.InsufficientPrivilege),
+    ):
+        conn.execute("SELECT id FROM audit.log")
+
+
+def test_closing_large_objects_does_not_fail_without_a_superuser(seeded: Seeded) -> None:
+    """Supabase runs migrations as `postgres`, no superuser: there the block only warns."""
+    url, _ = seeded
+    text = (MIGRATIONS_DIR / "001_initial_schema.sql").read_text()
+    block = text[text.index("DO $$\nDECLARE\n  large_object_function") :]
+    login = f"migrator_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+    try:
+        with psycopg.connect(url.replace("postgres@", f"{login}@"), autocommit=True) as conn:
+            warnings: list[str] = []
+            conn.add_notice_handler(lambda notice: warnings.append(str(notice.message_primary)))
+            conn.execute(block.encode())
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(login)))
+    assert warnings == ["large objects stay open to the API roles: only a superuser can close them"]

@@ -26,7 +26,10 @@ def test_bad_setting_exits_2_naming_file_key_and_value(project_copy: Path) -> No
     )
     result = run("plan", "prod", "--project-dir", str(project_copy))
     assert result.returncode == 2
-    assert 'Pulumi.prod.yaml: crms:databaseRegion has the bad value "us-east-1"' in result.stderr
+    line = stack_file.read_text().splitlines().index("  crms:databaseRegion: us-east-1") + 1
+    assert (
+        f'Pulumi.prod.yaml: line {line}: crms:databaseRegion has the bad value "us-east-1"'
+    ) in result.stderr
     assert "eu-central-2" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""

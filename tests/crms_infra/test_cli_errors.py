@@ -20,6 +20,11 @@ def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> str
     return result.stderr
 
 
+def line_of(stack_file: Path, text: str) -> int:
+    """The number of the stack file's line holding `text`."""
+    return next(n for n, line in enumerate(stack_file.read_text().splitlines(), 1) if text in line)
+
+
 def edit(stack_file: Path, old: str, new: str) -> None:
     text = stack_file.read_text()
     assert old in text
@@ -31,7 +36,8 @@ def test_a_plaintext_secret_is_refused_without_showing_it(project_copy: Path) ->
     stack_file.write_text(stack_file.read_text() + f"  crms:stripeSecretKey: {STRIPE_KEY}\n")
     stderr = assert_refused(
         run("plan", "prod", "--project-dir", str(project_copy)),
-        "Pulumi.prod.yaml: crms:stripeSecretKey holds a plain value (not shown), but it is a "
+        f"Pulumi.prod.yaml: line {line_of(stack_file, 'stripeSecretKey')}: "
+        "crms:stripeSecretKey holds a plain value (not shown), but it is a "
         "secret: set it with `pulumi config set --secret stripeSecretKey <value>`",
     )
     assert STRIPE_KEY not in stderr
@@ -43,7 +49,8 @@ def test_a_plaintext_provider_credential_is_refused(project_copy: Path) -> None:
     stack_file.write_text(stack_file.read_text() + "  vercel:apiToken: vc1_Zb3Kq8Rt5Wm2\n")
     stderr = assert_refused(
         run("plan", "prod", "--project-dir", str(project_copy)),
-        "Pulumi.prod.yaml: vercel:apiToken holds a plain value (not shown)",
+        f"Pulumi.prod.yaml: line {line_of(stack_file, 'apiToken')}: "
+        "vercel:apiToken holds a plain value (not shown)",
     )
     assert "vc1_" not in stderr
 
@@ -53,16 +60,19 @@ def test_an_unknown_provider_key_is_refused(project_copy: Path) -> None:
     stack_file.write_text(stack_file.read_text() + "  vercel:tema: crms-swiss\n")
     assert_refused(
         run("plan", "prod", "--project-dir", str(project_copy)),
-        "Pulumi.prod.yaml: vercel:tema is not a config key of the vercel provider; "
+        f"Pulumi.prod.yaml: line {line_of(stack_file, 'vercel:tema')}: "
+        "vercel:tema is not a config key of the vercel provider; "
         "did you mean vercel:team?",
     )
 
 
 def test_yes_is_not_a_boolean(project_copy: Path) -> None:
-    edit(project_copy / "Pulumi.prod.yaml", "storageReplication: true", "storageReplication: yes")
+    stack_file = project_copy / "Pulumi.prod.yaml"
+    edit(stack_file, "storageReplication: true", "storageReplication: yes")
     assert_refused(
         run("plan", "prod", "--project-dir", str(project_copy)),
-        'Pulumi.prod.yaml: crms:storageReplication has the bad value "yes": must be true or false',
+        f"Pulumi.prod.yaml: line {line_of(stack_file, 'storageReplication: yes')}: "
+        'crms:storageReplication has the bad value "yes": must be true or false',
     )
 
 

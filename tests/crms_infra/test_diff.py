@@ -239,3 +239,17 @@ def test_a_deployments_thousand_files_are_compared_by_path_not_shown_whole() -> 
     first_build = show_change(ABSENT, files)
     assert first_build.summary == "1,000 entries: 1,000 added, 0 removed, 0 changed"
     assert first_build.lines[-1] == "@@ and 980 more added @@"
+
+
+def test_no_line_of_a_diff_reads_as_a_workflow_command() -> None:
+    """A changed value's lines are printed indented; the runner reads `::command` after
+    leading spaces and `##[command]` anywhere (actions/runner ActionCommand.cs)."""
+    sql = "select 1;\n::error file=README.md::injected\n##[error]old form\n"
+    before = plan("prod", [resource("schema", sql="select 1;\n")])
+    after = plan("prod", [resource("schema", sql=sql)])
+    diff = diff_plans(before, after, "base", "head")
+    for output in (diff_text(diff), diff_markdown(diff)):
+        assert "injected" in output
+        for line in output.splitlines():
+            assert not line.lstrip().startswith("::"), line
+            assert "##[" not in line, line

@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from crms_infra.offline.project import read_stack_config
-from crms_infra.yaml_file import MAX_FILE_BYTES, YamlFileError, load_yaml, load_yaml_file
+from crms_infra.yaml_file import (
+    MAX_FILE_BYTES,
+    YamlFileError,
+    load_yaml,
+    load_yaml_file,
+    read_yaml_file,
+)
 from tests.conftest import REPO
 
 # (document, what yaml.v3 decodes into `any`: resolve.go and decode.go of v3.0.1)
@@ -156,3 +162,28 @@ def test_a_stack_file_of_the_wrong_shape_is_refused(project: Path, text: str, wo
     (project / "Pulumi.dev.yaml").write_text(text)
     with pytest.raises(YamlFileError, match=words):
         read_stack_config(project, "dev")
+
+
+def test_the_line_of_every_key_outside_lists_is_known() -> None:
+    document = read_yaml_file(REPO / "Pulumi.prod.yaml")
+    lines = (REPO / "Pulumi.prod.yaml").read_text().splitlines()
+    for path, number in document.key_lines.items():
+        assert path[0] == "config"
+        assert lines[number - 1].lstrip().startswith(f"{path[-1]}:")
+    assert len(document.key_lines) == len(document.data["config"]) + 1  # and `config` itself
+
+
+@pytest.mark.parametrize(
+    "value", ["-9223372036854775808", "18446744073709551615", "0xffffffffffffffff", "1e308"]
+)
+def test_numbers_within_64_bits_are_read(value: str) -> None:
+    assert load_yaml(f"config:\n  crms:n: {value}\n", "Pulumi.dev.yaml")["config"]["crms:n"]
+
+
+@pytest.mark.parametrize(
+    "value", ["9" * 5000, "18446744073709551616", "-9223372036854775809", "0x1" + "0" * 16, "1e400"]
+)
+def test_numbers_past_64_bits_are_refused_with_line_and_key(value: str) -> None:
+    with pytest.raises(YamlFileError, match=r"^Pulumi\.dev\.yaml: line 3: crms:n: ") as refused:
+        load_yaml(f"config:\n  crms:a: 1\n  crms:n: [{value}]\n", "Pulumi.dev.yaml")
+    assert value not in str(refused.value)

@@ -1,0 +1,205 @@
+"""The cron routes under hostile or unlucky calls (issue 26, case 5): one run at a time per
+job and stack (409 for the second, which runs nothing), only GET runs a job, paths are
+matched as sent, and without Redis no job runs."""
+
+import concurrent.futures
+import datetime as dt
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import redis
+
+from app import backup, cron_guard, payments, probe
+from app.metrics import cloudwatch
+from tests.app.running_app import running_app
+from tests.conftest import ADMIN_URL, STACKS, seed_objects
+from tests.helpers import load
+
+SECRET = "cron-secret-for-tests"
+CRON = {"Authorization": f"Bearer {SECRET}"}
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def stack(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:  # noqa: ARG001
+    """The app's environment with buckets and a namespace of its own: its locks are its own."""
+    from app.backup import s3_client
+
+    suffix = uuid.uuid4().hex[:8]
+    environment = {
+        "DATABASE_URL": ADMIN_URL,
+        "REDIS_URL": REDIS_URL,
+        "CRON_SECRET": SECRET,
+        "PHOTOS_BUCKET": f"photos-{suffix}",
+        "BACKUPS_BUCKET": f"backups-{suffix}",
+        "METRICS_NAMESPACE": f"CRMS/test-{suffix}",
+    }
+    s3 = s3_client()
+    for name in (environment["PHOTOS_BUCKET"], environment["BACKUPS_BUCKET"]):
+        s3.create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-2"}
+        )
+    seed_objects(environment["PHOTOS_BUCKET"], 3)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return environment
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each job run, recorded; every run lasts 0.6 s, so calls made together overlap."""
+    started: list[str] = []
+    run_backup = backup.run
+
+    def slow_backup(*args: Any) -> Any:
+        started.append("backup")
+        time.sleep(0.6)
+        return run_backup(*args)
+
+    def slow_count(_: str, now: dt.datetime) -> payments.PaymentWindow:
+        started.append("metrics")
+        time.sleep(0.6)
+        start, end = payments.window_before(now)
+        return payments.PaymentWindow(start, end, 10, 1)
+
+    monkeypatch.setattr(backup, "run", slow_backup)
+    monkeypatch.setattr(payments, "count_payments", slow_count)
+    monkeypatch.setattr(probe, "disk_usage_percent", lambda *_: 42.0)
+    return started
+
+
+def together(url: str, calls: int) -> list[httpx.Response]:
+    with concurrent.futures.ThreadPoolExecutor(calls) as pool:
+        return list(pool.map(lambda _: httpx.get(url, headers=CRON, timeout=30), range(calls)))
+
+
+def manifests(bucket: str) -> list[str]:
+    from app.backup import s3_client
+
+    listing = s3_client().list_object_versions(Bucket=bucket, Prefix="manifests/")
+    return [version["Key"] for version in listing.get("Versions", [])]
+
+
+@pytest.mark.usefixtures("runs")
+def test_two_backups_at_once_write_one_manifest(stack: dict[str, str]) -> None:
+    with running_app() as url:
+        answers = together(f"{url}/api/cron/backup", 2)
+    assert sorted(answer.status_code for answer in answers) == [200, 409]
+    refused = next(answer for answer in answers if answer.status_code == 409)
+    assert refused.json() == {"error": "the backup job is already running"}
+    assert len(manifests(stack["BACKUPS_BUCKET"])) == 1
+
+
+def test_ten_metrics_runs_at_once_publish_the_payments_once(
+    stack: dict[str, str], runs: list[str]
+) -> None:
+    with running_app() as url:
+        answers = together(f"{url}/api/cron/metrics", 10)
+    assert sorted(answer.status_code for answer in answers) == [200] + [409] * 9
+    assert runs == ["metrics"]
+    points = cloudwatch().get_metric_statistics(
+        Namespace=stack["METRICS_NAMESPACE"], MetricName="PaymentAttempts",
+        Dimensions=[{"Name": "Service", "Value": "payments"}],
+        StartTime=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+        EndTime=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+        Period=7200, Statistics=["Sum", "SampleCount"],
+    )["Datapoints"]  # fmt: skip
+    assert [(point["Sum"], point["SampleCount"]) for point in points] == [(10.0, 1.0)]
+
+
+def test_each_job_has_its_own_lock(stack: dict[str, str], runs: list[str]) -> None:  # noqa: ARG001
+    with running_app() as url, concurrent.futures.ThreadPoolExecutor(2) as pool:
+        calls = [pool.submit(httpx.get, f"{url}/api/cron/{job}", headers=CRON, timeout=30)
+                 for job in ("backup", "metrics")]  # fmt: skip
+        assert [call.result().status_code for call in calls] == [200, 200]
+    assert sorted(runs) == ["backup", "metrics"]
+
+
+def test_a_run_longer_than_the_lease_keeps_the_lock(
+    stack: dict[str, str], runs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cron_guard, "LEASE_SECONDS", 1.0)
+    monkeypatch.setattr(cron_guard, "RENEW_EVERY_SECONDS", 0.2)
+    run_backup = backup.run
+
+    def slower_backup(*args: Any) -> Any:
+        time.sleep(2)
+        return run_backup(*args)
+
+    monkeypatch.setattr(backup, "run", slower_backup)
+    with running_app() as url, concurrent.futures.ThreadPoolExecutor(1) as pool:
+        first = pool.submit(httpx.get, f"{url}/api/cron/backup", headers=CRON, timeout=30)
+        time.sleep(1.5)  # past the lease, inside the 2.6 s run
+        second = httpx.get(f"{url}/api/cron/backup", headers=CRON, timeout=30)
+        assert (first.result().status_code, second.status_code) == (200, 409)
+    assert runs == ["backup"]
+    assert len(manifests(stack["BACKUPS_BUCKET"])) == 1
+
+
+def test_the_lock_of_a_run_that_died_ends_with_its_lease(
+    stack: dict[str, str], runs: list[str]
+) -> None:
+    name = f"{cron_guard.LOCK_PREFIX}:backup:{stack['BACKUPS_BUCKET']}"
+    with redis.Redis.from_url(REDIS_URL) as client:
+        client.set(name, "a-run-vercel-ended", px=300)  # its renewal stopped with it
+    with running_app() as url:
+        assert httpx.get(f"{url}/api/cron/backup", headers=CRON, timeout=30).status_code == 409
+        time.sleep(0.4)
+        assert httpx.get(f"{url}/api/cron/backup", headers=CRON, timeout=30).status_code == 200
+    assert runs == ["backup"]
+
+
+def test_the_lease_is_shorter_than_every_stacks_max_duration() -> None:
+    shortest = min(load(stack).compute.function_max_duration_seconds for stack in STACKS)
+    assert shortest > cron_guard.LEASE_SECONDS
+
+
+@pytest.mark.parametrize("method", ["HEAD", "POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("job", ["backup", "metrics"])
+def test_only_get_runs_a_job(stack: dict[str, str], runs: list[str], method: str, job: str) -> None:  # noqa: ARG001
+    with running_app() as url:
+        response = httpx.request(method, f"{url}/api/cron/{job}", headers=CRON, timeout=30)
+    assert response.status_code == 405
+    assert runs == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/cron/%62ackup", "/api/cron/backu%70", "/api%2Fcron/backup", "/api/cron/%6detrics",
+     "/api/%68ealth", "/api/drain/%6cogs"],
+)  # fmt: skip
+def test_a_path_is_matched_as_sent(stack: dict[str, str], runs: list[str], path: str) -> None:  # noqa: ARG001
+    with running_app() as url:
+        response = httpx.get(f"{url}{path}", headers=CRON, timeout=30)
+    assert response.status_code == 404
+    assert runs == []
+
+
+def test_without_redis_no_job_runs(
+    stack: dict[str, str],  # noqa: ARG001
+    runs: list[str],
+    unused_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{unused_port}/0")
+    with running_app() as url:
+        response = httpx.get(f"{url}/api/cron/backup", headers=CRON, timeout=30)
+    assert response.status_code == 503
+    assert response.json() == {"error": "redis: unreachable; the backup job did not run"}
+    assert runs == []
+
+
+@pytest.fixture(autouse=True)
+def _no_lock_left(stack: dict[str, str]) -> Iterator[None]:
+    yield
+    with redis.Redis.from_url(REDIS_URL) as client:
+        held = [
+            key
+            for key in client.scan_iter(f"{cron_guard.LOCK_PREFIX}:*")
+            if key.decode().endswith((stack["BACKUPS_BUCKET"], stack["METRICS_NAMESPACE"]))
+        ]
+    assert held == [], "every run lets go of its lock"
