@@ -9,7 +9,7 @@ from typing import get_args
 from crms_rules import budget, operations, processors, residency, s3, supabase
 from pulumi.dynamic import Resource
 
-from app.migrate import BOOKKEEPING_SCHEMA
+from app.operators.migrate import BOOKKEEPING_SCHEMA
 from components.storage import PURPOSE_TAG, Purpose
 from components.supabase import network_restrictions
 from components.supabase.auth_config import AuthConfig
