@@ -3,6 +3,7 @@
     GET /api/health          the health check (app.routes.health)
     GET /api/cron/backup     Vercel cron: write a backup manifest (app.jobs.backup)
     GET /api/cron/metrics    Vercel cron: publish disk usage and the payments counts
+                             (app.jobs.probe, app.jobs.payments)
     POST /api/drain/...      Vercel's log and trace drains (app.routes.drain_endpoint)
 
 Cron routes accept only Vercel's cron calls (GET, `Authorization: Bearer $CRON_SECRET`),
@@ -62,7 +63,8 @@ async def health(_: Request) -> JSONResponse:
 
 @cron_job("backup", config, writes_to=lambda settings: settings.backups_bucket)
 async def cron_backup(_: Request) -> JSONResponse:
-    from app import aws  # boto3 loads only where a cron needs it: faster cold starts
+    # boto3 loads only where a cron needs it: faster cold starts.
+    from app import aws
     from app.jobs import backup
 
     settings = config()
