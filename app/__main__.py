@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from app.config import ConfigError
-from app.limits import MAX_HEADERS_BYTES, MAX_URL_BYTES
+from app.routes.config import ConfigError
+from app.routes.limits import MAX_HEADERS_BYTES, MAX_URL_BYTES
 
 # h11 buffers at most this much of an incomplete request head (request line and
 # headers) before refusing it (h11/_connection.py, max_incomplete_event_size; 16 KiB
 # by default): room for the largest URL and headers Vercel lets through, which
-# app.limits then checks exactly. Past it uvicorn answers 400 and closes the
+# app.routes.limits then checks exactly. Past it uvicorn answers 400 and closes the
 # connection (uvicorn/protocols/http/h11_impl.py: every h11 RemoteProtocolError gets
 # send_400_response, whatever the error's status hint). h11 rather than httptools,
 # which uvicorn picks when installed and which buffers a header of any size.
@@ -31,17 +31,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--log-level", choices=("debug", "info", "warning", "error"), default="warning"
     )
     args = parser.parse_args(argv)
-    # Every library's records, at the level asked for; app.web scrubs them of secrets.
+    # Every library's records, at the level asked for; app.routes.web scrubs them of secrets.
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s %(message)s")
     try:
-        from app import web
+        from app.routes import web
 
         web.config()  # fail at start, with the variables named, not at the first request
     except ConfigError as error:
         print(f"error: invalid configuration: {error}", file=sys.stderr)
         return 2
     uvicorn.run(
-        "app.web:app",
+        "app.routes.web:app",
         host="127.0.0.1",
         port=args.port,
         log_level=args.log_level,

@@ -1,8 +1,8 @@
 """Every path the ops app serves, in one place.
 
-The app routes these (app.web, app.drain_endpoint); the bundle rewrites each of them to the
-one Vercel function and schedules the crons on two of them (stacks.bundle); the drains post
-to the other two (components.drain). Callers' paths stay exactly these.
+The app routes these (app.routes.web, app.routes.drain_endpoint); the bundle rewrites each
+of them to the one Vercel function and schedules the crons on two of them (stacks.bundle);
+the drains post to the other two (components.drain). Callers' paths stay exactly these.
 """
 
 HEALTH = "/api/health"

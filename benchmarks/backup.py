@@ -1,6 +1,6 @@
 """Backup manifest throughput against moto (server mode) and the job's peak memory.
 
-For 10,000 and 100,000 objects: the wall time of `app.backup.run` (objects per
+For 10,000 and 100,000 objects: the wall time of `app.jobs.backup.run` (objects per
 second) and the peak of Python memory the job allocates while it runs
 (tracemalloc). Flat memory means the peaks are about the same for both sizes.
 
@@ -56,7 +56,7 @@ def serve(count: int) -> None:
 
 
 def measure(count: int) -> tuple[float, int]:
-    from app import backup
+    from app.jobs import backup
 
     moto = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(count)],

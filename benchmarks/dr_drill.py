@@ -121,8 +121,8 @@ class Measured:
 def measured_restore(
     client: "S3Client", buckets: Buckets, manifest: str, *, target: str, replica: str | None
 ) -> Measured:
-    from app import restore
-    from app.manifest import read_manifest
+    from app.jobs.manifest import read_manifest
+    from app.operators import restore
 
     tracemalloc.start()
     started = time.perf_counter()
@@ -137,14 +137,14 @@ def measured_restore(
 
 
 def problems(client: "S3Client", bucket: str, buckets: Buckets, manifest: str) -> int:
-    from app.manifest import verify
+    from app.jobs.manifest import verify
 
     return sum(1 for _ in verify(client, bucket, buckets.backups, manifest))
 
 
 def drill(client: "S3Client", buckets: Buckets, count: int) -> Iterator[tuple[str, Any]]:
     """The drill's steps over HTTP (buckets already seeded), each yielding what it found."""
-    from app import backup
+    from app.jobs import backup
 
     manifest = backup.run(client, buckets.photos, buckets.backups, dt.datetime.now(dt.UTC))
     yield "manifest", manifest.objects
@@ -229,7 +229,7 @@ def moto_with_drill_buckets(count: int, deadline_seconds: float) -> Iterator[str
 
 
 def main() -> int:
-    from app import backup
+    from app.jobs import backup
 
     os.environ.update(MOTO_CREDENTIALS)
     failed = False

@@ -23,8 +23,8 @@ from collections.abc import Callable
 
 import httpx
 
-from app import drain_endpoint
-from app.drain_replay import Claim
+from app.routes import drain_endpoint
+from app.routes.drain_replay import Claim
 from tests.app import drain_payloads as payloads
 from tests.app.drain_payloads import Served
 

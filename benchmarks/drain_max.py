@@ -1,7 +1,7 @@
 """The drain's worst deliveries: what one costs, and the health check while three arrive.
 
 - One delivery at the 4.5 MB limit, read in a fresh interpreter (signature, parsing,
-  per-minute aggregation: `app.drain_endpoint._read_delivery`): wall time, the process's
+  per-minute aggregation: `app.routes.drain_endpoint._read_delivery`): wall time, the process's
   peak RSS, and how much the reading added to it (peak RSS after, less the RSS with the
   body loaded). Bodies: 1.5 million `{}` (the attack of issue 26), Vercel log entries,
   OTLP spans with ten attributes each, 2.25 million numbers, 1.1 million strings.
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import httpx
 
-from app import limits
+from app.routes import limits
 from tests.app import drain_payloads as payloads
 from tests.app.stand_ins import status_page
 
@@ -91,7 +91,7 @@ def bodies(now_ms: int) -> dict[str, tuple[str, bytes]]:
 
 def read_one(kind: str, path: str) -> None:
     """In a fresh interpreter: read one delivery, print the figures as JSON."""
-    from app import drain, drain_endpoint
+    from app.routes import drain, drain_endpoint
 
     body = Path(path).read_bytes()
     signature = payloads.signed(SECRET, body)["x-vercel-signature"].encode()

@@ -23,8 +23,8 @@ from functools import partial
 
 import psycopg
 
-from app.migrate import migrate
-from app.migration_set import discover
+from app.operators.migrate import migrate
+from app.operators.migration_set import discover
 from tests.conftest import fresh_database
 
 SAMPLES = 5

@@ -107,7 +107,8 @@ def app_permissions(args: IdentityArgs) -> dict[str, object]:
             {
                 "Sid": "PhotosReadWrite",
                 "Effect": "Allow",
-                # Tagging: a restored copy is tagged with the version it restores (app.restore).
+                # Tagging: a restored copy is tagged with the version it restores
+                # (app.operators.restore).
                 "Action": [
                     "s3:GetObject",
                     "s3:GetObjectVersion",

@@ -2,7 +2,7 @@
 
 A dynamic resource carries the migration set (names and SQL) as its inputs, so
 a plan or preview shows which migrations change, and an update runs the
-runner (`app.migrate`) against the database. The runner applies only what is
+runner (`app.operators.migrate`) against the database. The runner applies only what is
 pending, under an advisory lock, so a rerun or a concurrent CI job is safe.
 Removing the resource leaves the schema alone: data outlives its migrations.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
 
-from app.migration_set import Migration, set_checksum
+from app.operators.migration_set import Migration, set_checksum
 
 
 class MigrationsProvider(ResourceProvider):
@@ -35,7 +35,7 @@ class MigrationsProvider(ResourceProvider):
 
     def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
         # Imported here: only the provider needs the driver, not every plan of the program.
-        from app.migrate import migrate
+        from app.operators.migrate import migrate
 
         migrations = [Migration(name, text) for name, text in sorted(props["migrations"].items())]
         newly_applied = migrate(props["database_url"], migrations)
@@ -56,7 +56,7 @@ class SchemaArgs:
     database_url: pulumi.Input[str]
     """Connection string the runner uses (secret); a session-mode URL (advisory locks)."""
     migrations: Sequence[Migration]
-    """The migration set, in order (`app.migrate.discover()`)."""
+    """The migration set, in order (`app.operators.migration_set.discover()`)."""
 
 
 class Schema(pulumi.ComponentResource):

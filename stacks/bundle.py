@@ -1,8 +1,8 @@
 """The ops app's deployable bundle for one stack: what `vercel build` turns into
 the Build Output API, and what the Deployment ships.
 
-    api/index.py          the one Vercel function: the app's ASGI app (app.web)
-    api/_lib/app/...      the app's modules the function imports (no CLI, no migrations)
+    api/index.py          the one Vercel function: the app's ASGI app (app.routes.web)
+    api/_lib/app/...      the app's modules the function imports (no operators' CLIs, no SQL)
     api/requirements.txt  the app's pinned dependencies (app/requirements.txt)
     vercel.json           the function's limits, a rewrite of each of the app's paths to it,
                           regions and crons, per stack
@@ -61,7 +61,7 @@ from pathlib import Path
 # The app's package ships in {LIBRARY}/ (stacks/bundle.py says why): put it on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_lib"))
 
-from app.web import app  # noqa: E402
+from app.routes.web import app  # noqa: E402
 
 __all__ = ["app"]
 '''
@@ -116,8 +116,8 @@ def bundle_files(settings: StackSettings, repo: Path = REPO) -> dict[str, bytes]
     """Every file of the bundle, by its path in the bundle."""
     package = repo / "app"
     files = {
-        f"{LIBRARY}/app/{module}.py": (package / f"{module}.py").read_bytes()
-        for module in function_modules(package)
+        f"{LIBRARY}/app/{source}": (package / source).read_bytes()
+        for source in function_modules(package)
     }
     files[_REQUIREMENTS] = (package / "requirements.txt").read_bytes()
     files[FUNCTION] = ENTRYPOINT_SOURCE.encode()
@@ -133,32 +133,53 @@ def bundle_files(settings: StackSettings, repo: Path = REPO) -> dict[str, bytes]
 
 
 def function_modules(package: Path) -> list[str]:
-    """The package's modules the function imports: app.web and every module of the package
-    it imports, at any depth and wherever the import is (the crons import theirs inside the
-    handler). The CLI, the migration runner and its SQL stay out."""
-    found = {"__init__"}
-    pending = ["web"]
+    """The package's source files the function imports, relative to the package: app.routes.web
+    and every module of the package it imports, at any depth and wherever the import is (the
+    crons import theirs inside the handler), with the `__init__.py` of every package on each
+    module's path (importing `app.jobs.probe` runs `app/jobs/__init__.py` first). The
+    operators' CLIs, the migration runner and its SQL stay out."""
+    found: set[str] = set()
+    pending = ["routes.web"]
     while pending:
-        module = pending.pop()
-        if module in found or not (package / f"{module}.py").is_file():
-            continue  # `from app import name` may name an attribute, not a module
-        found.add(module)
-        for match in _IMPORTS_FROM_THE_PACKAGE.finditer((package / f"{module}.py").read_text()):
-            submodule, imported = match[1] or match[2], match[3] or match[4]
-            pending.extend([submodule] if submodule else _names(imported))
+        source = _source_of(package, pending.pop())
+        if source is None or source in found:
+            continue  # `from app.x import name` may name an attribute, not a module
+        found.add(source)
+        pending.extend(_packages_above(source))
+        for match in _IMPORTS_FROM_THE_PACKAGE.finditer((package / source).read_text()):
+            module = (match[1] or match[4] or "").removeprefix(".")
+            pending.append(module)
+            for name in _names(match[2] or match[3] or ""):
+                pending.append(f"{module}.{name}".removeprefix("."))  # a submodule, maybe
     return sorted(found)
 
 
+def _source_of(package: Path, module: str) -> str | None:
+    """`jobs.probe` -> `jobs/probe.py`, `jobs` -> `jobs/__init__.py`, `` -> `__init__.py`;
+    None when the package has no such module."""
+    parts = module.split(".") if module else []
+    for source in ("/".join(parts) + ".py", "/".join([*parts, "__init__.py"])):
+        if (package / source).is_file():
+            return source
+    return None
+
+
+def _packages_above(source: str) -> list[str]:
+    """`jobs/probe.py` -> the packages `` and `jobs`, whose `__init__.py` the import runs."""
+    parts = source.split("/")[:-1]
+    return [".".join(parts[:depth]) for depth in range(len(parts) + 1)]
+
+
 _IMPORTS_FROM_THE_PACKAGE = re.compile(
-    r"^[ \t]*(?:from[ \t]+app\.(\w+)[ \t]+import|import[ \t]+app\.(\w+)"
-    r"|from[ \t]+app[ \t]+import[ \t]+(?:\(([\w\s,]+)\)|([\w \t,]+)))",
+    r"^[ \t]*(?:from[ \t]+app((?:\.\w+)*)[ \t]+import[ \t]+(?:\(([\w\s,]+)\)|([\w \t,]+))"
+    r"|import[ \t]+app((?:\.\w+)+))",
     re.MULTILINE,
 )
-"""`from app.x import ...`, `import app.x`, `from app import x, y` (and its parenthesized
-form). A pattern rather than the ast module: the program runs this on every plan and
-`pulumi up`, where ast.parse cost 80 ms and can fail spuriously on CPython 3.11.7
-(python/cpython#106905). Too wide a match only ships one more file; a missed import fails
-the tests that start the app from the bundle alone."""
+"""`from app[.x.y] import a, b as c` (and its parenthesized form), `import app.x.y`. A pattern
+rather than the ast module: the program runs this on every plan and `pulumi up`, where
+ast.parse cost 80 ms and can fail spuriously on CPython 3.11.7 (python/cpython#106905). Too
+wide a match only ships one more file; a missed import fails the tests that start the app
+from the bundle alone."""
 
 
 def _names(imported: str) -> list[str]:

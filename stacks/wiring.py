@@ -3,7 +3,7 @@ the secrets and the components built before it. `__main__.py` only builds the
 components in order and exports their outputs.
 
 The web app's variables are the seed's (.env.local and the vercel.json envs);
-the ops app's are what `app.config` reads.
+the ops app's are what `app.routes.config` reads.
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from pathlib import Path
 import pulumi
 
 from app.metric_catalog import GIB, namespace
-from app.migration_set import discover
+from app.operators.migration_set import discover
 from components.alerts import AlertRule, AlertsArgs
 from components.cache import Cache, CacheArgs
 from components.compute import Compute, ComputeArgs, EnvVar

@@ -84,6 +84,30 @@ def test_a_similar_name_is_not_an_import_of_the_tooling() -> None:
     assert not any(name == TOOLING or name.startswith(f"{TOOLING}.") for name in names)
 
 
+APP = REPO / "app"
+SHARED = [path for path in APP.glob("*.py") if path.name != "__main__.py"]
+"""The modules every role may use; `python -m app serve` (app/__main__.py) serves the routes."""
+APP_ROLES_NEVER_IMPORT = {
+    "routes": ["app.operators"],
+    "jobs": ["app.routes", "app.operators"],
+    "operators": ["app.routes"],
+}
+"""app/__init__.py: imports between the roles go one way, so the deployment, which ships what
+app.routes.web imports (stacks/bundle.py), ships no operator's module."""
+
+
+@pytest.mark.parametrize(("role", "forbidden"), APP_ROLES_NEVER_IMPORT.items())
+def test_each_role_of_the_app_imports_only_what_it_may(role: str, forbidden: list[str]) -> None:
+    assert len(python_files([APP / role])) > 3
+    assert [found for package in forbidden for found in imports_of([APP / role], package)] == []
+
+
+def test_the_app_s_shared_modules_import_no_role() -> None:
+    assert len(SHARED) > 4
+    roles = [f"app.{role}" for role in APP_ROLES_NEVER_IMPORT]
+    assert [found for role in roles for found in imports_of(SHARED, role)] == []
+
+
 def test_no_test_module_imports_another() -> None:
     """Shared helpers live in helper modules (tests/helpers.py, tests/policies/views.py, ...),
     so that running one test module never runs or depends on another's tests."""

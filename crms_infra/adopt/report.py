@@ -87,7 +87,8 @@ def _created(adoption: Adoption) -> list[str]:
         if resource.type == SCHEMA_MIGRATIONS:
             line += (
                 "; runs the program's migrations on the live database: check first that it"
-                " has none of them applied by other means (`python -m app.migrate --dry-run`)"
+                " has none of them applied by other means"
+                " (`python -m app.operators.migrate --dry-run`)"
             )
         lines.append(line)
     return lines

@@ -36,8 +36,8 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 STRONG_PASSWORD = 32
 """Characters of a generated database password that may face the whole internet."""
 # The app's schemas the Data API must never serve (a copy: tests/policies/test_copies.py ties
-# it to app/migrations and the runner's bookkeeping schema), and Supabase's `auth`, whose
-# users table holds every password hash (guides/auth/password-security.mdx).
+# it to app/operators/migrations and the runner's bookkeeping schema), and Supabase's `auth`,
+# whose users table holds every password hash (guides/auth/password-security.mdx).
 INTERNAL_SCHEMAS = ("audit", "private", "crms_migrations", "auth")
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from app.migrate import migrate
-from app.migration_set import discover
+from app.operators.migrate import migrate
+from app.operators.migration_set import discover
 from tests.app import drain_payloads as payloads
 from tests.app.running_app import running_app
 from tests.app.stand_ins import status_page

@@ -160,7 +160,7 @@ def drain_environment(monkeypatch: "pytest.MonkeyPatch") -> Iterator[str]:
     finally:  # what the replay record kept in the shared Redis goes with the test
         import redis
 
-        from app.drain_endpoint import REPLAY_PREFIX
+        from app.routes.drain_endpoint import REPLAY_PREFIX
 
         with redis.Redis.from_url(REDIS_URL) as client:
             for key in client.scan_iter(f"{REPLAY_PREFIX}:{name}:*"):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from app import web
+from app.routes import web
 
 
 @contextlib.contextmanager

@@ -33,7 +33,7 @@ def test_the_deployed_botocore_models_cover_every_client_the_app_makes() -> None
     """The build ships botocore's models of aws.SERVICES only: a client of any other
     service would fail on Vercel, so every `.client("name")` in the app names one of them."""
     made = set()
-    for module in (REPO / "app").glob("*.py"):
+    for module in (REPO / "app").rglob("*.py"):
         for node in ast.walk(ast.parse(module.read_text())):
             if (
                 isinstance(node, ast.Call)

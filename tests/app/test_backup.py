@@ -9,7 +9,9 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 
-from app import backup
+from app.jobs import backup
+from app.jobs.manifest import verify
+from app.operators import backup as backup_command
 from tests.conftest import seed_objects
 from tests.helpers import BACKUP_NOW as NOW
 
@@ -54,8 +56,8 @@ def test_run_then_verify_is_clean(
     assert result.objects == 40
     lines = client.get_object(Bucket=backups, Key=result.manifest_key)["Body"].read().splitlines()
     assert len(lines) == 41  # header + one line per current version
-    assert list(backup.verify(client, photos, backups, result.manifest_key)) == []
-    assert backup.main(["verify"]) == 0
+    assert list(verify(client, photos, backups, result.manifest_key)) == []
+    assert backup_command.main(["verify"]) == 0
     assert "0 problem(s)" in capsys.readouterr().out
 
 
@@ -64,11 +66,11 @@ def test_deleted_and_changed_objects_are_both_reported(
 ) -> None:
     client, photos, _ = buckets
     put_photos(client, photos, 10)
-    assert backup.main(["run"]) == 0
+    assert backup_command.main(["run"]) == 0
     client.delete_object(Bucket=photos, Key="vehicles/000003.jpg")
     client.put_object(Bucket=photos, Key="vehicles/000007.jpg", Body=b"tampered")
     client.put_object(Bucket=photos, Key="vehicles/999999.jpg", Body=b"new since")
-    assert backup.main(["verify"]) == 1
+    assert backup_command.main(["verify"]) == 1
     out = capsys.readouterr().out
     assert "missing: vehicles/000003.jpg" in out
     assert "changed: vehicles/000007.jpg" in out
@@ -82,7 +84,7 @@ def test_ten_thousand_objects(buckets: tuple["S3Client", str, str]) -> None:
     seed_objects(photos, 10_000)
     result = backup.run(client, photos, backups, NOW)
     assert result.objects == 10_000
-    assert list(backup.verify(client, photos, backups, result.manifest_key)) == []
+    assert list(verify(client, photos, backups, result.manifest_key)) == []
 
 
 class FaultyResponse:
@@ -118,7 +120,7 @@ def test_throttling_and_server_errors_are_retried(buckets: tuple["S3Client", str
     result = backup.run(client, photos, backups, NOW)
     assert (listing(), upload()) == (0, 0)  # every fault was met, and retried past
     assert result.objects == 5
-    assert list(backup.verify(client, photos, backups, result.manifest_key)) == []
+    assert list(verify(client, photos, backups, result.manifest_key)) == []
 
 
 @pytest.mark.usefixtures("aws_env")
@@ -126,5 +128,5 @@ def test_missing_configuration_is_a_clear_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("PHOTOS_BUCKET", raising=False)
-    assert backup.main(["run"]) == 2
+    assert backup_command.main(["run"]) == 2
     assert "PHOTOS_BUCKET is not set" in capsys.readouterr().err

@@ -13,8 +13,9 @@ import httpx
 import pytest
 import redis
 
-from app import backup, cron_guard, payments, probe
+from app.jobs import backup, payments, probe
 from app.metrics import cloudwatch
+from app.routes import cron_guard
 from tests.app.running_app import running_app
 from tests.conftest import ADMIN_URL, STACKS, seed_objects
 from tests.helpers import load
@@ -27,7 +28,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 @pytest.fixture
 def stack(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:  # noqa: ARG001
     """The app's environment with buckets and a namespace of its own: its locks are its own."""
-    from app.backup import s3_client
+    from app.jobs.backup import s3_client
 
     suffix = uuid.uuid4().hex[:8]
     environment = {
@@ -78,7 +79,7 @@ def together(url: str, calls: int) -> list[httpx.Response]:
 
 
 def manifests(bucket: str) -> list[str]:
-    from app.backup import s3_client
+    from app.jobs.backup import s3_client
 
     listing = s3_client().list_object_versions(Bucket=bucket, Prefix="manifests/")
     return [version["Key"] for version in listing.get("Versions", [])]

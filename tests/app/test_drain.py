@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app import drain, drain_traces
+from app.routes import drain, drain_traces
 from tests.app import drain_payloads as payloads
 from tests.app.drain_payloads import Served
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from app import drain
 from app.metrics import cloudwatch
+from app.routes import drain
 from tests.app import drain_payloads as payloads
 from tests.app.running_app import running_app
 
@@ -105,7 +105,7 @@ def test_a_body_over_the_limit_is_413_and_publishes_nothing(
     headers = payloads.signed(SECRET, body)
     content = (body[i : i + 65536] for i in range(0, len(body), 65536)) if chunked else body
     response = httpx.post(f"{app_url}/api/drain/logs", content=content, headers=headers)
-    # The app-wide request limit (app.limits) answers before the drain route, without the
+    # The app-wide request limit (app.routes.limits) answers before the drain route, without the
     # verification header, which Vercel needs only on its verification request.
     refused(response, 413, caplog, verify=False)
     assert published(namespace) == []

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from app import drain, drain_endpoint, web
+from app.routes import drain, drain_endpoint, web
 from tests.app import drain_payloads as payloads
 
 SECRET = payloads.SECRET

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from app import drain
 from app.metrics import cloudwatch
+from app.routes import drain
 from tests.app import drain_payloads as payloads
 from tests.app.drain_payloads import Served
 from tests.app.running_app import running_app

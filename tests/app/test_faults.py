@@ -24,7 +24,7 @@ BUDGET = 1.0
 SLACK = 0.1
 LOADED_SLACK = 1.0
 PASSWORD = "S3cret-pw-for-faults"
-FRESH_SECONDS = 1.1  # a result is reused for a second (app.health.FRESH_SECONDS)
+FRESH_SECONDS = 1.1  # a result is reused for a second (app.routes.health.FRESH_SECONDS)
 
 
 @dataclass
@@ -189,7 +189,7 @@ def _raw_status(url: str, head: bytes) -> int | None:
 @pytest.mark.parametrize(
     ("headers", "allowed"),
     [
-        # Within what h11 buffers: the app's own limits answer (app.limits).
+        # Within what h11 buffers: the app's own limits answer (app.routes.limits).
         ([b"X-Big: " + b"a" * 20_000], {431}),
         ([b"X-%d: 1" % i for i in range(200)], {431}),
         # Past it, uvicorn refuses before the app (400, connection closed) when the

@@ -10,8 +10,8 @@ import httpx
 import psycopg
 import pytest
 
-from app.config import AppConfig, ConfigError, load_config
-from app.health import HealthChecker, HealthReport
+from app.routes.config import AppConfig, ConfigError, load_config
+from app.routes.health import HealthChecker, HealthReport
 from tests.app.stand_ins import silent_server, status_page
 from tests.conftest import ADMIN_URL
 
@@ -172,7 +172,7 @@ def test_concurrent_and_quick_repeat_checks_share_one_probe(
             assert all(report.status_code == 200 for report in reports)
             await checker.check()  # within FRESH_SECONDS: the same result
             shared = probes
-            monkeypatch.setattr("app.health.FRESH_SECONDS", 0.0)
+            monkeypatch.setattr("app.routes.health.FRESH_SECONDS", 0.0)
             await checker.check()  # stale: probed again
             return shared, probes
         finally:
@@ -217,11 +217,11 @@ def test_serve_refuses_a_bad_variable_by_name_without_its_value(variable: str, v
 def test_the_app_refuses_to_start_on_a_bad_variable_wherever_it_runs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # On Vercel the function imports app.web and starts its lifespan; no `serve` runs.
+    # On Vercel the function imports app.routes.web and starts its lifespan; no `serve` runs.
     from starlette.testclient import TestClient
 
-    from app import web
-    from app.config import ConfigError
+    from app.routes import web
+    from app.routes.config import ConfigError
 
     monkeypatch.setenv("DATABASE_URL", ADMIN_URL)
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
@@ -237,7 +237,7 @@ def test_the_app_refuses_to_start_on_a_bad_variable_wherever_it_runs(
 def test_no_log_record_carries_a_connection_string(caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
-    from app.redaction import install_log_redaction
+    from app.routes.redaction import install_log_redaction
 
     install_log_redaction(["postgresql://crms:Pa55word-x@db.example:5432/crms"])
     logger = logging.getLogger("psycopg.pool")

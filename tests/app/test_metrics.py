@@ -6,8 +6,8 @@ import uuid
 import pytest
 
 from app import metric_catalog as catalog
-from app.drain import heartbeat
 from app.metrics import MetricsEmitter, cloudwatch
+from app.routes.drain import heartbeat
 from stacks.alert_rules import AlertKind
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app.migrate import MigrationError, Timeouts, dry_run, main, migrate
-from app.migration_set import MIGRATIONS_DIR, discover
+from app.operators.migrate import MigrationError, Timeouts, dry_run, main, migrate
+from app.operators.migration_set import MIGRATIONS_DIR, discover
 
 
 def applied(url: str) -> list[str]:
@@ -90,7 +90,7 @@ def test_a_missing_applied_migration_is_refused(empty_database: str, migrations_
 
 
 def test_eight_concurrent_runners_apply_each_migration_once(empty_database: str) -> None:
-    command = [sys.executable, "-m", "app.migrate", "--database-url", empty_database]
+    command = [sys.executable, "-m", "app.operators.migrate", "--database-url", empty_database]
     runners = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(8)

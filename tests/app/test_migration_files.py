@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app.migrate import MigrationError, Timeouts, main, migrate
-from app.migration_set import MAX_MIGRATION_BYTES, MigrationSetError, discover
+from app.operators.migrate import MigrationError, Timeouts, main, migrate
+from app.operators.migration_set import MAX_MIGRATION_BYTES, MigrationSetError, discover
 
 GOOD = "CREATE TABLE public.{name} (id int);"
 

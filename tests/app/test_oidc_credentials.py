@@ -11,7 +11,8 @@ import boto3
 import pytest
 from starlette.testclient import TestClient
 
-from app import aws, web
+from app import aws
+from app.routes import web
 from tests.app.aws_recorder import Call, recording_proxy
 from tests.app.stand_ins import silent_server
 from tests.conftest import ADMIN_URL, MOTO_ACCOUNT, STACKS, seed_objects

@@ -13,9 +13,9 @@ import pytest
 from psycopg import sql
 
 from app import metric_catalog as catalog
-from app.migrate import migrate
-from app.migration_set import discover
-from app.payments import count_payments, window_before
+from app.jobs.payments import count_payments, window_before
+from app.operators.migrate import migrate
+from app.operators.migration_set import discover
 from tests.app.alarm_evaluator import evaluate
 from tests.app.running_app import running_app
 from tests.app.tenants import A, B, seed_company

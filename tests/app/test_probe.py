@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.probe import disk_usage_percent
+from app.jobs.probe import disk_usage_percent
 from tests.conftest import ADMIN_URL
 
 

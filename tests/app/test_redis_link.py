@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from app import redis_link
+from app.routes import redis_link
 from tests.app.stand_ins import silent_server
 from tests.conftest import STACKS
 from tests.helpers import load

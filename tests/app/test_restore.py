@@ -1,4 +1,4 @@
-"""`python -m app.backup restore` against moto in server mode, and the disaster drill."""
+"""`python -m app.operators.backup restore` against moto in server mode, and the disaster drill."""
 
 import itertools
 import uuid
@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from app import backup, restore
-from app.manifest import RESTORED_FROM_TAG, read_manifest
+from app.jobs import backup
+from app.jobs.manifest import RESTORED_FROM_TAG, read_manifest
+from app.operators import backup as backup_command
+from app.operators import restore
 from benchmarks import dr_drill
 from tests.helpers import BACKUP_NOW as NOW
 
@@ -56,7 +58,7 @@ def test_dry_run_lists_the_copies_and_changes_nothing(
 ) -> None:
     client, buckets = drill_buckets
     manifest = struck(client, buckets, 30)
-    assert backup.main(["restore", "--dry-run"]) == 0
+    assert backup_command.main(["restore", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert sum(line.startswith("would copy ") for line in out.splitlines()) == 20
     assert "would copy vehicles/000000.jpg version " in out
@@ -71,7 +73,7 @@ def test_restore_ends_with_a_clean_verify_and_tags_each_copy(
 ) -> None:
     client, buckets = drill_buckets
     manifest = struck(client, buckets, 30)
-    assert backup.main(["restore", "--manifest", manifest]) == 0
+    assert backup_command.main(["restore", "--manifest", manifest]) == 0
     out = capsys.readouterr().out
     assert "30 checked, copied 20, 0 unrecoverable" in out
     assert "0 problem(s)" in out
@@ -137,7 +139,7 @@ def test_a_version_in_no_bucket_is_unrecoverable_and_the_exit_code_says_so(
     lost = next(recorded)
     client.delete_object(Bucket=buckets.photos, Key=lost.key, VersionId=lost.version_id)
     monkeypatch.delenv("PHOTOS_REPLICA_BUCKET")
-    assert backup.main(["restore"]) == 1
+    assert backup_command.main(["restore"]) == 1
     out = capsys.readouterr().out
     assert f"unrecoverable: {lost.key}: in no bucket" in out
     assert "1 unrecoverable" in out
@@ -151,7 +153,7 @@ def test_with_the_source_bucket_gone_the_replica_fills_a_new_bucket(
     client, buckets = drill_buckets
     manifest = struck(client, buckets, 60)
     dr_drill.lose_bucket(client, buckets.photos)
-    assert backup.main(["restore", "--into", buckets.rebuilt]) == 0
+    assert backup_command.main(["restore", "--into", buckets.rebuilt]) == 0
     captured = capsys.readouterr()
     assert f"s3://{buckets.photos} is gone; every version comes from the replica" in captured.err
     assert "60 checked, copied 60, 0 unrecoverable" in captured.out

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from psycopg import errors, sql
 
-from app.migration_set import MIGRATIONS_DIR
+from app.operators.migration_set import MIGRATIONS_DIR
 from tests.app.tenants import TENANT_TABLES, A, B, Seeded, acting_as, key_column, member_of
 
 

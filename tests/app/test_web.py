@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from app import web
+from app.routes import web
 from tests.app.stand_ins import silent_server, status_page
 from tests.conftest import ADMIN_URL, seed_objects
 
@@ -21,7 +21,7 @@ def client(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
 
 
 def _client(status_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    from app.backup import s3_client
+    from app.jobs.backup import s3_client
 
     s3 = s3_client()
     suffix = uuid.uuid4().hex[:8]

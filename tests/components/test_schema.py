@@ -4,7 +4,7 @@ from typing import Any
 
 import psycopg
 
-from app.migration_set import discover, set_checksum
+from app.operators.migration_set import discover, set_checksum
 from components.schema import MigrationsProvider
 from crms_infra.offline.engine import plan_stack
 from tests.conftest import REPO

@@ -30,7 +30,8 @@ TARGET_FILES = 3_500
 TARGET_MIB = 60
 PRIVATE = [
     "/app/config.py", "/migrations/001_initial_schema.sql", "/requirements.txt",
-    "/api/_lib/app/config.py", "/api/requirements.txt", "/vercel.json", "/.vercel/project.json",
+    "/api/_lib/app/routes/config.py", "/api/requirements.txt", "/vercel.json",
+    "/.vercel/project.json",
 ]  # fmt: skip
 """The files the five-function build served, and where the bundle keeps its files now."""
 

@@ -9,7 +9,8 @@ from typing import get_args
 from crms_rules import budget, operations, processors, residency, s3, supabase
 from pulumi.dynamic import Resource
 
-from app.migrate import BOOKKEEPING_SCHEMA
+from app.operators.migrate import BOOKKEEPING_SCHEMA
+from app.operators.migration_set import MIGRATIONS_DIR
 from components.storage import PURPOSE_TAG, Purpose
 from components.supabase import network_restrictions
 from components.supabase.auth_config import AuthConfig
@@ -91,7 +92,7 @@ def test_the_internal_schemas_are_the_apps() -> None:
     """Every schema the migrations create, and the runner's own, beside Supabase's auth."""
     created = {
         name.lower()
-        for path in (REPO / "app" / "migrations").glob("*.sql")
+        for path in MIGRATIONS_DIR.glob("*.sql")
         for name in re.findall(r"CREATE SCHEMA (?:IF NOT EXISTS )?(\w+)", path.read_text(), re.I)
     }
     assert set(supabase.INTERNAL_SCHEMAS) == created | {BOOKKEEPING_SCHEMA, "auth"}

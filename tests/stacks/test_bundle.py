@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from app import paths, web
+from app import paths
+from app.routes import web
 from crms_infra.bundle_writer import write_bundle
 from stacks.bundle import bundle_files, function_modules
-from tests.conftest import STACKS
+from tests.conftest import REPO, STACKS
 from tests.helpers import load, paths_the_function_serves
 
 SEED_MAX_DURATION = {"dev": 15, "staging": 30, "prod": 60}  # dev's is ours: the seed sets none
@@ -53,14 +54,23 @@ def test_bundle_holds_the_function_s_modules_and_no_tests_caches_or_secrets() ->
         assert "__pycache__" not in path
         assert not path.endswith((".pyc", ".env", ".sql"))
     modules = {path.removeprefix("api/_lib/app/") for path in files if "/_lib/app/" in path}
-    # What the crons import inside their handlers comes too; the CLI and migrations stay home.
-    assert {"web.py", "backup.py", "metrics.py", "probe.py", "payments.py"} <= modules
-    assert not modules & {"__main__.py", "migrate.py", "migration_set.py", "database_url.py"}
+    # What the crons import inside their handlers comes too, with each package's __init__.
+    assert {"routes/web.py", "jobs/backup.py", "metrics.py", "jobs/probe.py"} <= modules
+    assert {"__init__.py", "routes/__init__.py", "jobs/__init__.py"} <= modules
     # Every file but vercel.json under api/: Vercel publishes any other as a static file.
     assert [path for path in files if not path.startswith(("api/", ".vercel/"))] == ["vercel.json"]
     text = b"".join(files.values())
     for secret_looking in (b"sk_live_", b"whsec_", b"sbp_", b"BEGIN PRIVATE KEY", b"AKIA"):
         assert secret_looking not in text
+
+
+def test_the_bundle_ships_no_operator_s_module_and_no_local_server() -> None:
+    shipped = {path for path in bundle_files(load("prod")) if path.startswith("api/_lib/")}
+    operators = sorted((REPO / "app" / "operators").rglob("*.*"))
+    assert len(operators) > 5  # the runner, its SQL, the backup CLI, restore, ...
+    for source in [*operators, REPO / "app" / "__main__.py"]:
+        assert f"api/_lib/{source.relative_to(REPO).as_posix()}" not in shipped
+    assert not [path for path in shipped if "/operators/" in path]
 
 
 def test_every_path_of_the_app_reaches_the_one_function() -> None:
@@ -78,23 +88,29 @@ def test_the_bundle_alone_starts_the_app(tmp_path: Path) -> None:
 
 
 def test_the_function_s_modules_follow_every_form_of_import(tmp_path: Path) -> None:
-    package = tmp_path / "app"
-    package.mkdir()
     sources = {
-        "__init__": "",
-        "web": "from app import paths\nfrom app.config import X\nimport app.late\n",
-        "paths": "",
-        "config": "from app import (\n    aws,\n    backup as b,\n)\nCONSTANT = 1\n",
-        "aws": "def client():\n    from app import probe  # only when called\n",
-        "backup": "from app import restore as restore_job, CONSTANT\n",
-        "restore": "",
-        "probe": "",
-        "late": "",
-        "migrate": "from app import paths\n",  # imported by nothing the function loads
+        "__init__.py": "",
+        "paths.py": "",
+        "routes/__init__.py": "",
+        "routes/web.py": (
+            "from app import paths\nfrom app.routes.config import X\nimport app.late.module\n"
+        ),
+        "routes/config.py": "from app import (\n    aws,\n    jobs as j,\n)\nCONSTANT = 1\n",
+        "aws.py": "def client():\n    from app.jobs import probe, backup  # only when called\n",
+        "jobs/__init__.py": "",
+        "jobs/probe.py": "",
+        "jobs/backup.py": "from app.routes.config import CONSTANT\n",
+        "late/__init__.py": "from app import paths\n",  # a package's __init__ is read too
+        "late/module.py": "",
+        "operators/__init__.py": "",
+        "operators/migrate.py": "from app import paths\n",  # imported by nothing shipped
+        "unused.py": "",
     }
-    for module, source in sources.items():
-        (package / f"{module}.py").write_text(source)
-    assert function_modules(package) == sorted(set(sources) - {"migrate"})
+    for source, text in sources.items():
+        (tmp_path / "app" / source).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "app" / source).write_text(text)
+    expected = set(sources) - {"operators/__init__.py", "operators/migrate.py", "unused.py"}
+    assert function_modules(tmp_path / "app") == sorted(expected)
 
 
 def test_bundle_refuses_to_replace_a_directory_it_did_not_write(tmp_path: Path) -> None:

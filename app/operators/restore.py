@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from app.manifest import (
+from app.jobs.manifest import (
     RESTORED_FROM_TAG,
     Entry,
     Problem,

@@ -47,7 +47,7 @@ import redis.exceptions
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from app.config import AppConfig
+from app.routes.config import AppConfig
 
 STATUS_TTL_SECONDS = 30.0
 FRESH_SECONDS = 1.0

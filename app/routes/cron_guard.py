@@ -28,8 +28,8 @@ from redis.exceptions import LockError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.config import AppConfig
-from app.redis_link import FAILURES, RedisUnavailable, connection, unavailable
+from app.routes.config import AppConfig
+from app.routes.redis_link import FAILURES, RedisUnavailable, connection, unavailable
 
 log = logging.getLogger(__name__)
 LEASE_SECONDS = 10.0

@@ -9,7 +9,7 @@ or NDJSON; each request's entry carries `proxy.statusCode` (and a top-level
 `statusCode` on function logs, where -1 means the function crashed; a
 `proxy.statusCode` of -1 is a background revalidation, not a client's request).
 They give Requests and Errors. Log entries carry no duration, so the latency of
-contract creation comes from the trace drain (`app.drain_traces`).
+contract creation comes from the trace drain (`app.routes.drain_traces`).
 
 The fields read are held to the types that reference gives them (`id`, `requestId`:
 string; `timestamp`, `statusCode`: number; `proxy`: object) and a status code to -1 or
@@ -29,16 +29,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app import drain_json, limits
 from app import metric_catalog as catalog
-from app.drain_json import BadDelivery, TooManyValues, is_number
+from app.routes import drain_json, limits
+from app.routes.drain_json import BadDelivery, TooManyValues, is_number
 
 __all__ = ["BadDelivery", "TooManyValues"]
 
 SIGNATURE_HEADER = "x-vercel-signature"
 VERIFY_HEADER = "x-vercel-verify"
 # A Vercel function accepts request bodies up to 4.5 MB: a bigger body is no delivery of
-# ours. One limit for the whole app (app.limits), which answers 413 before any route.
+# ours. One limit for the whole app (app.routes.limits), which answers 413 before any route.
 MAX_BODY_BYTES = limits.MAX_BODY_BYTES
 
 MINUTE_MS = 60_000

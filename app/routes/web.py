@@ -1,14 +1,15 @@
 """The ops app's HTTP routes: one ASGI app, the one Vercel function's and local runs'.
 
-    GET /api/health          the health check (app.health)
-    GET /api/cron/backup     Vercel cron: write a backup manifest (app.backup)
+    GET /api/health          the health check (app.routes.health)
+    GET /api/cron/backup     Vercel cron: write a backup manifest (app.jobs.backup)
     GET /api/cron/metrics    Vercel cron: publish disk usage and the payments counts
-    POST /api/drain/...      Vercel's log and trace drains (app.drain_endpoint)
+                             (app.jobs.probe, app.jobs.payments)
+    POST /api/drain/...      Vercel's log and trace drains (app.routes.drain_endpoint)
 
 Cron routes accept only Vercel's cron calls (GET, `Authorization: Bearer $CRON_SECRET`),
-one run at a time per job and stack (app.cron_guard).
-Requests past Vercel's own size limits are refused before any route (app.limits), no
-route redirects, and no log line carries a connection string or secret (app.redaction).
+one run at a time per job and stack (app.routes.cron_guard).
+Requests past Vercel's own size limits are refused before any route (app.routes.limits), no
+route redirects, and no log line carries a connection string or secret (app.routes.redaction).
 """
 
 import datetime as dt
@@ -24,14 +25,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app import paths
-from app.config import AppConfig, load_config
-from app.cron_guard import cron_job
-from app.drain_endpoint import routes as drain_routes
-from app.exact_paths import ExactPaths
-from app.health import HealthChecker
-from app.limits import RequestLimits
 from app.oidc import OidcTokenMiddleware
-from app.redaction import install_log_redaction
+from app.routes.config import AppConfig, load_config
+from app.routes.cron_guard import cron_job
+from app.routes.drain_endpoint import routes as drain_routes
+from app.routes.exact_paths import ExactPaths
+from app.routes.health import HealthChecker
+from app.routes.limits import RequestLimits
+from app.routes.redaction import install_log_redaction
 
 
 @cache
@@ -62,7 +63,9 @@ async def health(_: Request) -> JSONResponse:
 
 @cron_job("backup", config, writes_to=lambda settings: settings.backups_bucket)
 async def cron_backup(_: Request) -> JSONResponse:
-    from app import aws, backup  # boto3 loads only where a cron needs it: faster cold starts
+    # boto3 loads only where a cron needs it: faster cold starts.
+    from app import aws
+    from app.jobs import backup
 
     settings = config()
     if not (settings.photos_bucket and settings.backups_bucket):
@@ -85,9 +88,10 @@ async def cron_backup(_: Request) -> JSONResponse:
 async def cron_metrics(_: Request) -> JSONResponse:
     from psycopg import Error as DatabaseError
 
-    from app import aws, probe
+    from app import aws
+    from app.jobs import probe
+    from app.jobs.payments import count_payments
     from app.metrics import MetricsEmitter, cloudwatch
-    from app.payments import count_payments
 
     settings = config()
     if not settings.metrics_namespace:
@@ -136,7 +140,7 @@ app = Starlette(
         Route(paths.CRON_METRICS, cron_metrics),
         *drain_routes(config),
     ],
-    # The limits answer first; a path is matched as sent (app.exact_paths); then each
+    # The limits answer first; a path is matched as sent (app.routes.exact_paths); then each
     # request's x-vercel-oidc-token is kept for the AWS calls it makes (app.aws).
     middleware=[
         Middleware(RequestLimits),

@@ -1,11 +1,11 @@
-"""The drain endpoints: Vercel's log and trace drains POST here (see `app.drain`).
+"""The drain endpoints: Vercel's log and trace drains POST here (see `app.routes.drain`).
 
     POST /api/drain/logs     log drain (json or ndjson): Requests, Errors
     POST /api/drain/traces   trace drain (OTLP JSON): ContractCreationTime
 
 Order of checks: size (413), Vercel's unsigned verification call (200, nothing
 published), signature over the raw bytes (403), parsing (400, or 413 past the
-number of objects any delivery holds), what was counted before (app.drain_replay:
+number of objects any delivery holds), what was counted before (app.routes.drain_replay:
 503 when Redis cannot say), then one PutMetricData call. The signature and the
 parsing run in a worker thread, so the event loop keeps answering (the health check)
 while a 4.5 MB delivery is read. Every response carries `x-vercel-verify` with the
@@ -24,9 +24,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app import drain, drain_replay, drain_traces, paths
-from app.config import AppConfig
-from app.redis_link import RedisUnavailable
+from app import paths
+from app.routes import drain, drain_replay, drain_traces
+from app.routes.config import AppConfig
+from app.routes.redis_link import RedisUnavailable
 
 log = logging.getLogger(__name__)
 VERIFICATION_BODIES = {b"", b"{}"}
@@ -36,7 +37,8 @@ showing the `{}` payload): it must get a 200 with `x-vercel-verify`. It carries 
 so answering it publishes nothing; any other body must be signed."""
 Handler = Callable[[Request], Awaitable[Response]]
 REPLAY_PREFIX = "crms:drain:seen"
-"""Redis keys of what was counted (app.drain_replay), then the metrics namespace and minute."""
+"""Redis keys of what was counted (app.routes.drain_replay), then the metrics namespace and
+minute."""
 
 
 class _TooLarge(Exception):

@@ -12,7 +12,7 @@ The fields read are held to their OTLP types: `kind` an enum (its integer, or a 
 the times `fixed64` nanoseconds, 0 to 2**64 - 1, which OTLP JSON writes as decimal strings
 and which a reader must also take as numbers; a float or a negative time is refused.
 A span's duration is therefore at most 2**64 ns (585 years): well inside the range of
-values CloudWatch takes (`app.drain.publishable` checks each value anyway).
+values CloudWatch takes (`app.routes.drain.publishable` checks each value anyway).
 
 The route's server spans become one Values/Counts datum per minute: CloudWatch
 computes percentiles (the alarm's p95) from values and counts, but not from
@@ -24,9 +24,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from app import drain_json
 from app import metric_catalog as catalog
-from app.drain import (
+from app.routes import drain_json
+from app.routes.drain import (
     MINUTE_MS,
     BadDelivery,
     Datum,

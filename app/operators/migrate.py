@@ -1,6 +1,6 @@
-"""Apply the SQL migrations in `app/migrations/` to a PostgreSQL database.
+"""Apply the SQL migrations in `app/operators/migrations/` to a PostgreSQL database.
 
-    python -m app.migrate --database-url URL [--dry-run]
+    python -m app.operators.migrate --database-url URL [--dry-run]
         [--lock-timeout S] [--statement-timeout S] [--connect-timeout S]
 
 Written here rather than taken from a library: the well-kept Python ones either
@@ -34,8 +34,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from app.database_url import DatabaseUrlError, redact, require_database_url
-from app.migration_set import (
+from app.operators.database_url import DatabaseUrlError, redact, require_database_url
+from app.operators.migration_set import (
     MIGRATIONS_DIR,
     Migration,
     MigrationSetError,
@@ -198,7 +198,7 @@ def _applied(conn: psycopg.Connection) -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.migrate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m app.operators.migrate", description=__doc__)
     parser.add_argument("--database-url", required=True, help="postgresql://...")
     parser.add_argument("--dry-run", action="store_true", help="list what would run")
     defaults = Timeouts()

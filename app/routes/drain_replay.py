@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
-from app.drain import MINUTE_MS, OLDEST_MS, Observation, Observed
-from app.redis_link import FAILURES, connection, unavailable
+from app.routes.drain import MINUTE_MS, OLDEST_MS, Observation, Observed
+from app.routes.redis_link import FAILURES, connection, unavailable
 
 # KEYS[1] the minute's set; ARGV[1] its expiry (epoch ms), then the members. Returns 1 for
 # each member that was new, 0 for one already there.

@@ -1,0 +1,1 @@
+"""What the deployed Vercel function serves: one ASGI app (app.routes.web) and its routes."""
