@@ -5,7 +5,7 @@ already imported this checkout's `stacks` (settings, loader, wiring, naming), so
 the other checkout's `__main__.py` would run with this checkout's settings and
 wiring and only its own components. A pull request that changes only settings or
 wiring would then diff as no change. So each side is planned by its own code, in
-a new interpreter that sees only that checkout (STYLE.md, point 11):
+a new interpreter that sees only that checkout:
 
 - working directory and the only PYTHONPATH entry: the checkout, so its packages
   come first on sys.path;

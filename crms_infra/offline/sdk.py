@@ -1,4 +1,4 @@
-"""The one door to the Pulumi SDK's internals (STYLE.md, point 14).
+"""The one door to the Pulumi SDK's internals.
 
 The offline engine plays the Pulumi engine's part for a program, a part the SDK's
 public API (`pulumi.runtime.set_mocks`, `Mocks`) covers only for unit tests: it

@@ -1,4 +1,4 @@
-"""The SDK's internals have one door, crms_infra/offline/sdk.py (STYLE.md, point 14)."""
+"""The SDK's internals have one door, crms_infra/offline/sdk.py."""
 
 import ast
 import pkgutil

@@ -1,5 +1,5 @@
 """The policy pack runs in its own environment and cannot import the program, so it keeps
-copies of a few of the program's facts (STYLE.md, point 12). Each copy is tied here to
+copies of a few of the program's facts. Each copy is tied here to
 the one source it copies."""
 
 import re

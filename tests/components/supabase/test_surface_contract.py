@@ -29,7 +29,7 @@ from tests.components.supabase.support import (
     surface_provider,
 )
 
-# What the state stores for each (STYLE.md, point 16): renaming one breaks every stack's state.
+# What the state stores for each: renaming one breaks every stack's state.
 STATE_NAMES = {
     AuthConfigProvider: ("components.supabase.auth_config", "AuthConfigProvider"),
     SslEnforcementProvider: ("components.supabase.ssl_enforcement", "SslEnforcementProvider"),
