@@ -45,6 +45,7 @@ class HardenedBucket(pulumi.ComponentResource):
         self, name: str, args: HardenedBucketArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("crms:index:HardenedBucket", name, None, opts)
+        self.args = args  # a replica is made from its source's arguments
         child = pulumi.ResourceOptions(parent=self)
         self.bucket = aws.s3.Bucket(
             name,

@@ -1,5 +1,6 @@
-"""Cross-region replicas of the Zurich buckets: the replica buckets, their keys, their log
-bucket, and the one role S3 replicates with.
+"""How S3 replicates the Zurich buckets into their replicas: the buckets' keys, the one role
+S3 replicates with, and each source's replication configuration. The replica buckets
+themselves are components.storage's, made as its table (components.purposes) says.
 
 Sources for the S3 behaviour relied on here:
 - replication configuration V2 (Filter, DeleteMarkerReplication, SourceSelectionCriteria,
@@ -31,6 +32,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.bucket import HardenedBucket
+from components.purposes import ReplicaPlan
 
 
 @dataclass(frozen=True)
@@ -137,22 +139,18 @@ def replication_config(
     name: str,
     pair: ReplicatedPair,
     role: aws.iam.Role,
-    *,
-    rule_id: str,
-    replicate_delete_markers: bool,
-    storage_class: str,
-    within_15_minutes: bool,
+    plan: ReplicaPlan,
     parent: pulumi.Resource,
 ) -> aws.s3.BucketReplicationConfig:
     destination: aws.s3.BucketReplicationConfigRuleDestinationArgsDict = {
         "bucket": pair.replica.bucket.arn,
-        "storage_class": storage_class,
+        "storage_class": plan.storage_class,
         "encryption_configuration": {"replica_kms_key_id": pair.replica_key_arn},
     }
-    if within_15_minutes:
+    if plan.within_15_minutes:
         destination["replication_time"] = {"status": "Enabled", "time": {"minutes": 15}}
         destination["metrics"] = {"status": "Enabled", "event_threshold": {"minutes": 15}}
-    status = "Enabled" if replicate_delete_markers else "Disabled"
+    status = "Enabled" if plan.replicate_delete_markers else "Disabled"
     return aws.s3.BucketReplicationConfig(
         name,
         bucket=pair.source.bucket.id,
@@ -160,7 +158,7 @@ def replication_config(
         role=role.arn,
         rules=[
             {
-                "id": rule_id,
+                "id": plan.rule_id,
                 "status": "Enabled",
                 "filter": {},  # an empty filter: the V2 schema, every object
                 "delete_marker_replication": {"status": status},

@@ -1,15 +1,15 @@
 """CRMS storage in Zurich: the photos and backups buckets, their access logs, and
 (where the stack says so) locked backups and replicas of both buckets in a second region."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import pulumi
 import pulumi_aws as aws
 
 from components.bucket import HardenedBucket, HardenedBucketArgs
 from components.key_policy import READ, REPLICATE_INTO, WRITE, KeyGrants, KeyUse
+from components.purposes import PURPOSE_TAG, REPLICA_PLANS, Purpose, ReplicaPlan
 from components.replication import (
     ReplicatedPair,
     kms_key,
@@ -17,16 +17,24 @@ from components.replication import (
     replication_role,
 )
 
-PURPOSE_TAG = "purpose"
-"""The tag that says what a bucket holds; the policy pack finds the backups by it."""
+
+@dataclass(frozen=True)
+class Replica:
+    """One Zurich bucket's replica, its key, and the pair replication copies between."""
+
+    purpose: Purpose
+    plan: ReplicaPlan
+    key_name: str
+    key: aws.kms.Key
+    pair: ReplicatedPair
 
 
-class Purpose(StrEnum):
-    """What a bucket holds (its PURPOSE_TAG); a replica holds what its source holds."""
+@dataclass(frozen=True)
+class Replication:
+    """The replicas and the one role S3 replicates into them with."""
 
-    PHOTOS = "photos"
-    BACKUPS = "backups"
-    ACCESS_LOGS = "access-logs"
+    role: aws.iam.Role
+    replicas: Sequence[Replica]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,13 +50,14 @@ class StorageArgs:
     backups_object_lock_days: int | None
     """Compliance-mode lock of backup objects in days; None for no lock."""
     replication_region: str | None
-    """Region receiving a replica of the backups; None for no replication."""
-    photos_replication_region: str | None = None
-    """Region receiving a replica of the photos; None for no replication."""
+    """Region receiving the replicas; None for no replication."""
+    replicated: frozenset[Purpose] = frozenset()
+    """The buckets (photos, backups) replicated there."""
     access_log_retention_days: int
     """Days the access-log bucket keeps logs (at least 365)."""
     protect: bool = True
-    """Protect and retain buckets and keys."""
+    """Protect and retain the buckets, protect the keys (a key is never retained: Pulumi
+    schedules its deletion, which an administrator can cancel within 30 days)."""
 
 
 class Storage(pulumi.ComponentResource):
@@ -65,7 +74,6 @@ class Storage(pulumi.ComponentResource):
         super().__init__("crms:index:Storage", name, None, opts)
         self._name, self._args = name, args
         self.key = kms_key(f"{name}-key", args.region, args.tags, args.protect, self)
-        self._replica_keys: list[tuple[str, aws.kms.Key, str, bool]] = []
         self.account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         ).account_id
@@ -97,7 +105,7 @@ class Storage(pulumi.ComponentResource):
             ),
             pulumi.ResourceOptions(parent=self),
         )
-        self._replicate(name, args)
+        self._replication = self._replicate(name, args)
         outputs: dict[str, pulumi.Input[str]] = {
             "photosBucket": self.photos.bucket.bucket,
             "backupsBucket": self.backups.bucket.bucket,
@@ -125,84 +133,59 @@ class Storage(pulumi.ComponentResource):
             pulumi.ResourceOptions(parent=self),
         )
 
-    def _replicate(self, name: str, args: StorageArgs) -> None:
-        targets = {
-            "backups": args.replication_region,
-            "photos": args.photos_replication_region,
-        }
-        regions = {region for region in targets.values() if region is not None}
-        if not regions:
-            return
+    def _replicate(self, name: str, args: StorageArgs) -> Replication | None:
+        region = args.replication_region
+        if region is None or not args.replicated:
+            return None
         # S3 delivers access logs only to a bucket in the logged bucket's own region
         # (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html),
-        # so each replica region has a log bucket of its own.
-        (region,) = regions  # one replication region per stack (StorageSettings)
-        replica_logs = self._log_bucket(f"{name}-replica-access-logs", region)
-        pairs = []
-        if args.replication_region is not None:
-            self.replica = self._replica(
-                f"{name}-backups-replica", f"{name}-replica-key", region, replica_logs, True
-            )
-            pairs.append(self._pair(self.backups, self.replica, region, locked=True))
-        if args.photos_replication_region is not None:
-            self.photos_replica = self._replica(
-                f"{name}-photos-replica", f"{name}-photos-replica-key", region, replica_logs, False
-            )
-            pairs.append(self._pair(self.photos, self.photos_replica, region, locked=False))
-        self.replication_role = role = replication_role(
-            f"{name}-replication", pairs, args.tags, self
-        )
-        for pair in pairs:
-            is_backups = pair.source is self.backups
+        # so the replica region has a log bucket of its own.
+        logs = self._log_bucket(f"{name}-replica-access-logs", region)
+        sources = {Purpose.BACKUPS: self.backups, Purpose.PHOTOS: self.photos}
+        replicas = [
+            self._replica(name, purpose, sources[purpose], region, logs)
+            for purpose in REPLICA_PLANS
+            if purpose in args.replicated
+        ]
+        replica_of = {replica.purpose: replica.pair.replica for replica in replicas}
+        self.replica = replica_of.get(Purpose.BACKUPS)
+        self.photos_replica = replica_of.get(Purpose.PHOTOS)
+        role = replication_role(f"{name}-replication", [r.pair for r in replicas], args.tags, self)
+        self.replication_role = role
+        for replica in replicas:
             replication_config(
-                f"{name}-backups-replication" if is_backups else f"{name}-photos-replication",
-                pair,
-                role,
-                rule_id="backups-to-replica" if is_backups else "photos-to-replica",
-                # Backups are locked: a replicated delete marker hides nothing for good.
-                # Photos are not: a delete marker replicated from a compromised or mistaken
-                # delete would hide the replica's copy too, so the replica keeps showing it.
-                replicate_delete_markers=is_backups,
-                storage_class="STANDARD_IA" if is_backups else "STANDARD",
-                within_15_minutes=not is_backups,
-                parent=self,
+                f"{name}-{replica.plan.replication}", replica.pair, role, replica.plan, self
             )
+        return Replication(role, replicas)
 
     def _replica(
-        self, name: str, key_name: str, region: str, logs: HardenedBucket, is_backups: bool
-    ) -> HardenedBucket:
-        args = self._args
-        key = kms_key(key_name, region, args.tags, args.protect, self)
-        self._replica_keys.append((key_name, key, region, is_backups))
-        return HardenedBucket(
-            name,
-            HardenedBucketArgs(
-                region=region,
-                tags=self._tags(Purpose.BACKUPS if is_backups else Purpose.PHOTOS),
-                kms_key_arn=key.arn,
-                noncurrent_version_days=args.noncurrent_version_days,
-                cold_after_days=args.backups_cold_after_days if is_backups else None,
-                # Locked objects replicate only into a bucket that can lock them too.
-                object_lock_days=args.backups_object_lock_days if is_backups else None,
-                log_bucket=logs.bucket.id,
-                protect=args.protect,
-            ),
+        self,
+        name: str,
+        purpose: Purpose,
+        source: HardenedBucket,
+        region: str,
+        logs: HardenedBucket,
+    ) -> Replica:
+        plan = REPLICA_PLANS[purpose]
+        key_name = f"{name}-{plan.key}"
+        key = kms_key(key_name, region, self._args.tags, self._args.protect, self)
+        # Hardened like its source and keeping its retention; locked objects replicate
+        # only into a bucket that can lock them too.
+        bucket = HardenedBucket(
+            f"{name}-{plan.bucket}",
+            replace(source.args, region=region, kms_key_arn=key.arn, log_bucket=logs.bucket.id),
             pulumi.ResourceOptions(parent=self),
         )
-
-    def _pair(
-        self, source: HardenedBucket, replica: HardenedBucket, region: str, *, locked: bool
-    ) -> ReplicatedPair:
-        (key,) = [key for _, key, _, is_backups in self._replica_keys if is_backups == locked]
-        return ReplicatedPair(
+        pair = ReplicatedPair(
             source=source,
-            replica=replica,
+            replica=bucket,
             source_key_arn=self.key.arn,
             replica_key_arn=key.arn,
             source_region=self._args.region,
             replica_region=region,
-            object_lock=locked and self._args.backups_object_lock_days is not None,
+            object_lock=source.args.object_lock_days is not None,
         )
+        return Replica(purpose, plan, key_name, key, pair)
 
     def key_grants(self, ops_role_arn: pulumi.Input[str]) -> list[KeyGrants]:
         """Who uses each of the storage keys: the ops role and the replication role, no one else.
@@ -210,16 +193,18 @@ class Storage(pulumi.ComponentResource):
         The ops role writes photos and backups under the Zurich key and reads the replicas
         when a restore needs them; the replication role reads sources and writes replicas.
         """
-        replication = self.replication_role
         zurich = [KeyUse(ops_role_arn, WRITE, "OpsRoleUsesKeyThroughS3")]
-        if replication is not None:
-            zurich.append(KeyUse(replication.arn, READ, "ReplicationReadsSources"))
-        grants = [KeyGrants(f"{self._name}-key", self.key, self._args.region, tuple(zurich))]
-        for name, key, region, _ in self._replica_keys:
-            assert replication is not None  # a replica exists only with its role
+        replica_grants: list[KeyGrants] = []
+        if self._replication is not None:
+            role_arn = self._replication.role.arn
+            zurich.append(KeyUse(role_arn, READ, "ReplicationReadsSources"))
             uses = (
-                KeyUse(replication.arn, REPLICATE_INTO, "ReplicationWritesReplicas"),
+                KeyUse(role_arn, REPLICATE_INTO, "ReplicationWritesReplicas"),
                 KeyUse(ops_role_arn, READ, "OpsRoleRestoresFromReplica"),
             )
-            grants.append(KeyGrants(name, key, region, uses))
-        return grants
+            replica_grants = [
+                KeyGrants(replica.key_name, replica.key, replica.pair.replica_region, uses)
+                for replica in self._replication.replicas
+            ]
+        zurich_grants = KeyGrants(f"{self._name}-key", self.key, self._args.region, tuple(zurich))
+        return [zurich_grants, *replica_grants]

@@ -19,6 +19,7 @@ from components.compute import Compute, ComputeArgs, EnvVar
 from components.database import Database, DatabaseArgs
 from components.drain import DrainsArgs, DrainSigning, DrainSigningArgs
 from components.identity import Identity, IdentityArgs
+from components.purposes import Purpose
 from components.schema import SchemaArgs
 from components.storage import Storage, StorageArgs
 from components.supabase.auth_config import AuthConfigInputs
@@ -106,9 +107,14 @@ def storage_args(settings: StackSettings) -> StorageArgs:
         backups_object_lock_days=(
             storage.backups_object_lock_days if storage.backups_object_lock else None
         ),
-        replication_region=storage.replication_region if storage.replication else None,
-        photos_replication_region=(
-            storage.replication_region if storage.photos_replication else None
+        replication_region=storage.replication_region,
+        replicated=frozenset(
+            purpose
+            for purpose, wanted in (
+                (Purpose.BACKUPS, storage.replication),
+                (Purpose.PHOTOS, storage.photos_replication),
+            )
+            if wanted
         ),
         access_log_retention_days=storage.access_log_retention_days,
         protect=settings.protect_stateful_resources,

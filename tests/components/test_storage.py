@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from components.storage import PURPOSE_TAG, Purpose
+from components.purposes import PURPOSE_TAG, Purpose
 from tests.conftest import STACKS
 from tests.helpers import by_name, config_of, load, policy_document, resources
 

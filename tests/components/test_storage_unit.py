@@ -5,7 +5,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.storage import PURPOSE_TAG, Purpose, Storage, StorageArgs
+from components.purposes import PURPOSE_TAG, Purpose
+from components.storage import Storage, StorageArgs
 
 TAGS = {"project": "crms", "environment": "test", "data-classification": "confidential"}
 
@@ -18,7 +19,7 @@ def storage_args(**changes: Any) -> StorageArgs:
         "backups_cold_after_days": 30,
         "backups_object_lock_days": 35,
         "replication_region": "eu-central-1",
-        "photos_replication_region": None,
+        "replicated": frozenset({Purpose.BACKUPS}),
         "access_log_retention_days": 400,
         "protect": False,
     }
@@ -30,7 +31,7 @@ def storage_args(**changes: Any) -> StorageArgs:
 def test_each_bucket_is_tagged_with_what_it_holds() -> pulumi.Output[None]:
     storage = Storage("storage", storage_args())
     assert storage.replica is not None
-    assert storage.photos_replica is None  # photos_replication_region=None: no replica
+    assert storage.photos_replica is None  # photos not replicated: no replica
 
     def check(args: list[Any]) -> None:
         photos, backups, replica, logs = args

@@ -11,7 +11,7 @@ from pulumi.dynamic import Resource
 
 from app.operators.migrate import BOOKKEEPING_SCHEMA
 from app.operators.migration_set import MIGRATIONS_DIR
-from components.storage import PURPOSE_TAG, Purpose
+from components.purposes import PURPOSE_TAG, Purpose
 from components.supabase import network_restrictions
 from components.supabase.auth_config import AuthConfig
 from components.supabase.network_restrictions import NetworkRestrictions
