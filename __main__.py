@@ -10,7 +10,7 @@ from components.compute import Compute
 from components.database import Database
 from components.drain import Drains, DrainSigning
 from components.identity import Identity
-from components.key_policy import KeyPolicies
+from components.key_policy import KeyPolicies, KeyPoliciesArgs
 from components.schema import Schema
 from components.storage import Storage
 from stacks import wiring
@@ -34,7 +34,9 @@ storage = Storage("storage", wiring.storage_args(settings), on_aws)
 identity = Identity("identity", wiring.identity_args(settings, storage), on_aws)
 # The keys' policies name the ops role, which exists only after the buckets it may use.
 key_policies = KeyPolicies(
-    "storage-key-policies", storage.key_grants(identity.role_arn), storage.account_id, on_aws
+    "storage-key-policies",
+    KeyPoliciesArgs(grants=storage.key_grants(identity.role_arn), account_id=storage.account_id),
+    on_aws,
 )
 drain_signing = DrainSigning("drain-signing", wiring.drain_signing_args(settings))
 compute = Compute(

@@ -18,10 +18,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
+from components.alarm_watch import Watch, alarm_arguments
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,10 +33,8 @@ class AlertRule:
     """What the alarm means, after its severity in the alarm's description."""
     source: str
     """Which deployed piece publishes the alarm's data (exported as `alarmSources`)."""
-    watch: Mapping[str, Any]
-    """MetricAlarm arguments saying what is watched: metric or metric queries, period,
-    evaluation periods, statistic, missing-data treatment, and the comparison where it is
-    not GreaterThanThreshold."""
+    watch: Watch
+    """What the alarm watches and how CloudWatch evaluates it."""
     threshold: float
     """Alarm above this value (percent, or seconds for slow_contract_creation); below it
     (deliveries) for drain_silence."""
@@ -111,10 +110,7 @@ class Alerts(pulumi.ComponentResource):
                 ok_actions=actions,
                 tags={**args.tags, "severity": rule.severity},
                 opts=child,
-                **{
-                    "comparison_operator": "GreaterThanThreshold",
-                    **rule.watch,
-                },
+                **alarm_arguments(rule.watch),
             )
         self.sources = {rule.name: rule.source for rule in args.rules}
         self.register_outputs(

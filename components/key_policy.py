@@ -102,15 +102,19 @@ def key_policy_document(
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})
 
 
+@dataclass(frozen=True, kw_only=True)
+class KeyPoliciesArgs:
+    grants: Sequence[KeyGrants]
+    """Each key with its region and the roles that use it (Storage.key_grants)."""
+    account_id: pulumi.Input[str]
+    """The account whose administrators manage the keys."""
+
+
 class KeyPolicies(pulumi.ComponentResource):
     """One explicit key policy per key, from the keys' grants."""
 
     def __init__(
-        self,
-        name: str,
-        grants: Sequence[KeyGrants],
-        account_id: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
+        self, name: str, args: KeyPoliciesArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("crms:index:KeyPolicies", name, None, opts)
         self.policies = [
@@ -118,10 +122,10 @@ class KeyPolicies(pulumi.ComponentResource):
                 f"{grant.name}-policy",
                 key_id=grant.key.id,
                 region=grant.region,
-                policy=key_policy_document(account_id, grant.region, grant.uses),
+                policy=key_policy_document(args.account_id, grant.region, grant.uses),
                 bypass_policy_lockout_safety_check=False,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            for grant in grants
+            for grant in args.grants
         ]
         self.register_outputs({"keys": len(self.policies)})

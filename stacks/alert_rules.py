@@ -9,119 +9,96 @@ description and the deployed piece that publishes its data.
 import math
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
 
 from app import metric_catalog as catalog
+from components.alarm_watch import (
+    Comparison,
+    FailureRate,
+    MissingData,
+    OneMetric,
+    Watch,
+    WatchedMetric,
+)
 
 MINUTE = 60
 DAY = 86_400
 """CloudWatch: period x evaluation periods may span at most one day (PutMetricAlarm)."""
 
-Shape = Callable[[str, int], dict[str, Any]]
+Shape = Callable[[str, int], Watch]
+"""(metrics namespace, the rule's window in minutes) -> what the alarm watches."""
 
 
-def _error_rate(namespace: str, minutes: int) -> dict[str, Any]:
+def _error_rate(namespace: str, minutes: int) -> Watch:
     # One datapoint a minute while requests flow. A minute without requests is no
     # error (notBreaching); a drain that stopped delivering is the drain_silence alarm's.
-    return _rate(namespace, MINUTE, minutes, catalog.ERRORS, catalog.REQUESTS, "Error rate (%)")
+    rate = _rate(namespace, catalog.ERRORS, catalog.REQUESTS, "Error rate (%)")
+    return Watch(what=rate, period=MINUTE, periods=minutes, missing_data=MissingData.NOT_BREACHING)
 
 
-def _payment_failure_rate(namespace: str, minutes: int) -> dict[str, Any]:
+def _payment_failure_rate(namespace: str, minutes: int) -> Watch:
     # The metrics cron publishes a window every 5 minutes, zeros included, so each
     # period holds one datapoint. A missing one means the cron stopped, which the
     # low_disk_space alarm (same cron, missing = breaching) already pages ops for.
     period = catalog.PAYMENT_WINDOW_SECONDS
-    periods = math.ceil(minutes * MINUTE / period)
-    return _rate(
-        namespace,
-        period,
-        periods,
-        catalog.PAYMENT_FAILURES,
-        catalog.PAYMENT_ATTEMPTS,
-        "Payment failure rate (%)",
+    rate = _rate(
+        namespace, catalog.PAYMENT_FAILURES, catalog.PAYMENT_ATTEMPTS, "Payment failure rate (%)"
+    )
+    return Watch(
+        what=rate,
+        period=period,
+        periods=math.ceil(minutes * MINUTE / period),
+        missing_data=MissingData.NOT_BREACHING,
     )
 
 
-def _slow_contract_creation(namespace: str, minutes: int) -> dict[str, Any]:
-    return {
-        **_single(namespace, catalog.CONTRACT_CREATION_TIME, MINUTE, minutes),
-        "extended_statistic": "p95",
+def _slow_contract_creation(namespace: str, minutes: int) -> Watch:
+    return Watch(
+        what=OneMetric(
+            metric=_metric(namespace, catalog.CONTRACT_CREATION_TIME), extended_statistic="p95"
+        ),
+        period=MINUTE,
+        periods=minutes,
         # No contract created in a minute is nothing slow; drain silence has its own alarm.
-        "treat_missing_data": "notBreaching",
-    }
+        missing_data=MissingData.NOT_BREACHING,
+    )
 
 
-def _low_disk_space(namespace: str, minutes: int) -> dict[str, Any]:
+def _low_disk_space(namespace: str, minutes: int) -> Watch:
     period = catalog.DISK_PROBE_PERIOD_SECONDS
-    return {
-        **_single(namespace, catalog.DATABASE_DISK_USAGE, period, math.ceil(minutes * 60 / period)),
-        "statistic": "Maximum",
+    return Watch(
+        what=OneMetric(metric=_metric(namespace, catalog.DATABASE_DISK_USAGE), statistic="Maximum"),
+        period=period,
+        periods=math.ceil(minutes * MINUTE / period),
         # A silent probe hides a filling disk: missing data alarms, so ops mends the probe.
-        "treat_missing_data": "breaching",
-    }
+        missing_data=MissingData.BREACHING,
+    )
 
 
-def _drain_silence(namespace: str, minutes: int) -> dict[str, Any]:
+def _drain_silence(namespace: str, minutes: int) -> Watch:
     # One period as long as the rule's window: fewer deliveries than the threshold in
     # it, or none at all (missing = breaching), means the error-rate and latency
     # alarms are blind.
-    return {
-        **_single(namespace, catalog.DRAIN_DELIVERIES, min(minutes * MINUTE, DAY), 1),
-        "statistic": "Sum",
-        "comparison_operator": "LessThanThreshold",
-        "treat_missing_data": "breaching",
-    }
+    return Watch(
+        what=OneMetric(metric=_metric(namespace, catalog.DRAIN_DELIVERIES), statistic="Sum"),
+        period=min(minutes * MINUTE, DAY),
+        periods=1,
+        missing_data=MissingData.BREACHING,
+        comparison=Comparison.BELOW,
+    )
 
 
-def _single(namespace: str, metric: catalog.Metric, period: int, periods: int) -> dict[str, Any]:
-    return {
-        "namespace": namespace,
-        "metric_name": metric.name,
-        "dimensions": metric.dimensions,
-        "unit": metric.unit,
-        "period": period,
-        "evaluation_periods": periods,
-        "datapoints_to_alarm": periods,
-    }
+def _metric(namespace: str, metric: catalog.Metric) -> WatchedMetric:
+    return WatchedMetric(
+        namespace=namespace, name=metric.name, unit=metric.unit, dimensions=metric.dimensions
+    )
 
 
 def _rate(
-    namespace: str,
-    period: int,
-    periods: int,
-    failures: catalog.Metric,
-    attempts: catalog.Metric,
-    label: str,
-) -> dict[str, Any]:
-    def query(metric: catalog.Metric, query_id: str) -> dict[str, Any]:
-        return {
-            "id": query_id,
-            "return_data": False,
-            "metric": {
-                "namespace": namespace,
-                "metric_name": metric.name,
-                "dimensions": metric.dimensions,
-                "unit": metric.unit,
-                "period": period,
-                "stat": "Sum",
-            },
-        }
-
-    return {
-        "metric_queries": [
-            query(failures, "failures"),
-            query(attempts, "attempts"),
-            {
-                "id": "rate",
-                "label": label,
-                "expression": "IF(attempts > 0, 100 * failures / attempts, 0)",
-                "return_data": True,
-            },
-        ],
-        "evaluation_periods": periods,
-        "datapoints_to_alarm": periods,
-        "treat_missing_data": "notBreaching",
-    }
+    namespace: str, failures: catalog.Metric, attempts: catalog.Metric, label: str
+) -> FailureRate:
+    return FailureRate(
+        failures=_metric(namespace, failures), attempts=_metric(namespace, attempts), label=label
+    )
 
 
 class AlertKind(Enum):

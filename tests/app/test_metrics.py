@@ -8,6 +8,7 @@ import pytest
 from app import metric_catalog as catalog
 from app.metrics import MetricsEmitter, cloudwatch
 from app.routes.drain import heartbeat
+from components.alarm_watch import FailureRate
 from stacks.alert_rules import AlertKind
 
 
@@ -53,11 +54,11 @@ def test_published_metrics_carry_the_alarms_names_units_and_dimensions(
     }
     watched = set()
     for shape in (kind.shape for kind in AlertKind):
-        alarm = shape(namespace, 5)
-        metrics = [q["metric"] for q in alarm.get("metric_queries", []) if "metric" in q] or [alarm]
+        what = shape(namespace, 5).what
+        metrics = [what.failures, what.attempts] if isinstance(what, FailureRate) else [what.metric]
         for metric in metrics:
-            assert metric["namespace"] == namespace
-            watched.add((metric["metric_name"], tuple(metric["dimensions"].items())))
+            assert metric.namespace == namespace
+            watched.add((metric.name, tuple(metric.dimensions.items())))
     assert watched == seen
 
 
