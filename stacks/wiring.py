@@ -30,6 +30,7 @@ from components.supabase.postgres_config import PostgresConfigInputs
 from components.supabase.postgrest import PostgrestInputs
 from components.supabase.ssl_enforcement import SslEnforcementInputs
 from stacks import bundle, naming
+from stacks.alert_watches import watch
 from stacks.loader import stack_file_name
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
 from stacks.secrets import StackSecrets
@@ -244,7 +245,7 @@ def alerts_args(settings: StackSettings) -> AlertsArgs:
                 name=kind.key,
                 description=kind.description,
                 source=kind.source,
-                watch=kind.shape(namespace(settings.environment.value), rule.minutes),
+                watch=watch(kind, namespace(settings.environment.value), rule.minutes),
                 threshold=rule.threshold,
                 severity=rule.severity.value,
                 recipients=rule.recipients,

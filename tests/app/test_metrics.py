@@ -10,6 +10,7 @@ from app.metrics import MetricsEmitter, cloudwatch
 from app.routes.drain import heartbeat
 from components.alarm_watch import FailureRate
 from stacks.alert_rules import AlertKind
+from stacks.alert_watches import watch
 
 
 @pytest.fixture
@@ -53,8 +54,8 @@ def test_published_metrics_carry_the_alarms_names_units_and_dimensions(
         (m["MetricName"], tuple((d["Name"], d["Value"]) for d in m["Dimensions"])) for m in listed
     }
     watched = set()
-    for shape in (kind.shape for kind in AlertKind):
-        what = shape(namespace, 5).what
+    for kind in AlertKind:
+        what = watch(kind, namespace, 5).what
         metrics = [what.failures, what.attempts] if isinstance(what, FailureRate) else [what.metric]
         for metric in metrics:
             assert metric.namespace == namespace

@@ -8,6 +8,7 @@ import pytest
 
 from components.alerts import AlertRule, Alerts, AlertsArgs
 from stacks.alert_rules import AlertKind
+from stacks.alert_watches import watch
 
 NAMESPACE = "CRMS/test"
 
@@ -17,7 +18,7 @@ def rule(kind: AlertKind, recipients: list[str], minutes: int = 10) -> AlertRule
         name=kind.key,
         description=kind.description,
         source=kind.source,
-        watch=kind.shape(NAMESPACE, minutes),
+        watch=watch(kind, NAMESPACE, minutes),
         threshold=5,
         severity="critical",
         recipients=recipients,
