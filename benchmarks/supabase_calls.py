@@ -20,13 +20,14 @@ from pulumi.dynamic import Config, ConfigureRequest
 from components.supabase.access import TOKEN_CONFIG_KEY
 from components.supabase.api import RetryPolicy
 from components.supabase.auth_config import AuthConfigProvider
+from components.supabase.fields import properties
 from components.supabase.network_restrictions import NetworkRestrictionsProvider
 from components.supabase.pitr import PitrProvider
 from components.supabase.postgres_config import PostgresConfigProvider
 from components.supabase.postgrest import PostgrestProvider
 from components.supabase.provider import SupabaseProjectProvider
 from components.supabase.ssl_enforcement import SslEnforcementProvider
-from components.supabase.surface import SurfaceInputs, properties
+from components.supabase.surface import SurfaceInputs
 from components.supabase.waiting import Waiting
 from crms_infra.offline.project import load_stack_settings
 from stacks import naming

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_random as random
 
 from components.supabase.configuration import ProjectConfiguration, configure
+from components.supabase.project_inputs import ProjectInputs
 from components.supabase.provider import SupabaseProject
 
 PASSWORD_SHAPE = (
@@ -75,14 +76,14 @@ class Database(pulumi.ComponentResource):
         )
         self.project = SupabaseProject(
             f"{name}-project",
-            {
-                "name": args.project_name,
-                "organization_slug": args.organization_slug,
-                "region": args.region,
-                "instance_size": args.instance_size,
-                "management_api": args.management_api,
-                "db_pass": self.password.result,
-            },
+            ProjectInputs(
+                name=args.project_name,
+                organization_slug=args.organization_slug,
+                region=args.region,
+                instance_size=args.instance_size,
+                management_api=args.management_api,
+                db_pass=self.password.result,
+            ),
             stateful,
         )
         project = self.project

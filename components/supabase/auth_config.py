@@ -26,14 +26,8 @@ from typing import Any
 import pulumi
 
 from components.supabase.api import ManagementApi
-from components.supabase.surface import (
-    SurfaceInputs,
-    SurfaceProvider,
-    SurfaceResource,
-    behaviour,
-    computed,
-    setting,
-)
+from components.supabase.fields import behaviour, computed, setting
+from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
 RESEND_SMTP_HOST = "smtp.resend.com"
 RESEND_SMTP_PORT = "465"  # the spec types smtp_port as text

@@ -21,13 +21,8 @@ from typing import Any
 import pulumi
 
 from components.supabase.api import ManagementApi
-from components.supabase.surface import (
-    SurfaceInputs,
-    SurfaceProvider,
-    SurfaceResource,
-    computed,
-    setting,
-)
+from components.supabase.fields import computed, setting
+from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
 OPEN = ("0.0.0.0/0", "::/0")
 """Every IPv4 and every IPv6 address: no restriction."""

@@ -20,7 +20,8 @@ from typing import Any
 import pulumi
 
 from components.supabase.api import ManagementApi, NotFoundError, SupabaseApiError
-from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource, setting
+from components.supabase.fields import setting
+from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
 ADDON_TYPE = "pitr"
 

@@ -19,7 +19,8 @@ from typing import Any
 import pulumi
 
 from components.supabase.api import ManagementApi
-from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource, setting
+from components.supabase.fields import setting
+from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
 SUPABASE_DEFAULT_TIMEOUT = "2min"
 _DURATION = re.compile(r"^(-?[0-9]+(?:\.[0-9]+)?)(us|ms|s|min|h|d)?$")

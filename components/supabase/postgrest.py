@@ -16,7 +16,8 @@ from typing import Any
 import pulumi
 
 from components.supabase.api import ManagementApi
-from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource, setting
+from components.supabase.fields import setting
+from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
 
 @dataclass(frozen=True, kw_only=True)

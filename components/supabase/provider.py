@@ -28,20 +28,15 @@ from components.supabase.api import (
     NotFoundError,
     SupabaseApiError,
 )
+from components.supabase.fields import properties
+from components.supabase.project_inputs import (
+    PROJECT,
+    REPLACE_ON_CHANGE,
+    UPDATE_IN_PLACE,
+    ProjectInputs,
+)
 from components.supabase.project_values import addon_variant, instance_size
 from components.supabase.waiting import Waiting, wait_for_values, wait_until_healthy
-
-REQUIRED = ("name", "organization_slug", "region", "instance_size", "db_pass", "management_api")
-REPLACE_ON_CHANGE = ("organization_slug", "region")
-"""The API has no call that moves a project to another organization or region."""
-UPDATE_IN_PLACE = ("name", "db_pass", "instance_size")
-"""PATCH /v1/projects/{ref}, PATCH .../database/password, PATCH .../billing/addons."""
-
-COMPUTED = (
-    "ref", "status", "api_url", "db_host", "pooler_host", "pooler_port", "pooler_user",
-    "db_name", "anon_key", "service_role_key", "publishable_key", "secret_key",
-)  # fmt: skip
-SECRET_OUTPUTS = ["anon_key", "service_role_key", "publishable_key", "secret_key", "db_pass"]
 
 __all__ = ["SupabaseProject", "SupabaseProjectProvider", "Waiting", "addon_variant"]
 
@@ -54,7 +49,9 @@ class SupabaseProjectProvider(ManagementApiProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = [
-            CheckFailure(key, f"{key} is required") for key in REQUIRED if not news.get(key)
+            CheckFailure(key, f"{key} is required")
+            for key in PROJECT.set_by_program
+            if not news.get(key)
         ]
         return CheckResult(news, failures)
 
@@ -196,18 +193,9 @@ class SupabaseProject(Resource, module="supabase", name="Project"):
     secret_key: pulumi.Output[str | None]
 
     def __init__(
-        self,
-        name: str,
-        props: dict[str, pulumi.Input[Any]],
-        opts: pulumi.ResourceOptions | None = None,
+        self, name: str, inputs: ProjectInputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS)
-        super().__init__(
-            SupabaseProjectProvider(),
-            name,
-            {**props, **dict.fromkeys(COMPUTED)},
-            pulumi.ResourceOptions.merge(opts, secret_outputs),
-        )
+        self._register(name, properties(inputs), opts)
 
     @classmethod
     def get(
@@ -219,4 +207,13 @@ class SupabaseProject(Resource, module="supabase", name="Project"):
     ) -> "SupabaseProject":
         """The existing project `ref`, read through the API (not created or managed)."""
         by_id = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=ref))
-        return cls(name, {"management_api": management_api}, by_id)
+        project = cls.__new__(cls)
+        project._register(name, {"management_api": management_api}, by_id)
+        return project
+
+    def _register(
+        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
+        secret = pulumi.ResourceOptions(additional_secret_outputs=list(PROJECT.secret))
+        merged = pulumi.ResourceOptions.merge(opts, secret)
+        Resource.__init__(self, SupabaseProjectProvider(), name, props, merged)

@@ -18,12 +18,8 @@ from typing import Any
 import pulumi
 
 from components.supabase.api import ManagementApi, SupabaseApiError
-from components.supabase.surface import (
-    SurfaceInputs,
-    SurfaceProvider,
-    SurfaceResource,
-    setting,
-)
+from components.supabase.fields import setting
+from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
 UNSUPPORTED = "not allowed to configure SSL enforcements"
 

@@ -13,10 +13,8 @@ reference alone, never to an attribute (`__getstate__`), so only its module and 
 name are in the state; they are named after the API's own paths and never renamed.
 """
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, ClassVar, Self
 
 import pulumi
@@ -32,70 +30,17 @@ from pulumi.dynamic import (
 
 from components.supabase.access import ManagementApiProvider, project_ref
 from components.supabase.api import DEFAULT_API_URL, ManagementApi, NotFoundError
-
-
-class Change(StrEnum):
-    """What a change of a field does to the resource."""
-
-    REPLACE = "replace"
-    """Another resource: the setting of another project."""
-    UPDATE = "update"
-    """Applied in place through the surface's update call."""
-    COMPUTED = "computed"
-    """Set by the provider from the API's answer; the program never sets it."""
-
-
-def setting(default: Any = dataclasses.MISSING, *, secret: bool = False) -> Any:
-    """A field the program sets and the provider applies in place."""
-    return dataclasses.field(default=default, metadata={"change": Change.UPDATE, "secret": secret})
-
-
-def computed(*, secret: bool = False) -> Any:
-    """A field only the provider sets."""
-    return dataclasses.field(
-        default=None, init=False, metadata={"change": Change.COMPUTED, "secret": secret}
-    )
+from components.supabase.fields import behaviour, identity, properties, setting
 
 
 @dataclass(frozen=True, kw_only=True)
 class SurfaceInputs:
     """The fields every surface has: whose setting it is, and where its API answers."""
 
-    project_ref: pulumi.Input[str] | None = dataclasses.field(
-        default=None, metadata={"change": Change.REPLACE, "secret": False}
-    )
+    project_ref: pulumi.Input[str] | None = identity(default=None)
     """The project configured (filled in by the Database component from its project)."""
     management_api: str = setting(DEFAULT_API_URL)
     """Base URL of the Management API (tests point it at a local server)."""
-
-
-@dataclass(frozen=True)
-class Behaviour:
-    """The inputs' fields by what a change does, and which are secret."""
-
-    replace: tuple[str, ...]
-    update: tuple[str, ...]
-    computed: tuple[str, ...]
-    secret: tuple[str, ...]
-
-    @property
-    def set_by_program(self) -> tuple[str, ...]:
-        return self.replace + self.update
-
-    @property
-    def sent(self) -> tuple[str, ...]:
-        """The fields the surface's update call carries (all but where the API is)."""
-        return tuple(name for name in self.update if name != "management_api")
-
-
-def behaviour(inputs: type[SurfaceInputs]) -> Behaviour:
-    fields = dataclasses.fields(inputs)
-
-    def named(change: Change) -> tuple[str, ...]:
-        return tuple(f.name for f in fields if f.metadata["change"] is change)
-
-    secret = tuple(f.name for f in fields if f.metadata["secret"])
-    return Behaviour(named(Change.REPLACE), named(Change.UPDATE), named(Change.COMPUTED), secret)
 
 
 class SurfaceProvider(ManagementApiProvider):
@@ -216,9 +161,3 @@ class SurfaceResource(Resource):
         )
         merged = pulumi.ResourceOptions.merge(opts, secret)
         Resource.__init__(self, self.provider_class(), name, props, merged)
-
-
-def properties(inputs: SurfaceInputs) -> dict[str, Any]:
-    """The resource's properties: every field, a computed one as None until the provider
-    sets it."""
-    return {field.name: getattr(inputs, field.name) for field in dataclasses.fields(inputs)}

@@ -18,11 +18,8 @@ docs/resources/password.md), taken from the state's `database_password`.
 
 from typing import Any
 
-from components.supabase.provider import (
-    REPLACE_ON_CHANGE,
-    UPDATE_IN_PLACE,
-    SupabaseProjectProvider,
-)
+from components.supabase.project_inputs import REPLACE_ON_CHANGE, UPDATE_IN_PLACE
+from components.supabase.provider import SupabaseProjectProvider
 from crms_infra.adopt.changes import Adopted, AdoptionRefused, Change, Effect, How, shown
 from crms_infra.adopt.program import SUPABASE_PROJECT, ProgramResource, ProgramRun
 from crms_infra.adopt.terraform_state import StateResource, TerraformState

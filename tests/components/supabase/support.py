@@ -7,8 +7,9 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from components.supabase.api import RetryPolicy
 from components.supabase.auth_config import AuthConfigInputs
+from components.supabase.fields import properties
 from components.supabase.provider import SupabaseProjectProvider
-from components.supabase.surface import SurfaceInputs, SurfaceProvider, properties
+from components.supabase.surface import SurfaceInputs, SurfaceProvider
 from components.supabase.waiting import Waiting
 from stacks.supabase_settings import PasswordRequirements
 from tests.components.supabase.fake_api import FakeManagementApi
