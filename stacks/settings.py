@@ -122,6 +122,8 @@ class DatabaseSettings(DatabaseConfigSettings):
         le=60_000,
         description="Disk of the Supabase project in GB (the disk alarm's 100%).",
     )
+    # components.supabase.api.DEFAULT_API_URL, which the CLI may not import before the
+    # program runs; tests/stacks/test_settings.py ties the two.
     management_api: ApiBaseUrl = Field(
         "https://api.supabase.com", description="Base URL of the Supabase Management API."
     )

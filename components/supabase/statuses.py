@@ -1,27 +1,14 @@
 """What each status of a Supabase project means for the provider: wait, stop, or look away.
 
 The statuses are the enum of `V1ProjectWithDatabaseResponse.status` in the Management API
-v1 spec (tests/fixtures/supabase-management-api-v1.openapi.json). Which ones are worth
-waiting for follows the official Terraform provider (supabase/terraform-provider-supabase,
-internal/provider/utils.go: `waitForProjectActive` polls the pending statuses below and
-fails at once on `terminalProjectStatuses`).
+v1 spec (tests/fixtures/supabase-management-api-v1.openapi.json). The provider waits for
+ACTIVE_HEALTHY through every other status (COMING_UP, RESTORING, RESIZING, ..., and any
+the API adds later), and fails at once on the ones no wait leaves, as the official
+Terraform provider does (supabase/terraform-provider-supabase, internal/provider/utils.go:
+`waitForProjectActive` and its `terminalProjectStatuses`).
 """
 
 HEALTHY = "ACTIVE_HEALTHY"
-
-PENDING = frozenset(
-    {
-        "ACTIVE_UNHEALTHY",
-        "COMING_UP",
-        "RESTORING",
-        "UPGRADING",
-        "PAUSING",
-        "RESIZING",
-        "RESTARTING",
-        "UNKNOWN",
-    }
-)
-"""Statuses that pass on their own: waiting for ACTIVE_HEALTHY makes sense."""
 
 BEING_REMOVED = frozenset({"GOING_DOWN", "REMOVED"})
 """A deleted project: `GET /v1/projects` keeps listing it for a while."""

@@ -81,8 +81,6 @@ _SENTRY = {
 }
 _COUNTRIES = {"Switzerland": _CH, "Germany": _EU, "Ireland": _EU, "United States": _ELSE}
 
-_GLOBAL = Location("global", "AWS-wide", "no single country", _ELSE)
-
 
 def aws_location(region: str) -> Location:
     """An AWS (or Supabase, or Upstash) region; an unknown code lies 'elsewhere'."""
@@ -103,11 +101,6 @@ def place_location(kind: str, code: str) -> Location:
     if kind == "sentry":
         return _located(code, _SENTRY)
     return Location(code, "the vendor's own sites", code, _COUNTRIES.get(code, _ELSE))
-
-
-def global_location() -> Location:
-    """A global service (IAM): no data at rest in a region of the stack's choosing."""
-    return _GLOBAL
 
 
 def _located(region: str, table: dict[str, tuple[str, str, LegalArea]]) -> Location:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from stacks.alert_rules import AlertKind
 from stacks.config_keys import Leaf, leaves, schema_type
 from stacks.loader import SettingsError, settings_from_config
-from stacks.settings import AlertSettings, AppEnvironment, StackSettings
+from stacks.settings import AlertSettings, AppEnvironment, DatabaseSettings, StackSettings
 from tests.conftest import REPO, STACKS
 from tests.helpers import assert_refused_in_one_line, load, stack_config
 
@@ -245,3 +245,10 @@ def test_the_alert_settings_are_one_per_alert_kind() -> None:
     prod = load("prod")
     assert [kind for kind, _ in prod.alerts.rules()] == list(AlertKind)
     assert prod.alerts.rule(AlertKind.LOW_DISK_SPACE) is prod.alerts.low_disk_space
+
+
+def test_the_management_api_default_is_the_providers() -> None:
+    """The settings' default and the providers' own, for a read by ID, are one URL."""
+    from components.supabase.api import DEFAULT_API_URL
+
+    assert DatabaseSettings.model_fields["management_api"].default == DEFAULT_API_URL
