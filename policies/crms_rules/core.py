@@ -51,29 +51,30 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ResourceRule:
-    """A rule that sees one resource at a time."""
+class RuleSpec:
+    """What every rule states: its name, what it checks, how grave a violation is, how to
+    fix it, and its config keys."""
 
     name: str
     description: str
     severity: Severity
     remediation: str
-    check: ResourceCheck
     defaults: Mapping[str, Any] = field(default_factory=dict)
     """The rule's config keys and their defaults (a stack's policies/config.*.json overrides)."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class StackRule:
+class ResourceRule(RuleSpec):
+    """A rule that sees one resource at a time."""
+
+    check: ResourceCheck
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackRule(RuleSpec):
     """A rule that sees every resource of the stack (to relate one to another)."""
 
-    name: str
-    description: str
-    severity: Severity
-    remediation: str
     check: StackCheck
-    defaults: Mapping[str, Any] = field(default_factory=dict)
-    """The rule's config keys and their defaults (a stack's policies/config.*.json overrides)."""
 
 
 Rule = ResourceRule | StackRule

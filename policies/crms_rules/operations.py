@@ -99,14 +99,14 @@ RULES: list[Rule] = [
     ),
     StackRule(
         name="alarms-seed-rules",
-        description="Prod has an alarm for each of the seed's four alert rules.",
+        description="The stack has an alarm for each of the seed's four alert rules.",
         severity=Severity.HIGH,
-        remediation="Enable all four crms:alerts*Enabled keys in Pulumi.prod.yaml.",
+        remediation="Enable all four crms:alerts*Enabled keys in the stack's Pulumi.<stack>.yaml.",
         check=seed_alarms_present,
     ),
     ResourceRule(
         name="protect-stateful",
-        description="Stateful resources are protected (prod).",
+        description="Stateful resources are protected.",
         severity=Severity.HIGH,
         remediation="Set crms:protectStatefulResources true.",
         check=stateful_protected,

@@ -250,7 +250,7 @@ RULES: list[Rule] = [
     ),
     StackRule(
         name="s3-backups-object-lock",
-        description="Backups are locked against deletion (prod).",
+        description="Backups are locked against deletion.",
         severity=Severity.HIGH,
         remediation=(
             "Set crms:storageBackupsObjectLock true; the lock is fixed when the bucket is created."

@@ -4,24 +4,12 @@ pack's own copy of the pricing from what the analyzer sees."""
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from crms_rules import budget
 from crms_rules.core import Resource
 
 from crms_infra.cost.plan_costs import plan_cost
 from tests.helpers import plan_of
-from tests.policies.views import (
-    Failure,
-    Mutation,
-    assert_exemptions_hold,
-    assert_fails,
-    changed,
-    failure_ids,
-    first_failures,
-    rule_names,
-    stack_view,
-    violations,
-)
+from tests.policies.views import Failure, changed, rule_case_tests, stack_view, violations
 
 STACK = "pulumi:pulumi:Stack"
 
@@ -45,18 +33,11 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(budget.RULES)
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(budget.RULES, FAILURES)
 
 
 def test_the_pack_prices_what_it_sees_as_crms_infra_prices_the_plan() -> None:

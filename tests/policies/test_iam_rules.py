@@ -3,7 +3,6 @@
 import json
 from typing import Any
 
-import pytest
 from crms_rules import iam
 from crms_rules.core import Resource
 
@@ -11,13 +10,9 @@ from tests.policies.views import (
     ROLE_POLICY,
     Failure,
     Mutation,
-    assert_exemptions_hold,
-    assert_fails,
     changed,
-    failure_ids,
-    first_failures,
     named,
-    rule_names,
+    rule_case_tests,
     stack_view,
     violations,
 )
@@ -131,18 +126,11 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(iam.RULES)
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(iam.RULES, FAILURES)
 
 
 def test_a_named_buckets_objects_and_a_namespaced_metric_are_allowed() -> None:

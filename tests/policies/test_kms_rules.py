@@ -2,20 +2,14 @@
 
 import json
 
-import pytest
 from crms_rules import kms
 
 from tests.policies.views import (
     KEY,
     KEY_POLICY,
     Failure,
-    Mutation,
-    assert_exemptions_hold,
-    assert_fails,
     changed,
-    failure_ids,
-    first_failures,
-    rule_names,
+    rule_case_tests,
     stack_view,
     violations,
     without,
@@ -93,18 +87,11 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(kms.RULES)
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(kms.RULES, FAILURES)
 
 
 def test_the_account_root_may_hold_every_kms_action() -> None:

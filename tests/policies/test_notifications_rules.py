@@ -2,23 +2,10 @@
 
 import json
 
-import pytest
 from crms_rules import notifications
 from crms_rules.core import Resource
 
-from tests.policies.views import (
-    KEY,
-    TOPIC,
-    Failure,
-    Mutation,
-    assert_exemptions_hold,
-    assert_fails,
-    changed,
-    failure_ids,
-    first_failures,
-    named,
-    rule_names,
-)
+from tests.policies.views import KEY, TOPIC, Failure, changed, named, rule_case_tests
 
 
 def _key_policy_without(view: tuple[Resource, ...], action: str) -> str:
@@ -72,15 +59,8 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(notifications.RULES)
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(notifications.RULES, FAILURES)

@@ -2,7 +2,6 @@
 
 import dataclasses
 
-import pytest
 from crms_rules import operations
 from crms_rules.core import Resource
 
@@ -12,14 +11,9 @@ from tests.policies.views import (
     PHOTOS,
     VARIABLE,
     Failure,
-    Mutation,
-    assert_exemptions_hold,
-    assert_fails,
     changed,
-    failure_ids,
-    first_failures,
     named,
-    rule_names,
+    rule_case_tests,
     without,
 )
 
@@ -81,15 +75,8 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(operations.RULES)
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(operations.RULES, FAILURES)

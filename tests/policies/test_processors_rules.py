@@ -3,7 +3,6 @@
 
 from typing import Any
 
-import pytest
 from crms_rules import processors
 from crms_rules.core import Resource
 
@@ -13,12 +12,8 @@ from tests.policies.views import (
     VARIABLE,
     Failure,
     Mutation,
-    assert_exemptions_hold,
-    assert_fails,
     changed,
-    failure_ids,
-    first_failures,
-    rule_names,
+    rule_case_tests,
     stack_view,
     violations,
 )
@@ -75,13 +70,11 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(processors.RULES)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(processors.RULES, FAILURES)
 
 
 def test_replays_to_the_eu_region_or_none_at_all_pass() -> None:
@@ -89,8 +82,3 @@ def test_replays_to_the_eu_region_or_none_at_all_pass() -> None:
         violations("processors-sentry-replays-eu", _replays("0.5", "eu")(stack_view("prod"))) == []
     )
     assert violations("processors-sentry-replays-eu", _replays("0", "us")(stack_view("prod"))) == []
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)

@@ -1,6 +1,5 @@
 """The rules of crms_rules/residency.py: each way each fails on the prod stack, and exemptions."""
 
-import pytest
 from crms_rules import residency
 from crms_rules.core import Resource
 
@@ -13,15 +12,10 @@ from tests.policies.views import (
     SUPABASE,
     TRACE_DRAIN,
     Failure,
-    Mutation,
-    assert_exemptions_hold,
-    assert_fails,
     changed,
-    failure_ids,
-    first_failures,
     named,
+    rule_case_tests,
     rule_config,
-    rule_names,
     stack_view,
     violations,
 )
@@ -105,18 +99,11 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(residency.RULES)
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(residency.RULES, FAILURES)
 
 
 def test_a_replica_allowed_without_a_reason_is_a_violation() -> None:

@@ -3,7 +3,6 @@
 import json
 from typing import Any
 
-import pytest
 from crms_rules import s3
 from crms_rules.core import Resource
 
@@ -12,15 +11,12 @@ from tests.policies.views import (
     PHOTOS,
     Failure,
     Mutation,
-    assert_exemptions_hold,
-    assert_fails,
     broken,
     changed,
     exempting,
-    failure_ids,
     first_failures,
     named,
-    rule_names,
+    rule_case_tests,
     stack_view,
     violations,
     without,
@@ -161,18 +157,11 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(s3.RULES)
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(s3.RULES, FAILURES)
 
 
 def test_the_backups_buckets_are_found_by_their_purpose_tag_not_their_name() -> None:

@@ -1,19 +1,13 @@
 """The rules of crms_rules/supabase.py: each way each fails on the prod stack, and exemptions."""
 
-import pytest
 from crms_rules import supabase
 from crms_rules.core import Resource
 
 from tests.policies.views import (
     Failure,
-    Mutation,
-    assert_exemptions_hold,
-    assert_fails,
     broken,
     changed,
-    failure_ids,
-    first_failures,
-    rule_names,
+    rule_case_tests,
     stack_view,
     violations,
     without,
@@ -129,18 +123,11 @@ FAILURES: list[Failure] = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "mutate", "words"), FAILURES, ids=failure_ids(FAILURES))
-def test_each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
-    assert_fails(rule, mutate, words)
-
-
-def test_every_rule_has_a_failure_case() -> None:
-    assert {rule for rule, _, _ in FAILURES} == rule_names(supabase.RULES)
-
-
-@pytest.mark.parametrize(("rule", "mutate"), first_failures(FAILURES))
-def test_an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
-    assert_exemptions_hold(rule, mutate)
+(
+    test_each_way_a_rule_fails,
+    test_every_rule_has_a_failure_case,
+    test_an_exemption_waives_a_resource_until_it_expires,
+) = rule_case_tests(supabase.RULES, FAILURES)
 
 
 def test_a_narrow_allow_list_needs_no_compensating_control() -> None:

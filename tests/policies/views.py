@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from crms_rules.all_rules import ALL_RULES
 from crms_rules.core import Resource, Rule, evaluate
 
@@ -147,3 +148,32 @@ def assert_exemptions_hold(rule: str, mutate: Mutation) -> None:
     expired = violations(rule, view, exempting(rule, urns, reason, "2026-01-31"))
     assert len(expired) == len(urns)
     assert all("expired on 2026-01-31" in message for message in expired)
+
+
+RuleTest = Callable[..., None]
+
+
+def rule_case_tests(
+    rules: list[Rule], failures: list[Failure]
+) -> tuple[RuleTest, RuleTest, RuleTest]:
+    """The three tests every rule module's failure table gets (cdk-nag's practice: each rule
+    has numbered non-compliant cases): each case fails its rule with the words expected,
+    every rule of the module has a case, and an exemption waives a case until it expires.
+    A module binds them to its own names: `test_a, test_b, test_c = rule_case_tests(...)`."""
+
+    @pytest.mark.parametrize(("rule", "mutate", "words"), failures, ids=failure_ids(failures))
+    def each_way_a_rule_fails(rule: str, mutate: Mutation, words: str) -> None:
+        assert_fails(rule, mutate, words)
+
+    def every_rule_has_a_failure_case() -> None:
+        assert {rule for rule, _, _ in failures} == rule_names(rules)
+
+    @pytest.mark.parametrize(("rule", "mutate"), first_failures(failures))
+    def an_exemption_waives_a_resource_until_it_expires(rule: str, mutate: Mutation) -> None:
+        assert_exemptions_hold(rule, mutate)
+
+    return (
+        each_way_a_rule_fails,
+        every_rule_has_a_failure_case,
+        an_exemption_waives_a_resource_until_it_expires,
+    )
