@@ -35,7 +35,7 @@ def serve(count: int) -> None:
     from moto.s3 import models
     from moto.server import ThreadedMotoServer
 
-    from tests.conftest import seed_objects
+    from tests.local_services import seed_objects
 
     setattr(models, "copy", types.SimpleNamespace(deepcopy=copy.copy, copy=copy.copy))  # noqa: B010
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -25,7 +25,7 @@ import psycopg
 
 from app.operators.migrate import migrate
 from app.operators.migration_set import discover
-from tests.conftest import fresh_database
+from tests.local_services import fresh_database
 
 SAMPLES = 5
 ROWS = 10_000

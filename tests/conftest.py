@@ -1,13 +1,11 @@
 """Shared fixtures: where the project lives, and databases of their own on the local PostgreSQL."""
 
-import contextlib
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import sql
+
+from tests.local_services import fresh_database
 
 REPO = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod")
@@ -43,38 +41,10 @@ def ops_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]
     return build
 
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
-SHIM = Path(__file__).parent / "app" / "supabase_shim.sql"
-
-
-def database_url(name: str) -> str:
-    return f"postgresql://postgres@127.0.0.1:5432/{name}"
-
-
-@contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
-    """A new database with the Supabase shim and nothing else; dropped afterwards."""
-    name = f"crms_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with psycopg.connect(database_url(name), autocommit=True) as conn:
-            conn.execute(SHIM.read_bytes())
-        yield database_url(name)
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
 @pytest.fixture
 def empty_database() -> Iterator[str]:
     with fresh_database() as url:
         yield url
-
-
-MOTO_ACCOUNT = "123456789012"  # moto's default account
 
 
 @pytest.fixture(scope="session")
@@ -112,17 +82,6 @@ def fast_moto_listing(monkeypatch: pytest.MonkeyPatch) -> None:
     from moto.s3 import models
 
     monkeypatch.setattr(models, "copy", types.SimpleNamespace(deepcopy=copy.copy, copy=copy.copy))
-
-
-def seed_objects(bucket: str, count: int, prefix: str = "vehicles/") -> None:
-    """Put objects straight into moto's store: fast setup for large listings.
-
-    The job under test still reads them over HTTP."""
-    from moto.s3.models import s3_backends
-
-    backend = s3_backends[MOTO_ACCOUNT]["aws"]
-    for index in range(count):
-        backend.put_object(bucket, f"{prefix}{index:06d}.jpg", b"x" * (index % 97))
 
 
 @pytest.fixture

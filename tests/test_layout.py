@@ -108,6 +108,19 @@ def test_the_app_s_shared_modules_import_no_role() -> None:
     assert [found for role in roles for found in imports_of(SHARED, role)] == []
 
 
+def test_benchmarks_use_the_tests_doubles_never_their_tests_or_fixtures() -> None:
+    """Benchmarks measure against the same doubles the tests use (the spec-strict Management
+    API fake, the local services, the fault proxy, the drain payloads), imported from their
+    helper modules: never a test module, nor a conftest (pytest's, loaded by pytest)."""
+    found = [
+        f"{path.relative_to(REPO)} imports {name}"
+        for path in python_files([REPO / "benchmarks"])
+        for name in imported_modules(path.read_text())
+        if name.startswith("tests.") and name.rpartition(".")[2].startswith(("test_", "conftest"))
+    ]
+    assert found == []
+
+
 def test_no_test_module_imports_another() -> None:
     """Shared helpers live in helper modules (tests/helpers.py, tests/policies/views.py, ...),
     so that running one test module never runs or depends on another's tests."""

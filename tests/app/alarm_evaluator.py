@@ -19,7 +19,7 @@ from typing import Any
 from moto.cloudwatch.models import MetricDatum, cloudwatch_backends
 
 from app.metrics import cloudwatch
-from tests.conftest import MOTO_ACCOUNT
+from tests.local_services import MOTO_ACCOUNT
 
 Alarm = Mapping[str, Any]
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {

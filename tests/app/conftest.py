@@ -13,7 +13,7 @@ from tests.app import drain_payloads as payloads
 from tests.app.running_app import running_app
 from tests.app.stand_ins import status_page
 from tests.app.tenants import A, B, Seeded, seed_company
-from tests.conftest import fresh_database
+from tests.local_services import fresh_database
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from botocore.compat import HTTPHeaders
 from app.jobs import backup
 from app.jobs.manifest import verify
 from app.operators import backup as backup_command
-from tests.conftest import seed_objects
 from tests.helpers import BACKUP_NOW as NOW
+from tests.local_services import seed_objects
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

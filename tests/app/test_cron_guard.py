@@ -17,8 +17,9 @@ from app.jobs import backup, payments, probe
 from app.metrics import cloudwatch
 from app.routes import cron_guard
 from tests.app.running_app import running_app
-from tests.conftest import ADMIN_URL, STACKS, seed_objects
+from tests.conftest import STACKS
 from tests.helpers import load
+from tests.local_services import ADMIN_URL, seed_objects
 
 SECRET = "cron-secret-for-tests"
 CRON = {"Authorization": f"Bearer {SECRET}"}

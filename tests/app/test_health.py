@@ -13,7 +13,7 @@ import pytest
 from app.routes.config import AppConfig, ConfigError, load_config
 from app.routes.health import HealthChecker, HealthReport
 from tests.app.stand_ins import silent_server, status_page
-from tests.conftest import ADMIN_URL
+from tests.local_services import ADMIN_URL
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 UNREACHABLE_DB = "postgresql://crms:s3cret-pw@127.0.0.1:1/crms"

@@ -15,8 +15,9 @@ from app import aws
 from app.routes import web
 from tests.app.aws_recorder import Call, recording_proxy
 from tests.app.stand_ins import silent_server
-from tests.conftest import ADMIN_URL, MOTO_ACCOUNT, STACKS, seed_objects
+from tests.conftest import STACKS
 from tests.helpers import load
+from tests.local_services import ADMIN_URL, MOTO_ACCOUNT, seed_objects
 
 SECRET = "cron-secret-for-oidc-tests"
 ROLE = f"arn:aws:iam::{MOTO_ACCOUNT}:role/crms-ops-oidc-test"

@@ -19,8 +19,8 @@ from app.operators.migration_set import discover
 from tests.app.alarm_evaluator import evaluate
 from tests.app.running_app import running_app
 from tests.app.tenants import A, B, seed_company
-from tests.conftest import fresh_database
 from tests.helpers import by_name
+from tests.local_services import fresh_database
 
 CRON_SECRET = "cron-secret-for-tests"
 

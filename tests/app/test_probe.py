@@ -3,7 +3,7 @@
 import pytest
 
 from app.jobs.probe import disk_usage_percent
-from tests.conftest import ADMIN_URL
+from tests.local_services import ADMIN_URL
 
 
 def test_disk_usage_is_a_sane_percentage() -> None:

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from app.routes import web
 from tests.app.stand_ins import silent_server, status_page
-from tests.conftest import ADMIN_URL, seed_objects
+from tests.local_services import ADMIN_URL, seed_objects
 
 SECRET = "cron-secret-for-tests"
 
