@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from crms_infra.diff import diff_plans  # noqa: E402
-from crms_infra.offline.engine import Plan, plan_stack  # noqa: E402
+from crms_infra.offline.engine import plan_stack  # noqa: E402
+from crms_infra.plan_model import Plan, obj  # noqa: E402
 from crms_infra.policy_config import read_policy_config  # noqa: E402
 from crms_infra.render import plan_markdown, plan_text  # noqa: E402
 from crms_infra.residency.changes import diff_markdown_with_diagram  # noqa: E402
@@ -43,10 +44,11 @@ def edited(plan: Plan) -> Plan:
     result = copy.deepcopy(plan)
     for resource in result["resources"]:
         inputs = resource["inputs"]
-        if "migrations" in inputs:
-            inputs["migrations"][sorted(inputs["migrations"])[-1]] += "SELECT 1;\n"
+        if migrations := obj(inputs.get("migrations")):
+            last = sorted(migrations)[-1]
+            migrations[last] = f"{migrations[last]}SELECT 1;\n"
         if resource["name"] == "storage-key-policy":
-            document = json.loads(inputs["policy"])
+            document = json.loads(str(inputs["policy"]))
             document["Statement"][0]["Action"].append("kms:ReplicateKey")
             inputs["policy"] = json.dumps(document)
     return result

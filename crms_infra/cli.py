@@ -21,7 +21,7 @@ from crms_infra.cost.render import cost_json, cost_markdown, cost_text
 from crms_infra.cost.summary import ESTIMATE_ERRORS
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
 from crms_infra.error_report import report, settings_message
-from crms_infra.offline.engine import Plan, plan_stack
+from crms_infra.offline.engine import plan_stack
 from crms_infra.offline.policy import PolicyPackError, pack_policies
 from crms_infra.offline.project import (
     StackNotFoundError,
@@ -30,6 +30,7 @@ from crms_infra.offline.project import (
     stack_names,
 )
 from crms_infra.plan_file import PlanFileError, load_plan_file
+from crms_infra.plan_model import Plan
 from crms_infra.policy_config import PolicyConfigError, read_policy_config
 from crms_infra.preflight.findings import render
 from crms_infra.preflight.run import plan_refusals, preflight, unset_secrets_note

@@ -9,8 +9,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pydantic import JsonValue
+
 from crms_infra.markdown import code_span, fenced, one_line, printable
-from crms_infra.offline.engine import Plan
+from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.value_diff import ABSENT, is_large_map, show_change
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -158,7 +160,7 @@ def _summary(diff: PlanDiff) -> str:
     )
 
 
-def _by_key(plan: Plan) -> dict[str, dict[str, Any]]:
+def _by_key(plan: Plan) -> dict[str, PlanResource]:
     return {_key(resource["urn"]): resource for resource in plan["resources"]}
 
 
@@ -171,15 +173,18 @@ def _key(urn: str) -> str:
     return STACK_TYPE if key.startswith(STACK_TYPE + "::") else key
 
 
-def _comparable(resource: dict[str, Any]) -> Any:
+def _comparable(resource: PlanResource) -> JsonValue:
     stack = resource["urn"].split("::", 1)[0].removeprefix("urn:pulumi:")
     return _unstacked({"protect": resource["protect"], "inputs": resource["inputs"]}, stack)
 
 
-def _unstacked(value: Any, stack: str) -> Any:
+def _unstacked(value: JsonValue, stack: str) -> JsonValue:
     """Drop the stack name from URNs inside values, so that references compare across stacks."""
     pattern = re.compile(rf"urn:pulumi:{re.escape(stack)}::")
-    return json.loads(pattern.sub("urn:pulumi:*::", json.dumps(value, sort_keys=True)))
+    unstacked: JsonValue = json.loads(
+        pattern.sub("urn:pulumi:*::", json.dumps(value, sort_keys=True))
+    )
+    return unstacked
 
 
 def _compare(before: Any, after: Any, path: str) -> list[Change]:

@@ -7,9 +7,9 @@ is, gets one sentence instead of a TypeError or RecursionError from deep inside.
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from crms_infra.plan_model import Plan, PlanShapeError, parse_plan
 
 MAX_DEPTH = 64
 """A plan's values nest a dozen levels at most (policy documents); 64 is ample."""
@@ -19,26 +19,7 @@ class PlanFileError(ValueError):
     """A file that is not a readable plan; the message is one sentence naming it."""
 
 
-class _Resource(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    # urn:pulumi:<stack>::<project>::<type chain>::<name>, as the engine builds it.
-    urn: Annotated[str, Field(pattern=r"^urn:pulumi:[^:]*::[^:]*::.+")]
-    type: str
-    name: str
-    protect: bool
-    inputs: dict[str, Any]
-
-
-class _Plan(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    stack: str
-    resources: list[_Resource]
-    outputs: dict[str, Any]
-
-
-def load_plan_file(path: Path) -> dict[str, Any]:
+def load_plan_file(path: Path) -> Plan:
     """The plan saved in `path` (by `crms-infra plan --format json`)."""
     try:
         plan = json.loads(path.read_text())
@@ -50,15 +31,12 @@ def load_plan_file(path: Path) -> dict[str, Any]:
     if _depth(plan) > MAX_DEPTH:
         raise PlanFileError(f"{path}: not a plan (nested more than {MAX_DEPTH} levels deep)")
     try:
-        _Plan.model_validate(plan)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        return parse_plan(plan)
+    except PlanShapeError as error:
         raise PlanFileError(
-            f"{path}: not a plan ({where}: {first['msg']}; expected the JSON of "
+            f"{path}: not a plan ({error.where}: {error.what}; expected the JSON of "
             "`crms-infra plan --format json`)"
         ) from None
-    return dict(plan)
 
 
 def _depth(value: Any) -> int:

@@ -2,11 +2,12 @@
 
 import json
 from collections import defaultdict
-from typing import Any
+
+from pydantic import JsonValue
 
 from crms_infra.cost.summary import monthly_total_line
 from crms_infra.markdown import code_span, one_line, table_cell, table_code
-from crms_infra.offline.engine import Plan
+from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.residency.links import PlanIndex
 from crms_infra.summaries import summary
 
@@ -90,8 +91,8 @@ def _policy_lines(plan: Plan) -> list[str]:
     ]
 
 
-def _children_by_parent(plan: Plan) -> dict[str, list[dict[str, Any]]]:
-    children: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _children_by_parent(plan: Plan) -> dict[str, list[PlanResource]]:
+    children: dict[str, list[PlanResource]] = defaultdict(list)
     for resource in plan["resources"]:
         if resource["parent"] is not None:
             children[resource["parent"]].append(resource)
@@ -99,8 +100,8 @@ def _children_by_parent(plan: Plan) -> dict[str, list[dict[str, Any]]]:
 
 
 def _tree_lines(
-    resource: dict[str, Any],
-    children: dict[str, list[dict[str, Any]]],
+    resource: PlanResource,
+    children: dict[str, list[PlanResource]],
     index: PlanIndex,
     prefix: str,
     is_last: bool,
@@ -120,7 +121,7 @@ def _tree_lines(
     return lines
 
 
-def _settings_summary(resource: dict[str, Any]) -> str:
+def _settings_summary(resource: PlanResource) -> str:
     """The resource's inputs, a few of them, as `key=value`; nested ones in one line."""
     settings = [
         f"{key}={_short(value)}"
@@ -133,14 +134,14 @@ def _settings_summary(resource: dict[str, Any]) -> str:
     return " ".join(shown)
 
 
-def _short(value: Any) -> str:
+def _short(value: JsonValue) -> str:
     if isinstance(value, dict | list):
         return _clip(_one_line(value), MAX_NESTED_WIDTH)
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return _clip(text, MAX_VALUE_WIDTH)
 
 
-def _one_line(value: Any) -> str:
+def _one_line(value: JsonValue) -> str:
     """`{a=1, b=[x, y]}`: nested values readable in one line, keys sorted."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}={_one_line(v)}" for k, v in sorted(value.items())) + "}"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from crms_infra.markdown import one_line
-from crms_infra.offline.engine import Plan
+from crms_infra.plan_model import Plan, Violation
 from crms_infra.sarif_locations import Locator
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -58,10 +58,10 @@ def _result(
     locator: Locator,
     stack: str,
     plan: Plan,
-    violation: dict[str, Any],
+    violation: Violation,
     index: dict[str, int],
 ) -> dict[str, Any]:
-    urn = violation.get("urn")
+    urn = violation["urn"]
     types = {resource["urn"]: resource["type"] for resource in plan["resources"]}
     place = locator.locate(stack, violation, types.get(urn or ""))
     where = urn.rsplit("::", 1)[-1] if urn else "the stack"

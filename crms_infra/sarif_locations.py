@@ -12,6 +12,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from crms_infra.plan_model import Violation
 from crms_infra.yaml_file import load_yaml_file
 
 REDIS = "upstash:index/redisDatabase:RedisDatabase"
@@ -54,7 +55,7 @@ class Locator:
         self._keys: dict[Path, dict[str, int]] = {}
         self._components: dict[str, Place] | None = None
 
-    def locate(self, stack: str, violation: dict[str, Any], type_: str | None) -> Place:
+    def locate(self, stack: str, violation: Violation, type_: str | None) -> Place:
         stack_file = f"Pulumi.{stack}.yaml"
         settings = RULE_SETTINGS.get(violation["policy"], ())
         keys = settings.get(type_ or "", ()) if isinstance(settings, dict) else settings

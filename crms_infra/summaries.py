@@ -6,8 +6,10 @@ one more entry. A type without one shows only its first settings.
 
 import re
 from collections.abc import Callable
-from typing import Any
 
+from pydantic import JsonValue
+
+from crms_infra.plan_model import JsonObject, obj
 from crms_infra.residency import buckets
 from crms_infra.residency.links import PlanIndex, Resource, as_list
 
@@ -44,27 +46,30 @@ def alarm(resource: Resource, index: PlanIndex) -> str:
         if str(item["inputs"].get("topic")) in topics
     )
     return (
-        f"alarm: {metric} ({statistic}) {_COMPARISONS.get(operator, operator)} "
+        f"alarm: {metric} ({statistic}) {_COMPARISONS.get(str(operator), operator)} "
         f"{inputs.get('threshold')} in {evaluations} period(s) of {period} s{out_of}; "
         f"missing data {inputs.get('treatMissingData', 'missing')}; "
         f"notifies {', '.join(recipients) or 'no one'}"
     )
 
 
-def _watched(inputs: dict[str, Any]) -> tuple[str, str, Any]:
+def _watched(inputs: JsonObject) -> tuple[str, str, int | list[int] | JsonValue]:
     """(metric or expression, statistic, period) of a plain or a metric-math alarm."""
-    queries = as_list(inputs.get("metricQueries"))
+    queries = [obj(query) for query in as_list(inputs.get("metricQueries"))]
     if not queries:
         statistic = inputs.get("statistic") or inputs.get("extendedStatistic")
         return str(inputs.get("metricName")), str(statistic), inputs.get("period")
-    metrics = {q["id"]: q["metric"] for q in queries if isinstance(q.get("metric"), dict)}
+    metrics = {
+        str(q.get("id")): obj(q["metric"]) for q in queries if isinstance(q.get("metric"), dict)
+    }
     (shown,) = [q for q in queries if q.get("returnData")] or queries[:1]
-    expression = str(shown.get("expression") or metrics.get(shown["id"], {}).get("metricName"))
+    named = metrics.get(str(shown.get("id")), {}).get("metricName")
+    expression = str(shown.get("expression") or named)
     for query_id, metric in metrics.items():
         name = str(metric.get("metricName"))
         expression = re.sub(rf"\b{re.escape(query_id)}\b", name, expression)
     statistics = sorted({str(metric.get("stat")) for metric in metrics.values()})
-    periods = sorted({metric.get("period") for metric in metrics.values()})
+    periods = sorted({p for m in metrics.values() if isinstance(p := m.get("period"), int)})
     return expression, ", ".join(statistics), periods[0] if len(periods) == 1 else periods
 
 
@@ -101,7 +106,7 @@ def variable(resource: Resource, _: PlanIndex) -> str:
 
 
 def migrations(resource: Resource, _: PlanIndex) -> str:
-    names = sorted((resource["inputs"].get("migrations") or {}).keys())
+    names = sorted(obj(resource["inputs"].get("migrations")))
     checksum = str(resource["inputs"].get("checksum", ""))[:12]
     return f"migrations: {', '.join(names) or 'none'} (checksum {checksum}…)"
 

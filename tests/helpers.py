@@ -17,7 +17,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from crms_infra.offline.engine import Plan, plan_stack
+from crms_infra.offline.engine import plan_stack
+from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.yaml_file import load_yaml_file
 from stacks.loader import SettingsError, settings_from_config
 from stacks.secrets import StackSecrets
@@ -34,16 +35,28 @@ def plan_of(stack: str) -> Plan:
     return plan_stack(REPO, stack)
 
 
-def resources(stack: str, type_: str | None = None) -> list[dict[str, Any]]:
+def resources(stack: str, type_: str | None = None) -> list[PlanResource]:
     return [r for r in plan_of(stack)["resources"] if type_ is None or r["type"] == type_]
 
 
-def by_name(stack: str, type_: str) -> dict[str, dict[str, Any]]:
+def by_name(stack: str, type_: str) -> dict[str, PlanResource]:
     return {r["name"]: r for r in resources(stack, type_)}
 
 
-def policy_document(resource: dict[str, Any], key: str = "policy") -> dict[str, Any]:
-    document = json.loads(resource["inputs"][key])
+def inputs_of(resource: PlanResource) -> dict[str, Any]:
+    """A resource's inputs for a test to read by the exact path it asserts on: a wrong path
+    fails that assertion, so tests read them untyped; the tooling reads them through
+    crms_infra.plan_model's narrowing helpers."""
+    return resource["inputs"]
+
+
+def outputs_of(plan: Plan) -> dict[str, Any]:
+    """The stack's outputs, read as `inputs_of` reads a resource's."""
+    return plan["outputs"]
+
+
+def policy_document(resource: PlanResource, key: str = "policy") -> dict[str, Any]:
+    document = json.loads(str(resource["inputs"][key]))
     assert isinstance(document, dict)
     return document
 

@@ -23,6 +23,7 @@ from crms_infra.ci_roles.roles import GITHUB_AUDIENCE, GITHUB_ISSUER, CiRole, ci
 from crms_infra.offline.policy import PackRun, one_line
 from crms_infra.offline.project import load_stack_settings, stack_names
 from crms_infra.offline.sdk import analyzer_pb2
+from crms_infra.plan_model import Violation
 
 # IAM quotas (docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html), counted
 # without whitespace: a role trust policy of 2,048 characters (the default), a role's inline
@@ -78,7 +79,7 @@ WILDCARD_FINDING = re.compile(r"statement (\S+) allows .* on '([^']*)'$")
 """How `iam-no-wildcard-resource` names a statement and its resource (policies/crms_rules)."""
 
 
-def suppressed(violation: dict[str, Any]) -> bool:
+def suppressed(violation: Violation) -> bool:
     """A wildcard-resource finding on one of a statement's own ARN patterns, when its Access
     gives the reason (Access.wildcard_reason): cdk-nag's suppression with `appliesTo`, which
     waives one finding, never the rule."""

@@ -11,7 +11,7 @@ from typing import Any
 from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.pricing.model import ZERO, Estimate, usd
 from crms_infra.cost.summary import ESTIMATE_ERRORS
-from crms_infra.offline.engine import Plan
+from crms_infra.plan_model import Plan
 
 _SECTION = "\n#### Monthly cost\n\n"
 

@@ -4,12 +4,11 @@ carries (stacks/cost_inputs.py)."""
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
 
 from crms_infra.cost.pricing.model import Estimate, Resource
 from crms_infra.cost.pricing.prices import PriceBook
 from crms_infra.cost.pricing.table import estimate
-from crms_infra.offline.engine import Plan
+from crms_infra.plan_model import Plan, PlanResource
 
 COST_INPUTS = "costInputs"
 
@@ -48,7 +47,7 @@ def _resources(plan: Plan) -> list[Resource]:
     return [_resource(resource) for resource in plan["resources"]]
 
 
-def _resource(resource: dict[str, Any]) -> Resource:
+def _resource(resource: PlanResource) -> Resource:
     return Resource(
         resource["type"],
         resource["name"],

@@ -4,7 +4,7 @@ from crms_infra.cost.plan_costs import NoCostInputsError, plan_cost
 from crms_infra.cost.pricing.context import PricingError
 from crms_infra.cost.pricing.prices import PriceDataError
 from crms_infra.cost.render import headline
-from crms_infra.offline.engine import Plan
+from crms_infra.plan_model import Plan
 
 ESTIMATE_ERRORS = (NoCostInputsError, PricingError, PriceDataError)
 """Why a plan may have no estimate: each names what is missing or wrong."""

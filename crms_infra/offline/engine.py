@@ -26,8 +26,8 @@ from crms_infra.offline.plain_variables import show_plain_variables
 from crms_infra.offline.policy import PackRun
 from crms_infra.offline.project import StackConfig, read_stack_config
 from crms_infra.offline.sdk import SETTINGS, MockEngine, MockSettings, rpc, sync_await
+from crms_infra.plan_model import Plan, PlanResource
 
-Plan = dict[str, Any]
 ORGANIZATION = "organization"  # what the SDK's own mocks call the organization
 
 _program_log = logging.getLogger("crms.program")
@@ -81,8 +81,7 @@ def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | No
         "outputs": monitor.stack_outputs(),
         "policy": policy,
     }
-    scrubbed = scrub(plan, known_secrets)
-    assert isinstance(scrubbed, dict)
+    scrubbed: Plan = scrub(plan, known_secrets)  # the same shape, secrets masked
     return scrubbed
 
 
@@ -135,7 +134,7 @@ def _inside(project_dir: Path) -> Iterator[None]:
         sys.path.remove(str(project_dir))
 
 
-def _resource(urn: str, monitor: RecordingMonitor) -> dict[str, Any]:
+def _resource(urn: str, monitor: RecordingMonitor) -> PlanResource:
     registration = monitor.registrations[urn]
     request = registration.request
     return {

@@ -8,16 +8,15 @@ derived from a secret is still secret. A variable's plan value is shown only whe
 variable is marked `sensitive: false` and that output holds its value in clear.
 """
 
-from typing import Any
-
 from crms_infra.offline.masking import SECRET, struct_to_plan
 from crms_infra.offline.monitor import RecordingMonitor
+from crms_infra.plan_model import PlanResource, at
 
 VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
 PROJECT = "vercel:index/project:Project"
 
 
-def show_plain_variables(resources: list[dict[str, Any]], monitor: RecordingMonitor) -> None:
+def show_plain_variables(resources: list[PlanResource], monitor: RecordingMonitor) -> None:
     """Put each plain variable's value into its plan inputs, in place."""
     # Imported late, as in crms_infra/render.py: `components` is the planned project's own.
     from components.compute import PLAIN_VARIABLES
@@ -32,6 +31,7 @@ def show_plain_variables(resources: list[dict[str, Any]], monitor: RecordingMoni
         declared = struct_to_plan(monitor.outputs[resource["parent"]]).get(PLAIN_VARIABLES)
         if not isinstance(declared, dict):
             continue
-        value = (declared.get(projects.get(inputs.get("projectId"))) or {}).get(inputs.get("key"))
+        project = projects.get(str(inputs.get("projectId")))
+        value = at(declared, str(project), str(inputs.get("key")))
         if isinstance(value, str) and value != SECRET:
             inputs["value"] = value

@@ -21,15 +21,18 @@ from jsonschema import Draft7Validator
 
 from crms_infra.offline.monitor import RecordingMonitor
 from crms_infra.offline.sdk import analyzer_pb2, analyzer_pb2_grpc
+from crms_infra.plan_model import Level, PolicySection, Violation
 from crms_infra.policy_config import PolicyConfigError, read_policy_config
 
-LEVELS = {
+LEVELS: dict[analyzer_pb2.EnforcementLevel.ValueType, Level] = {
     analyzer_pb2.ADVISORY: "advisory",
     analyzer_pb2.MANDATORY: "mandatory",
     analyzer_pb2.DISABLED: "disabled",
     analyzer_pb2.REMEDIATE: "remediate",
 }
-LEVEL_CODES = {name: code for code, name in LEVELS.items()}
+LEVEL_CODES: dict[str, analyzer_pb2.EnforcementLevel.ValueType] = {
+    name: code for code, name in LEVELS.items()
+}
 STARTUP_SECONDS = 60
 
 
@@ -73,7 +76,7 @@ class PackRun:
             grpc.channel_ready_future(channel).result(timeout=STARTUP_SECONDS)
             yield analyzer_pb2_grpc.AnalyzerStub(channel)
 
-    def evaluate(self, monitor: RecordingMonitor, stack: str) -> dict[str, Any]:
+    def evaluate(self, monitor: RecordingMonitor, stack: str) -> PolicySection:
         """The plan's `policy` section: the pack's name and every violation it reports."""
         if self._process is None:
             return {"pack": "", "violations": []}
@@ -86,7 +89,7 @@ class PackRun:
             diagnostics.extend(analyzer.AnalyzeStack(stack_view).diagnostics)
         return {"pack": info.name, "violations": _violations(diagnostics)}
 
-    def analyze(self, requests: Sequence[analyzer_pb2.AnalyzeRequest]) -> list[dict[str, Any]]:
+    def analyze(self, requests: Sequence[analyzer_pb2.AnalyzeRequest]) -> list[Violation]:
         """The pack's violations for resources outside any plan, each as `Analyze` sees one
         resource, under the pack's own defaults (no stack's policy config)."""
         if self._process is None:
@@ -102,8 +105,8 @@ def one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def _violations(diagnostics: Iterable[analyzer_pb2.AnalyzeDiagnostic]) -> list[dict[str, Any]]:
-    violations = [
+def _violations(diagnostics: Iterable[analyzer_pb2.AnalyzeDiagnostic]) -> list[Violation]:
+    violations: list[Violation] = [
         {
             "policy": diagnostic.policyName,
             "level": LEVELS.get(diagnostic.enforcementLevel, "advisory"),

@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crms_infra.offline.engine import Plan
 from crms_infra.offline.project import read_stack_config
+from crms_infra.plan_model import Plan
 from crms_infra.preflight.cli_config import unset_secret_keys
 from crms_infra.preflight.findings import Finding, escaped, render
 from crms_infra.preflight.rules import RULES, PlanUse

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from crms_infra.offline.engine import Plan, plan_stack
+from crms_infra.offline.engine import plan_stack
 from crms_infra.offline.policy import PolicyPackError
+from crms_infra.plan_model import Plan
 from stacks.bundle import StaleBuildError
 from stacks.loader import SettingsError
 

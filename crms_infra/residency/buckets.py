@@ -6,6 +6,7 @@ names the bucket by its ID; they are gathered here.
 
 from typing import Any
 
+from crms_infra.plan_model import at
 from crms_infra.residency.links import PlanIndex, Resource, as_list
 from crms_infra.residency.locations import aws_location
 
@@ -36,7 +37,7 @@ def describe(index: PlanIndex, bucket: Resource) -> dict[str, Any]:
 
 
 def _classification(index: PlanIndex, bucket: Resource) -> str:
-    tag = (bucket["inputs"].get("tags") or {}).get("data-classification", "untagged")
+    tag = at(bucket["inputs"], "tags", "data-classification") or "untagged"
     sources = [
         source["name"]
         for source in index.of_type(BUCKET)
@@ -60,9 +61,10 @@ def _classification(index: PlanIndex, bucket: Resource) -> str:
 def encryption(index: PlanIndex, bucket: Resource) -> str:
     for config in index.configurations_of(bucket, ENCRYPTION):
         for rule in as_list(config["inputs"].get("rules")):
-            default = rule.get("applyServerSideEncryptionByDefault") or {}
-            if default.get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse"):
-                key = index.resolve(default.get("kmsMasterKeyId"), KMS_KEY)
+            default = at(rule, "applyServerSideEncryptionByDefault")
+            algorithm = at(default, "sseAlgorithm")
+            if algorithm in ("aws:kms", "aws:kms:dsse"):
+                key = index.resolve(at(default, "kmsMasterKeyId"), KMS_KEY)
                 if key is None:
                     return "SSE-KMS with a key outside this stack"
                 region = key["inputs"].get("region")
@@ -70,14 +72,14 @@ def encryption(index: PlanIndex, bucket: Resource) -> str:
                     f"SSE-KMS, customer-managed key {key['name']} in {region}, "
                     "held by the stack's AWS account"
                 )
-            if default.get("sseAlgorithm") == "AES256":
+            if algorithm == "AES256":
                 return "SSE-S3 (AES-256), key held by AWS"
     return "none configured"
 
 
 def versioning(index: PlanIndex, bucket: Resource) -> str:
     statuses = [
-        (config["inputs"].get("versioningConfiguration") or {}).get("status")
+        at(config["inputs"], "versioningConfiguration", "status")
         for config in index.configurations_of(bucket, VERSIONING)
     ]
     return f"versioning {', '.join(map(str, statuses)) or 'not configured'}"
@@ -85,9 +87,9 @@ def versioning(index: PlanIndex, bucket: Resource) -> str:
 
 def lock(index: PlanIndex, bucket: Resource) -> str:
     for config in index.configurations_of(bucket, OBJECT_LOCK):
-        retention = ((config["inputs"].get("rule") or {}).get("defaultRetention")) or {}
+        retention = at(config["inputs"], "rule", "defaultRetention")
         if retention:
-            return f"locked {retention.get('days')} days ({retention.get('mode')} mode)"
+            return f"locked {at(retention, 'days')} days ({at(retention, 'mode')} mode)"
     return (
         "object lock on, no default retention"
         if bucket["inputs"].get("objectLockEnabled")
@@ -99,16 +101,15 @@ def _retention(index: PlanIndex, bucket: Resource) -> str:
     parts = []
     for config in index.configurations_of(bucket, LIFECYCLE):
         for rule in as_list(config["inputs"].get("rules")):
-            if rule.get("status") != "Enabled":
+            if at(rule, "status") != "Enabled":
                 continue
-            if expiration := (rule.get("expiration") or {}).get("days"):
+            if expiration := at(rule, "expiration", "days"):
                 parts.append(f"objects expire after {expiration} days")
-            noncurrent = (rule.get("noncurrentVersionExpiration") or {}).get("noncurrentDays")
-            if noncurrent:
+            if noncurrent := at(rule, "noncurrentVersionExpiration", "noncurrentDays"):
                 parts.append(f"replaced or deleted versions kept {noncurrent} days")
-            for transition in as_list(rule.get("transitions")):
+            for transition in as_list(at(rule, "transitions")):
                 parts.append(
-                    f"to {transition.get('storageClass')} after {transition.get('days')} days"
+                    f"to {at(transition, 'storageClass')} after {at(transition, 'days')} days"
                 )
     if (locked := lock(index, bucket)).startswith("locked"):
         parts.append(locked)
@@ -119,8 +120,8 @@ def replicas(index: PlanIndex, bucket: Resource) -> list[Resource]:
     targets = []
     for config in index.configurations_of(bucket, REPLICATION):
         for rule in as_list(config["inputs"].get("rules")):
-            if rule.get("status") == "Enabled":
-                target = index.resolve((rule.get("destination") or {}).get("bucket"), BUCKET)
+            if at(rule, "status") == "Enabled":
+                target = index.resolve(at(rule, "destination", "bucket"), BUCKET)
                 if target is not None:
                     targets.append(target)
     return targets

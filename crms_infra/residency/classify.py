@@ -8,7 +8,8 @@ resource"), so a resource added to the program is either reported or decided on.
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+
+from crms_infra.plan_model import PlanResource
 
 
 class Kind(StrEnum):
@@ -173,7 +174,7 @@ class UnclassifiedResourceError(Exception):
     """A resource type that is neither a data holder nor known to hold none."""
 
 
-def data_type(resource: dict[str, Any]) -> DataType | None:
+def data_type(resource: PlanResource) -> DataType | None:
     """The resource's data type, None if it holds no customer data; raises if unknown."""
     type_ = resource["type"]
     if type_ in DATA_TYPES:

@@ -7,6 +7,7 @@ every diagram with Mermaid's own parser (the npm package), not by string matchin
 import re
 from collections.abc import Iterable
 
+from crms_infra.plan_model import JsonObject
 from crms_infra.residency.classify import BUCKET, REDIS, SUPABASE_PROJECT, VERCEL_PROJECT
 from crms_infra.residency.links import (
     PlanIndex,
@@ -87,7 +88,8 @@ def _grouped(placed: dict[str, tuple[Location, str]]) -> list[str]:
 
 def _flows(report: Report, index: PlanIndex) -> Iterable[tuple[str, str, str]]:
     projects = {
-        project["inputs"].get("name"): project["name"] for project in index.of_type(VERCEL_PROJECT)
+        str(project["inputs"].get("name")): project["name"]
+        for project in index.of_type(VERCEL_PROJECT)
     }
     for entry in report.entries:
         store = index.by_urn[entry.urn]
@@ -141,7 +143,7 @@ def _role_flows(index: PlanIndex, projects: dict[str, str]) -> Iterable[tuple[st
                     yield node_id(projects[subject]), node_id(bucket), "OIDC role"
 
 
-def _statements(role_policy: Resource) -> list[dict[str, object]]:
+def _statements(role_policy: Resource) -> list[JsonObject]:
     return policy_statements(role_policy["inputs"].get("policy"))
 
 
@@ -174,6 +176,6 @@ def _alarm_flows(index: PlanIndex) -> Iterable[tuple[str, str, str]]:
         topic = str(subscription["inputs"].get("topic"))
         endpoints.setdefault(topic, []).append(str(subscription["inputs"].get("endpoint")))
     for alarm in index.of_type(ALARM):
-        for topic in as_list(alarm["inputs"].get("alarmActions")):
-            for endpoint in endpoints.get(str(topic), []):
+        for action in as_list(alarm["inputs"].get("alarmActions")):
+            for endpoint in endpoints.get(str(action), []):
                 yield node_id(alarm["name"]), _recipient(endpoint), "SNS e-mail"

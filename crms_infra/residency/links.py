@@ -8,27 +8,30 @@ those references back into resources.
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
-Resource = dict[str, Any]
+from pydantic import JsonValue
+
+from crms_infra.plan_model import JsonObject, Plan, PlanResource, obj
+
+Resource = PlanResource
 DEPLOYMENT = "vercel:index/deployment:Deployment"
 VERCEL_PROJECT = "vercel:index/project:Project"
 
 
 class PlanIndex:
-    def __init__(self, plan: dict[str, Any]) -> None:
+    def __init__(self, plan: Plan) -> None:
         self.resources: list[Resource] = plan["resources"]
         self.by_urn = {resource["urn"]: resource for resource in self.resources}
         self._by_reference: dict[str, list[Resource]] = {}
         for resource in self.resources:
-            if resource.get("custom"):
+            if resource["custom"]:
                 for reference in _references(resource):
                     self._by_reference.setdefault(reference, []).append(resource)
 
     def of_type(self, type_: str) -> Iterator[Resource]:
         return (resource for resource in self.resources if resource["type"] == type_)
 
-    def resolve(self, reference: Any, type_: str | None = None) -> Resource | None:
+    def resolve(self, reference: JsonValue | None, type_: str | None = None) -> Resource | None:
         """The resource (of a type, if given) that an ID or ARN names, if it is in the plan."""
         if not isinstance(reference, str) or not reference:
             return None
@@ -50,14 +53,12 @@ class PlanIndex:
 
     def dependents(self, resource: Resource, type_: str) -> Iterator[Resource]:
         """Resources of a type whose inputs are built from this resource's outputs."""
-        return (
-            item for item in self.of_type(type_) if resource["urn"] in item.get("dependencies", [])
-        )
+        return (item for item in self.of_type(type_) if resource["urn"] in item["dependencies"])
 
 
 def drain_destination(index: PlanIndex, drain: Resource) -> Resource | None:
     """The Vercel project whose deployment a drain delivers to (its recorded dependency)."""
-    for urn in drain.get("dependencies", []):
+    for urn in drain["dependencies"]:
         deployment = index.by_urn.get(urn)
         if deployment is not None and deployment["type"] == DEPLOYMENT:
             return index.resolve(deployment["inputs"].get("projectId"), VERCEL_PROJECT)
@@ -65,24 +66,27 @@ def drain_destination(index: PlanIndex, drain: Resource) -> Resource | None:
 
 
 def _references(resource: Resource) -> Iterator[str]:
-    if resource.get("id"):
+    if resource["id"]:
         yield resource["id"]
-    if resource["type"] == "aws:s3/bucket:Bucket" and resource.get("id"):
-        yield f"arn:aws:s3:::{resource['id']}"
+        if resource["type"] == "aws:s3/bucket:Bucket":
+            yield f"arn:aws:s3:::{resource['id']}"
     yield resource["name"]
 
 
-def policy_statements(document: Any) -> list[dict[str, Any]]:
+def policy_statements(document: JsonValue | None) -> list[JsonObject]:
     """An IAM policy's statements, from JSON text or an object; [] when unreadable."""
     try:
-        parsed = json.loads(document) if isinstance(document, str) else document
+        parsed: JsonValue = json.loads(document) if isinstance(document, str) else document
     except ValueError:
         return []
-    statements = parsed.get("Statement", []) if isinstance(parsed, dict) else []
-    return [statements] if isinstance(statements, dict) else list(statements)
+    statements = obj(parsed).get("Statement", [])
+    if isinstance(statements, dict):
+        return [statements]
+    return [obj(statement) for statement in as_list(statements)]
 
 
-def as_list(value: Any) -> list[Any]:
+def as_list(value: JsonValue | None) -> list[JsonValue]:
+    """A value that may be one item or a list of them, as a list."""
     if value is None:
         return []
-    return list(value) if isinstance(value, list | tuple) else [value]
+    return list(value) if isinstance(value, list) else [value]

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from crms_infra.plan_model import JsonObject
 from crms_infra.residency.classify import VERCEL_PROJECT
 from crms_infra.residency.links import PlanIndex, Resource, as_list, policy_statements
 
@@ -26,7 +27,7 @@ def credential_holders(index: PlanIndex, store: Resource) -> list[str]:
     keys_by_project: dict[str, list[str]] = {}
     for variable in index.dependents(store, ENV_VARIABLE):
         project = index.resolve(variable["inputs"].get("projectId"), VERCEL_PROJECT)
-        name = project["inputs"].get("name", project["name"]) if project else "unknown project"
+        name = str(project["inputs"].get("name", project["name"])) if project else "unknown project"
         keys_by_project.setdefault(name, []).append(str(variable["inputs"].get("key")))
     readers = []
     for project_name, keys in sorted(keys_by_project.items()):
@@ -38,13 +39,13 @@ def credential_holders(index: PlanIndex, store: Resource) -> list[str]:
     return readers
 
 
-def _allowed(role_policy: Resource) -> Iterator[dict[str, object]]:
+def _allowed(role_policy: Resource) -> Iterator[JsonObject]:
     for statement in policy_statements(role_policy["inputs"].get("policy")):
         if statement.get("Effect") == "Allow":
             yield statement
 
 
-def _reads(statement: dict[str, object], index: PlanIndex, bucket: Resource) -> bool:
+def _reads(statement: JsonObject, index: PlanIndex, bucket: Resource) -> bool:
     actions = [str(action) for action in as_list(statement.get("Action"))]
     if not any(action.startswith(READ_ACTIONS) for action in actions):
         return False

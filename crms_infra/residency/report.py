@@ -9,6 +9,7 @@ read it, and the verdict of each revFADP rule of the policy pack that judges it.
 from dataclasses import dataclass, field
 from typing import Any
 
+from crms_infra.plan_model import JsonObject, Plan, at
 from crms_infra.policy_config import PolicyConfig
 from crms_infra.residency import buckets
 from crms_infra.residency.classify import (
@@ -25,7 +26,7 @@ from crms_infra.residency.links import PlanIndex, Resource, as_list, drain_desti
 from crms_infra.residency.locations import LegalArea, Location, aws_location, vercel_location
 from crms_infra.residency.processors import ProcessorEntry, processor_entries, undeclared
 from crms_infra.residency.readers import bucket_readers, credential_holders
-from crms_infra.residency.verdicts import Verdict, verdicts
+from crms_infra.residency.verdicts import Subject, Verdict, verdicts
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,15 @@ class Report:
         return stores and processors and not self.undeclared
 
 
-def residency_report(plan: dict[str, Any], policy: PolicyConfig) -> Report:
+def residency_report(plan: Plan, policy: PolicyConfig) -> Report:
     index = PlanIndex(plan)
     entries = []
     for resource in plan["resources"]:
         kind = data_type(resource)
         if kind is not None:
             entry = _entry(index, resource, kind)
-            found = verdicts(kind.rules, resource, plan["policy"]["violations"], policy)
+            subject = Subject(resource["urn"], resource["name"])
+            found = verdicts(kind.rules, subject, plan["policy"]["violations"], policy)
             entries.append(_with_verdicts(entry, found))
     return Report(
         plan["project"],
@@ -109,10 +111,13 @@ def _entry(index: PlanIndex, resource: Resource, kind: DataType) -> Entry:
         readers = [f"Resend, sending as {inputs.get('smtp_admin_email')}", "each recipient"]
         return Entry(**common, locations=[stored], readers=readers)
     if resource["type"] == REDIS:
-        regions = [inputs.get("primaryRegion"), *as_list(inputs.get("readRegions"))]
+        regions = [
+            str(region)
+            for region in (inputs.get("primaryRegion"), *as_list(inputs.get("readRegions")))
+        ]
         return Entry(
             **{**common, "replication": [f"read replica in {r}" for r in regions[1:]]},
-            locations=[aws_location(str(region)) for region in regions],
+            locations=[aws_location(region) for region in regions],
             readers=credential_holders(index, resource),
         )
     if resource["type"] == VERCEL_PROJECT:
@@ -124,7 +129,7 @@ def _entry(index: PlanIndex, resource: Resource, kind: DataType) -> Entry:
     if kind.kind is Kind.LOG_DRAIN:
         destination = drain_destination(index, resource)
         regions = _function_regions(destination["inputs"]) if destination else []
-        name = destination["inputs"].get("name", destination["name"]) if destination else "?"
+        name = str(destination["inputs"].get("name", destination["name"])) if destination else "?"
         return Entry(
             **common,
             locations=[vercel_location(region) for region in regions],
@@ -133,9 +138,8 @@ def _entry(index: PlanIndex, resource: Resource, kind: DataType) -> Entry:
     raise AssertionError(f"no report for {resource['type']}")  # DATA_TYPES and this agree
 
 
-def _function_regions(inputs: dict[str, Any]) -> list[str]:
-    config = inputs.get("resourceConfig") or {}
-    regions = [*as_list(config.get("functionDefaultRegions"))]
+def _function_regions(inputs: JsonObject) -> list[str]:
+    regions = as_list(at(inputs, "resourceConfig", "functionDefaultRegions"))
     legacy = inputs.get("serverlessFunctionRegion")
     if legacy and legacy not in regions:
         regions.append(legacy)
@@ -145,7 +149,7 @@ def _function_regions(inputs: dict[str, Any]) -> list[str]:
 
 
 def _deletion(resource: Resource) -> str:
-    if resource.get("protect"):
+    if resource["protect"]:
         return "protected: Pulumi refuses to delete it"
     return "deleted with the stack (not protected)"
 

@@ -5,10 +5,12 @@ config (`policies/config.<stack>.json`, read by `crms_infra.policy_config`) says
 rules a stack switches off and which resources it exempts, with what reason.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 from crms_infra.markdown import one_line
+from crms_infra.plan_model import Violation
 from crms_infra.policy_config import PolicyConfig
 
 # The revFADP (SR 235.1) and its ordinance, the DPO (SR 235.11), in force since
@@ -41,6 +43,13 @@ ARTICLES: dict[str, str] = {
 }
 
 
+class Subject(NamedTuple):
+    """What verdicts are given on: a resource's URN and name."""
+
+    urn: str
+    name: str
+
+
 def allowed_outside_zurich(config: PolicyConfig) -> dict[str, str]:
     """The buckets the residency rule allows outside Zurich, by name, with the reason."""
     allowances = config.arguments_of("residency-buckets-zurich").get("allowedOutsideZurich", [])
@@ -62,11 +71,12 @@ class Verdict:
 
 def verdicts(
     rules: tuple[str, ...],
-    resource: dict[str, Any],
-    violations: list[dict[str, Any]],
+    subject: Subject,
+    violations: Sequence[Violation],
     policy: PolicyConfig,
 ) -> list[Verdict]:
-    urn = resource["urn"]
+    """Each rule's verdict on `subject` (a resource, or the stack as a whole)."""
+    urn, name = subject
     exemptions = {
         (exemption.rule, exemption.urn): f"{exemption.reason} (until {exemption.expires})"
         for exemption in policy.exemptions()
@@ -78,7 +88,7 @@ def verdicts(
         messages = [
             violation["message"]
             for violation in violations
-            if violation["policy"] == rule and violation.get("urn") in (urn, None)
+            if violation["policy"] == rule and violation["urn"] in (urn, None)
         ]
         if policy.is_disabled(rule):
             found.append(Verdict(rule, article, "off in this stack"))
@@ -86,8 +96,8 @@ def verdicts(
             found.append(Verdict(rule, article, "violates", "; ".join(messages)))
         elif (rule, urn) in exemptions:
             found.append(Verdict(rule, article, "exempt", exemptions[(rule, urn)]))
-        elif rule == "residency-buckets-zurich" and resource["name"] in allowed:
-            reason = allowed[resource["name"]]
+        elif rule == "residency-buckets-zurich" and name in allowed:
+            reason = allowed[name]
             found.append(Verdict(rule, article, "meets", f"allowed outside Zurich: {reason}"))
         else:
             found.append(Verdict(rule, article, "meets"))

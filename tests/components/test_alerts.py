@@ -7,7 +7,7 @@ import pytest
 
 from app import metric_catalog as catalog
 from tests.conftest import STACKS
-from tests.helpers import by_name, plan_of, policy_document, resources
+from tests.helpers import by_name, inputs_of, outputs_of, plan_of, policy_document, resources
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 # The seed's monitoring/alerts.yml: name -> (threshold, minutes, severity, recipients).
@@ -20,12 +20,12 @@ SEED = {
 
 
 def alarms(stack: str) -> dict[str, dict[str, Any]]:
-    return {name.removeprefix("alerts-"): r["inputs"] for name, r in by_name(stack, ALARM).items()}
+    return {name.removeprefix("alerts-"): inputs_of(r) for name, r in by_name(stack, ALARM).items()}
 
 
 def topic_recipients(stack: str, topic_arns: list[str]) -> list[str]:
     subscriptions = resources(stack, "aws:sns/topicSubscription:TopicSubscription")
-    by_topic = {s["inputs"]["topic"]: s["inputs"]["endpoint"] for s in subscriptions}
+    by_topic = {inputs_of(s)["topic"]: inputs_of(s)["endpoint"] for s in subscriptions}
     return sorted(by_topic[arn] for arn in topic_arns)
 
 
@@ -96,15 +96,15 @@ def test_every_alarm_has_actions_and_every_recipient_a_topic(stack: str) -> None
     topics = resources(stack, "aws:sns/topic:Topic")
     subscriptions = resources(stack, "aws:sns/topicSubscription:TopicSubscription")
     assert len(topics) == len(subscriptions)
-    assert all(s["inputs"]["protocol"] == "email" for s in subscriptions)
+    assert all(inputs_of(s)["protocol"] == "email" for s in subscriptions)
     key_arn = "arn:aws:kms:eu-central-2:123456789012:alerts-topics-key"  # the mock's ARN
-    assert all(t["inputs"]["kmsMasterKeyId"] == key_arn for t in topics)
+    assert all(inputs_of(t)["kmsMasterKeyId"] == key_arn for t in topics)
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_the_topics_key_lets_cloudwatch_alarms_publish_and_no_one_else(stack: str) -> None:
     key = by_name(stack, "aws:kms/key:Key")["alerts-topics-key"]
-    assert key["inputs"]["enableKeyRotation"] is True
+    assert inputs_of(key)["enableKeyRotation"] is True
     assert key["protect"] is (stack != "dev")  # crms:protectStatefulResources
     by_sid = {s["Sid"]: s for s in policy_document(key)["Statement"]}
     assert set(by_sid) == {"AccountAdministersTheKey", "CloudWatchAlarmsPublishToTheTopics"}
@@ -120,7 +120,7 @@ def test_the_topics_key_lets_cloudwatch_alarms_publish_and_no_one_else(stack: st
 
 
 def test_the_stack_says_which_source_feeds_each_alarm() -> None:
-    sources = plan_of("prod")["outputs"]["alarmSources"]
+    sources = outputs_of(plan_of("prod"))["alarmSources"]
     assert set(sources) == {name.replace("-", "_") for name in alarms("prod")}
     assert "/api/drain/logs" in sources["high_error_rate"]
     assert "/api/drain/traces" in sources["slow_contract_creation"]

@@ -8,14 +8,15 @@ import pytest
 from components.database import PASSWORD_SHAPE, Database, DatabaseArgs, connection_url
 from crms_infra.offline.engine import record_stack
 from crms_infra.offline.mocks import PlanMocks
+from crms_infra.plan_model import PlanResource
 from stacks.wiring import project_configuration
 from tests.conftest import REPO, STACKS
-from tests.helpers import load, plan_of, program_secrets, secret_flag
+from tests.helpers import inputs_of, load, outputs_of, plan_of, program_secrets, secret_flag
 
 PROJECT_TYPE = "pulumi-python:dynamic/supabase:Project"
 
 
-def database_resources(stack: str) -> dict[str, dict[str, Any]]:
+def database_resources(stack: str) -> dict[str, PlanResource]:
     plan = plan_of(stack)
     return {r["type"]: r for r in plan["resources"] if "Database" in r["urn"]}
 
@@ -24,9 +25,9 @@ def database_resources(stack: str) -> dict[str, dict[str, Any]]:
 def test_project_in_zurich_with_the_stack_size_under_the_component(stack: str) -> None:
     resources = database_resources(stack)
     project = resources[PROJECT_TYPE]
-    assert project["inputs"]["region"] == "eu-central-2"
-    assert project["inputs"]["instance_size"] == load(stack).database.instance_size.value
-    assert project["inputs"]["db_pass"] == "[secret]"
+    assert inputs_of(project)["region"] == "eu-central-2"
+    assert inputs_of(project)["instance_size"] == load(stack).database.instance_size.value
+    assert inputs_of(project)["db_pass"] == "[secret]"
     assert project["parent"] == resources["crms:index:Database"]["urn"]
 
 
@@ -38,7 +39,7 @@ def test_prod_protects_and_dev_does_not() -> None:
 
 
 def test_stack_outputs_keep_keys_and_urls_secret() -> None:
-    outputs = plan_of("prod")["outputs"]
+    outputs = outputs_of(plan_of("prod"))
     assert outputs["supabaseAnonKey"] == "[secret]"
     assert outputs["databaseUrl"] == "[secret]"
     assert outputs["supabaseUrl"].endswith(".supabase.co")
@@ -83,7 +84,7 @@ def test_connection_strings_are_secret_and_well_formed() -> pulumi.Output[None]:
 
 
 def test_stack_outputs_add_the_publishable_key_as_a_secret() -> None:
-    outputs = plan_of("prod")["outputs"]
+    outputs = outputs_of(plan_of("prod"))
     assert outputs["supabasePublishableKey"] == "[secret]"
 
 

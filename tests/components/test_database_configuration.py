@@ -11,12 +11,13 @@ from components.supabase.provider import SupabaseProject
 from crms_infra.offline.engine import plan_stack, record_stack
 from crms_infra.offline.masking import SECRET, struct_to_plan
 from crms_infra.offline.mocks import PlanMocks
+from crms_infra.plan_model import PlanResource
 from crms_infra.policy_config import read_policy_config
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.render import report_json
 from crms_infra.residency.report import residency_report
 from tests.conftest import REPO, STACKS
-from tests.helpers import plan_of
+from tests.helpers import inputs_of, plan_of
 
 SUPABASE = "pulumi-python:dynamic/supabase:"
 SURFACES = (
@@ -26,7 +27,7 @@ SURFACES = (
 RESEND_KEY = "re_Plan1234567890abcdefghijKL"
 
 
-def surfaces(stack: str) -> dict[str, dict[str, Any]]:
+def surfaces(stack: str) -> dict[str, PlanResource]:
     return {
         r["type"].removeprefix(SUPABASE): r
         for r in plan_of(stack)["resources"]
@@ -41,12 +42,12 @@ def test_each_surface_is_its_own_resource_on_the_project(stack: str) -> None:
     assert sorted(found) == sorted(SURFACES)
     for resource in found.values():
         assert resource["parent"] == project["parent"]  # siblings, as the pack relates them
-        assert resource["inputs"]["project_ref"].startswith("mock")  # the project's ref output
+        assert inputs_of(resource)["project_ref"].startswith("mock")  # the project's ref output
         assert project["urn"] in resource["dependencies"]
 
 
 def test_prod_carries_the_checklists_values() -> None:
-    found = {name: r["inputs"] for name, r in surfaces("prod").items()}
+    found = {name: inputs_of(r) for name, r in surfaces("prod").items()}
     assert found["SslEnforcement"]["database"] is True
     assert found["PitrAddon"]["variant"] == "pitr_7"
     assert found["NetworkRestrictions"]["allowed_cidrs"] == ["0.0.0.0/0", "::/0"]

@@ -4,7 +4,7 @@ import pytest
 
 from components.drain import LOG_SOURCES, production_host
 from tests.conftest import STACKS
-from tests.helpers import by_name, resources
+from tests.helpers import by_name, inputs_of, resources
 
 LOG_DRAIN = "vercel:index/logDrain:LogDrain"
 TRACE_DRAIN = "vercel:index/traceDrain:TraceDrain"
@@ -17,18 +17,18 @@ def test_the_web_projects_drains_post_to_the_ops_apps_endpoints(stack: str) -> N
     (trace_drain,) = resources(stack, TRACE_DRAIN)
     web = by_name(stack, "vercel:index/project:Project")["compute-web"]
     for drain in (log_drain, trace_drain):
-        assert drain["inputs"]["projectIds"] == [web["id"]]
-        assert drain["inputs"]["secret"] == "[secret]"
-        assert drain["inputs"]["endpoint"].startswith("https://")
-    assert log_drain["inputs"]["endpoint"].endswith("/api/drain/logs")
-    assert trace_drain["inputs"]["endpoint"].endswith("/api/drain/traces")
+        assert inputs_of(drain)["projectIds"] == [web["id"]]
+        assert inputs_of(drain)["secret"] == "[secret]"
+        assert inputs_of(drain)["endpoint"].startswith("https://")
+    assert inputs_of(log_drain)["endpoint"].endswith("/api/drain/logs")
+    assert inputs_of(trace_drain)["endpoint"].endswith("/api/drain/traces")
     # Both formats the endpoint parses; the provider accepts json and ndjson for logs,
     # json and proto for traces (the endpoint reads OTLP JSON only).
-    assert log_drain["inputs"]["deliveryFormat"] in {"json", "ndjson"}
-    assert trace_drain["inputs"]["deliveryFormat"] == "json"
-    assert log_drain["inputs"]["sources"] == LOG_SOURCES
+    assert inputs_of(log_drain)["deliveryFormat"] in {"json", "ndjson"}
+    assert inputs_of(trace_drain)["deliveryFormat"] == "json"
+    assert inputs_of(log_drain)["sources"] == LOG_SOURCES
     assert "build" not in LOG_SOURCES
-    assert log_drain["inputs"]["environments"] == ["production"]
+    assert inputs_of(log_drain)["environments"] == ["production"]
     deployment = by_name(stack, "vercel:index/deployment:Deployment")["compute-ops"]
     assert deployment["urn"] in log_drain["dependencies"] or any(
         dependency.endswith("crms:index:Compute::compute")
@@ -38,13 +38,13 @@ def test_the_web_projects_drains_post_to_the_ops_apps_endpoints(stack: str) -> N
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_the_ops_app_holds_the_drains_secret_as_sensitive(stack: str) -> None:
-    variables = {v["inputs"]["key"]: v["inputs"] for v in resources(stack, VARIABLE)}
+    variables = {inputs_of(v)["key"]: inputs_of(v) for v in resources(stack, VARIABLE)}
     assert variables["DRAIN_SECRET"]["sensitive"] is True
     assert variables["DRAIN_SECRET"]["targets"] == ["production", "preview"]
     assert variables["DRAIN_VERIFICATION_CODE"]["sensitive"] is False
     assert variables["CONTRACT_CREATION_ROUTE"]["sensitive"] is False
     secret = by_name(stack, "random:index/randomPassword:RandomPassword")["drain-signing-secret"]
-    assert secret["inputs"]["length"] >= 32
+    assert inputs_of(secret)["length"] >= 32
 
 
 def test_the_drain_posts_to_a_production_domain_not_the_protected_deployment_url() -> None:

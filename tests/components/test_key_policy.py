@@ -8,7 +8,7 @@ import pytest
 
 from components.key_policy import ADMINISTRATION_ACTIONS
 from tests.conftest import STACKS
-from tests.helpers import by_name, resources
+from tests.helpers import by_name, inputs_of, resources
 
 ACCOUNT_ROOT = "arn:aws:iam::123456789012:root"
 OPS_ROLE = "arn:aws:iam::123456789012:role/identity-app"
@@ -19,9 +19,9 @@ def policies(stack: str) -> dict[str, dict[str, Any]]:
     """Each key's policy document, by the key's name."""
     found = {}
     for key_policy in resources(stack, "aws:kms/keyPolicy:KeyPolicy"):
-        key_id = key_policy["inputs"]["keyId"]
-        found[key_id.removesuffix("-id")] = json.loads(key_policy["inputs"]["policy"])
-        assert key_policy["inputs"]["bypassPolicyLockoutSafetyCheck"] is False
+        key_id = inputs_of(key_policy)["keyId"]
+        found[key_id.removesuffix("-id")] = json.loads(inputs_of(key_policy)["policy"])
+        assert inputs_of(key_policy)["bypassPolicyLockoutSafetyCheck"] is False
     return found
 
 
@@ -31,8 +31,8 @@ def test_every_storage_key_has_an_explicit_policy_in_its_region(stack: str) -> N
     storage_keys = {name for name in keys if name.startswith("storage-")}
     assert storage_keys <= set(policies(stack))
     for key_policy in resources(stack, "aws:kms/keyPolicy:KeyPolicy"):
-        key = keys[key_policy["inputs"]["keyId"].removesuffix("-id")]
-        assert key_policy["inputs"]["region"] == key["inputs"]["region"]
+        key = keys[inputs_of(key_policy)["keyId"].removesuffix("-id")]
+        assert inputs_of(key_policy)["region"] == inputs_of(key)["region"]
 
 
 def test_prod_key_users_are_named_and_bound_to_s3() -> None:

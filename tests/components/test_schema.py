@@ -8,6 +8,7 @@ from app.operators.migration_set import discover, set_checksum
 from components.schema import MigrationsProvider
 from crms_infra.offline.engine import plan_stack
 from tests.conftest import REPO
+from tests.helpers import inputs_of
 
 
 def props(url: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
@@ -50,8 +51,8 @@ def test_plan_carries_the_migration_set_after_the_database() -> None:
     plan = plan_stack(REPO, "staging")
     resources = {r["name"]: r for r in plan["resources"]}
     migrations = resources["schema-migrations"]
-    assert migrations["inputs"]["database_url"] == "[secret]"
-    assert sorted(migrations["inputs"]["migrations"]) == [m.name for m in discover()]
-    assert migrations["inputs"]["checksum"] == set_checksum(discover())
+    assert inputs_of(migrations)["database_url"] == "[secret]"
+    assert sorted(inputs_of(migrations)["migrations"]) == [m.name for m in discover()]
+    assert inputs_of(migrations)["checksum"] == set_checksum(discover())
     assert resources["database-project"]["urn"] in resources["schema"]["dependencies"]
     assert plan["outputs"]["schemaChecksum"] == set_checksum(discover())

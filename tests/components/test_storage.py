@@ -1,12 +1,13 @@
 """Storage on mocks: every hardening property per bucket and per stack."""
 
+import json
 from typing import Any
 
 import pytest
 
 from components.purposes import PURPOSE_TAG, Purpose
 from tests.conftest import STACKS
-from tests.helpers import by_name, config_of, load, policy_document, resources
+from tests.helpers import by_name, config_of, inputs_of, load, resources
 
 BUCKETS = ("storage-photos", "storage-backups", "storage-access-logs")
 TAG_KEYS = {"project", "environment", "data-classification"}
@@ -31,7 +32,7 @@ def test_every_bucket_is_private_versioned_encrypted_and_tls_only(stack: str, bu
     assert ownership["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
     (deny,) = [
         s
-        for s in policy_document({"inputs": config_of(stack, "bucketPolicy", bucket)})["Statement"]
+        for s in json.loads(config_of(stack, "bucketPolicy", bucket)["policy"])["Statement"]
         if s["Effect"] == "Deny"
     ]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -68,9 +69,7 @@ def test_photos_and_backups_log_access_to_the_log_bucket(stack: str) -> None:
     for bucket in ("storage-photos", "storage-backups"):
         logging = config_of(stack, "bucketLogging", bucket)
         assert logging["targetBucket"] == "storage-access-logs-mock"
-    logs_policy = policy_document(
-        {"inputs": config_of(stack, "bucketPolicy", "storage-access-logs")}
-    )
+    logs_policy = json.loads(config_of(stack, "bucketPolicy", "storage-access-logs")["policy"])
     (delivery,) = [s for s in logs_policy["Statement"] if s["Effect"] == "Allow"]
     assert delivery["Principal"] == {"Service": "logging.s3.amazonaws.com"}
     assert delivery["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
@@ -87,10 +86,10 @@ def test_prod_locks_and_replicates_backups() -> None:
         "days": load("prod").storage.backups_object_lock_days,
     }
     buckets = by_name("prod", "aws:s3/bucket:Bucket")
-    assert buckets["storage-backups"]["inputs"]["objectLockEnabled"] is True
+    assert inputs_of(buckets["storage-backups"])["objectLockEnabled"] is True
     replica = buckets["storage-backups-replica"]
-    assert replica["inputs"]["region"] == "eu-central-1"
-    assert replica["inputs"]["objectLockEnabled"] is True
+    assert inputs_of(replica)["region"] == "eu-central-1"
+    assert inputs_of(replica)["objectLockEnabled"] is True
     (rule,) = replication_of("prod", "storage-backups")["rules"]
     assert rule["destination"]["bucket"] == "arn:aws:s3:::storage-backups-replica-mock"
     assert rule["destination"]["encryptionConfiguration"]["replicaKmsKeyId"].startswith(
@@ -120,11 +119,11 @@ def test_stateful_storage_is_protected_in_prod_only() -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_keys_rotate_and_taggable_resources_carry_the_tags(stack: str) -> None:
     for key in resources(stack, "aws:kms/key:Key"):
-        assert key["inputs"]["enableKeyRotation"] is True
+        assert inputs_of(key)["enableKeyRotation"] is True
     taggable = ("aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:iam/role:Role")
     for resource in resources(stack):
         if resource["type"] in taggable:
-            tags = resource["inputs"]["tags"]
+            tags = inputs_of(resource)["tags"]
             assert set(tags) - {PURPOSE_TAG} == TAG_KEYS, resource["name"]
             assert tags["environment"] == load(stack).environment.value
             # Every bucket says what it holds: the policy pack finds the backups by it.

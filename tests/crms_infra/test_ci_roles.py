@@ -14,8 +14,9 @@ from crms_infra.ci_roles import command
 from crms_infra.ci_roles.access import BY_SID, BY_TYPE
 from crms_infra.ci_roles.command import suppressed
 from crms_infra.ci_roles.roles import CiRole, ci_roles
+from crms_infra.plan_model import Violation
 from tests.conftest import REPO, STACKS
-from tests.helpers import load, plan_of, run_cli
+from tests.helpers import inputs_of, load, plan_of, run_cli
 
 REPOSITORY = "crms-swiss/crms-infra"
 ACCOUNT = "210987654321"
@@ -50,6 +51,10 @@ def subjects(role: CiRole) -> set[str]:
         assert statement["Principal"]["Federated"].endswith(f":oidc-provider/{ISSUER}")
         found.add(exact[f"{ISSUER}:sub"])
     return found
+
+
+def finding(policy: str, message: str) -> Violation:
+    return {"policy": policy, "level": "mandatory", "urn": None, "message": message}
 
 
 def test_each_role_trusts_only_the_jobs_that_assume_it(roles: dict[str, CiRole]) -> None:
@@ -92,7 +97,7 @@ def test_every_aws_resource_of_the_plan_is_covered(stack: str, roles: dict[str, 
     assert {r["type"] for r in aws} - {"pulumi:providers:aws"} <= set(BY_TYPE)
     for resource in aws:
         name = f"{resource['name']}-a1b2c3d"  # Pulumi's auto-name: a random suffix
-        region = resource["inputs"].get("region", "eu-central-2")
+        region = inputs_of(resource).get("region", "eu-central-2")
         arn = {
             "aws:s3/bucket:Bucket": f"arn:aws:s3:::{name}",
             "aws:iam/role:Role": f"arn:aws:iam::{ACCOUNT}:role/{name}",
@@ -109,7 +114,7 @@ def test_every_aws_resource_of_the_plan_is_covered(stack: str, roles: dict[str, 
             for action in access.writes:
                 assert access.arns == ("*",) or allows(deploy, action, arn), (action, arn)
         if resource["type"] == "aws:kms/key:Key":  # keys are limited by their project tag
-            assert resource["inputs"]["tags"]["project"] == "crms"
+            assert inputs_of(resource)["tags"]["project"] == "crms"
 
 
 def test_key_actions_are_within_what_the_key_policies_give_administrators(
@@ -186,9 +191,9 @@ def test_every_wildcard_arn_gives_its_reason_and_waives_only_its_own_finding() -
         assert bool(access.wildcard_reason) == any("*" in arn for arn in access.arns), access.sid
     rule = "iam-no-wildcard-resource"
     own = "statement Buckets allows s3:CreateBucket on 'arn:aws:s3:::storage-*'"
-    assert suppressed({"policy": rule, "message": own})
+    assert suppressed(finding(rule, own))
     wider = "statement Buckets allows s3:CreateBucket on '*'"
-    assert not suppressed({"policy": rule, "message": wider})
+    assert not suppressed(finding(rule, wider))
     unknown = "statement Anything allows s3:CreateBucket on 'arn:aws:s3:::storage-*'"
-    assert not suppressed({"policy": rule, "message": unknown})
-    assert not suppressed({"policy": "iam-no-wildcard-action", "message": own})
+    assert not suppressed(finding(rule, unknown))
+    assert not suppressed(finding("iam-no-wildcard-action", own))

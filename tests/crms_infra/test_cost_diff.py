@@ -12,8 +12,8 @@ import pytest
 from crms_infra.cli import main
 from crms_infra.cost.changes import CostChange, change_markdown, cost_change
 from crms_infra.cost.plan_costs import COST_INPUTS
-from crms_infra.offline.engine import Plan
-from tests.helpers import plan_of
+from crms_infra.plan_model import Plan, PlanResource
+from tests.helpers import inputs_of, plan_of
 
 SUPABASE = "pulumi-python:dynamic/supabase:Project"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -22,15 +22,18 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 def edited(stack: str, type_: str, name: str, **inputs: Any) -> Plan:
     plan = copy.deepcopy(plan_of(stack))
     (resource,) = [r for r in plan["resources"] if (r["type"], r["name"]) == (type_, name)]
-    resource["inputs"].update(inputs)
+    inputs_of(resource).update(inputs)
     return plan
 
 
 def with_another_alarm(stack: str) -> Plan:
     plan = copy.deepcopy(plan_of(stack))
     alarm = next(r for r in plan["resources"] if r["type"] == ALARM)
-    extra = {**copy.deepcopy(alarm), "name": "alerts-extra"}
-    extra["urn"] = alarm["urn"].rsplit("::", 1)[0] + "::alerts-extra"
+    extra: PlanResource = {
+        **copy.deepcopy(alarm),
+        "name": "alerts-extra",
+        "urn": alarm["urn"].rsplit("::", 1)[0] + "::alerts-extra",
+    }
     plan["resources"].append(extra)
     return plan
 

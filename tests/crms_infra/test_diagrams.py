@@ -5,6 +5,7 @@ from typing import Any
 
 from crms_infra import cli
 from crms_infra.diff import diff_plans
+from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.policy_config import PolicyConfig
 from crms_infra.residency.changes import change_diagram, diff_markdown_with_diagram
 from crms_infra.residency.diagram import stack_diagram
@@ -12,24 +13,24 @@ from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.report import residency_report
 from tests.conftest import STACKS
 from tests.crms_infra.mermaid import mermaid_blocks, parse_mermaid
-from tests.helpers import plan_of
+from tests.helpers import inputs_of, plan_of
 
 NO_POLICY = PolicyConfig()
 
 
-def changed_prod() -> tuple[dict[str, Any], dict[str, Any]]:
+def changed_prod() -> tuple[Plan, Plan]:
     """Prod and a head that adds a bucket, removes an alarm and changes the database."""
     before = plan_of("prod")
     after = copy.deepcopy(before)
     resources = after["resources"]
     bucket = next(r for r in resources if r["type"] == "aws:s3/bucket:Bucket")
     urn = bucket["urn"].rsplit("::", 1)[0] + "::invoices"
-    added = {**copy.deepcopy(bucket), "name": "invoices", "urn": urn}
+    added: PlanResource = {**copy.deepcopy(bucket), "name": "invoices", "urn": urn}
     resources.append(added)
     alarm = next(r for r in resources if r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm")
     resources.remove(alarm)
     database = next(r for r in resources if r["name"] == "database-project" and r["custom"])
-    database["inputs"]["instance_size"] = "large"
+    inputs_of(database)["instance_size"] = "large"
     return before, after
 
 
@@ -76,7 +77,7 @@ def test_the_change_diagram_marks_each_change() -> None:
 
 
 def test_a_large_change_is_counted_and_stays_within_the_limit() -> None:
-    before = {**plan_of("prod"), "resources": []}
+    before: Plan = {**plan_of("prod"), "resources": []}
     diff = diff_plans(before, plan_of("prod"), "empty", "prod")  # every resource added
     limit = 8_000
     markdown = diff_markdown_with_diagram(diff, limit=limit)

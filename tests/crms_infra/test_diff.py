@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import JsonValue
 
 from crms_infra.diff import (
     MARKDOWN_LIMIT,
@@ -16,10 +17,11 @@ from crms_infra.diff import (
     diff_plans,
     diff_text,
 )
+from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.value_diff import ABSENT, show_change
 
 
-def resource(name: str, stack: str = "prod", **inputs: Any) -> dict[str, Any]:
+def resource(name: str, stack: str = "prod", **inputs: JsonValue) -> PlanResource:
     return {
         "urn": f"urn:pulumi:{stack}::crms::crms:index:Storage$aws:s3/bucket:Bucket::{name}",
         "type": "aws:s3/bucket:Bucket",
@@ -34,7 +36,7 @@ def resource(name: str, stack: str = "prod", **inputs: Any) -> dict[str, Any]:
     }
 
 
-def plan(stack: str, resources: list[dict[str, Any]], **outputs: Any) -> dict[str, Any]:
+def plan(stack: str, resources: list[PlanResource], **outputs: JsonValue) -> Plan:
     return {
         "project": "crms",
         "stack": stack,
@@ -219,8 +221,13 @@ def test_a_change_never_shows_as_only_what_stayed(before: str, after: str) -> No
 def test_a_deployments_thousand_files_are_compared_by_path_not_shown_whole() -> None:
     """A build's `files` map (path to size~hash) names what changed and counts the rest, so
     that a rebuilt app leaves room in the comment for every other change."""
-    files = {f"build/ops-prod/.vercel/output/f{n:04}.py": f"{n}~{n:040x}" for n in range(1000)}
-    edited = {**files, "build/ops-prod/.vercel/output/f0007.py": "8~" + "f" * 40}
+    files: dict[str, JsonValue] = {
+        f"build/ops-prod/.vercel/output/f{n:04}.py": f"{n}~{n:040x}" for n in range(1000)
+    }
+    edited: dict[str, JsonValue] = {
+        **files,
+        "build/ops-prod/.vercel/output/f0007.py": "8~" + "f" * 40,
+    }
     del edited["build/ops-prod/.vercel/output/f0008.py"]
     before = plan("prod", [resource("ops", files=files, env="development")])
     after = plan("prod", [resource("ops", files=edited, env="production")])

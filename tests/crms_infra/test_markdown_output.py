@@ -3,13 +3,13 @@ has its header's columns, nothing leaks raw HTML (issue 27, point 2)."""
 
 import copy
 import json
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crms_infra.diff import diff_plans
+from crms_infra.plan_model import Plan, PlanResource, PolicySection
 from crms_infra.policy_config import read_policy_config
 from crms_infra.render import plan_markdown
 from crms_infra.residency.changes import diff_markdown_with_diagram
@@ -18,7 +18,7 @@ from crms_infra.residency.render import report_markdown
 from crms_infra.residency.report import residency_report
 from tests.conftest import REPO, STACKS
 from tests.crms_infra.commonmark import problems, table_count
-from tests.helpers import plan_of
+from tests.helpers import inputs_of, plan_of
 
 HOSTILE = st.text(alphabet=st.sampled_from([*"ab |`\\<>&\n\r\t*_[]()#-", "\x1b"]))
 
@@ -47,11 +47,11 @@ def test_the_residency_report_of_every_stack(stack: str) -> None:
     assert problems(markdown) == []
 
 
-def _edited(plan: dict[str, Any]) -> dict[str, Any]:
+def _edited(plan: Plan) -> Plan:
     """Prod with its last migration grown and a key policy widened, as a pull request might."""
     edited = copy.deepcopy(plan)
     for resource in edited["resources"]:
-        inputs = resource["inputs"]
+        inputs = inputs_of(resource)
         if "migrations" in inputs:
             last = sorted(inputs["migrations"])[-1]
             inputs["migrations"][last] += "CREATE INDEX x ON public.t (y); -- a | b ``` c\n"
@@ -71,8 +71,8 @@ def test_the_diff_between_stacks_and_of_an_edit(before: str, after: str) -> None
         assert problems(diff_markdown_with_diagram(diff, limit=limit)) == [], limit
 
 
-def _plan_with(value: str) -> dict[str, Any]:
-    resource: dict[str, Any] = {
+def _plan_with(value: str) -> Plan:
+    resource: PlanResource = {
         "urn": "urn:pulumi:p::crms::crms:index:X$aws:s3/bucket:Bucket::b",
         "type": "aws:s3/bucket:Bucket",
         "name": value or "b",
@@ -84,7 +84,7 @@ def _plan_with(value: str) -> dict[str, Any]:
         "dependencies": [],
         "inputs": {"description": value, "tags": {"note": value}},
     }
-    policy = {
+    policy: PolicySection = {
         "pack": "p",
         "violations": [{"policy": "r", "level": "advisory", "urn": None, "message": value}],
     }

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from crms_infra.offline.engine import plan_stack
+from crms_infra.plan_model import Plan
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from tests.conftest import REPO, STACKS
 
@@ -16,7 +17,7 @@ RESOURCE_KEYS |= {"custom", "protect", "dependencies", "inputs"}
 
 
 @pytest.fixture(scope="module")
-def contract_plan(contract_project: Path) -> dict[str, Any]:
+def contract_plan(contract_project: Path) -> Plan:
     return plan_stack(contract_project, "test", {"contract:apiToken": TOKEN})
 
 

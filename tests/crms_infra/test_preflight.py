@@ -2,15 +2,16 @@
 the offline plan shares the rules. (A stack set up as the README says passes:
 tests/stacks/test_readme_deploy.py.)"""
 
+import copy
 import json
 import os
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from crms_infra.plan_model import obj
 from crms_infra.preflight.findings import Finding, escaped, render
 from crms_infra.preflight.rules import RULES, PlanUse
 from crms_infra.preflight.run import plan_refusals, preflight
@@ -131,10 +132,10 @@ def test_a_bad_value_is_reported_once_by_whoever_refuses_it_first(project: Path)
 
 
 def test_the_plan_and_preflight_refuse_a_project_the_vercel_provider_refuses() -> None:
-    plan: dict[str, Any] = json.loads(json.dumps(plan_of("prod")))
+    plan = copy.deepcopy(plan_of("prod"))
     assert plan_refusals(REPO, "prod", plan) == []
     (web, _) = [r for r in plan["resources"] if r["type"] == "vercel:index/project:Project"]
-    web["inputs"]["resourceConfig"]["functionDefaultCpuType"] = "standard_legacy"
+    obj(web["inputs"]["resourceConfig"])["functionDefaultCpuType"] = "standard_legacy"
     (refusal,) = plan_refusals(REPO, "prod", plan)
     assert refusal.subject == web["urn"]
     assert "Fluid compute is only supported with the standard or performance CPU" in (

@@ -2,11 +2,12 @@
 
 import copy
 import json
-from typing import Any, get_args
+from typing import get_args
 
 import pytest
 
 from crms_infra import cli
+from crms_infra.plan_model import Plan, PlanResource, at, items
 from crms_infra.policy_config import PolicyConfig, parse_policy_config, read_policy_config
 from crms_infra.residency.classify import UnclassifiedResourceError
 from crms_infra.residency.links import PlanIndex
@@ -20,7 +21,7 @@ from tests.helpers import plan_of
 NO_POLICY = PolicyConfig()
 
 
-def report_of(plan: dict[str, Any], policy: PolicyConfig = NO_POLICY) -> Report:
+def report_of(plan: Plan, policy: PolicyConfig = NO_POLICY) -> Report:
     return residency_report(plan, policy)
 
 
@@ -86,8 +87,12 @@ def test_readers_come_from_iam_and_wired_credentials() -> None:
 def test_a_new_bucket_in_the_plan_appears_with_the_packs_verdict() -> None:
     plan = copy.deepcopy(plan_of("prod"))
     (photos,) = [r for r in plan["resources"] if r["name"] == "storage-photos" and r["custom"]]
-    stray = {**copy.deepcopy(photos), "name": "stray", "id": "stray-id"}
-    stray["urn"] = photos["urn"].replace("storage-photos", "stray")
+    stray: PlanResource = {
+        **copy.deepcopy(photos),
+        "name": "stray",
+        "id": "stray-id",
+        "urn": photos["urn"].replace("storage-photos", "stray"),
+    }
     stray["inputs"]["region"] = "us-east-1"
     plan["resources"].append(stray)
     message = "bucket region 'us-east-1' is not Zurich (eu-central-2)"
@@ -112,7 +117,11 @@ def test_a_new_bucket_in_the_plan_appears_with_the_packs_verdict() -> None:
 
 def test_an_unknown_type_stops_the_report() -> None:
     plan = copy.deepcopy(plan_of("dev"))
-    unknown = {**plan["resources"][0], "type": "aws:dynamodb/table:Table", "urn": "urn:x::table"}
+    unknown: PlanResource = {
+        **plan["resources"][0],
+        "type": "aws:dynamodb/table:Table",
+        "urn": "urn:x::table",
+    }
     plan["resources"].append(unknown)
     with pytest.raises(UnclassifiedResourceError, match="unclassified resource urn:x::table"):
         report_of(plan)
@@ -212,7 +221,7 @@ def test_every_stacks_report_lists_its_processors_in_each_form(stack: str) -> No
 def test_a_key_handed_to_an_undeclared_processor_makes_the_report_fail() -> None:
     plan = copy.deepcopy(plan_of("prod"))
     plan["outputs"]["processors"] = [
-        p for p in plan["outputs"]["processors"] if p["name"] != "Resend"
+        p for p in items(plan["outputs"]["processors"]) if at(p, "name") != "Resend"
     ]
     message = "RESEND_API_KEY hands personal data to Resend, which the stack does not declare"
     plan["policy"]["violations"].append(

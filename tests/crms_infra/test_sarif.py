@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from crms_infra.plan_model import Violation
 from crms_infra.sarif_locations import RULE_SETTINGS, Locator, Place
 from crms_infra.schema import project_config_schema
 from tests.conftest import REPO
@@ -110,13 +111,17 @@ def test_each_finding_points_at_the_line_it_comes_from(broken_copy: Path) -> Non
 def test_a_setting_left_to_its_default_points_at_the_schema(tmp_path: Path) -> None:
     shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     (tmp_path / "Pulumi.x.yaml").write_text("config:\n  crms:environment: development\n")
-    violation = {"policy": "s3-log-retention", "urn": None}
+    violation: Violation = {
+        "policy": "s3-log-retention",
+        "level": "mandatory",
+        "urn": None,
+        "message": "",
+    }
     line = _line_of(tmp_path / "Pulumi.yaml", "  storageAccessLogRetentionDays:")
     locator = Locator(tmp_path)
     assert locator.locate("x", violation, None) == Place("Pulumi.yaml", line)
-    assert locator.locate("x", {"policy": "s3-tls-only", "urn": None}, None) == Place(
-        "Pulumi.x.yaml", 1
-    )
+    tls_only: Violation = {**violation, "policy": "s3-tls-only"}
+    assert locator.locate("x", tls_only, None) == Place("Pulumi.x.yaml", 1)
 
 
 def test_every_mapped_setting_is_a_setting() -> None:

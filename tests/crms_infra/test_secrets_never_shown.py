@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from crms_infra.diff import diff_json, diff_markdown, diff_plans, diff_text
-from crms_infra.offline.engine import Plan, plan_stack
+from crms_infra.offline.engine import plan_stack
+from crms_infra.plan_model import Plan
 from crms_infra.policy_config import read_policy_config
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.links import PlanIndex

@@ -1,6 +1,7 @@
 """The usage settings and the `costInputs` output the pricing reads them from."""
 
 from crms_infra.cost.pricing import keys, vercel
+from crms_infra.plan_model import at
 from stacks.cost_inputs import cost_inputs
 from tests.conftest import STACKS
 from tests.helpers import load, plan_of
@@ -24,8 +25,8 @@ def test_the_output_is_the_settings_and_the_budget() -> None:
     settings = load("prod")
     output = plan_of("prod")["outputs"]["costInputs"]
     assert output == cost_inputs(settings)
-    assert output["budgetMonthlyUsd"] == settings.budget_monthly_usd == 300
-    assert output["settings"]["usagePhotosStoredGb"] == settings.usage.photos_stored_gb
+    assert at(output, "budgetMonthlyUsd") == settings.budget_monthly_usd == 300
+    assert at(output, "settings", "usagePhotosStoredGb") == settings.usage.photos_stored_gb
 
 
 def test_exactly_one_stack_carries_the_shared_plans() -> None:
