@@ -22,7 +22,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from pydantic import JsonValue
+
+from crms_infra.plan_model import items
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 ALL = "all"
@@ -48,7 +51,7 @@ class PolicyConfig:
 
     source: str = "no policy config"
     levels: Mapping[str, str] = field(default_factory=dict)
-    arguments: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    arguments: Mapping[str, Mapping[str, JsonValue]] = field(default_factory=dict)
 
     def level(self, policy: str, default: str = DEFAULT_LEVEL) -> str:
         """The policy's level: its own entry, else `all`, else the pack's default."""
@@ -58,8 +61,8 @@ class PolicyConfig:
         return self.level(policy, default) == "disabled"
 
     def arguments_of(
-        self, policy: str, defaults: Mapping[str, Any] | None = None
-    ) -> dict[str, Any]:
+        self, policy: str, defaults: Mapping[str, JsonValue] | None = None
+    ) -> dict[str, JsonValue]:
         """The policy's arguments: its schema's defaults, then the file's."""
         return {**(defaults or {}), **self.arguments.get(policy, {})}
 
@@ -72,13 +75,13 @@ class PolicyConfig:
                 str(entry.get("expires", "")),
             )
             for policy, arguments in sorted(self.arguments.items())
-            for entry in arguments.get("exemptions", []) or []
-            if isinstance(entry, Mapping)
+            for entry in items(arguments.get("exemptions"))
+            if isinstance(entry, dict)
         ]
 
     def reconciled(
-        self, policies: Iterable[tuple[str, str, Mapping[str, Any]]]
-    ) -> dict[str, tuple[str, dict[str, Any]]]:
+        self, policies: Iterable[tuple[str, str, Mapping[str, JsonValue]]]
+    ) -> dict[str, tuple[str, dict[str, JsonValue]]]:
         """What the CLI sends the pack: for each (name, default level, schema defaults) of
         the pack's policies, its level and arguments (ReconcilePolicyPackConfig)."""
         return {
@@ -105,7 +108,7 @@ def parse_policy_config(text: str, source: str) -> PolicyConfig:
     if not isinstance(raw, dict):
         raise PolicyConfigError(f"{source} must hold a JSON object of policy names")
     levels: dict[str, str] = {}
-    arguments: dict[str, dict[str, Any]] = {}
+    arguments: dict[str, dict[str, JsonValue]] = {}
     for policy, value in raw.items():
         if isinstance(value, str):
             levels[policy] = _level(value, source, policy)
@@ -123,7 +126,7 @@ def parse_policy_config(text: str, source: str) -> PolicyConfig:
     return PolicyConfig(source, levels, arguments)
 
 
-def _level(value: Any, source: str, policy: str) -> str:
+def _level(value: object, source: str, policy: str) -> str:
     if value not in LEVELS:
         shown = json.dumps(value)[:40]
         raise PolicyConfigError(

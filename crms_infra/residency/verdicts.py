@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from crms_infra.markdown import one_line
-from crms_infra.plan_model import Violation
+from crms_infra.plan_model import Violation, at, items
 from crms_infra.policy_config import PolicyConfig
 
 # The revFADP (SR 235.1) and its ordinance, the DPO (SR 235.11), in force since
@@ -52,8 +52,8 @@ class Subject(NamedTuple):
 
 def allowed_outside_zurich(config: PolicyConfig) -> dict[str, str]:
     """The buckets the residency rule allows outside Zurich, by name, with the reason."""
-    allowances = config.arguments_of("residency-buckets-zurich").get("allowedOutsideZurich", [])
-    return {str(entry.get("bucket")): str(entry.get("reason")) for entry in allowances or []}
+    allowances = config.arguments_of("residency-buckets-zurich").get("allowedOutsideZurich")
+    return {str(at(entry, "bucket")): str(at(entry, "reason")) for entry in items(allowances)}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from crms_rules.core import (
 
 BUCKET = "aws:s3/bucket:Bucket"
 PURPOSE_TAG, BACKUPS = "purpose", "backups"
-"""The tag and value that mark the backups buckets (components.storage.PURPOSE_TAG and
+"""The tag and value that mark the backups buckets (components.purposes.PURPOSE_TAG and
 Purpose.BACKUPS; tests/policies/test_copies.py ties the copy to them)."""
 S3 = "aws:s3/"
 

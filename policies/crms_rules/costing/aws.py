@@ -2,7 +2,7 @@
 CloudWatch alarms and custom metrics, SNS e-mail deliveries.
 
 Sources: each price's page in prices/aws.json. A bucket holds what its `purpose` tag says
-(components/storage.py's Purpose; a replica holds what its source holds); the app's requests
+(components/purposes.py's Purpose; a replica holds what its source holds); the app's requests
 reach the buckets in the stack's storage region, replicas only receive replication. An alarm
 is billed per metric it evaluates, a metric-math alarm per metric in its expression, and
 periods under 60 s are high resolution (https://aws.amazon.com/cloudwatch/pricing/).
