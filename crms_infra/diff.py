@@ -7,13 +7,12 @@ works both between two revisions of one stack and between two stacks.
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from pydantic import JsonValue
 
 from crms_infra.markdown import code_span, fenced, one_line, printable
 from crms_infra.plan_model import Plan, PlanResource
-from crms_infra.value_diff import ABSENT, is_large_map, show_change
+from crms_infra.value_diff import ABSENT, Side, is_large_map, show_change
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 MARKDOWN_LIMIT = 60_000
@@ -25,8 +24,8 @@ MARKDOWN_MINIMUM = 1_000
 @dataclass(frozen=True)
 class Change:
     path: str
-    before: Any
-    after: Any
+    before: Side
+    after: Side
 
 
 @dataclass(frozen=True)
@@ -187,7 +186,7 @@ def _unstacked(value: JsonValue, stack: str) -> JsonValue:
     return unstacked
 
 
-def _compare(before: Any, after: Any, path: str) -> list[Change]:
+def _compare(before: Side, after: Side, path: str) -> list[Change]:
     large = is_large_map(before) or is_large_map(after)
     if isinstance(before, dict) and isinstance(after, dict) and not large:
         changes = []

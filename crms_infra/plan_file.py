@@ -7,7 +7,6 @@ is, gets one sentence instead of a TypeError or RecursionError from deep inside.
 
 import json
 from pathlib import Path
-from typing import Any
 
 from crms_infra.plan_model import Plan, PlanShapeError, parse_plan
 
@@ -39,10 +38,10 @@ def load_plan_file(path: Path) -> Plan:
         ) from None
 
 
-def _depth(value: Any) -> int:
+def _depth(value: object) -> int:
     """How deep `value` nests; iterative, so that no depth can exhaust the stack."""
     deepest = 0
-    pending = [(value, 1)]
+    pending: list[tuple[object, int]] = [(value, 1)]
     while pending:
         item, level = pending.pop()
         deepest = max(deepest, level)

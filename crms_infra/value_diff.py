@@ -16,7 +16,9 @@ import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Final
+
+from pydantic import JsonValue
 
 INLINE_WIDTH = 200
 """Past this many characters a side, a value is shown as a block of lines."""
@@ -32,8 +34,11 @@ class _Absent:
         return "(absent)"
 
 
-ABSENT: Any = _Absent()
+ABSENT: Final = _Absent()
 """A property or output missing on one side of a diff."""
+
+Side = JsonValue | _Absent
+"""One side of a change: a JSON value, or ABSENT."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class ShownChange:
     """Both sides, when the change reads on one line (the summary is then `a → b`)."""
 
 
-def is_large_map(value: Any) -> bool:
+def is_large_map(value: Side) -> bool:
     """A map of more than LARGE_MAP_ENTRIES plain (not nested) values."""
     return (
         isinstance(value, dict)
@@ -56,7 +61,7 @@ def is_large_map(value: Any) -> bool:
     )
 
 
-def show_change(before: Any, after: Any) -> ShownChange:
+def show_change(before: Side, after: Side) -> ShownChange:
     if is_large_map(before) or is_large_map(after):
         return _map_changes(_as_map(before), _as_map(after))
     old, new = _document(before), _document(after)
@@ -73,22 +78,23 @@ def show_change(before: Any, after: Any) -> ShownChange:
     return ShownChange("a long value changed", [f"- {old_text}", f"+ {new_text}"])
 
 
-def _document(value: Any) -> dict[str, Any] | None:
+def _document(value: Side) -> dict[str, JsonValue] | None:
     """A policy document, from JSON text or an object; None for anything else."""
+    parsed = value
     if isinstance(value, str) and value.lstrip().startswith("{"):
         try:
-            value = json.loads(value)
+            parsed = json.loads(value)
         except ValueError:
             return None
-    if isinstance(value, dict) and "Statement" in value:
-        return value
+    if isinstance(parsed, dict) and "Statement" in parsed:
+        return parsed
     return None
 
 
-def _statements(document: Mapping[str, Any]) -> dict[str, Any]:
+def _statements(document: Mapping[str, JsonValue]) -> dict[str, JsonValue]:
     found = document.get("Statement", [])
     listed = found if isinstance(found, list) else [found]
-    keyed: dict[str, Any] = {}
+    keyed: dict[str, JsonValue] = {}
     for statement in listed:
         key = _statement_key(statement)
         while key in keyed:  # two statements alike but for their conditions: keep both
@@ -97,7 +103,7 @@ def _statements(document: Mapping[str, Any]) -> dict[str, Any]:
     return keyed
 
 
-def _statement_key(statement: Any) -> str:
+def _statement_key(statement: JsonValue) -> str:
     if not isinstance(statement, dict):
         return json.dumps(statement, sort_keys=True)
     if statement.get("Sid"):
@@ -106,7 +112,7 @@ def _statement_key(statement: Any) -> str:
     return "statement " + json.dumps(parts, sort_keys=True)
 
 
-def _statement_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> ShownChange:
+def _statement_changes(old: Mapping[str, JsonValue], new: Mapping[str, JsonValue]) -> ShownChange:
     before, after = _statements(old), _statements(new)
     lines: list[str] = []
     counts = {"added": 0, "removed": 0, "changed": 0}
@@ -131,13 +137,13 @@ def _statement_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> ShownC
     return ShownChange(", ".join(parts) or "the document outside its statements changed", lines)
 
 
-def _as_map(value: Any) -> dict[str, Any]:
+def _as_map(value: Side) -> dict[str, JsonValue]:
     if isinstance(value, dict):
         return value
-    return {} if value is ABSENT else {"(the whole value)": value}
+    return {} if isinstance(value, _Absent) else {"(the whole value)": value}
 
 
-def _map_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> ShownChange:
+def _map_changes(old: Mapping[str, JsonValue], new: Mapping[str, JsonValue]) -> ShownChange:
     added = sorted(new.keys() - old.keys())
     removed = sorted(old.keys() - new.keys())
     changed = sorted(key for key in old.keys() & new.keys() if old[key] != new[key])
@@ -167,25 +173,25 @@ def _unified(before: list[str], after: list[str], context: int) -> list[str]:
     return lines or ["@@ only the invisible changed (line endings or trailing space) @@"]
 
 
-def _multiline(value: Any) -> bool:
+def _multiline(value: Side) -> bool:
     return isinstance(value, str) and "\n" in value
 
 
-def _text(value: Any) -> list[str]:
+def _text(value: Side) -> list[str]:
     """Lines of a text (a carriage return stays visible, as `\\r`); none when absent."""
-    if value is ABSENT:
+    if isinstance(value, _Absent):
         return []
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return text.replace("\r", "\\r").split("\n")
 
 
-def _pretty(value: Any) -> list[str]:
-    if value is ABSENT:
+def _pretty(value: Side | Mapping[str, JsonValue]) -> list[str]:
+    if isinstance(value, _Absent):
         return []
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
 
 
-def _inline(value: Any) -> str:
-    if value is ABSENT:
+def _inline(value: Side) -> str:
+    if isinstance(value, _Absent):
         return "(absent)"
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
