@@ -59,7 +59,8 @@ def plan_markdown(plan: Plan) -> str:
         for name, value in sorted(plan["outputs"].items())
     )
     head, *violations = _policy_lines(plan)
-    lines.extend(["", head, "", *(f"- {line}" for line in violations)])
+    # A pack's message is text, never Markdown: escaped as a table cell is (no raw HTML).
+    lines.extend(["", table_cell(head), "", *(f"- {table_cell(line)}" for line in violations)])
     lines.extend(["", monthly_total_line(plan)])
     return "\n".join(lines).rstrip("\n") + "\n"
 

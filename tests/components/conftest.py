@@ -6,7 +6,7 @@ import pytest
 from crms_infra.offline.mocks import PlanMocks
 
 # The Supabase fake and providers aimed at it, for the golden-provider tests beside these.
-from tests.components.supabase.conftest import api, clock, provider  # noqa: F401
+from tests.components.supabase.conftest import api, clock, project, provider  # noqa: F401
 
 
 @pytest.fixture

@@ -174,13 +174,6 @@ def test_the_list_is_complete() -> None:
     assert defined == set(PROVIDERS)
 
 
-@pytest.fixture
-def project(api: FakeManagementApi) -> str:
-    ref = api.add_project("crms-production", "crms-swiss")
-    api.addons[ref] = "ci_medium"
-    return ref
-
-
 def test_the_golden_project_provider_reads_and_deletes(
     api: FakeManagementApi, provider: SupabaseProjectProvider
 ) -> None:

@@ -40,3 +40,11 @@ def provider(clock: VirtualClock, monkeypatch: pytest.MonkeyPatch) -> SupabasePr
 def configured(provider: SupabaseProjectProvider) -> SupabaseProjectProvider:
     provider.configure(ConfigureRequest(Config({"crms:supabaseAccessToken": TOKEN}, "crms")))
     return provider
+
+
+@pytest.fixture
+def project(api: FakeManagementApi) -> str:
+    """A healthy project in the fake, on the medium compute add-on."""
+    ref = api.add_project("crms-production", "crms-swiss")
+    api.addons[ref] = "ci_medium"
+    return ref

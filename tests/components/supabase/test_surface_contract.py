@@ -43,13 +43,6 @@ STATE_NAMES = {
 }
 
 
-@pytest.fixture
-def project(api: FakeManagementApi) -> str:
-    ref = api.add_project("crms-production", "crms-swiss")
-    api.addons[ref] = "ci_medium"
-    return ref
-
-
 @pytest.mark.parametrize("kind", STATE_NAMES, ids=lambda kind: kind.__name__)
 def test_a_surface_reads_by_id_alone(
     api: FakeManagementApi, clock: VirtualClock, project: str, kind: type[SurfaceProvider]

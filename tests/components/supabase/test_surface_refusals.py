@@ -16,13 +16,6 @@ from tests.components.supabase.fake_api import FakeManagementApi
 from tests.components.supabase.support import VirtualClock, surface_props, surface_provider
 
 
-@pytest.fixture
-def project(api: FakeManagementApi) -> str:
-    ref = api.add_project("crms-production", "crms-swiss")
-    api.addons[ref] = "ci_medium"
-    return ref
-
-
 def test_ssl_enforcement_is_waited_for_until_applied(
     api: FakeManagementApi, clock: VirtualClock, project: str
 ) -> None:

@@ -109,13 +109,6 @@ CASES = {
 }
 
 
-@pytest.fixture
-def project(api: FakeManagementApi) -> str:
-    ref = api.add_project("crms-production", "crms-swiss")
-    api.addons[ref] = "ci_medium"
-    return ref
-
-
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES)
 def test_create_drift_refresh_update_round_trip(
     api: FakeManagementApi, clock: VirtualClock, project: str, case: Case
