@@ -5,7 +5,7 @@ tests) reads. One parser, `parse_plan`, checks a plan read from a file against i
 A plan is a JSON object, so its parts are TypedDicts: the engine builds it as plain dicts
 and prints it byte for byte as before, and mypy --strict checks every read. A resource's
 inputs and the stack's outputs are whatever the providers take, so they are JSON values
-(pydantic's JsonValue), never `Any`: a reader narrows them (`obj`, `text`, `items`).
+(pydantic's JsonValue), never `Any`: a reader narrows them (`at`, `obj`, `items`).
 
     {"project": str, "stack": str,
      "resources": [{"urn", "type", "name", "parent", "id", "provider", "custom",
@@ -14,8 +14,7 @@ inputs and the stack's outputs are whatever the providers take, so they are JSON
                                                                "urn", "message"}]}}
 """
 
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import Field, JsonValue, TypeAdapter, ValidationError
 
@@ -107,7 +106,7 @@ def parse_plan(value: object) -> Plan:
         where = ".".join(str(part) for part in first["loc"]) or "the top level"
         raise PlanShapeError(where, first["msg"]) from None
     # Validated above: the readers take the object as it was read, keys in their order.
-    return value  # type: ignore[return-value]
+    return cast(Plan, value)
 
 
 def at(value: JsonValue | None, *keys: str) -> JsonValue | None:
@@ -128,17 +127,3 @@ def obj(value: JsonValue | None) -> JsonObject:
 def items(value: JsonValue | None) -> list[JsonValue]:
     """`value` if it is a JSON array, else an empty one."""
     return value if isinstance(value, list) else []
-
-
-def text(value: JsonValue | None) -> str | None:
-    """`value` if it is a string."""
-    return value if isinstance(value, str) else None
-
-
-def of_type(plan: Plan, *types: str) -> list[PlanResource]:
-    """The plan's resources of these types, in plan order."""
-    return [resource for resource in plan["resources"] if resource["type"] in types]
-
-
-def by_urn(resources: Sequence[PlanResource]) -> Mapping[str, PlanResource]:
-    return {resource["urn"]: resource for resource in resources}
