@@ -54,7 +54,7 @@ class PitrProvider(SurfaceProvider):
         refresh=(f"GET {PATH}",),
         delete=(f"DELETE {PATH}/{{addon_variant}}",),
         note="create sends no PATCH when the variant is already selected; a change to "
-        f"`none` sends DELETE {PATH}/{{addon_variant}} instead of the PATCH; delete sends "
+        f"`none` sends `DELETE {PATH}/{{addon_variant}}` instead of the PATCH; delete sends "
         "nothing when the variant is `none`",
     )
 

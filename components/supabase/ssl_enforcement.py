@@ -48,7 +48,7 @@ class SslEnforcementProvider(SurfaceProvider):
         update=CHANGE,
         refresh=(f"GET {PATH}",),
         delete=(),
-        note=f"GET {PATH} until applied; GET /health until every service is healthy",
+        note=f"`GET {PATH}` until applied; `GET /health` until every service is healthy",
     )
 
     def apply(
