@@ -16,11 +16,8 @@ from typing import Any
 import httpx
 from pydantic import JsonValue
 
-from tests.components.supabase.fake_api import (
-    NOT_READY_MESSAGE,
-    REMOVED_MESSAGE,
-    FakeManagementApi,
-)
+from tests.components.supabase.fake_api import FakeManagementApi
+from tests.components.supabase.fake_projects import NOT_READY_MESSAGE, REMOVED_MESSAGE
 from tests.components.supabase.recordings import PLACEHOLDER_REF, Exchange, exchanges
 from tests.components.supabase.support import TOKEN
 

@@ -20,6 +20,7 @@ Three departures, each for a reason:
 import copy
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -183,37 +184,19 @@ def _typed(parameter: dict[str, Any], value: str) -> Any:
 
 def _closed(document: dict[str, Any]) -> dict[str, Any]:
     closed = copy.deepcopy(document)
-
-    def close(node: Any) -> None:
-        if isinstance(node, dict):
-            if "properties" in node and "additionalProperties" not in node:
-                node["additionalProperties"] = False
-            for child in node.values():
-                close(child)
-        elif isinstance(node, list):
-            for child in node:
-                close(child)
-
-    close(closed)
+    for node in _objects(closed):
+        if "properties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
     return closed
 
 
 def _without_inline_discriminators(document: dict[str, Any]) -> dict[str, Any]:
     cleaned = copy.deepcopy(document)
-
-    def clean(node: Any) -> None:
-        if isinstance(node, dict):
-            alternatives = node.get("oneOf") or node.get("anyOf") or []
-            inline = alternatives and not any("$ref" in option for option in alternatives)
-            if "discriminator" in node and inline and "mapping" not in node["discriminator"]:
-                del node["discriminator"]
-            for child in node.values():
-                clean(child)
-        elif isinstance(node, list):
-            for child in node:
-                clean(child)
-
-    clean(cleaned)
+    for node in _objects(cleaned):
+        alternatives = node.get("oneOf") or node.get("anyOf") or []
+        inline = alternatives and not any("$ref" in option for option in alternatives)
+        if "discriminator" in node and inline and "mapping" not in node["discriminator"]:
+            del node["discriminator"]
     return cleaned
 
 
@@ -222,22 +205,25 @@ def _as_recorded(document: dict[str, Any]) -> dict[str, Any]:
     GET_..._config_auth): a `nullable` enum admits null, which OpenAPI 3.0.3 admits only when
     the enum lists it (`sms_provider`, `password_required_characters`, ... answer null); and
     the fields of NOT_REQUIRED_AS_RECORDED may be absent."""
-
-    def admit_null(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("nullable") and "enum" in node and None not in node["enum"]:
-                node["enum"] = [*node["enum"], None]
-            for child in node.values():
-                admit_null(child)
-        elif isinstance(node, list):
-            for child in node:
-                admit_null(child)
-
-    admit_null(document)
+    for node in _objects(document):
+        if node.get("nullable") and "enum" in node and None not in node["enum"]:
+            node["enum"] = [*node["enum"], None]
     schemas = document["components"]["schemas"]
     for name, field in NOT_REQUIRED_AS_RECORDED.items():
         schemas[name]["required"] = [f for f in schemas[name]["required"] if f != field]
     return document
+
+
+def _objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in `node`, itself first; one may be changed before its children
+    are walked."""
+    if isinstance(node, dict):
+        yield node
+        for child in list(node.values()):
+            yield from _objects(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _objects(child)
 
 
 def _template_regex(template: str) -> re.Pattern[str]:

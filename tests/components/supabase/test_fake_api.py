@@ -131,7 +131,7 @@ def test_an_answer_that_drifts_from_the_spec_is_caught(
     def drifted(*_args: Any) -> list[dict[str, Any]]:
         return [{"name": "anon", "type": "jwt", "api_key": "x"}]  # `type` outside the enum
 
-    monkeypatch.setattr("tests.components.supabase.fake_api.keys_answer", drifted)
+    monkeypatch.setattr("tests.components.supabase.fake_projects.keys_answer", drifted)
     response = call(api, "GET", f"/v1/projects/{ref}/api-keys", params={"reveal": "true"})
     assert response.status_code == 500
     assert "'jwt' is not one of" in api.violations.pop()
