@@ -5,7 +5,7 @@ A resource owns only what it sets (STYLE 18). Each surface states it once, as an
 it leaves to others, and the requests of create, update, refresh and delete, in order,
 below `/v1/projects/{ref}`. The request-sequence tests (tests/components/supabase/
 test_sequences.py) run each operation against the fake and compare what it sent with
-these; the design docs' table is checked against them too.
+these; the documentation's tables are checked against them too.
 """
 
 from dataclasses import dataclass

@@ -7,7 +7,7 @@ from tests.components.supabase.fake_api import FakeManagementApi
 from tests.components.supabase.recordings import exchanges
 from tests.components.supabase.support import VirtualClock, created, surface_props
 from tests.components.supabase.support import surface_provider as configured
-from tests.components.supabase.test_sequences import CASES
+from tests.components.supabase.surface_cases import CASES
 
 
 def test_every_endpoint_has_recordings_or_a_reason() -> None:
