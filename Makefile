@@ -4,7 +4,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
+PRICING := policies/pricing
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt pyproject.toml $(PRICING)/pyproject.toml | cksum | cut -d' ' -f1)
 STACK ?= prod
 FORMAT ?= text
 
@@ -21,12 +22,14 @@ $(NODE_STAMP): package-lock.json
 
 # uv installs the pinned set in seconds; pip only bootstraps uv itself. Bytecode is
 # compiled at install (as pip does), so runs do not recompile the SDKs' sources
-# where PYTHONDONTWRITEBYTECODE is set.
-$(STAMP): requirements-dev.txt pyproject.toml
+# where PYTHONDONTWRITEBYTECODE is set. The pricing the CLI shares with the policy pack is
+# installed editable, as policies/requirements.txt installs it: both read this checkout.
+$(STAMP): requirements-dev.txt pyproject.toml $(PRICING)/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --config-setting editable_mode=compat -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e $(PRICING)
 	rm -f $(VENV)/.installed-*
 	touch $@
 

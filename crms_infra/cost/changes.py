@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from crms_pricing.model import ZERO, Estimate, usd
+
 from crms_infra.cost.plan_costs import plan_cost
-from crms_infra.cost.pricing.model import ZERO, Estimate, usd
 from crms_infra.cost.summary import ESTIMATE_ERRORS
 from crms_infra.plan_model import Plan
 

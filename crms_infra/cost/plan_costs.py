@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from crms_infra.cost.pricing.model import Estimate, Resource
-from crms_infra.cost.pricing.prices import PriceBook
-from crms_infra.cost.pricing.table import estimate
+from crms_pricing.model import Estimate, Resource
+from crms_pricing.prices import PriceBook
+from crms_pricing.table import estimate
+
 from crms_infra.plan_model import Plan, PlanResource
 
 COST_INPUTS = "costInputs"

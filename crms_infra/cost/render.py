@@ -5,8 +5,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from crms_pricing.model import Estimate, Line, usd
+
 from crms_infra.cost.plan_costs import PlanCost
-from crms_infra.cost.pricing.model import Estimate, Line, usd
 
 CURRENCY = "USD"
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from crms_pricing import table, vercel
+from crms_pricing.model import Line
+from crms_pricing.table import Free
 
 from components.function_limits import FLUID_CLASSES
 from crms_infra.cli import main
 from crms_infra.cost.plan_costs import COST_INPUTS, plan_cost, price_book
-from crms_infra.cost.pricing import table, vercel
-from crms_infra.cost.pricing.model import Line
-from crms_infra.cost.pricing.table import Free
 from crms_infra.render import plan_markdown, plan_text
 from stacks.regions import VercelEuropeanRegion
 from stacks.settings import InstanceSize

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from crms_pricing import supabase
+from crms_pricing.context import PricingError
+from crms_pricing.model import Estimate, Line, Resource
+from crms_pricing.prices import Price, PriceBook, PriceDataError
+from crms_pricing.table import UnpricedTypeError, estimate
 
 from crms_infra.cost.plan_costs import price_book
-from crms_infra.cost.pricing import supabase
-from crms_infra.cost.pricing.context import PricingError
-from crms_infra.cost.pricing.model import Estimate, Line, Resource
-from crms_infra.cost.pricing.prices import Price, PriceBook, PriceDataError
-from crms_infra.cost.pricing.table import UnpricedTypeError, estimate
 from stacks.cost_inputs import cost_inputs
 from tests.helpers import load
 

@@ -104,8 +104,7 @@ def entry(type_: str) -> Pricer | Free:
             return free
     raise UnpricedTypeError(
         f"no price for resource type {type_}: give it a pricing function or Free(reason) "
-        "in crms_infra/cost/pricing/table.py (and copy the package to policies/crms_rules/"
-        "costing)"
+        "in crms_pricing/table.py (policies/pricing)"
     )
 
 
