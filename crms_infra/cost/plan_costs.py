@@ -39,12 +39,12 @@ def plan_cost(plan: Plan) -> PlanCost:
     budget = inputs.get("budgetMonthlyUsd")
     return PlanCost(
         stack=plan["stack"],
-        estimate=estimate(_resources(plan), inputs["settings"], price_book()),
+        estimate=estimate(plan_resources(plan), inputs["settings"], price_book()),
         budget=Decimal(str(budget)) if isinstance(budget, int | float) else None,
     )
 
 
-def _resources(plan: Plan) -> list[Resource]:
+def plan_resources(plan: Plan) -> list[Resource]:
     return [_resource(resource) for resource in plan["resources"]]
 
 

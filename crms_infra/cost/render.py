@@ -18,6 +18,7 @@ def headline(cost: PlanCost) -> str:
     if estimate.unknown:
         parts.append(f"{estimate.unknown} of {len(estimate.lines)} lines unknown, not counted")
     parts.append(f"{usd(estimate.from_settings)} rests on usage settings")
+    parts.append(f"oldest price dated {estimate.oldest_price_date}")
     if cost.budget is not None:
         verdict = "over" if estimate.total > cost.budget else "within"
         parts.append(f"{verdict} the budget of {usd(cost.budget)}")
@@ -75,6 +76,7 @@ def cost_json(cost: PlanCost) -> str:
         "totalUsd": _number(estimate.total),
         "unknownLines": estimate.unknown,
         "fromSettingsUsd": _number(estimate.from_settings),
+        "oldestPriceDate": estimate.oldest_price_date,
         "budgetUsd": _number(cost.budget),
         "lines": [_line_json(line) for line in estimate.lines],
         "subtotals": {

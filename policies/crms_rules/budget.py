@@ -2,8 +2,9 @@
 
 The pack prices the stack itself, with the pricing package `crms-infra cost` uses
 (crms_pricing, policies/pricing, which the pack's requirements install), from every
-resource's outputs and the budget and usage settings the program exports as the stack output
-`costInputs` (stacks/cost_inputs.py). Lines of unknown price are not counted; the message says how many.
+resource's outputs and the budget and usage settings the program exports as the stack
+output `costInputs` (stacks/cost_inputs.py). Lines of unknown price are not counted; the
+message says how many.
 """
 
 from collections.abc import Iterator, Mapping, Sequence

@@ -5,7 +5,7 @@ the one source it copies."""
 import re
 from typing import get_args
 
-from crms_pricing import aws
+from crms_pricing import s3 as s3_pricing
 from crms_rules import budget, operations, processors, residency, s3, supabase
 from pulumi.dynamic import Resource
 
@@ -98,4 +98,4 @@ def test_the_pack_reads_the_output_the_tool_reads() -> None:
 
 
 def test_the_pricing_knows_every_bucket_purpose() -> None:
-    assert set(aws.STORED_GB) == {purpose.value for purpose in Purpose}
+    assert set(s3_pricing.STORED_GB) == {purpose.value for purpose in Purpose}

@@ -1,10 +1,12 @@
 """The price data: one JSON file per vendor in `prices/`, each price with its page and date.
 
 A file holds `vendor` (the name lines show), `prices` (key -> `usd` for a `block` of that
-many units (default 1) of the unit it is `per`, the `source` page, the date it was `read`, a
-`note`) and `allowances` (key -> `quantity` included, same fields). A price that could not
-be found is `"usd": null`: its lines are "unknown", never a guess. Keys are read as
-`<file>:<key>`, e.g. `supabase:compute.medium`.
+many units (default 1) of the unit it is `per`, the `source` page, the date `read`, a `note`,
+and for a machine-readable source the `refresh` that `make prices` reads it by) and
+`allowances` (key -> `quantity` included, same fields). `read` is the date the source states
+(its publication or last update), or the day it was read where it states none; an estimate
+shows the oldest it used. A price that could not be found is `"usd": null`: its lines are
+"unknown", never a guess. Keys are read as `<file>:<key>`, e.g. `supabase:compute.medium`.
 """
 
 import json
@@ -34,6 +36,8 @@ class Price:
     source: str
     read: str
     note: str
+    refresh: Mapping[str, str] | None = None
+    """Where `make prices` reads it (an AWS offer file: offer, region, usagetype, unit)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ class PriceBook:
                     raise PriceDataError(f"{path.name}: {key}: block must be a positive number")
                 fields = _common(entry, f"{path.name}: {key}")
                 name = f"{path.stem}:{key}"
-                prices[name] = Price(name, vendor, usd, block, **fields)
+                refresh = _refresh(entry.get("refresh"), f"{path.name}: {key}")
+                prices[name] = Price(name, vendor, usd, block, **fields, refresh=refresh)
             for key, entry in _section(data, "allowances", path.name).items():
                 quantity = entry.get("quantity")
                 if not isinstance(quantity, Decimal):
@@ -101,9 +106,20 @@ def _common(entry: Mapping[str, Any], where: str) -> dict[str, str]:
     if not fields["source"].startswith("https://"):
         raise PriceDataError(f"{where}: source must be the https:// page the price comes from")
     if not _DATE.match(fields["read"]):
-        raise PriceDataError(f"{where}: read must be the date the page was read, YYYY-MM-DD")
+        raise PriceDataError(f"{where}: read must be the date the source states, YYYY-MM-DD")
     note = entry.get("note", "")
     return {**fields, "note": note if isinstance(note, str) else ""}
+
+
+REFRESH_FIELDS = ("offer", "region", "usagetype", "unit")
+
+
+def _refresh(value: object, where: str) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or sorted(value) != sorted(REFRESH_FIELDS):
+        raise PriceDataError(f"{where}: refresh must hold {', '.join(REFRESH_FIELDS)}")
+    return {name: _text(value, name, where) for name in REFRESH_FIELDS}
 
 
 def _text(data: Any, name: str, where: str) -> str:
