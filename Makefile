@@ -11,7 +11,7 @@ FORMAT ?= text
 
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: setup plan preflight test lint bench dr-drill build lock clean
+.PHONY: setup plan preflight prices test lint bench dr-drill build lock clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -39,6 +39,12 @@ plan: $(STAMP)
 # Everything `pulumi preview` or `pulumi up` of the stack would refuse, offline (exit 1 if any).
 preflight: $(STAMP)
 	$(BIN)/crms-infra preflight $(STACK)
+
+# Re-read the prices whose sources are machine-readable (AWS's Price List) and write what
+# changed into policies/pricing's price files, for a person to review (`git diff`) and commit.
+# It needs the network: offline it stops with one sentence and changes nothing.
+prices: $(STAMP)
+	$(BIN)/crms-infra prices --write
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

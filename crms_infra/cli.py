@@ -34,6 +34,7 @@ from crms_infra.plan_model import Plan
 from crms_infra.policy_config import PolicyConfigError, read_policy_config
 from crms_infra.preflight.findings import render
 from crms_infra.preflight.run import plan_refusals, preflight, unset_secrets_note
+from crms_infra.prices import command as prices_command
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.changes import diff_markdown_with_diagram
 from crms_infra.residency.classify import UnclassifiedResourceError
@@ -179,6 +180,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true", help="exit 1 if it is out of date")
     schema.set_defaults(run=_schema)
     _add_cost_command(commands, common)
+    prices_command.add_command(commands, common)
     return parser
 
 

@@ -103,6 +103,7 @@ def _line_json(line: Line) -> dict[str, Any]:
         "source": line.source,
         "read": line.read,
         "settings": list(line.settings),
+        "unknownReason": line.unknown or None,
     }
 
 

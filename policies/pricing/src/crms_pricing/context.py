@@ -91,6 +91,7 @@ class Context:
             source=price.source,
             read=price.read,
             settings=settings,
+            unknown=price.unknown,
         )
 
     def usage_line(

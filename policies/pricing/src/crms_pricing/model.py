@@ -54,6 +54,8 @@ class Line:
     read: str
     settings: tuple[str, ...] = ()
     """The stack settings (config keys) the quantity rests on: usage the plan cannot know."""
+    unknown: str = ""
+    """Why the price is unknown, if it is."""
 
     @property
     def monthly(self) -> Decimal | None:

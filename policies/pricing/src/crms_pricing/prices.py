@@ -5,8 +5,9 @@ many units (default 1) of the unit it is `per`, the `source` page, the date `rea
 and for a machine-readable source the `refresh` that `make prices` reads it by) and
 `allowances` (key -> `quantity` included, same fields). `read` is the date the source states
 (its publication or last update), or the day it was read where it states none; an estimate
-shows the oldest it used. A price that could not be found is `"usd": null`: its lines are
-"unknown", never a guess. Keys are read as `<file>:<key>`, e.g. `supabase:compute.medium`.
+shows the oldest it used. A price that could not be found is `"usd": null` with the reason
+in `unknown`: its lines are "unknown", never a guess. Keys are read as `<file>:<key>`, e.g.
+`supabase:compute.medium`.
 """
 
 import json
@@ -38,6 +39,8 @@ class Price:
     note: str
     refresh: Mapping[str, str] | None = None
     """Where `make prices` reads it (an AWS offer file: offer, region, usagetype, unit)."""
+    unknown: str = ""
+    """Why there is no price (`usd` null)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,15 @@ class PriceBook:
                 fields = _common(entry, f"{path.name}: {key}")
                 name = f"{path.stem}:{key}"
                 refresh = _refresh(entry.get("refresh"), f"{path.name}: {key}")
-                prices[name] = Price(name, vendor, usd, block, **fields, refresh=refresh)
+                unknown = entry.get("unknown", "")
+                if (usd is None) != (isinstance(unknown, str) and bool(unknown)):
+                    raise PriceDataError(
+                        f"{path.name}: {key}: a null usd needs its reason in unknown, "
+                        "and a price none"
+                    )
+                prices[name] = Price(
+                    name, vendor, usd, block, **fields, refresh=refresh, unknown=str(unknown)
+                )
             for key, entry in _section(data, "allowances", path.name).items():
                 quantity = entry.get("quantity")
                 if not isinstance(quantity, Decimal):
