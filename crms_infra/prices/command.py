@@ -8,6 +8,7 @@ price and the date the page states.
 """
 
 import argparse
+import datetime as dt
 import json
 import sys
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Change:
     now: Decimal
     was_dated: str
     dated: str
+    """The offer file's publication date: the entry's `stated`."""
     url: str
     """Where it was read (the Price List, or a stand-in given with --price-list)."""
     source: str
@@ -69,14 +71,16 @@ def changes(prices_dir: Path, base: str, client: httpx.Client) -> list[Change]:
             offers[url] = fetch_offer(client, url)
         read = find_price(offers[url], spec["usagetype"], spec["unit"], url)
         now = (read.usd_per_unit * price.block).normalize()
-        if now != price.usd or read.published != price.read:
+        if now != price.usd or read.published != price.stated:
             source = offer_url(PRICE_LIST, spec["offer"], spec["region"])
-            found.append(Change(price.key, price.usd, now, price.read, read.published, url, source))
+            was_dated = price.stated or "no date"
+            found.append(Change(price.key, price.usd, now, was_dated, read.published, url, source))
     return found
 
 
-def write(prices_dir: Path, found: list[Change]) -> None:
-    """Each change into its vendor's file: the price, the source's date, no unknown reason."""
+def write(prices_dir: Path, found: list[Change], today: str) -> None:
+    """Each change into its vendor's file: the price, the day it was read, the date the source
+    states, and no unknown reason."""
     by_file: dict[str, list[Change]] = {}
     for change in found:
         by_file.setdefault(change.key.split(":", 1)[0], []).append(change)
@@ -86,7 +90,8 @@ def write(prices_dir: Path, found: list[Change]) -> None:
         for change in file_changes:
             entry = document["prices"][change.key.split(":", 1)[1]]
             entry["usd"] = change.now
-            entry["read"] = change.dated
+            entry["read"] = today
+            entry["stated"] = change.dated
             entry["source"] = change.source
             entry.pop("unknown", None)
         text = json.dumps(document, indent=2, ensure_ascii=False, default=_json_number)
@@ -105,6 +110,8 @@ def add_command(
     prices.add_argument("--write", action="store_true", help="write the changes for review")
     prices.add_argument("--price-list", default=PRICE_LIST, help="the AWS Price List's address")
     prices.add_argument("--prices-dir", type=Path, default=PRICES_DIR, help=argparse.SUPPRESS)
+    # The day written as `read`: today, unless a test names another.
+    prices.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     prices.set_defaults(run=run)
 
 
@@ -120,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     if not found:
         print("prices: every machine-readable price is as its source states")
     elif args.write:
-        write(args.prices_dir, found)
+        write(args.prices_dir, found, (args.today or dt.datetime.now(dt.UTC).date()).isoformat())
         print(f"prices: wrote {len(found)} changes to {args.prices_dir}: review and commit them")
     else:
         print(f"prices: {len(found)} changes; run with --write (`make prices`) to write them")

@@ -94,4 +94,6 @@ def test_drains_are_billed_by_the_gb_delivered() -> None:
 def test_every_estimate_names_its_oldest_price_date() -> None:
     found = plan_cost(plan_of("prod")).estimate
     assert found.oldest_price_date == min(line.read for line in found.lines)
-    assert found.oldest_price_date == "2026-01-07"  # Vercel's drains page, last updated then
+    assert found.oldest_price_date == "2026-12-04"  # the pages read before this branch
+    (drains, _) = [line for line in found.lines if line.component == "Drains"]
+    assert (drains.read, drains.stated) == ("2026-12-07", "2026-01-07")  # the page's own date

@@ -1,6 +1,7 @@
 """The pricing on small hand-made stacks: totals, one changed input moving the total by
 exactly its line, credits and caps, and every way it refuses to guess."""
 
+import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from crms_pricing import supabase
 from crms_pricing.context import PricingError
 from crms_pricing.model import Estimate, Line, Resource
-from crms_pricing.prices import Price, PriceBook, PriceDataError
+from crms_pricing.prices import PriceBook, PriceDataError
 from crms_pricing.table import UnpricedTypeError, estimate
 
 from crms_infra.cost.plan_costs import price_book
@@ -202,6 +203,5 @@ def test_a_malformed_price_file_is_refused(
 def _with_price(key: str, usd: Decimal) -> PriceBook:
     book = price_book()
     old = book.price(key)
-    prices = {**book.prices, key: Price(key, old.vendor, usd, old.block, old.per, old.source,
-                                        old.read, old.note)}  # fmt: skip
+    prices = {**book.prices, key: dataclasses.replace(old, usd=usd, unknown="")}
     return PriceBook(prices, book.allowances)

@@ -90,13 +90,21 @@ def test_a_new_price_is_shown_and_written_with_the_date_its_source_states(
     before = (prices_dir / "aws.json").read_text()
     assert run(prices_dir, url) == 0
     shown = capsys.readouterr().out
-    assert "aws:s3.eu-central-2.standard_gb_month: unknown → $0.0245 (dated 2026-12-07 → " in shown
+    assert (
+        "aws:s3.eu-central-2.standard_gb_month: unknown → $0.0245 (dated no date → 2026-11-20"
+        in shown
+    )
     assert "1 changes; run with --write" in shown
     assert (prices_dir / "aws.json").read_text() == before  # shown, not written
 
-    assert run(prices_dir, url, "--write") == 0
+    assert run(prices_dir, url, "--write", "--today", "2026-12-01") == 0
     price = PriceBook.load(prices_dir).price("aws:s3.eu-central-2.standard_gb_month")
-    assert (price.usd, price.read, price.unknown) == (Decimal("0.0245"), "2026-11-20", "")
+    assert (price.usd, price.stated, price.read, price.unknown) == (
+        Decimal("0.0245"),
+        "2026-11-20",
+        "2026-12-01",
+        "",
+    )
     assert price.source == (
         "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonS3/current/eu-central-2/"
         "index.json"

@@ -90,6 +90,7 @@ class Context:
             price_key=price_key,
             source=price.source,
             read=price.read,
+            stated=price.stated,
             settings=settings,
             unknown=price.unknown,
         )

@@ -52,6 +52,9 @@ class Line:
     """The entry of the price files the unit price comes from (`supabase:compute.medium`)."""
     source: str
     read: str
+    """The day its price was last read from the source."""
+    stated: str
+    """The date the source states (its publication or last update), "" if none."""
     settings: tuple[str, ...] = ()
     """The stack settings (config keys) the quantity rests on: usage the plan cannot know."""
     unknown: str = ""
@@ -83,7 +86,8 @@ class Estimate:
 
     @property
     def oldest_price_date(self) -> str | None:
-        """The date of the oldest price entry a line used (YYYY-MM-DD), None without lines."""
+        """The day the least recently read price a line used was read (YYYY-MM-DD): how old
+        the estimate's knowledge of prices is. None without lines."""
         return min((line.read for line in self.lines), default=None)
 
     @property

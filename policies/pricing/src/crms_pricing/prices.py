@@ -1,13 +1,13 @@
 """The price data: one JSON file per vendor in `prices/`, each price with its page and date.
 
 A file holds `vendor` (the name lines show), `prices` (key -> `usd` for a `block` of that
-many units (default 1) of the unit it is `per`, the `source` page, the date `read`, a `note`,
+many units (default 1) of the unit it is `per`, the `source` page, the day it was `read`, the
+date the source states if it states one (`stated`: its publication or last update), a `note`,
 and for a machine-readable source the `refresh` that `make prices` reads it by) and
-`allowances` (key -> `quantity` included, same fields). `read` is the date the source states
-(its publication or last update), or the day it was read where it states none; an estimate
-shows the oldest it used. A price that could not be found is `"usd": null` with the reason
-in `unknown`: its lines are "unknown", never a guess. Keys are read as `<file>:<key>`, e.g.
-`supabase:compute.medium`.
+`allowances` (key -> `quantity` included, same fields). An estimate shows the oldest `read`
+it used: how long ago its prices were last checked against their sources. A price that could
+not be found is `"usd": null` with the reason in `unknown`: its lines are "unknown", never a
+guess. Keys are read as `<file>:<key>`, e.g. `supabase:compute.medium`.
 """
 
 import json
@@ -36,6 +36,7 @@ class Price:
     per: str
     source: str
     read: str
+    stated: str
     note: str
     refresh: Mapping[str, str] | None = None
     """Where `make prices` reads it (an AWS offer file: offer, region, usagetype, unit)."""
@@ -50,6 +51,7 @@ class Allowance:
     per: str
     source: str
     read: str
+    stated: str
     note: str
 
 
@@ -117,9 +119,12 @@ def _common(entry: Mapping[str, Any], where: str) -> dict[str, str]:
     if not fields["source"].startswith("https://"):
         raise PriceDataError(f"{where}: source must be the https:// page the price comes from")
     if not _DATE.match(fields["read"]):
-        raise PriceDataError(f"{where}: read must be the date the source states, YYYY-MM-DD")
+        raise PriceDataError(f"{where}: read must be the day the source was read, YYYY-MM-DD")
+    stated = entry.get("stated", "")
+    if stated != "" and not (isinstance(stated, str) and _DATE.match(stated)):
+        raise PriceDataError(f"{where}: stated must be the date the source states, YYYY-MM-DD")
     note = entry.get("note", "")
-    return {**fields, "note": note if isinstance(note, str) else ""}
+    return {**fields, "stated": str(stated), "note": note if isinstance(note, str) else ""}
 
 
 REFRESH_FIELDS = ("offer", "region", "usagetype", "unit")
