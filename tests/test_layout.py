@@ -178,3 +178,12 @@ def test_the_price_files_and_the_pricing_exist_once() -> None:
     assert [str(path.relative_to(REPO)) for path in tree_files("table.py")] == [
         "policies/pricing/src/crms_pricing/table.py"
     ]
+
+
+def test_a_checkout_planned_by_its_own_code_imports_its_own_pricing() -> None:
+    """tree_plan puts a checkout's pricing source on PYTHONPATH: where this one's is."""
+    import crms_pricing
+
+    from crms_infra.tree_plan import IMPORT_ROOTS
+
+    assert (REPO / IMPORT_ROOTS[1]).resolve() == Path(crms_pricing.__file__).parent.parent
