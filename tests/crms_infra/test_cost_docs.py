@@ -1,5 +1,5 @@
-"""The README's "Monthly cost" section says only what the commands and the price files say:
-each figure it states is checked here against them."""
+"""docs/cost.md says only what the commands and the price files say: each figure it states is
+checked here against them (its table of estimates by tests/test_docs.py)."""
 
 import re
 from decimal import Decimal
@@ -17,9 +17,7 @@ from tests.helpers import load, plan_of
 
 
 def section() -> str:
-    text = (REPO / "README.md").read_text()
-    start = text.index("## Monthly cost\n")
-    return text[start : text.index("\n## ", start + 1)]
+    return (REPO / "docs" / "cost.md").read_text()
 
 
 def table_rows(header_start: str) -> dict[str, list[str]]:
@@ -40,15 +38,9 @@ def dollars(text: str) -> Decimal:
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_the_estimates_table_is_what_crms_infra_cost_prints(stack: str) -> None:
-    month, settings, unknown, budget, oldest = table_rows("| stack | month |")[stack]
-    cost = plan_cost(plan_of(stack))
-    found = cost.estimate
-    assert dollars(month) == found.total
-    assert dollars(settings) == found.from_settings
-    assert unknown == f"{found.unknown} of {len(found.lines)}"
-    assert dollars(budget) == cost.budget
-    assert oldest == found.oldest_price_date
+def test_the_oldest_read_it_states_is_each_estimates(stack: str) -> None:
+    oldest = plan_cost(plan_of(stack)).estimate.oldest_price_date
+    assert f"prices read {oldest} at the oldest" in " ".join(section().split())
 
 
 @pytest.mark.parametrize("stack", STACKS)
