@@ -31,8 +31,8 @@ class UsageSettings(Settings):
         False,
         description="This stack carries the shared Supabase and Vercel plans' fees and credits.",
     )
-    # AWS's always-free allowances (KMS requests, CloudWatch alarms, metrics and API requests,
-    # SNS e-mails) exist once per account: in a shared account the stack that carries the team
+    # AWS's always-free allowances (KMS requests, CloudWatch alarms, metrics and API requests)
+    # exist once per account: in a shared account the stack that carries the team
     # plans carries them too; in an account of its own each stack has its own.
     aws_account_shared: bool = Field(
         True,

@@ -56,18 +56,14 @@ def test_the_figures_in_the_prose_are_the_price_files_and_the_code() -> None:
     book = PriceBook.load()
     allowances = {key: book.allowance(f"aws:{key}").quantity for key in (
         "kms.free_requests", "cloudwatch.free_alarm_metrics", "cloudwatch.free_custom_metrics",
-        "cloudwatch.free_api_requests", "sns.free_email_deliveries")}  # fmt: skip
+        "cloudwatch.free_api_requests")}  # fmt: skip
     assert allowances == {
         "kms.free_requests": 20_000,
         "cloudwatch.free_alarm_metrics": 10,
         "cloudwatch.free_custom_metrics": 10,
         "cloudwatch.free_api_requests": 1_000_000,
-        "sns.free_email_deliveries": 1_000,
     }
-    assert (
-        "(20,000 KMS requests, 10 alarm metrics, 10 metrics, 1 million API requests, "
-        "1,000 e-mails)" in text
-    )
+    assert "(20,000 KMS requests, 10 alarm metrics, 10 metrics, 1 million API requests)" in text
     assert f"Hourly prices bill {HOURS_PER_MONTH} hours" in text
     drains = book.price("vercel:drains.gb")
     assert f"drains bill ${drains.usd:.2f} a GB" in text
