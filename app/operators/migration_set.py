@@ -80,7 +80,7 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
                 " underscore, lower-case letters, digits or underscores, and '.sql'"
                 " (e.g. 004_add_table.sql)"
             )
-        migrations.append(Migration(entry.name, _read(Path(entry.path))))
+        migrations.append(Migration(entry.name, read_sql_file(Path(entry.path))))
     _refuse_duplicate_numbers(migrations)
     return migrations
 
@@ -93,7 +93,8 @@ def _shown(name: str) -> str:
     return name if name.isascii() and name.isprintable() else ascii(name)
 
 
-def _read(path: Path) -> str:
+def read_sql_file(path: Path) -> str:
+    """A SQL file's text: a regular file (opened so), UTF-8, no NUL, at most MAX_MIGRATION_BYTES."""
     # O_NOFOLLOW refuses a symlink and O_NONBLOCK keeps a FIFO from blocking the open, both
     # at the moment of opening, so a file swapped after a check is caught too; fstat then
     # says what was opened.
