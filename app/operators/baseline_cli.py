@@ -68,9 +68,10 @@ def run(args: argparse.Namespace, migrations: Sequence[Migration], timeouts: "Ti
             database_url, migrations, reconcile_file, scratch_url=scratch_url, timeouts=timeouts
         )
         if outcome.differences:
+            lines = list(reviewable(outcome.differences))
             print(f"{printable(reconcile_file.name)} was rolled back: after it, "
-                  f"{len(outcome.differences)} differences remain:")  # fmt: skip
-            print("\n".join(f"  {line}" for line in reviewable(outcome.differences)))
+                  f"{len(lines)} differences remain:")  # fmt: skip
+            print("\n".join(f"  {line}" for line in lines))
             return 1
     else:
         outcome = baseline(database_url, migrations, scratch_url=scratch_url, timeouts=timeouts)
