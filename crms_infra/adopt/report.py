@@ -4,6 +4,7 @@ is ever printed: not the password, not a variable's value."""
 
 from crms_infra.adopt.adoption import Adoption
 from crms_infra.adopt.changes import Adopted, Effect, How, shown
+from stacks.escape import safe_line
 
 SCHEMA_MIGRATIONS = "pulumi-python:dynamic/crms:SchemaMigrations"
 _SYMBOL = {Effect.UPDATE: "~", Effect.REPLACE: "+-", Effect.LATER: "~"}
@@ -32,7 +33,9 @@ def adoption_text(adoption: Adoption) -> str:
         lines += ["", "Live variables the program does not declare (they stay, unmanaged):"]
         lines += [f"  {shown(address, 200)}" for address in adoption.unmanaged_variables]
     lines += ["", *_created(adoption)]
-    return "\n".join(lines) + "\n"
+    # Each value is escaped where it is shown; each line also never starts a workflow
+    # command once indented (a state's type or module may be named `::error ...`).
+    return "".join(f"{safe_line(line)}\n" for line in lines)
 
 
 def _taken_over(item: Adopted) -> list[str]:
