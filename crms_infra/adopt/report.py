@@ -89,9 +89,9 @@ def _created(adoption: Adoption) -> list[str]:
             line += f": uses {', '.join(used)}"
         if resource.type == SCHEMA_MIGRATIONS:
             line += (
-                "; runs the program's migrations on the live database: check first that it"
-                " has none of them applied by other means"
-                " (`python -m app.operators.migrate --dry-run`)"
+                "; runs the program's migrations on the live database: one built by other"
+                " means is brought under the runner first"
+                " (`python -m app.operators.migrate --baseline`; `--dry-run` then lists none)"
             )
         lines.append(line)
     return lines

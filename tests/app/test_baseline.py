@@ -1,6 +1,7 @@
 """Taking over a database the runner did not build: --baseline and --reconcile, on a real
 PostgreSQL, from the live database as the Terraform deployment left it."""
 
+import shlex
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from app.operators.catalog_diff import differences
 from app.operators.migrate import main, migrate
 from app.operators.migration_set import discover
 from tests.app.tenants import TENANT_TABLES, A, B, seed_company
+from tests.helpers import doc_pages
 from tests.local_services import ADMIN_URL, fresh_database
 
 TERRAFORM_ERA = Path(__file__).parent / "terraform_era_schema.sql"
@@ -75,15 +77,35 @@ def test_the_runner_alone_fails_on_the_terraform_era_database(
     assert 'relation "companies" already exists' in capsys.readouterr().err
 
 
-def test_baseline_then_reconcile_bring_it_under_the_runner_with_every_row_kept(
+def runbook_steps() -> list[str]:
+    """The takeover runbook's runner commands, as the page that holds them says them."""
+    for page in doc_pages():
+        lines = [line.strip() for line in page.read_text().splitlines()]
+        marked = [i for i, line in enumerate(lines) if "--baseline --reconcile-out" in line]
+        if marked:
+            start = end = marked[0]
+            while lines[end + 1].startswith("python -m app.operators.migrate "):
+                end += 1
+            return lines[start : end + 1]
+    raise AssertionError("no page holds the runbook's --baseline steps")
+
+
+def run_step(step: str, database_url: str, home: Path) -> int:
+    """One runbook line, with the reader's database URL and home directory."""
+    words = shlex.split(step.replace("$DATABASE_URL", database_url).replace("~/", f"{home}/"))
+    assert words[:3] == ["python", "-m", "app.operators.migrate"], step
+    return main(words[3:])
+
+
+def test_the_runbook_steps_bring_it_under_the_runner_with_every_row_kept(
     terraform_era: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows_before, catalog_before = rows_of(terraform_era), catalog_of(terraform_era)
     scratch_before = scratch_databases()
-    reconciling = tmp_path / "reconcile.sql"
+    baseline, reconcile, dry_run = runbook_steps()
+    reconciling = tmp_path / "crms-prod-reconcile.sql"
 
-    args = ["--database-url", terraform_era, "--baseline"]
-    assert main([*args, "--reconcile-out", str(reconciling)]) == 1
+    assert run_step(baseline, terraform_era, tmp_path) == 1
     out = capsys.readouterr().out
     assert "67 differences between the live schema and what the migrations make:" in out
     for line in (
@@ -107,9 +129,11 @@ def test_baseline_then_reconcile_bring_it_under_the_runner_with_every_row_kept(
     assert "DROP TABLE" not in script
     assert "DROP ROUTINE public.exec_sql(text);" in script
 
-    assert main([*args, "--reconcile", str(reconciling)]) == 0
+    assert run_step(reconcile, terraform_era, tmp_path) == 0
     assert "the live schema equals what the migrations make" in capsys.readouterr().out
-    assert main(["--database-url", terraform_era]) == 0
+    assert run_step(dry_run, terraform_era, tmp_path) == 0
+    assert capsys.readouterr().out.strip() == "nothing to do"
+    assert main(["--database-url", terraform_era]) == 0  # what the up's schema-migrations runs
     assert capsys.readouterr().out.strip() == "nothing to do"
 
     with fresh_database() as fresh:

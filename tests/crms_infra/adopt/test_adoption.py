@@ -54,7 +54,7 @@ def test_the_report_lists_what_the_program_does_not_manage_and_what_runs_on_live
     assert "\n  vercel_project_domain.crms\n" in text
     (migrations,) = [line for line in text.splitlines() if "+ schema-migrations " in line]
     assert migrations.startswith("  ! + schema-migrations")
-    assert "python -m app.operators.migrate --dry-run" in migrations
+    assert "python -m app.operators.migrate --baseline" in migrations
     assert "None replaces a resource that holds data or serves the live app." in text
     assert LIVE_PASSWORD not in text
 
