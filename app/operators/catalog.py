@@ -1,13 +1,18 @@
 """What the migrations make, read back from PostgreSQL's catalog, object by object.
 
 Written here over pg_catalog rather than taken from a library: migra and schemainspect,
-the Python ones that did this, were last released in September 2022 and are archived,
-need SQLAlchemy and psycopg2 (this project uses psycopg 3), and compare neither FORCE ROW
-LEVEL SECURITY nor column privileges; Stripe's pg-schema-diff is a Go program that
-leaves privileges out. The catalog's own functions do the hard part: pg_get_constraintdef,
-pg_get_indexdef, pg_get_functiondef, pg_get_triggerdef, pg_get_expr, format_type
-(https://www.postgresql.org/docs/current/functions-info.html), read with an empty
-search_path, so every name they print is schema-qualified and equal in two databases.
+the Python ones that did this, were last released in September 2022, need SQLAlchemy
+and psycopg2 (this project uses psycopg 3), and read privileges without PUBLIC and
+without the built-in default of an object never granted on (schemainspect,
+pg/sql/privileges.sql: `grantee != 0`, `aclexplode(c.relacl)`), so a function anyone may
+run (`exec_sql` here) compares equal to one nobody may; Stripe's pg-schema-diff is a Go
+program whose README lists privileges as unsupported. The catalog's own functions do the
+hard part: pg_get_constraintdef, pg_get_indexdef, pg_get_functiondef, pg_get_triggerdef,
+pg_get_expr, format_type (https://www.postgresql.org/docs/current/functions-info.html),
+read with an empty search_path, so every name they print is schema-qualified and equal in
+two databases. The schemas are the migrations' own (baseline.project_scope): pg_catalog is
+the server's, so 001's revocation of the large-object functions there, which only a
+superuser can make (it is a warning on Supabase), is not compared.
 
 An entry holds what a person would review and nothing a database picks for itself (no
 OID, no physical column order: PostgreSQL cannot reorder columns in place, and the app
