@@ -15,7 +15,8 @@ rolls back and exits 1. Both refuse a database that already records applied migr
 and hold the runners' advisory lock throughout.
 """
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,23 +73,14 @@ def baseline(
     scratch_url: str | None = None,
     timeouts: Timeouts | None = None,
 ) -> Outcome:
-    timeouts = timeouts or Timeouts()
-    _check_all(migrations)
-    scope = project_scope(migrations)
-    wanted = _wanted_catalog(database_url, migrations, scope, scratch_url, timeouts)
-    with _connect(database_url, timeouts) as conn:
-        lock(conn, timeouts)
-        try:
-            _refuse_recorded(conn)
-            with conn.transaction():
-                live = read_catalog(conn, scope, with_rows=True)
-                found = differences(live, wanted)
-                if not found:
-                    _record(conn, migrations, wanted)
-            reconciliation = reconcile(live, wanted, found) if found else None
-            return Outcome(found, wanted.digest(), reconciliation)
-        finally:
-            unlock(conn)
+    with _taking_over(database_url, migrations, scratch_url, timeouts) as (conn, scope, wanted):
+        with conn.transaction():
+            live = read_catalog(conn, scope, with_rows=True)
+            found = differences(live, wanted)
+            if not found:
+                _record(conn, migrations, wanted)
+        reconciliation = reconcile(live, wanted, found) if found else None
+        return Outcome(found, wanted.digest(), reconciliation)
 
 
 class _StillDifferent(Exception):
@@ -105,17 +97,11 @@ def apply_reconciliation(
     scratch_url: str | None = None,
     timeouts: Timeouts | None = None,
 ) -> Outcome:
-    timeouts = timeouts or Timeouts()
-    _check_all(migrations)
     reviewed = Migration(reconcile_file.name, read_sql_file(reconcile_file))
     check_statements(reviewed)  # it runs inside the runner's transaction: none of its own
-    scope = project_scope(migrations)
-    wanted = _wanted_catalog(database_url, migrations, scope, scratch_url, timeouts)
-    with _connect(database_url, timeouts) as conn:
-        lock(conn, timeouts)
+    with _taking_over(database_url, migrations, scratch_url, timeouts) as (conn, scope, wanted):
+        _fresh_session(conn, timeouts or Timeouts())
         try:
-            _refuse_recorded(conn)
-            _fresh_session(conn, timeouts)
             with conn.transaction():
                 conn.execute(reviewed.sql.encode())
                 conn.execute("SET SESSION AUTHORIZATION DEFAULT")
@@ -130,9 +116,29 @@ def apply_reconciliation(
             raise MigrationError(
                 f"{reconcile_file.name} failed and was rolled back: {detail}"
             ) from None
+        return Outcome([], wanted.digest())
+
+
+@contextlib.contextmanager
+def _taking_over(
+    database_url: str,
+    migrations: Sequence[Migration],
+    scratch_url: str | None,
+    timeouts: Timeouts | None,
+) -> Iterator[tuple[psycopg.Connection, Scope, Catalog]]:
+    """The live database, under the runners' lock and with no migration recorded yet; what
+    the migrations own; and the catalog they make (built first: the lock is held briefly)."""
+    timeouts = timeouts or Timeouts()
+    _check_all(migrations)
+    scope = project_scope(migrations)
+    wanted = _wanted_catalog(database_url, migrations, scope, scratch_url, timeouts)
+    with _connect(database_url, timeouts) as conn:
+        lock(conn, timeouts)
+        try:
+            _refuse_recorded(conn)
+            yield conn, scope, wanted
         finally:
             unlock(conn)
-    return Outcome([], wanted.digest())
 
 
 def _wanted_catalog(
