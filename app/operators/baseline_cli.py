@@ -105,7 +105,7 @@ def _report_differences(
         "`--baseline --reconcile FILE`: one transaction, compared again, the migrations",
         "recorded as applied only when nothing differs; otherwise rolled back.",
         "",
-        "The differences it reconciles:",
+        "The differences found:",
         *(f"  {line}" for line in lines),
     ])  # fmt: skip
     script = reconciliation.script(header)

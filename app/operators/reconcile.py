@@ -102,10 +102,12 @@ def _relation_step(plan: Plan, difference: Difference) -> None:
             plan.add(15, f"DROP {word} {entry.key}")
         plan.add(31, f"CREATE {word} {entry.key} AS\n{str(entry.props['definition']).strip()}")
     elif entry.kind == "sequence" and difference.change is Change.MISSING:
-        if not entry.props.get("owned by"):
+        if not entry.props.get("owned by"):  # else made with its column
             plan.add(24, f"CREATE SEQUENCE {entry.key}")
-    elif before.get("owned by") != entry.props.get("owned by") or entry.kind == "foreign table":
-        plan.leave(f"{entry.kind} {entry.key}: {difference.change}")
+    elif entry.kind == "sequence" and before.get("owned by") != entry.props.get("owned by"):
+        plan.leave(f"sequence {entry.key} belongs to another column; change it by hand")
+    elif entry.kind == "foreign table" and difference.change is Change.MISSING:
+        plan.leave(f"foreign table {entry.key} is missing; make it by hand, with its server")
     owner(plan, difference)
     if before.get("options") != entry.props.get("options"):
         if before.get("options"):
