@@ -371,7 +371,8 @@ def _adopt(args: argparse.Namespace) -> int:
             " It holds the live database password: keep it out of git and any shared place, "
             "and delete it once `pulumi import` has run."
         )
-        print(f"wrote {args.out} (mode 0600).{warning if holds_secret else ''}", file=sys.stderr)
+        written = f"wrote {args.out} (mode 0600).{warning if holds_secret else ''}"
+        print(safe_line(written), file=sys.stderr)
     else:
         print("no import file written: pass --out FILE to write one", file=sys.stderr)
     return EXIT_OK

@@ -20,7 +20,7 @@ from pulumi.dynamic import (
 )
 
 from components.supabase import statuses
-from components.supabase.access import ManagementApiProvider, project_ref
+from components.supabase.access import ManagementApiProvider, api_url, project_ref
 from components.supabase.adoption import adoptable
 from components.supabase.api import (
     DEFAULT_API_URL,
@@ -186,7 +186,7 @@ class SupabaseProjectProvider(ManagementApiProvider):
             **props,
             "ref": ref,
             "status": project["status"],
-            "api_url": f"https://{ref}.supabase.co",
+            "api_url": api_url(ref),
             "db_host": project["database"]["host"],  # required by V1ProjectWithDatabaseResponse
             "db_name": pooler.database,
             "pooler_host": pooler.host,
