@@ -3,6 +3,7 @@ stack's settings, each stack's offline plan (computed once per session) and ways
 into it, and what an Output is."""
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -11,12 +12,15 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
+from crms_pricing.prices import PriceBook
 
+from crms_infra.cost import plan_costs
 from crms_infra.offline.engine import plan_stack
 from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.yaml_file import load_yaml_file
@@ -33,6 +37,15 @@ BACKUP_NOW = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
 @functools.cache
 def plan_of(stack: str) -> Plan:
     return plan_stack(REPO, stack)
+
+
+def price_book_with(key: str, usd: Decimal | None) -> PriceBook:
+    """The prices the estimates use, with `key` at `usd` (a test's figure, not a vendor's) or,
+    with None, unknown, as a price no source gave is."""
+    book = plan_costs.price_book()
+    unknown = "" if usd is not None else "a test's price of no source"
+    changed = dataclasses.replace(book.price(key), usd=usd, unknown=unknown)
+    return PriceBook({**book.prices, key: changed}, book.allowances)
 
 
 def resources(stack: str, type_: str | None = None) -> list[PlanResource]:

@@ -2,6 +2,7 @@
 entry with its page and date, totals that add up, and the plan's own monthly total."""
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import get_args
@@ -45,14 +46,22 @@ def test_every_line_names_its_price_entry_page_and_date(stack: str) -> None:
 
 
 @pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("unknown_price", [None, "aws:s3.eu-central-2.standard_gb_month"])
 def test_the_total_printed_is_the_sum_of_the_lines_printed(
-    stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    stack: str,
+    unknown_price: str | None,
+    unpriced: Callable[[str], None],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    if unknown_price:
+        unpriced(unknown_price)  # every stack stores photos in Zurich
     printed = json.loads(_cost(stack, tmp_path, capsys, "json"), parse_float=Decimal)
     known = [line["monthlyUsd"] for line in printed["lines"] if line["monthlyUsd"] is not None]
     assert printed["totalUsd"] == sum(known)
     unknown = [line for line in printed["lines"] if line["monthlyUsd"] is None]
     assert printed["unknownLines"] == len(unknown)
+    assert bool(unknown) == bool(unknown_price)
     assert all(line["unitPriceUsd"] is None for line in unknown)
     assert sum(printed["subtotals"]["provider"].values()) == printed["totalUsd"]
     assert sum(printed["subtotals"]["component"].values()) == printed["totalUsd"]
@@ -97,10 +106,23 @@ def test_a_plan_without_cost_inputs_is_refused_with_a_sentence(
 @pytest.mark.parametrize("stack", STACKS)
 def test_the_plan_ends_with_the_monthly_total(stack: str) -> None:
     cost = plan_cost(plan_of(stack))
+    assert cost.estimate.unknown == 0  # every line of the committed stacks has its price
     for rendered in (plan_text(plan_of(stack)), plan_markdown(plan_of(stack))):
         last = rendered.splitlines()[-1]
         assert last.startswith(f"Monthly cost: ${cost.estimate.total:,.2f} a month (USD)")
-        assert f"{cost.estimate.unknown} of {len(cost.estimate.lines)} lines unknown" in last
+        assert "unknown" not in last
+
+
+def test_the_plan_says_how_many_lines_are_of_unknown_price(
+    unpriced: Callable[[str], None],
+) -> None:
+    unpriced("aws:s3.eu-central-2.standard_gb_month")
+    cost = plan_cost(plan_of("prod"))
+    assert cost.estimate.unknown == 3  # the photos, the access logs, the young backups
+    for rendered in (plan_text(plan_of("prod")), plan_markdown(plan_of("prod"))):
+        last = rendered.splitlines()[-1]
+        assert last.startswith(f"Monthly cost: ${cost.estimate.total:,.2f} a month (USD)")
+        assert f"3 of {len(cost.estimate.lines)} lines unknown, not counted" in last
 
 
 def test_the_price_data_covers_what_the_settings_allow() -> None:

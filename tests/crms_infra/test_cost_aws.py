@@ -75,11 +75,23 @@ def test_a_shared_account_gives_the_other_stacks_no_free_allowance() -> None:
     own_account = with_settings("dev", usageAwsAccountShared=False)
     alarm_lines = [line for line in shared.lines if "alarm on" in line.what]
     assert alarm_lines
-    assert all(line.quantity > 0 and line.monthly is None for line in alarm_lines)
+    # Zurich's standard-resolution alarm metric, $0.10 a month (prices/aws.json)
+    assert all(line.quantity > 0 for line in alarm_lines)
+    assert all(line.monthly == line.quantity * Decimal("0.10") for line in alarm_lines)
     assert all(
         line.monthly == 0 for line in own_account.lines if "alarm on" in line.what
     )  # its own account's free 10
-    assert own_account.unknown < shared.unknown
+    assert own_account.total < shared.total
+
+
+def test_alarm_emails_beyond_the_free_thousand_are_billed() -> None:
+    def emails(found: Estimate) -> list[Decimal]:
+        return [line.quantity for line in found.lines if line.what.startswith("alarm e-mails")]
+
+    assert emails(plan_cost(plan_of("prod")).estimate) == [0, 0, 0, 0]  # 4 x 30 of the 1,000
+    # 4 recipients x 400: the free 1,000 taken in the order the lines ask, 600 billed.
+    assert emails(with_settings("prod", usageAlarmEmails=400)) == [0, 0, 200, 400]
+    assert emails(with_settings("dev")) == [10]  # one recipient; no free tier of the shared account
 
 
 def test_drains_are_billed_by_the_gb_delivered() -> None:

@@ -3,6 +3,7 @@ all, inside the pull-request comment's size."""
 
 import copy
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,14 @@ from typing import Any
 import pytest
 
 from crms_infra.cli import main
-from crms_infra.cost.changes import CostChange, change_markdown, cost_change
+from crms_infra.cost.changes import Amount, CostChange, change_markdown, cost_change
 from crms_infra.cost.plan_costs import COST_INPUTS
 from crms_infra.plan_model import Plan, PlanResource
 from tests.helpers import inputs_of, plan_of
 
 SUPABASE = "pulumi-python:dynamic/supabase:Project"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+ALARM_METRIC = "aws:cloudwatch.eu-central-2.alarm_metric_month"
 
 
 def edited(stack: str, type_: str, name: str, **inputs: Any) -> Plan:
@@ -61,11 +63,23 @@ def test_prod_carries_the_credits_and_they_are_used_up_before_and_after() -> Non
     assert found.delta == compute  # the $10 credit is used up either way
 
 
-def test_an_added_alarm_is_an_added_resource_of_unknown_price() -> None:
-    # dev carries no free tier of the shared AWS account; CloudWatch's Zurich price is unknown.
+def test_an_added_alarm_is_an_added_resource_by_exactly_its_price() -> None:
+    # dev carries no free tier of the shared AWS account: the alarm's metrics are billed.
     found = change(plan_of("dev"), with_another_alarm("dev"))
     added = [item for item in found.items if item.how == "+"]
     assert [item.key.rsplit("::", 1)[-1] for item in added] == ["alerts-extra"]
+    # A copy of alerts-high-error-rate: 2 metrics at Zurich's $0.10 an alarm metric, reading
+    # the custom metrics the stack's alarms already read.
+    assert added[0].after == Amount(Decimal("0.20"), 0)
+    assert found.delta == Decimal("0.20")
+
+
+def test_an_added_alarm_of_unknown_price_is_an_added_unknown(
+    unpriced: Callable[[str], None],
+) -> None:
+    unpriced(ALARM_METRIC)
+    found = change(plan_of("dev"), with_another_alarm("dev"))
+    added = [item for item in found.items if item.how == "+"]
     assert added[0].after is not None
     assert added[0].after.unknown == 1
     assert found.after.unknown == found.before.unknown + 1
@@ -95,8 +109,9 @@ def test_the_section_stays_within_its_budget(budget: int) -> None:
 
 
 def test_the_pull_request_comment_shows_the_monthly_change_within_its_limit(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], unpriced: Callable[[str], None]
 ) -> None:
+    unpriced(ALARM_METRIC)
     base, head = tmp_path / "base.json", tmp_path / "head.json"
     base.write_text(json.dumps(plan_of("dev")))
     head.write_text(json.dumps(with_another_alarm("dev")))
@@ -105,7 +120,8 @@ def test_the_pull_request_comment_shows_the_monthly_change_within_its_limit(
     comment = capsys.readouterr().out
     assert len(comment) <= 5_000
     section = comment[comment.index("#### Monthly cost") :]
-    assert "lines of unknown price: 13 → 14" in section
+    alarms = len([r for r in plan_of("dev")["resources"] if r["type"] == ALARM])
+    assert f"lines of unknown price: {alarms} → {alarms + 1}" in section
     assert (
         "| + | `crms:index:Alerts$aws:cloudwatch/metricAlarm:MetricAlarm::alerts-extra`" in section
     )
@@ -123,4 +139,4 @@ def test_the_other_forms_carry_the_monthly_change(
     if form == "json":
         assert json.loads(out)["monthlyCost"]["changeUsd"] == 5.33
     else:
-        assert "monthly cost: $24.00 → $29.33 a month (+$5.33)" in out
+        assert "monthly cost: $25.99 → $31.32 a month (+$5.33)" in out

@@ -56,14 +56,18 @@ def test_the_figures_in_the_prose_are_the_price_files_and_the_code() -> None:
     book = PriceBook.load()
     allowances = {key: book.allowance(f"aws:{key}").quantity for key in (
         "kms.free_requests", "cloudwatch.free_alarm_metrics", "cloudwatch.free_custom_metrics",
-        "cloudwatch.free_api_requests")}  # fmt: skip
+        "cloudwatch.free_api_requests", "sns.free_email_deliveries")}  # fmt: skip
     assert allowances == {
         "kms.free_requests": 20_000,
         "cloudwatch.free_alarm_metrics": 10,
         "cloudwatch.free_custom_metrics": 10,
         "cloudwatch.free_api_requests": 1_000_000,
+        "sns.free_email_deliveries": 1_000,
     }
-    assert "(20,000 KMS requests, 10 alarm metrics, 10 metrics, 1 million API requests)" in text
+    assert (
+        "(20,000 KMS requests, 10 alarm metrics, 10 metrics, 1 million API requests, "
+        "1,000 SNS e-mails)"
+    ) in text
     assert f"Hourly prices bill {HOURS_PER_MONTH} hours" in text
     drains = book.price("vercel:drains.gb")
     assert f"drains bill ${drains.usd:.2f} a GB" in text
@@ -73,3 +77,31 @@ def test_the_figures_in_the_prose_are_the_price_files_and_the_code() -> None:
     assert UsageSettings().kms_key_age_days == 2 * 365
     assert "two years by default" in text
     assert re.search(r"rotating KMS key adds a key version's price at each of its first two", text)
+
+
+def test_what_it_says_of_aws_prices_is_the_price_files() -> None:
+    text = " ".join(section().split())
+    book = PriceBook.load()
+    aws = [p for p in book.prices.values() if p.vendor == "AWS"]
+    from_copies = [p for p in aws if "metered-unit feed" in p.note]
+    assert {p.key.split(".")[0] for p in from_copies} == {
+        "aws:s3",
+        "aws:kms",
+        "aws:cloudwatch",
+        "aws:sns",
+    }
+    assert any("transfer_to" in p.key for p in from_copies)
+    assert all(p.source.startswith("https://github.com/") for p in from_copies)
+    dates = sorted(p.stated for p in from_copies)
+    assert f"from {dates[0]} to {dates[-1]}" in text
+    rtc = book.price("aws:s3.replication_time_control_gb")
+    assert rtc.source == "https://aws.amazon.com/s3/pricing/"
+    assert f"S3 pricing page's ${rtc.usd} a GB, the same in every region" in text
+    # The entries `make prices` does not read again: a person re-reads them on their pages.
+    unread = sorted(p.key for p in aws if p.refresh is None)
+    assert unread == [
+        "aws:kms.key_month",
+        "aws:kms.rotation_month",
+        "aws:s3.replication_time_control_gb",
+    ]
+    assert "but the KMS key, its rotations and Replication Time Control" in text

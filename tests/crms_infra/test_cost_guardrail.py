@@ -5,6 +5,7 @@ findings, never as $0."""
 import copy
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +73,9 @@ def test_a_change_within_the_threshold_passes(
 
 
 def test_an_added_resource_of_unknown_price_is_a_finding_not_zero(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], unpriced: Callable[[str], None]
 ) -> None:
+    unpriced("aws:s3.eu-central-2.standard_gb_month")
     head = with_another("prod", "aws:s3/bucket:Bucket", "storage-extra")
     code = diff(tmp_path, plan_of("prod"), head)
     out = capsys.readouterr().out
@@ -83,8 +85,9 @@ def test_an_added_resource_of_unknown_price_is_a_finding_not_zero(
 
 
 def test_an_advisory_guardrail_reports_and_passes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], unpriced: Callable[[str], None]
 ) -> None:
+    unpriced("aws:cloudwatch.eu-central-2.alarm_metric_month")  # a finding of unknown price
     head = with_another("dev", "aws:cloudwatch/metricAlarm:MetricAlarm", "alerts-extra")
     code = diff(tmp_path, plan_of("dev"), head)
     out = capsys.readouterr().out

@@ -1,7 +1,6 @@
 """The pricing on small hand-made stacks: totals, one changed input moving the total by
 exactly its line, credits and caps, and every way it refuses to guess."""
 
-import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -16,11 +15,12 @@ from crms_pricing.table import UnpricedTypeError, estimate
 
 from crms_infra.cost.plan_costs import price_book
 from stacks.cost_inputs import cost_inputs
-from tests.helpers import load
+from tests.helpers import load, price_book_with
 
 PITR = supabase.DYNAMIC + "PitrAddon"
 """The type of components/supabase/pitr.py's PitrAddon, as the plan shows it."""
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+ALARM_METRIC = "aws:cloudwatch.eu-central-2.alarm_metric_month"
 
 
 def urn(type_: str, name: str, component: str = "Database") -> str:
@@ -62,12 +62,16 @@ def _monthly(found: Estimate, what: str) -> Decimal:
 
 
 def test_the_total_is_the_sum_of_the_known_lines() -> None:
-    found = month([project("medium"), alarm("a")])
+    resources = [project("medium"), alarm("a")]
+    found = month(resources)
+    assert found.unknown == 0
     assert found.total == sum(line.monthly for line in found.lines if line.monthly is not None)
-    # The alarm, the custom metric it reads and the PutMetricData calls: CloudWatch's Zurich
-    # prices were not found.
-    assert found.unknown == 3
     assert only(found, "compute medium").monthly == Decimal("61.16")  # 0.0822 x 744
+    # Without a price for the alarm's metric, its line is unknown and out of the total.
+    unpriced = month(resources, price_book_with(ALARM_METRIC, None))
+    assert unpriced.unknown == 1
+    assert only(unpriced, "standard-resolution alarm").monthly is None
+    assert found.total - unpriced.total == only(found, "standard-resolution alarm").monthly
 
 
 def test_adding_pitr_moves_the_total_by_exactly_its_line() -> None:
@@ -98,11 +102,16 @@ def test_a_bigger_compute_size_moves_the_total_by_the_compute_lines_difference()
 def test_one_more_alarm_adds_exactly_its_line() -> None:
     alarms = [alarm("a"), alarm("b")]
     before, after = month(alarms), month([*alarms, alarm("c")])
-    assert (after.total, after.unknown) == (before.total, before.unknown + 1)
-    # With a price for it (a test's, not a vendor's), the total moves by that line alone.
-    book = _with_price("aws:cloudwatch.eu-central-2.alarm_metric_month", Decimal("0.25"))
+    # Its metric ($0.10) and the custom metric it reads ($0.30): Zurich, no free tier in dev.
+    assert after.total - before.total == Decimal("0.40")
+    # With another price for it (a test's, not a vendor's), the total moves by that line alone.
+    book = price_book_with(ALARM_METRIC, Decimal("0.25"))
     before, after = month(alarms, book), month([*alarms, alarm("c")], book)
-    assert after.total - before.total == Decimal("0.25")
+    assert after.total - before.total == Decimal("0.25") + Decimal("0.30")
+    # Without one, the line is unknown and the total moves by the custom metric only.
+    book = price_book_with(ALARM_METRIC, None)
+    before, after = month(alarms, book), month([*alarms, alarm("c")], book)
+    assert (after.total, after.unknown) == (before.total + Decimal("0.30"), before.unknown + 1)
 
 
 def test_an_alarm_is_billed_per_metric_it_reads_and_high_resolution_apart() -> None:
@@ -198,10 +207,3 @@ def test_a_malformed_price_file_is_refused(
     (tmp_path / "x.json").write_text(json.dumps(document))
     with pytest.raises(PriceDataError, match=words):
         PriceBook.load(tmp_path)
-
-
-def _with_price(key: str, usd: Decimal) -> PriceBook:
-    book = price_book()
-    old = book.price(key)
-    prices = {**book.prices, key: dataclasses.replace(old, usd=usd, unknown="")}
-    return PriceBook(prices, book.allowances)

@@ -71,6 +71,15 @@ def price_list(tmp_path: Path) -> Iterator[Path]:
     server.server_close()
 
 
+def unknown(prices_dir: Path, key: str) -> None:
+    """The entry as one no source has priced yet: no price, no date, a reason."""
+    aws = json.loads((prices_dir / "aws.json").read_text())
+    entry = aws["prices"][key]
+    entry.update(usd=None, unknown="not read yet")
+    del entry["stated"]
+    (prices_dir / "aws.json").write_text(json.dumps(aws, indent=2))
+
+
 def serve(root: Path, document: dict[str, Any]) -> str:
     folder = root / "offers/v1.0/aws/AmazonS3/current/eu-central-2"
     folder.mkdir(parents=True)
@@ -82,18 +91,25 @@ def run(prices_dir: Path, url: str, *extra: str) -> int:
     return main(["prices", "--price-list", url, "--prices-dir", str(prices_dir), *extra])
 
 
+@pytest.mark.parametrize(
+    ("was_known", "was"),
+    [(True, "$0.02695 → $0.0245 (dated 2025-10-22"), (False, "unknown → $0.0245 (dated no date")],
+)
 def test_a_new_price_is_shown_and_written_with_the_date_its_source_states(
-    prices_dir: Path, price_list: Path, capsys: pytest.CaptureFixture[str]
+    prices_dir: Path,
+    price_list: Path,
+    capsys: pytest.CaptureFixture[str],
+    was_known: bool,
+    was: str,
 ) -> None:
+    if not was_known:
+        unknown(prices_dir, "s3.eu-central-2.standard_gb_month")
     tiers = [dimension("0.0245", "GB-Mo"), dimension("0.0235", "GB-Mo", begin="51200")]
     url = serve(price_list, offer("EUC2-TimedStorage-ByteHrs", tiers))
     before = (prices_dir / "aws.json").read_text()
     assert run(prices_dir, url) == 0
     shown = capsys.readouterr().out
-    assert (
-        "aws:s3.eu-central-2.standard_gb_month: unknown → $0.0245 (dated no date → 2026-11-20"
-        in shown
-    )
+    assert f"aws:s3.eu-central-2.standard_gb_month: {was} → 2026-11-20" in shown
     assert "1 changes; run with --write" in shown
     assert (prices_dir / "aws.json").read_text() == before  # shown, not written
 
@@ -160,9 +176,7 @@ def test_offline_it_stops_with_one_sentence_and_changes_nothing(
     assert (prices_dir / "aws.json").read_text() == before
 
 
-def test_every_aws_price_of_unknown_value_names_the_source_that_fills_it() -> None:
-    book = PriceBook.load()
-    unknown = [p for p in book.prices.values() if p.vendor == "AWS" and p.usd is None]
-    assert unknown  # while this workplace cannot reach the Price List
-    assert all(p.unknown for p in unknown)
-    assert [p.key for p in unknown if p.refresh is None] == ["aws:s3.replication_time_control_gb"]
+def test_every_aws_price_is_known_and_what_the_price_list_holds_is_dated() -> None:
+    aws = [p for p in PriceBook.load().prices.values() if p.vendor == "AWS"]
+    assert all(p.usd is not None and not p.unknown for p in aws)
+    assert all(p.stated for p in aws if p.refresh)  # the date the feed it was read in states

@@ -1,5 +1,5 @@
 """AWS beyond S3: KMS keys, their rotations and requests; CloudWatch alarms, custom metrics
-and PutMetricData; SNS e-mail deliveries. KMS and CloudWatch within the account's always-free
+and PutMetricData; SNS e-mail deliveries. KMS, CloudWatch and SNS within the account's free
 allowances where the stack carries them (Context.beyond_free).
 
 Sources: each price's page in prices/aws.json. An alarm is billed per metric it evaluates, a
@@ -53,9 +53,11 @@ def alarm(resource: Resource, context: Context) -> list[Line]:
 def email_subscription(resource: Resource, context: Context) -> list[Line]:
     if resource.props.get("protocol") != "email":
         return []
-    # SNS's free deliveries are not priced: its pricing page was not read (prices/aws.json).
     price = f"aws:sns.{resource.props.get('region')}.email_100k"
-    return [context.usage_line(resource, price, keys.ALARM_EMAILS, "alarm e-mails delivered")]
+    emails = context.setting(keys.ALARM_EMAILS)
+    billed = context.beyond_free("aws:sns.free_email_deliveries", emails)
+    what = "alarm e-mails delivered" + _free_note(emails, billed)
+    return [context.line(resource, price, billed, what, settings=(keys.ALARM_EMAILS,))]
 
 
 def account(context: Context, _: Sequence[Line]) -> list[Line]:
