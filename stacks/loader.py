@@ -89,6 +89,18 @@ def stack_file_name(stack: str) -> str:
     return f"Pulumi.{stack}.yaml"
 
 
+def outside_the_engine() -> str | None:
+    """The one line to stop with when the program is run as a script (`python __main__.py`)
+    rather than by the engine: the runtime then keeps the SDK's own defaults for project and
+    stack (`SETTINGS` in pulumi/runtime/settings.py), which no engine run has."""
+    if (pulumi.get_project(), pulumi.get_stack()) != ("project", "stack"):
+        return None
+    return (
+        "__main__.py is the Pulumi program: `pulumi preview` and `pulumi up` run it; to plan "
+        "a stack offline, run `make plan STACK=<stack>`"
+    )
+
+
 def load_settings() -> StackSettings:
     """The current stack's settings, from the config the engine passed the program."""
     # The SDK offers no way to list config keys; the runtime's config map is how
