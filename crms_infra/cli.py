@@ -28,6 +28,7 @@ from crms_infra.offline.project import (
     path_for_a_stack,
     stack_names,
 )
+from crms_infra.offline.stale_build import stale_warning
 from crms_infra.plan_file import PlanFileError, load_plan_file
 from crms_infra.plan_model import Plan
 from crms_infra.policy_config import PolicyConfigError, read_policy_config
@@ -198,7 +199,7 @@ def _max_chars(text: str) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
-    plan = plan_stack(project_dir, args.stack)
+    plan = _planned(project_dir, args.stack)
     refusals = plan_refusals(project_dir, args.stack, plan)
     if refusals:
         print("error: a provider would refuse the plan:", file=sys.stderr)
@@ -237,7 +238,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
-    plans = {stack: plan_stack(project_dir, stack) for stack in stack_names(project_dir)}
+    plans = {stack: _planned(project_dir, stack) for stack in stack_names(project_dir)}
     failed = any(
         violation["level"] == "mandatory"
         for plan in plans.values()
@@ -279,7 +280,7 @@ def _ci_roles(args: argparse.Namespace) -> int:
 
 def _residency(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
-    plan = plan_stack(project_dir, args.stack)
+    plan = _planned(project_dir, args.stack)
     report = residency_report(plan, read_policy_config(project_dir / "policies", args.stack))
     if args.format == "json":
         sys.stdout.write(report_json(report))
@@ -358,10 +359,19 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _planned(project_dir: Path, stack: str) -> Plan:
+    """The stack's offline plan; a stale ops build is said on stderr (the plan marks it)."""
+    plan = plan_stack(project_dir, stack)
+    warning = stale_warning(plan)
+    if warning is not None:
+        print(safe_line(warning), file=sys.stderr)
+    return plan
+
+
 def _load_plan(project_dir: Path, source: str) -> Plan:
     """A stack's plan, made now, or a plan saved by `plan --format json`."""
     if source in stack_names(project_dir):
-        return plan_stack(project_dir, source)
+        return _planned(project_dir, source)
     path = Path(source)
     known = ", ".join(stack_names(project_dir))
     if path.suffix != ".json" and (answer := path_for_a_stack(source, known)):

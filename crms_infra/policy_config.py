@@ -18,8 +18,9 @@ the way the Pulumi CLI reads `--policy-pack-config` (pulumi/pulumi,
 The pack itself runs in its own process and gets the result through the engine.
 """
 
+import difflib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,20 @@ class PolicyConfig:
             name: (self.level(name, default), self.arguments_of(name, defaults))
             for name, default, defaults in policies
         }
+
+
+def unknown_policies(config: PolicyConfig, known: Collection[str]) -> list[str]:
+    """A sentence for each name the file sets that is no policy of the pack. The Pulumi CLI
+    passes any name on (applyConfig in config.go keeps it) and the pack's Configure stores
+    it unread (pulumi_policy policy.py), so `"cost-budgt": "advisory"` would leave
+    cost-budget mandatory without a word: refused here, with the closest name."""
+    sentences = []
+    for name in sorted({*config.levels, *config.arguments} - {ALL} - set(known)):
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        shown = json.dumps(name)[:60]
+        sentences.append(f"{config.source}: {shown} is not a policy of the pack{hint}")
+    return sentences
 
 
 def read_policy_config(pack_dir: Path, stack: str) -> PolicyConfig:

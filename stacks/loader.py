@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 
 from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
 from stacks.escape import capped, printable, safe_line
-from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS
+from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS, vercel_team_problem
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import AppEnvironment, InstanceSize, NodeEnvironment, StackSettings
 
@@ -153,6 +153,9 @@ def settings_from_config(
         problems.extend(problem for problem in found if problem.key not in refused)
         raise SettingsError(stack_file, problems) from None
     problems.extend(environment_rules(settings))
+    team = config.get("vercel:team")
+    if (allowed := vercel_team_problem(team, settings.compute.vercel_team)) is not None:
+        problems.append(Problem("team", team, allowed, "vercel"))
     if problems:
         raise SettingsError(stack_file, problems)
     return settings

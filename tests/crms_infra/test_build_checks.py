@@ -180,15 +180,31 @@ def test_the_program_refuses_a_build_of_other_sources(
         record_stack(REPO, "dev")
 
 
-def test_the_cli_reports_a_stale_build_plainly(
+def test_a_stale_build_informs_plan_cost_and_check_and_stops_preflight(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """After an edit under app/, everyday work goes on: the plan marks the deployment and
+    warns; preflight, like `pulumi up` (above), still refuses the build."""
     stale = tmp_path / "ops-dev"
     (stale / "app").mkdir(parents=True)
     write_record(stale, "0" * 64)
     monkeypatch.setattr(bundle, "bundle_dir", lambda stack: str(tmp_path / f"ops-{stack}"))
-    assert cli.main(["plan", "dev"]) == 2
-    error = capsys.readouterr().err
-    assert "was built from other sources" in error
-    assert "make build STACK=dev" in error
-    assert "Traceback" not in error
+    warning = "warning: dev: the ops deployment is stale, planned from the build as it is ("
+    assert cli.main(["plan", "dev", "--format", "json"]) == cli.EXIT_OK
+    out, err = capsys.readouterr()
+    (deployment,) = [r for r in json.loads(out)["resources"] if "stale" in r]
+    assert deployment["type"] == "vercel:index/deployment:Deployment"
+    assert "was built from other sources" in deployment["stale"]
+    assert err.startswith(warning)
+    assert "run `make build STACK=dev`" in err
+    assert cli.main(["plan", "dev"]) == cli.EXIT_OK
+    assert "compute-ops  (vercel:index/deployment:Deployment)  [stale build: make build]" in (
+        capsys.readouterr().out
+    )
+    assert cli.main(["cost", "dev"]) == cli.EXIT_OK
+    assert capsys.readouterr().err.startswith(warning)
+    assert cli.main(["preflight", "dev"]) == cli.EXIT_POLICY
+    report = capsys.readouterr().out
+    assert "was built from other sources" in report
+    assert "[build]" in report
+    assert "not checked" not in report
