@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crms_infra import cli
-from crms_infra.build import FUNCTION_DIR, BuildError, build, verify_output
+from crms_infra.build import FUNCTION_DIR, BuildError, build, check_interpreter, verify_output
 from crms_infra.build_output import materialize_functions
 from crms_infra.offline.engine import record_stack
 from stacks import bundle
@@ -107,6 +107,7 @@ def test_build_refuses_a_host_without_python_312(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # nothing on it: no python3.12, no pip3.12
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     with pytest.raises(BuildError, match=r"python3\.12 is not on PATH"):
         build(load("prod"), tmp_path / "out")
     assert not (tmp_path / "out").exists()
@@ -126,6 +127,7 @@ def test_build_refuses_a_python312_that_does_not_run_python_312(
     stub(tmp_path, "python3.12", script)
     stub(tmp_path, "pip3.12", "exit 0")
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     with pytest.raises(BuildError) as refused:
         build(load("prod"), tmp_path / "out")
     assert f"`python3.12 --version` printed {printed}, not Python 3.12" in str(refused.value)
@@ -137,8 +139,28 @@ def test_build_refuses_a_host_without_pip_312(
 ) -> None:
     stub(tmp_path, "python3.12", 'echo "Python 3.12.4"')
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     with pytest.raises(BuildError, match=r"pip3\.12 is not on PATH"):
         build(load("prod"), tmp_path / "out")
+
+
+def test_build_finds_python_312_under_pyenv_when_the_shim_is_not_selected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the tests find it: pyenv's shim on PATH answers "command not found" for a version
+    that is installed but not selected; the build takes the newest 3.12 under PYENV_ROOT."""
+    shims, root = tmp_path / "shims", tmp_path / "pyenv"
+    shims.mkdir()
+    stub(shims, "python3.12", 'echo "pyenv: python3.12: command not found" >&2; exit 127')
+    for version, printed in (("3.12.1", "Python 3.12.1"), ("3.12.9", "Python 3.12.9")):
+        directory = root / "versions" / version / "bin"
+        directory.mkdir(parents=True)
+        stub(directory, "python3.12", f'echo "{printed}"')
+        stub(directory, "pip3.12", "exit 0")
+    (root / "versions" / "3.12.9" / "bin" / "pip3.12").unlink()  # no pip: passed over
+    monkeypatch.setenv("PATH", f"{shims}:/usr/bin:/bin")
+    monkeypatch.setenv("PYENV_ROOT", str(root))
+    assert check_interpreter() == root / "versions" / "3.12.1" / "bin"
 
 
 def write_record(out: Path, source_digest: str, target: str = "production") -> None:
