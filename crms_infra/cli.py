@@ -41,7 +41,7 @@ from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.render import report_json, report_markdown, report_text
 from crms_infra.residency.report import residency_report
 from crms_infra.sarif import sarif_log
-from crms_infra.schema import render_project_file
+from crms_infra.schema import SETTINGS_PAGE, render_project_file, render_settings_page
 from crms_infra.vercel_limits import OverLimitError
 from crms_infra.yaml_file import YamlFileError, load_yaml_file
 from stacks.bundle import StaleBuildError, digest
@@ -346,16 +346,22 @@ def _adopt(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    project_file = _project_dir(args) / "Pulumi.yaml"
+    """Pulumi.yaml's config block and docs/settings.md's reference, from the settings."""
+    project_dir = _project_dir(args)
+    project_file = project_dir / "Pulumi.yaml"
     load_yaml_file(project_file)  # a file Pulumi cannot read is an error, not "out of date"
-    current = project_file.read_text()
-    derived = render_project_file(current)
+    derived = {project_file: render_project_file(project_file.read_text())}
+    page = project_dir / SETTINGS_PAGE
+    if page.is_file():  # a project without the docs (a test's copy) has the schema only
+        derived[page] = render_settings_page(page.read_text())
+    stale = [path for path, text in derived.items() if path.read_text() != text]
     if args.check:
-        if current != derived:
-            print(f"{project_file.name} is out of date: run `crms-infra schema`", file=sys.stderr)
-            return 1
-        return EXIT_OK
-    project_file.write_text(derived)
+        for path in stale:
+            shown = path.relative_to(project_dir)
+            print(f"{shown} is out of date: run `crms-infra schema`", file=sys.stderr)
+        return 1 if stale else EXIT_OK
+    for path in stale:
+        path.write_text(derived[path])
     return EXIT_OK
 
 
