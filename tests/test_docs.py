@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from markdown.extensions.toc import slugify
 
+from crms_infra.preflight.rules import RULES
 from tests.conftest import REPO, STACKS
 
 DOCS = REPO / "docs"
@@ -112,3 +113,10 @@ def test_the_layout_names_every_folder_and_every_tooling_package() -> None:
 def test_no_page_points_at_a_document_the_repository_does_not_have() -> None:
     for page in DOCS.glob("*.md"):
         assert "architecture document" not in page.read_text(), page
+
+
+def test_the_preflight_table_lists_the_rules_in_their_order() -> None:
+    deploy = (DOCS / "deploy.md").read_text()
+    table = deploy.split("### Preflight", 1)[1].split("\n\n| rule |", 1)[1].split("\n\n", 1)[0]
+    names = re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE)
+    assert names == [rule.name for rule in RULES]
