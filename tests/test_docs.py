@@ -39,6 +39,7 @@ def test_the_readme_is_a_landing_page_of_at_most_200_lines() -> None:
 def test_every_link_of_the_readme_reaches_a_page_and_its_heading() -> None:
     links = LINK.findall((REPO / "README.md").read_text())
     assert {link.split("#")[0] for link in links} >= {f"docs/{page}.md" for page in PAGES[1:]}
+    links += LINK.findall((REPO / "CONTRIBUTING.md").read_text())
     for link in links:
         path, _, anchor = link.partition("#")
         assert (REPO / path).is_file(), link
