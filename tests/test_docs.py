@@ -121,3 +121,20 @@ def test_the_preflight_table_lists_the_rules_in_their_order() -> None:
     table = deploy.split("### Preflight", 1)[1].split("\n\n| rule |", 1)[1].split("\n\n", 1)[0]
     names = re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE)
     assert names == [rule.name for rule in RULES]
+
+
+def test_the_diagrams_are_where_the_pages_say() -> None:
+    """Neither Markdown ends with its Mermaid diagram: the residency report's comes after the
+    processors, the diff's after the outputs and before the monthly change."""
+    policies = " ".join((DOCS / "policies.md").read_text().split())
+    assert 'diagram (its section "Where the data flows", after the processors)' in policies
+    assert "diagram (after the outputs, before the monthly change)" in policies
+
+    def markdown(*argv: str) -> str:
+        command = [CLI, *argv, "--format", "markdown"]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300).stdout
+
+    report = markdown("residency", "prod")
+    assert report.index("## Processors") < report.index("```mermaid") < report.index("## Each")
+    diff = markdown("diff", "dev", "prod")
+    assert diff.index("#### Outputs") < diff.index("```mermaid") < diff.index("#### Monthly cost")
