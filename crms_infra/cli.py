@@ -380,7 +380,8 @@ def _load_plan(project_dir: Path, source: str) -> Plan:
         return _planned(project_dir, source)
     path = Path(source)
     known = ", ".join(stack_names(project_dir))
-    if path.suffix != ".json" and (answer := path_for_a_stack(source, known)):
+    stack_file = path.name.startswith("Pulumi.") and path.suffix == ".yaml"
+    if (stack_file or not path.is_file()) and (answer := path_for_a_stack(source, known)):
         raise UsageError(answer)
     if not path.is_file():
         shown = printable(source, 80)
