@@ -225,6 +225,8 @@ def test_a_stale_build_informs_plan_cost_and_check_and_stops_preflight(
     )
     assert cli.main(["cost", "dev"]) == cli.EXIT_OK
     assert capsys.readouterr().err.startswith(warning)
+    cli.main(["check"])  # its exit code is the pack's verdicts on every stack
+    assert warning in capsys.readouterr().err
     assert cli.main(["preflight", "dev"]) == cli.EXIT_POLICY
     report = capsys.readouterr().out
     assert "was built from other sources" in report
