@@ -1,6 +1,8 @@
 """The CRMS program: load the stack's settings, build the components in dependency
 order, export the outputs. What each component gets is `stacks.wiring`'s."""
 
+import sys
+
 import pulumi
 import pulumi_aws as aws
 
@@ -16,10 +18,12 @@ from components.storage import Storage
 from stacks import wiring
 from stacks.bundle import stack_function_limits
 from stacks.cost_inputs import cost_inputs
-from stacks.loader import load_settings
+from stacks.loader import load_settings, outside_the_engine
 from stacks.processors import processors
 from stacks.secrets import load_secrets
 
+if (stopped := outside_the_engine()) is not None:
+    sys.exit(stopped)
 settings = load_settings()
 secrets = load_secrets()
 
@@ -70,7 +74,7 @@ pulumi.export("schemaChecksum", schema.checksum)
 pulumi.export("redisUrl", cache.redis_url)
 pulumi.export("photosBucket", storage.photos.bucket.bucket)
 pulumi.export("backupsBucket", storage.backups.bucket.bucket)
-if storage.photos_replica is not None:  # the recovery runbook's second source (README)
+if storage.photos_replica is not None:  # the recovery runbook's second source (docs/operate.md)
     pulumi.export("photosReplicaBucket", storage.photos_replica.bucket.bucket)
 if storage.replica is not None:
     pulumi.export("backupsReplicaBucket", storage.replica.bucket.bucket)

@@ -66,7 +66,7 @@ class BuildError(Exception):
 
 def build(settings: StackSettings, out: Path) -> str:
     """Write the bundle to `out`, build it, check it, record it; return the source digest."""
-    check_interpreter()
+    python_dir = check_interpreter()
     if not VERCEL_CLI.exists():
         raise BuildError(f"{VERCEL_CLI.relative_to(REPO)} is missing: run `make setup`")
     files = write_bundle(settings, out)
@@ -80,7 +80,7 @@ def build(settings: StackSettings, out: Path) -> str:
         result = subprocess.run(  # noqa: S603  # our pinned CLI, fixed arguments
             [str(VERCEL_CLI), *VERCEL_COMMAND[1:]],
             cwd=out,
-            env=_environment(out),
+            env=_environment(out, python_dir),
             capture_output=True,
             text=True,
             timeout=_TIMEOUT_SECONDS,
@@ -108,41 +108,63 @@ def build(settings: StackSettings, out: Path) -> str:
     return source_digest
 
 
-def check_interpreter() -> None:
-    """Refuse a host where python3.12 does not run as Python 3.12, or pip3.12 is missing.
+def check_interpreter() -> Path:
+    """The directory of a python3.12 that runs Python 3.12, with pip3.12 beside it: the one on
+    PATH, else the newest under pyenv (`$PYENV_ROOT/versions/3.12*`, whose shim on PATH
+    answers "command not found" unless that version is selected). The build puts it first
+    on PATH. Refuses a host with neither, saying what PATH's python3.12 did.
 
     The pinned builder takes the newest python3.X that has both `python3.X` and `pip3.X` on
     PATH by looking them up, without running them (@vercel/python 6.0.4, src/version.ts), so
-    a shim that is not a Python 3.12 (pyenv's, for a version not selected, answers
-    "command not found") passes its test, and the build silently uses another Python.
+    a shim that is not a Python 3.12 passes its test, and the build silently uses another.
     """
+    on_path = shutil.which(RUNTIME)
+    refusal = _interpreter_refusal(Path(on_path).parent, pip_on_path=True) if on_path else None
+    if on_path and refusal is None:
+        return Path(on_path).parent
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    for directory in sorted(pyenv_root.glob(f"versions/{PYTHON_VERSION}*/bin"), reverse=True):
+        if _interpreter_refusal(directory) is None:
+            return directory
     fix = f"Install Python {PYTHON_VERSION} with pip, so that `{RUNTIME}` runs it, and retry."
+    raise BuildError(f"{refusal or f'{RUNTIME} is not on PATH'}: {fix}")
+
+
+def _interpreter_refusal(directory: Path, pip_on_path: bool = False) -> str | None:
+    """Why `directory`'s python3.12 is not a Python 3.12 with pip3.12 (beside it, or with
+    `pip_on_path` anywhere on PATH), or None."""
     try:
         result = subprocess.run(  # noqa: S603  # a fixed command
-            [RUNTIME, "--version"], capture_output=True, text=True, timeout=60, check=False
+            [directory / RUNTIME, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
-    except FileNotFoundError:
-        raise BuildError(f"{RUNTIME} is not on PATH: {fix}") from None
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise BuildError(f"`{RUNTIME} --version` did not run ({error}): {fix}") from None
+        return f"`{RUNTIME} --version` did not run ({error})"
     printed = (result.stdout + result.stderr).strip()
     if result.returncode != 0 or not re.fullmatch(
         rf"Python {re.escape(PYTHON_VERSION)}\.\d+\S*", printed
     ):
         shown = printed.splitlines()[0][:120] if printed else "nothing"
-        raise BuildError(
+        return (
             f"`{RUNTIME} --version` printed {shown!r} (exit status {result.returncode}), "
             f"not Python {PYTHON_VERSION}: the Vercel builder would take it for Python "
-            f"{PYTHON_VERSION} and build with another. {fix}"
+            f"{PYTHON_VERSION} and build with another"
         )
-    if shutil.which(f"pip{PYTHON_VERSION}") is None:
-        raise BuildError(f"pip{PYTHON_VERSION} is not on PATH: {fix}")
+    pip = f"pip{PYTHON_VERSION}"
+    if not ((directory / pip).exists() or (pip_on_path and shutil.which(pip))):
+        return f"pip{PYTHON_VERSION} is not on PATH"
+    return None
 
 
-def _environment(out: Path) -> dict[str, str]:
+def _environment(out: Path, python_dir: Path) -> dict[str, str]:
     environment = dict(os.environ)
-    # The project's own uv (pinned, in .venv) first; the builder looks for `uv` on PATH.
-    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
+    # The project's own uv (pinned, in .venv) first, the builder looks for `uv` on PATH; then
+    # the Python 3.12 found, which the builder looks for there too.
+    first = f"{Path(sys.executable).parent}{os.pathsep}{python_dir}"
+    environment["PATH"] = f"{first}{os.pathsep}{environment['PATH']}"
     environment.update(
         {
             "VERCEL_TELEMETRY_DISABLED": "1",

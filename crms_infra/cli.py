@@ -1,8 +1,5 @@
-"""`crms-infra`: the offline plan of a stack, and the diff of two plans.
-
-Exit codes: 0 clean; 1 a mandatory policy violation; 2 bad settings, bad
-arguments or a program error, with a message and no traceback (`--debug` adds it).
-"""
+"""`crms-infra`: the command line of the project's tooling (its face, the help of each
+command and the exit codes: crms_infra/cli_face.py)."""
 
 import argparse
 import json
@@ -13,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import crms_infra
+from crms_infra import cli_face as face
 from crms_infra.bundle_writer import write_bundle
 from crms_infra.ci_roles import command as ci_roles
 from crms_infra.cost.changes import change_json, change_markdown, change_text, cost_change
@@ -33,8 +31,10 @@ from crms_infra.offline.project import (
     StackNotFoundError,
     find_project_dir,
     load_stack_settings,
+    path_for_a_stack,
     stack_names,
 )
+from crms_infra.offline.stale_build import stale_warning
 from crms_infra.plan_file import PlanFileError, load_plan_file
 from crms_infra.plan_model import Plan
 from crms_infra.policy_config import PolicyConfigError, read_policy_config
@@ -45,19 +45,17 @@ from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.changes import diff_markdown_with_diagram
 from crms_infra.residency.classify import UnclassifiedResourceError
 from crms_infra.residency.links import PlanIndex
-from crms_infra.residency.render import report_json, report_markdown
+from crms_infra.residency.render import report_json, report_markdown, report_text
 from crms_infra.residency.report import residency_report
 from crms_infra.sarif import sarif_log
-from crms_infra.schema import render_project_file
+from crms_infra.schema import SETTINGS_PAGE, render_project_file, render_settings_page
 from crms_infra.vercel_limits import OverLimitError
 from crms_infra.yaml_file import YamlFileError, load_yaml_file
 from stacks.bundle import StaleBuildError, digest
-from stacks.escape import safe_line
+from stacks.escape import printable, safe_line
 from stacks.loader import SettingsError
 
-EXIT_OK = 0
-EXIT_POLICY = 1
-EXIT_ERROR = 2
+EXIT_OK, EXIT_POLICY, EXIT_ERROR = face.EXIT_OK, face.EXIT_POLICY, face.EXIT_ERROR
 
 _PLAN_FORMATS: dict[str, Callable[[Plan], str]] = {
     "text": plan_text,
@@ -100,109 +98,89 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project-dir", type=Path, help="directory of Pulumi.yaml")
-    common.add_argument("--debug", action="store_true", help="show tracebacks")
-    parser = argparse.ArgumentParser(prog="crms-infra", description=__doc__)
+    common.add_argument(
+        "--project-dir",
+        type=Path,
+        help="directory of Pulumi.yaml (default: the nearest at or above the current "
+        "directory, else this checkout)",
+    )
+    common.add_argument("--debug", action="store_true", help="show a failure's traceback")
+    parser = argparse.ArgumentParser(
+        prog="crms-infra",
+        description=face.DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=face.version_text())
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    plan = commands.add_parser(
-        "plan", parents=[common], help="the resources a stack would create, offline"
-    )
-    plan.add_argument("stack", help="dev, staging or prod")
-    plan.add_argument("--format", choices=sorted(_PLAN_FORMATS), default="text")
-    plan.set_defaults(run=_plan)
+    def command(name: str, run: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        sub = face.add_command(commands, face.COMMANDS[name], common)
+        sub.set_defaults(run=run)
+        return sub
 
-    diff = commands.add_parser("diff", parents=[common], help="what changes between two plans")
+    plan = command("plan", _plan)
+    plan.add_argument("stack", help=STACK_HELP)
+    face.add_format(plan, _PLAN_FORMATS)
+
+    diff = command("diff", _diff)
     diff.add_argument("before", help="a stack name or a saved plan JSON file")
     diff.add_argument("after", help="a stack name or a saved plan JSON file")
-    diff.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    face.add_format(diff, ["text", "json", "markdown"])
     diff.add_argument(
         "--max-chars",
         type=_max_chars,
-        default=MARKDOWN_LIMIT,
-        help=f"Markdown size limit, a ceiling (default {MARKDOWN_LIMIT:,}; "
-        f"at least {MARKDOWN_MINIMUM:,})",
+        help=f"the Markdown's size, a ceiling, with --format markdown only (default: "
+        f"{MARKDOWN_LIMIT:,}; at least {MARKDOWN_MINIMUM:,})",
     )
-    diff.set_defaults(run=_diff)
 
-    check = commands.add_parser(
-        "check", parents=[common], help="plan every stack; exit 1 on a mandatory violation"
-    )
-    check.add_argument("--format", choices=["text", "sarif"], default="text")
-    check.set_defaults(run=_check)
+    face.add_format(command("check", _check), ["text", "sarif"])
 
-    bundle = commands.add_parser(
-        "bundle", parents=[common], help="write the ops app's Vercel bundle for a stack"
-    )
-    bundle.add_argument("stack", help="dev, staging or prod")
-    bundle.add_argument("--out", type=Path, required=True, help="directory to write it to")
-    bundle.set_defaults(run=_bundle)
+    bundle = command("bundle", _bundle)
+    bundle.add_argument("stack", help=STACK_HELP)
+    bundle.add_argument("--out", type=Path, required=True, help="a new directory to write to")
 
-    residency = commands.add_parser(
-        "residency", parents=[common], help="where a stack's customer data lives; rule verdicts"
-    )
-    residency.add_argument("stack", help="dev, staging or prod")
-    residency.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    residency.set_defaults(run=_residency)
+    residency = command("residency", _residency)
+    residency.add_argument("stack", help=STACK_HELP)
+    face.add_format(residency, ["text", "json", "markdown"])
 
-    build = commands.add_parser(
-        "build", parents=[common], help="build the ops app with Vercel's CLI, for production"
-    )
-    build.add_argument("stack", help="dev, staging or prod")
-    build.add_argument("--out", type=Path, required=True, help="directory to build in")
-    build.set_defaults(run=_build)
+    build = command("build", _build)
+    build.add_argument("stack", help=STACK_HELP)
+    build.add_argument("--out", type=Path, required=True, help="a new directory to build in")
 
-    preflight = commands.add_parser(
-        "preflight",
-        parents=[common],
-        help="what `pulumi preview` or `pulumi up` would refuse for a stack; exit 1 if anything",
-    )
-    preflight.add_argument("stack", help="dev, staging or prod")
-    preflight.set_defaults(run=_preflight)
+    command("preflight", _preflight).add_argument("stack", help=STACK_HELP)
 
-    roles = commands.add_parser(
-        "ci-roles", parents=[common], help="CI's AWS roles: checked IAM documents, aws commands"
-    )
+    roles = command("ci-roles", _ci_roles)
     roles.add_argument("--repository", type=ci_roles.repository, required=True, help="owner/name")
-    roles.add_argument("--account-id", type=ci_roles.account_id, required=True)
-    roles.add_argument("--out", type=Path, required=True, help="directory for the documents")
-    roles.set_defaults(run=_ci_roles)
-
-    adopt = commands.add_parser(
-        "adopt", parents=[common], help="a Pulumi import file from the running Terraform state"
+    roles.add_argument(
+        "--account-id", type=ci_roles.account_id, required=True, help="the AWS account's 12 digits"
     )
-    adopt.add_argument("stack", help="dev, staging or prod")
+    roles.add_argument("--out", type=Path, required=True, help="directory for the documents")
+
+    adopt = command("adopt", _adopt)
+    adopt.add_argument("stack", help=STACK_HELP)
     adopt.add_argument(
         "--terraform-state", type=Path, required=True, help="the output of `terraform state pull`"
     )
     adopt.add_argument(
-        "--out", type=Path, help="write the `pulumi import --file` file here (outside the repo)"
+        "--out",
+        type=Path,
+        help="write the `pulumi import --file` file here, outside the repository "
+        "(default: none, the report only)",
     )
-    adopt.set_defaults(run=_adopt)
 
-    schema = commands.add_parser(
-        "schema", parents=[common], help="rewrite Pulumi.yaml's config block from the settings"
-    )
-    schema.add_argument("--check", action="store_true", help="exit 1 if it is out of date")
-    schema.set_defaults(run=_schema)
-    _add_cost_command(commands, common)
-    prices_command.add_command(commands, common)
+    schema = command("schema", _schema)
+    schema.add_argument("--check", action="store_true", help="compare only; exit 1 if it differs")
+
+    cost = command("cost", _cost)
+    cost.add_argument("stack", help="a stack name or a saved plan JSON file")
+    face.add_format(cost, _COST_FORMATS)
+
+    prices_command.add_arguments(command("prices", prices_command.run))
     return parser
 
 
+STACK_HELP = "a stack's name (its file is Pulumi.<stack>.yaml): dev, staging or prod"
 _COST_FORMATS = {"text": cost_text, "markdown": cost_markdown, "json": cost_json}
-
-
-def _add_cost_command(
-    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
-    common: argparse.ArgumentParser,
-) -> None:
-    cost = commands.add_parser(
-        "cost", parents=[common], help="what a stack costs a month, line by line, offline"
-    )
-    cost.add_argument("stack", help="a stack name or a saved plan JSON file")
-    cost.add_argument("--format", choices=sorted(_COST_FORMATS), default="text")
-    cost.set_defaults(run=_cost)
 
 
 def _cost(args: argparse.Namespace) -> int:
@@ -230,7 +208,7 @@ def _max_chars(text: str) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
-    plan = plan_stack(project_dir, args.stack)
+    plan = _planned(project_dir, args.stack)
     refusals = plan_refusals(project_dir, args.stack, plan)
     if refusals:
         print("error: a provider would refuse the plan:", file=sys.stderr)
@@ -246,6 +224,8 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    if args.max_chars is not None and args.format != "markdown":
+        raise UsageError(f"--max-chars sizes the Markdown only: not with --format {args.format}")
     project_dir = _project_dir(args)
     before = _load_plan(project_dir, args.before)
     after = _load_plan(project_dir, args.after)
@@ -253,13 +233,12 @@ def _diff(args: argparse.Namespace) -> int:
     change = cost_change(before, after)
     verdict = guardrail_verdict(project_dir / "policies", before, after, change)
     if args.format == "markdown":
+        limit = args.max_chars or MARKDOWN_LIMIT
         # The monthly change gets an eighth of the comment, never what the diff needs.
         section = change_markdown(
-            change,
-            min(args.max_chars // 8, args.max_chars - MARKDOWN_MINIMUM),
-            verdict_markdown(verdict),
+            change, min(limit // 8, limit - MARKDOWN_MINIMUM), verdict_markdown(verdict)
         )
-        sys.stdout.write(diff_markdown_with_diagram(diff, limit=args.max_chars - len(section)))
+        sys.stdout.write(diff_markdown_with_diagram(diff, limit=limit - len(section)))
         sys.stdout.write(section)
     elif args.format == "json":
         cost = {**change_json(change), "guardrail": verdict_json(verdict)}
@@ -272,7 +251,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
-    plans = {stack: plan_stack(project_dir, stack) for stack in stack_names(project_dir)}
+    plans = {stack: _planned(project_dir, stack) for stack in stack_names(project_dir)}
     failed = any(
         violation["level"] == "mandatory"
         for plan in plans.values()
@@ -314,12 +293,14 @@ def _ci_roles(args: argparse.Namespace) -> int:
 
 def _residency(args: argparse.Namespace) -> int:
     project_dir = _project_dir(args)
-    plan = plan_stack(project_dir, args.stack)
+    plan = _planned(project_dir, args.stack)
     report = residency_report(plan, read_policy_config(project_dir / "policies", args.stack))
     if args.format == "json":
         sys.stdout.write(report_json(report))
-    else:
+    elif args.format == "markdown":
         sys.stdout.write(report_markdown(report, PlanIndex(plan)))
+    else:
+        sys.stdout.write(report_text(report))
     return EXIT_OK if report.meets_rules else EXIT_POLICY
 
 
@@ -379,26 +360,46 @@ def _adopt(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    project_file = _project_dir(args) / "Pulumi.yaml"
+    """Pulumi.yaml's config block and docs/settings.md's reference, from the settings."""
+    project_dir = _project_dir(args)
+    project_file = project_dir / "Pulumi.yaml"
     load_yaml_file(project_file)  # a file Pulumi cannot read is an error, not "out of date"
-    current = project_file.read_text()
-    derived = render_project_file(current)
+    derived = {project_file: render_project_file(project_file.read_text())}
+    page = project_dir / SETTINGS_PAGE
+    if page.is_file():  # a project without the docs (a test's copy) has the schema only
+        derived[page] = render_settings_page(page.read_text())
+    stale = [path for path, text in derived.items() if path.read_text() != text]
     if args.check:
-        if current != derived:
-            print(f"{project_file.name} is out of date: run `crms-infra schema`", file=sys.stderr)
-            return 1
-        return EXIT_OK
-    project_file.write_text(derived)
+        for path in stale:
+            shown = path.relative_to(project_dir)
+            print(f"{shown} is out of date: run `crms-infra schema`", file=sys.stderr)
+        return 1 if stale else EXIT_OK
+    for path in stale:
+        path.write_text(derived[path])
     return EXIT_OK
 
 
+def _planned(project_dir: Path, stack: str) -> Plan:
+    """The stack's offline plan; a stale ops build is said on stderr (the plan marks it)."""
+    plan = plan_stack(project_dir, stack)
+    warning = stale_warning(plan)
+    if warning is not None:
+        print(safe_line(warning), file=sys.stderr)
+    return plan
+
+
 def _load_plan(project_dir: Path, source: str) -> Plan:
+    """A stack's plan, made now, or a plan saved by `plan --format json`."""
     if source in stack_names(project_dir):
-        return plan_stack(project_dir, source)
+        return _planned(project_dir, source)
     path = Path(source)
+    known = ", ".join(stack_names(project_dir))
+    stack_file = path.name.startswith("Pulumi.") and path.suffix == ".yaml"
+    if (stack_file or not path.is_file()) and (answer := path_for_a_stack(source, known)):
+        raise UsageError(answer)
     if not path.is_file():
-        known = ", ".join(stack_names(project_dir))
-        raise UsageError(f"{source!r} is neither a stack ({known}) nor a plan JSON file")
+        shown = printable(source, 80)
+        raise UsageError(f"{shown} is neither a stack ({known}) nor a plan JSON file")
     return load_plan_file(path)
 
 

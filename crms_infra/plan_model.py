@@ -9,12 +9,12 @@ inputs and the stack's outputs are whatever the providers take, so they are JSON
 
     {"project": str, "stack": str,
      "resources": [{"urn", "type", "name", "parent", "id", "provider", "custom",
-                    "protect", "dependencies", "inputs"}],
+                    "protect", "dependencies", "inputs", ["stale"]}],
      "outputs": {...}, "policy": {"pack": str, "violations": [{"policy", "level",
                                                                "urn", "message"}]}}
 """
 
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal, NotRequired, cast
 
 from pydantic import Field, JsonValue, TypeAdapter, ValidationError
 
@@ -42,6 +42,9 @@ class PlanResource(TypedDict):
     inputs: JsonObject
     """camelCase engine property names; secrets "[secret]", a dynamic resource's serialized
     provider "[dynamic provider]"."""
+    stale: NotRequired[str]
+    """Only on the ops deployment, when its build is of other sources: why `pulumi up` would
+    refuse it (the offline plan plans it as it is)."""
 
 
 Level = Literal["mandatory", "advisory", "remediate", "disabled"]

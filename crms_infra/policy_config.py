@@ -24,8 +24,9 @@ CLI's own cases (`pkg/resource/analyzer/config_test.go`, commit 1b5949891b3c) ar
 tests/crms_infra/test_policy_config.py.
 """
 
+import difflib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from crms_infra.plan_model import items
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 ALL = "all"
+COST_INCREASE = "cost-increase"
+"""Read from the same file by `crms-infra diff`'s cost guardrail (crms_infra/cost/guardrail.py),
+not by the pack: a name the file may set that is no policy of the pack."""
 ENVIRONMENTS = "environments"
 DEFAULT_LEVEL = "mandatory"
 """The pack's own default (policies/__main__.py: EnforcementLevel.MANDATORY)."""
@@ -97,6 +101,20 @@ class PolicyConfig:
             name: (self.level(name, default), self.arguments_of(name, defaults))
             for name, default, defaults in policies
         }
+
+
+def unknown_policies(config: PolicyConfig, known: Collection[str]) -> list[str]:
+    """A sentence for each name the file sets that is no policy of the pack. The Pulumi CLI
+    passes any name on (applyConfig in config.go keeps it) and the pack's Configure stores
+    it unread (pulumi_policy policy.py), so `"cost-budgt": "advisory"` would leave
+    cost-budget mandatory without a word: refused here, with the closest name."""
+    sentences = []
+    for name in sorted({*config.levels, *config.arguments} - {ALL, COST_INCREASE} - set(known)):
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        shown = json.dumps(name)[:60]
+        sentences.append(f"{config.source}: {shown} is not a policy of the pack{hint}")
+    return sentences
 
 
 def read_policy_config(pack_dir: Path, stack: str) -> PolicyConfig:

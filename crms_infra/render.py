@@ -44,7 +44,9 @@ def plan_markdown(plan: Plan) -> str:
     lines += ["| resource | type | parent | what matters | settings |", "|---|---|---|---|---|"]
     for resource in plan["resources"]:
         parent = index.by_urn.get(resource["parent"] or "")
-        flags = " (protected)" if resource["protect"] else ""
+        flags = (" (protected)" if resource["protect"] else "") + (
+            " (stale build)" if "stale" in resource else ""
+        )
         cells = [
             table_code(resource["name"]) + flags,
             table_code(resource["type"]),
@@ -109,7 +111,9 @@ def _tree_lines(
     is_root: bool = False,
 ) -> list[str]:
     branch = "" if is_root else ("└─ " if is_last else "├─ ")
-    flags = "  [protected]" if resource["protect"] else ""
+    flags = ("  [protected]" if resource["protect"] else "") + (
+        "  [stale build: make build]" if "stale" in resource else ""
+    )
     lines = [one_line(f"{prefix}{branch}{resource['name']}  ({resource['type']}){flags}")]
     child_prefix = prefix if is_root else prefix + ("   " if is_last else "│  ")
     kids = children.get(resource["urn"], [])

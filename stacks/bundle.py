@@ -195,6 +195,12 @@ def digest(files: dict[str, bytes]) -> str:
     return hasher.hexdigest()
 
 
+refuse_stale_builds = True
+"""`pulumi preview` and `pulumi up` refuse a build of other sources (stacks/wiring.py). The
+offline plan turns this off while it runs the program and marks the ops deployment stale
+itself (crms_infra/offline/stale_build.py): an edit under app/ informs, it does not block."""
+
+
 class StaleBuildError(pulumi.RunError):
     """The build in the bundle directory is not a finished build of the current sources."""
 

@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 
 from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
 from stacks.escape import capped, printable, safe_line
-from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS
+from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS, vercel_team_problem
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import AppEnvironment, InstanceSize, NodeEnvironment, StackSettings
 
@@ -89,6 +89,18 @@ def stack_file_name(stack: str) -> str:
     return f"Pulumi.{stack}.yaml"
 
 
+def outside_the_engine() -> str | None:
+    """The one line to stop with when the program is run as a script (`python __main__.py`)
+    rather than by the engine: the runtime then keeps the SDK's own defaults for project and
+    stack (`SETTINGS` in pulumi/runtime/settings.py), which no engine run has."""
+    if (pulumi.get_project(), pulumi.get_stack()) != ("project", "stack"):
+        return None
+    return (
+        "__main__.py is the Pulumi program: `pulumi preview` and `pulumi up` run it; to plan "
+        "a stack offline, run `make plan STACK=<stack>`"
+    )
+
+
 def load_settings() -> StackSettings:
     """The current stack's settings, from the config the engine passed the program."""
     # The SDK offers no way to list config keys; the runtime's config map is how
@@ -141,6 +153,9 @@ def settings_from_config(
         problems.extend(problem for problem in found if problem.key not in refused)
         raise SettingsError(stack_file, problems) from None
     problems.extend(environment_rules(settings))
+    team = config.get("vercel:team")
+    if (allowed := vercel_team_problem(team, settings.compute.vercel_team)) is not None:
+        problems.append(Problem("team", team, allowed, "vercel"))
     if problems:
         raise SettingsError(stack_file, problems)
     return settings

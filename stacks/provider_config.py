@@ -60,3 +60,23 @@ PROVIDER_SECRET_KEYS: frozenset[str] = frozenset(
     {"vercel:apiToken", "upstash:apiKey", "aws:accessKey", "aws:secretKey", "aws:token"}
 )
 """Provider keys that hold credentials: a stack file must hold them encrypted (`--secret`)."""
+
+
+def vercel_team_problem(team: object, oidc_team: str) -> str | None:
+    """What is wrong with `vercel:team` (where the provider makes the projects) beside
+    `crms:computeVercelTeam` (the team whose OIDC issuer, `https://oidc.vercel.com/<team
+    slug>`, the AWS role trusts: components/identity.py; https://vercel.com/docs/oidc/reference),
+    or None. Projects of another team get their tokens from that team's issuer, which the role
+    refuses, so the two must name one team. The provider also takes a team ID, which cannot
+    be matched to a slug offline: the slug is asked for."""
+    if team is None or team == oidc_team:
+        return None
+    if isinstance(team, str) and team.startswith("team_"):
+        return (
+            f"is a team ID: set the team's slug, the one crms:computeVercelTeam names "
+            f"({oidc_team}), so that the OIDC issuer the AWS role trusts is checked against it"
+        )
+    return (
+        f"must be the team crms:computeVercelTeam names ({oidc_team}): that team's OIDC "
+        f"issuer (https://oidc.vercel.com/{oidc_team}) is the one the AWS role trusts"
+    )

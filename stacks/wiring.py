@@ -149,10 +149,14 @@ def compute_args(
     ops_variables: Sequence[EnvVar],
 ) -> ComputeArgs:
     """The projects and the ops deployment, which ships what `make build` left: a build
-    from other sources is refused."""
+    from other sources is refused (offline, only marked: bundle.refuse_stale_builds)."""
     # Called through the module: tests point `bundle.bundle_dir` at a directory of theirs.
     ops_bundle_digest = bundle.digest(bundle.bundle_files(settings))
-    bundle.check_build(Path(bundle.bundle_dir(stack)), ops_bundle_digest, stack)
+    try:
+        bundle.check_build(Path(bundle.bundle_dir(stack)), ops_bundle_digest, stack)
+    except bundle.StaleBuildError:
+        if bundle.refuse_stale_builds:
+            raise
     return ComputeArgs(
         web_project_name=naming.web_project(settings),
         ops_project_name=naming.ops_project(settings),

@@ -20,6 +20,7 @@ import pulumi
 import pytest
 from crms_pricing.prices import PriceBook
 
+from crms_infra.build import BuildError, check_interpreter
 from crms_infra.cost import plan_costs
 from crms_infra.offline.engine import plan_stack
 from crms_infra.plan_model import Plan, PlanResource
@@ -174,22 +175,12 @@ def run_cli(
 
 @functools.cache
 def python_312_bin() -> Path | None:
-    """A directory whose python3.12 runs Python 3.12 and that has pip3.12: the one on PATH,
-    else a pyenv install (whose shim on PATH answers "command not found" unless selected)."""
-    on_path = shutil.which("python3.12")
-    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates = [Path(on_path).parent] if on_path else []
-    candidates += sorted(pyenv_root.glob("versions/3.12*/bin"), reverse=True)
-    for directory in candidates:
-        try:
-            version = subprocess.run(
-                [directory / "python3.12", "--version"], capture_output=True, text=True, timeout=60
-            ).stdout
-        except OSError:
-            continue
-        if version.startswith("Python 3.12.") and (directory / "pip3.12").exists():
-            return directory
-    return None
+    """The directory of a Python 3.12 with pip, found as `make build` finds it
+    (crms_infra.build.check_interpreter); None where the host has none."""
+    try:
+        return check_interpreter()
+    except BuildError:
+        return None
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from markdown.extensions.toc import slugify
 
+from crms_infra.preflight.rules import RULES
 from tests.conftest import REPO, STACKS
 
 DOCS = REPO / "docs"
@@ -38,6 +39,7 @@ def test_the_readme_is_a_landing_page_of_at_most_200_lines() -> None:
 def test_every_link_of_the_readme_reaches_a_page_and_its_heading() -> None:
     links = LINK.findall((REPO / "README.md").read_text())
     assert {link.split("#")[0] for link in links} >= {f"docs/{page}.md" for page in PAGES[1:]}
+    links += LINK.findall((REPO / "CONTRIBUTING.md").read_text())
     for link in links:
         path, _, anchor = link.partition("#")
         assert (REPO / path).is_file(), link
@@ -112,3 +114,27 @@ def test_the_layout_names_every_folder_and_every_tooling_package() -> None:
 def test_no_page_points_at_a_document_the_repository_does_not_have() -> None:
     for page in DOCS.glob("*.md"):
         assert "architecture document" not in page.read_text(), page
+
+
+def test_the_preflight_table_lists_the_rules_in_their_order() -> None:
+    deploy = (DOCS / "deploy.md").read_text()
+    table = deploy.split("### Preflight", 1)[1].split("\n\n| rule |", 1)[1].split("\n\n", 1)[0]
+    names = re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE)
+    assert names == [rule.name for rule in RULES]
+
+
+def test_the_diagrams_are_where_the_pages_say() -> None:
+    """Neither Markdown ends with its Mermaid diagram: the residency report's comes after the
+    processors, the diff's after the outputs and before the monthly change."""
+    policies = " ".join((DOCS / "policies.md").read_text().split())
+    assert 'diagram (its section "Where the data flows", after the processors)' in policies
+    assert "diagram (after the outputs, before the monthly change)" in policies
+
+    def markdown(*argv: str) -> str:
+        command = [CLI, *argv, "--format", "markdown"]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300).stdout
+
+    report = markdown("residency", "prod")
+    assert report.index("## Processors") < report.index("```mermaid") < report.index("## Each")
+    diff = markdown("diff", "dev", "prod")
+    assert diff.index("#### Outputs") < diff.index("```mermaid") < diff.index("#### Monthly cost")

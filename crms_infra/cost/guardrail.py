@@ -20,9 +20,9 @@ from crms_pricing.model import money, usd
 
 from crms_infra.cost.changes import CostChange
 from crms_infra.plan_model import Plan
-from crms_infra.policy_config import PolicyConfigError, read_policy_config
+from crms_infra.policy_config import COST_INCREASE, PolicyConfigError, read_policy_config
 
-RULE = "cost-increase"
+RULE = COST_INCREASE
 THRESHOLD = "maxIncreaseMonthlyUsd"
 DEFAULT_LEVEL = "advisory"
 """A stack whose config names no level is warned, not failed; prod's config makes it mandatory."""

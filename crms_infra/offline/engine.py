@@ -26,6 +26,7 @@ from crms_infra.offline.plain_variables import show_plain_variables
 from crms_infra.offline.policy import PackRun
 from crms_infra.offline.project import StackConfig, read_stack_config
 from crms_infra.offline.sdk import SETTINGS, MockEngine, MockSettings, rpc, sync_await
+from crms_infra.offline.stale_build import mark_stale, stale_builds_planned
 from crms_infra.plan_model import Plan, PlanResource
 
 ORGANIZATION = "organization"  # what the SDK's own mocks call the organization
@@ -65,7 +66,8 @@ def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | No
     project_dir = project_dir.resolve()
     pack = PackRun(project_dir / "policies")
     try:
-        recording = record_stack(project_dir, stack, secret_values)
+        with stale_builds_planned():
+            recording = record_stack(project_dir, stack, secret_values)
         policy = pack.evaluate(recording.monitor, stack)
     finally:
         pack.close()
@@ -82,6 +84,7 @@ def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | No
         "policy": policy,
     }
     scrubbed: Plan = scrub(plan, known_secrets)  # the same shape, secrets masked
+    mark_stale(scrubbed, project_dir)
     return scrubbed
 
 

@@ -22,7 +22,7 @@ from jsonschema import Draft7Validator
 from crms_infra.offline.monitor import RecordingMonitor
 from crms_infra.offline.sdk import analyzer_pb2, analyzer_pb2_grpc
 from crms_infra.plan_model import Level, PolicySection, Violation
-from crms_infra.policy_config import PolicyConfigError, read_policy_config
+from crms_infra.policy_config import PolicyConfigError, read_policy_config, unknown_policies
 
 LEVELS: dict[analyzer_pb2.EnforcementLevel.ValueType, Level] = {
     analyzer_pb2.ADVISORY: "advisory",
@@ -162,6 +162,9 @@ def policy_config(
         )
         for info in policies
     ]
+    unknown = unknown_policies(config, schemas)
+    if unknown:
+        raise PolicyPackError("; ".join(unknown)[:500])
     reconciled = config.reconciled(defaults)
     problems = [
         f"{name}: {problem}"

@@ -1,6 +1,7 @@
 """Read the project and stack files the way the Pulumi CLI does before a run."""
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,21 @@ def stack_files(project_dir: Path) -> list[Path]:
     return [path for path in project_dir.glob("Pulumi.*.yaml") if path.name.count(".") == 2]
 
 
+def path_for_a_stack(argument: str, known: str) -> str | None:
+    """What to answer when `argument`, given where a stack name is expected, is a path."""
+    shown = printable(argument, 80)
+    stack_file = _STACK_FILE.match(argument)
+    if stack_file:
+        name = printable(stack_file.group(1), 60)
+        return f"{shown} is a stack file, not a stack name: give the stack's name, {name}"
+    if "/" in argument or argument.endswith((".yaml", ".yml", ".json")):
+        return f"{shown} is a path, not a stack name: give one of {known}"
+    return None
+
+
+_STACK_FILE = re.compile(r"^(?:.*/)?Pulumi\.([^/]+)\.yaml$")
+
+
 def read_stack_config(
     project_dir: Path, stack: str, secret_values: dict[str, str] | None = None
 ) -> StackConfig:
@@ -60,7 +76,11 @@ def read_stack_config(
     stack_path = project_dir / stack_file_name(stack)
     if not stack_path.is_file():
         known = ", ".join(stack_names(project_dir)) or "none"
-        raise StackNotFoundError(f"no stack file {stack_path.name}; stacks here: {known}")
+        raise StackNotFoundError(
+            path_for_a_stack(stack, known)
+            or f"no stack named {printable(stack, 60)} (no {printable(stack_path.name, 80)}); "
+            f"stacks here: {known}"
+        )
     stack_file = _mapping(load_yaml_file(stack_path), stack_path.name)
     unknown = sorted(set(stack_file) - STACK_FILE_KEYS)
     if unknown:

@@ -28,8 +28,9 @@ def build_findings(project_dir: Path, stack: str, settings: StackSettings) -> li
     try:
         bundle.check_build(directory, sources, stack)
     except bundle.StaleBuildError as error:
+        # `pulumi up` stops on it; the offline plan plans it, marked stale.
         problem = f"the program refuses it: {error}"
-        return [Finding(RULE, relative, "ops app", problem, fix, stops_program=True)]
+        return [Finding(RULE, relative, "ops app", problem, fix)]
     return output_findings(directory, relative, fix)
 
 

@@ -21,8 +21,8 @@ class Finding:
     problem: str
     fix: str
     stops_program: bool = False
-    """Whether it stops the program offline too (invalid settings, a stale build), so that
-    the rules that need a plan cannot run."""
+    """Whether it stops the offline plan too (invalid settings, a policy config the CLI
+    cannot read, an unreadable build), so that the rules that need a plan cannot run."""
 
 
 def render(finding: Finding) -> str:

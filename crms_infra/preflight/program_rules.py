@@ -1,9 +1,9 @@
 """Rules that need the program: its settings, the policy pack's verdicts on its plan, and the
 Vercel provider's checks of the projects it declares."""
 
-from crms_infra.offline.policy import one_line
+from crms_infra.offline.policy import PolicyPackError, one_line, pack_policies
 from crms_infra.offline.project import load_stack_settings
-from crms_infra.policy_config import PolicyConfigError, read_policy_config
+from crms_infra.policy_config import PolicyConfigError, read_policy_config, unknown_policies
 from crms_infra.preflight.findings import Finding
 from crms_infra.preflight.subject import StackUnderCheck
 from stacks.loader import SettingsError
@@ -39,13 +39,21 @@ def policy_config_findings(subject: StackUnderCheck) -> list[Finding]:
         problem = "missing: the deploy steps' and CI's `--policy-pack-config` name it"
         fix = "create it; `{}` keeps every rule mandatory, with no exemption"
         return [Finding("policy-config-file", where, "--policy-pack-config", problem, fix)]
+    flag = "--policy-pack-config"
     try:
-        read_policy_config(subject.pack_dir, subject.stack)
+        config = read_policy_config(subject.pack_dir, subject.stack)
     except PolicyConfigError as error:
         fix = "write it as the CLI reads it: {rule: level} or {rule: {enforcementLevel, ...}}"
-        flag = "--policy-pack-config"
         return [Finding("policy-config-file", where, flag, str(error), fix, stops_program=True)]
-    return []
+    try:
+        names = [policy["name"] for policy in pack_policies(subject.pack_dir)]
+    except PolicyPackError:  # the policy-pack rule reports a pack that does not start
+        return []
+    fix = "name one of the pack's policies (their names: policies/crms_rules/)"
+    return [
+        Finding("policy-config-file", where, flag, sentence, fix, stops_program=True)
+        for sentence in (unknown_policies(config, names) if names else [])
+    ]
 
 
 def policy_pack_findings(subject: StackUnderCheck) -> list[Finding]:

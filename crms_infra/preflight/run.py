@@ -18,7 +18,8 @@ from stacks.loader import SettingsError, stack_file_name
 class Outcome:
     findings: list[Finding] = field(default_factory=list)
     not_checked: list[str] = field(default_factory=list)
-    """Rules that could not run because the program stops first (the findings say why)."""
+    """Rules that need what an earlier finding stops (the settings, the policy config, a
+    plan): they run once it is fixed."""
     warnings: list[str] = field(default_factory=list)
     """What a run would not refuse but a person should know (old prices)."""
 
@@ -27,7 +28,7 @@ class Outcome:
         lines = [render(finding) for finding in self.findings] + self.warnings
         if self.not_checked:
             skipped = ", ".join(self.not_checked)
-            lines.append(f"not checked, as the program stops first: {skipped}; run preflight again")
+            lines.append(f"not checked until the problems above are fixed: {skipped}")
         count = len(self.findings)
         if count:
             lines.append(
@@ -40,24 +41,30 @@ class Outcome:
 
 
 def preflight(project_dir: Path, stack: str, today: dt.date | None = None) -> Outcome:
-    """Every rule on `stack`, in order. What an earlier rule reported about a key or a resource
-    is not reported again by a later one: the earlier refusal is the one a real run meets.
-    Then the warnings, on `today` (the date the prices' age is counted to)."""
+    """Every rule on `stack`, in order; each problem once, under the rule that found it. What
+    an earlier rule reported about a key or a resource is not reported again by a later one:
+    the earlier refusal is the one a real run meets. Then the warnings, on `today` (the date
+    the prices' age is counted to)."""
     read_stack_config(project_dir, stack)  # an unknown stack or an unreadable file: exit 2
     subject = StackUnderCheck(project_dir, stack)
     outcome = Outcome()
+    stopped = False  # whether a finding so far stops what the later rules need
     for rule in RULES:
         try:
             found = rule.check(subject)
         except (ProgramStopped, SettingsError) as stop:
-            outcome.not_checked.append(rule.name)
-            if not any(f.stops_program for f in outcome.findings):  # e.g. no pack started
-                problem = f"the program stops: {stop}"
+            if stopped:  # reported above, under the rule that found it
+                outcome.not_checked.append(rule.name)
+            else:  # a stop no earlier rule explains is this rule's finding (no pack started)
                 fix = f"run `crms-infra plan {stack}` for the whole message"
                 where = stack_file_name(stack)
-                stopped = Finding(rule.name, where, "program", problem, fix, stops_program=True)
-                outcome.findings.append(stopped)
+                problem = f"the offline plan stops: {stop}"
+                outcome.findings.append(Finding(rule.name, where, "plan", problem, fix, True))
+                stopped = True
             continue
+        stopped = stopped or any(f.stops_program for f in found)
+        # The same key or resource again (a type the CLI refuses, which the settings model
+        # refuses too): the earlier refusal is the one a real run meets.
         earlier = {(f.where, f.subject) for f in outcome.findings if f.rule != rule.name}
         outcome.findings.extend(f for f in found if (f.where, f.subject) not in earlier)
     warning = price_age_warning(subject, today or dt.datetime.now(dt.UTC).date())

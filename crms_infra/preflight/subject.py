@@ -5,7 +5,6 @@ from pathlib import Path
 from crms_infra.offline.engine import plan_stack
 from crms_infra.offline.policy import PolicyPackError
 from crms_infra.plan_model import Plan
-from stacks.bundle import StaleBuildError
 from stacks.loader import SettingsError
 
 
@@ -35,9 +34,9 @@ class StackUnderCheck:
         if self._plan is None:
             try:
                 self._plan = plan_stack(self.project_dir, self.stack)
-            # What stops `pulumi up` before any resource: invalid settings, a stale build, an
-            # output the Vercel provider cannot read, a policy config the pack refuses.
-            except (SettingsError, StaleBuildError, FileNotFoundError, PolicyPackError) as error:
+            # What stops the offline plan: invalid settings, an output the Vercel provider
+            # cannot read, a policy config the pack refuses (a stale build only marks it).
+            except (SettingsError, FileNotFoundError, PolicyPackError) as error:
                 self._stop = ProgramStopped(str(error))
                 raise self._stop from None
         return self._plan

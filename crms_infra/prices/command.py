@@ -98,21 +98,18 @@ def write(prices_dir: Path, found: list[Change], today: str) -> None:
         path.write_text(text + "\n")
 
 
-def add_command(
-    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
-    common: argparse.ArgumentParser,
-) -> None:
-    prices = commands.add_parser(
-        "prices",
-        parents=[common],
-        help="re-read the machine-readable price sources; --write puts changes in the files",
+def add_arguments(prices: argparse.ArgumentParser) -> None:
+    prices.add_argument(
+        "--write", action="store_true", help="write the changes for review (default: print only)"
     )
-    prices.add_argument("--write", action="store_true", help="write the changes for review")
-    prices.add_argument("--price-list", default=PRICE_LIST, help="the AWS Price List's address")
+    prices.add_argument(
+        "--price-list",
+        default=PRICE_LIST,
+        help=f"the AWS Price List's address (default: {PRICE_LIST})",
+    )
     prices.add_argument("--prices-dir", type=Path, default=PRICES_DIR, help=argparse.SUPPRESS)
     # The day written as `read`: today, unless a test names another.
     prices.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
-    prices.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

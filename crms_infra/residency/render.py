@@ -1,4 +1,5 @@
-"""The residency report as Markdown (for reviewers, with the stack's diagram) or JSON."""
+"""The residency report as text (a line per holder), Markdown (for reviewers, with the stack's
+diagram) or JSON."""
 
 import json
 from collections import Counter
@@ -11,6 +12,7 @@ from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.processors_render import processors_markdown
 from crms_infra.residency.report import Entry, Report
 from crms_infra.residency.verdicts import verdict_lines
+from stacks.escape import safe_line
 
 
 def report_json(report: Report) -> str:
@@ -48,6 +50,30 @@ def report_markdown(report: Report, index: PlanIndex) -> str:
     for entry in report.entries:
         lines.extend(_details(entry))
     return "\n".join(lines) + "\n"
+
+
+def report_text(report: Report) -> str:
+    """One line per data holder and per processor: where it lives, and its verdict."""
+    summary = _summary(report)
+    lines = [
+        f"{report.project} / {report.stack}: {summary['resources']} resources hold or process "
+        "customer data ("
+        + ", ".join(f"{count} in {area}" for area, count in summary["byArea"].items())
+        + f"); {summary['violating']} violate a rule",
+        "",
+    ]
+    for entry in report.entries:
+        where = "; ".join(f"{place.label()}, {place.area.value}" for place in entry.locations)
+        verdict = "meets the rules" if entry.meets_rules else "VIOLATES a rule"
+        lines.append(f"  {entry.name} ({entry.kind}, {entry.provider}): {where}: {verdict}")
+    if report.processors:
+        lines += ["", "Processors the stack hands keys to:"]
+    for processor in report.processors:
+        where = "; ".join(f"{place.label()}, {place.area.value}" for place in processor.locations)
+        verdict = "meets the rules" if processor.meets_rules else "VIOLATES a rule"
+        lines.append(f"  {processor.name} ({processor.entity}): {where}: {verdict}")
+    lines += [f"  undeclared: {message}" for message in report.undeclared]
+    return "".join(f"{safe_line(line)}\n" for line in lines)
 
 
 def _summary(report: Report) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crms_infra import cli
-from crms_infra.build import FUNCTION_DIR, BuildError, build, verify_output
+from crms_infra.build import FUNCTION_DIR, BuildError, build, check_interpreter, verify_output
 from crms_infra.build_output import materialize_functions
 from crms_infra.offline.engine import record_stack
 from stacks import bundle
@@ -107,6 +107,7 @@ def test_build_refuses_a_host_without_python_312(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # nothing on it: no python3.12, no pip3.12
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     with pytest.raises(BuildError, match=r"python3\.12 is not on PATH"):
         build(load("prod"), tmp_path / "out")
     assert not (tmp_path / "out").exists()
@@ -126,6 +127,7 @@ def test_build_refuses_a_python312_that_does_not_run_python_312(
     stub(tmp_path, "python3.12", script)
     stub(tmp_path, "pip3.12", "exit 0")
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     with pytest.raises(BuildError) as refused:
         build(load("prod"), tmp_path / "out")
     assert f"`python3.12 --version` printed {printed}, not Python 3.12" in str(refused.value)
@@ -137,8 +139,28 @@ def test_build_refuses_a_host_without_pip_312(
 ) -> None:
     stub(tmp_path, "python3.12", 'echo "Python 3.12.4"')
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     with pytest.raises(BuildError, match=r"pip3\.12 is not on PATH"):
         build(load("prod"), tmp_path / "out")
+
+
+def test_build_finds_python_312_under_pyenv_when_the_shim_is_not_selected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the tests find it: pyenv's shim on PATH answers "command not found" for a version
+    that is installed but not selected; the build takes the newest 3.12 under PYENV_ROOT."""
+    shims, root = tmp_path / "shims", tmp_path / "pyenv"
+    shims.mkdir()
+    stub(shims, "python3.12", 'echo "pyenv: python3.12: command not found" >&2; exit 127')
+    for version, printed in (("3.12.1", "Python 3.12.1"), ("3.12.9", "Python 3.12.9")):
+        directory = root / "versions" / version / "bin"
+        directory.mkdir(parents=True)
+        stub(directory, "python3.12", f'echo "{printed}"')
+        stub(directory, "pip3.12", "exit 0")
+    (root / "versions" / "3.12.9" / "bin" / "pip3.12").unlink()  # no pip: passed over
+    monkeypatch.setenv("PATH", f"{shims}:/usr/bin:/bin")
+    monkeypatch.setenv("PYENV_ROOT", str(root))
+    assert check_interpreter() == root / "versions" / "3.12.1" / "bin"
 
 
 def write_record(out: Path, source_digest: str, target: str = "production") -> None:
@@ -180,15 +202,33 @@ def test_the_program_refuses_a_build_of_other_sources(
         record_stack(REPO, "dev")
 
 
-def test_the_cli_reports_a_stale_build_plainly(
+def test_a_stale_build_informs_plan_cost_and_check_and_stops_preflight(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """After an edit under app/, everyday work goes on: the plan marks the deployment and
+    warns; preflight, like `pulumi up` (above), still refuses the build."""
     stale = tmp_path / "ops-dev"
     (stale / "app").mkdir(parents=True)
     write_record(stale, "0" * 64)
     monkeypatch.setattr(bundle, "bundle_dir", lambda stack: str(tmp_path / f"ops-{stack}"))
-    assert cli.main(["plan", "dev"]) == 2
-    error = capsys.readouterr().err
-    assert "was built from other sources" in error
-    assert "make build STACK=dev" in error
-    assert "Traceback" not in error
+    warning = "warning: dev: the ops deployment is stale, planned from the build as it is ("
+    assert cli.main(["plan", "dev", "--format", "json"]) == cli.EXIT_OK
+    out, err = capsys.readouterr()
+    (deployment,) = [r for r in json.loads(out)["resources"] if "stale" in r]
+    assert deployment["type"] == "vercel:index/deployment:Deployment"
+    assert "was built from other sources" in deployment["stale"]
+    assert err.startswith(warning)
+    assert "run `make build STACK=dev`" in err
+    assert cli.main(["plan", "dev"]) == cli.EXIT_OK
+    assert "compute-ops  (vercel:index/deployment:Deployment)  [stale build: make build]" in (
+        capsys.readouterr().out
+    )
+    assert cli.main(["cost", "dev"]) == cli.EXIT_OK
+    assert capsys.readouterr().err.startswith(warning)
+    cli.main(["check"])  # its exit code is the pack's verdicts on every stack
+    assert warning in capsys.readouterr().err
+    assert cli.main(["preflight", "dev"]) == cli.EXIT_POLICY
+    report = capsys.readouterr().out
+    assert "was built from other sources" in report
+    assert "[build]" in report
+    assert "not checked" not in report

@@ -38,7 +38,7 @@ def test_bad_setting_exits_2_naming_file_key_and_value(project_copy: Path) -> No
 def test_unknown_stack_exits_2() -> None:
     result = run("plan", "qa")
     assert result.returncode == 2
-    assert "no stack file Pulumi.qa.yaml; stacks here: dev, prod, staging" in result.stderr
+    assert "no stack named qa (no Pulumi.qa.yaml); stacks here: dev, prod, staging" in result.stderr
 
 
 def test_program_error_exits_2_without_traceback(project_copy: Path) -> None:

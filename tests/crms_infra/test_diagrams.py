@@ -94,7 +94,7 @@ def test_no_room_means_no_diagram() -> None:
 
 
 def test_the_residency_markdown_embeds_a_valid_diagram(capsys: Any) -> None:
-    assert cli.main(["residency", "staging"]) == cli.EXIT_OK
+    assert cli.main(["residency", "staging", "--format", "markdown"]) == cli.EXIT_OK
     markdown = capsys.readouterr().out
     assert markdown.startswith("# Data residency: `crms` stack `staging`")
     (block,) = mermaid_blocks(markdown)

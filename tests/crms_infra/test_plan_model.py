@@ -27,8 +27,9 @@ def test_the_types_name_what_the_engine_writes(stack: str) -> None:
     plan = json.loads(json.dumps(plan_of(stack)))
     assert set(plan) == set(Plan.__annotations__)
     assert {key for resource in plan["resources"] for key in resource} == set(
-        PlanResource.__annotations__
+        PlanResource.__required_keys__  # `stale` only on a stale build's deployment
     )
+    assert PlanResource.__optional_keys__ == {"stale"}
     assert set(plan["policy"]) == set(PolicySection.__annotations__)
     assert parse_plan(plan) is plan  # the object as read, keys in their order
 

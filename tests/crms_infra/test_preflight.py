@@ -103,7 +103,7 @@ def test_without_its_policy_config_the_stack_fails_the_pack(project: Path) -> No
     assert all(finding.subject.startswith("urn:pulumi:prod::crms::") for finding in pack)
 
 
-def test_a_stale_build_is_refused_and_what_needs_the_program_is_not_checked(
+def test_a_stale_build_is_refused_and_the_rest_is_checked_on_the_plan_that_marks_it(
     project: Path,
 ) -> None:
     record = project / "build" / "ops-prod" / BUILD_RECORD
@@ -113,8 +113,8 @@ def test_a_stale_build_is_refused_and_what_needs_the_program_is_not_checked(
     (build,) = [f for f in outcome.findings if f.rule == "build"]
     assert "was built from other sources" in build.problem
     assert build.fix == "make build STACK=prod"
-    assert outcome.not_checked == ["policy-pack", "vercel-project-arguments"]
-    assert "not checked, as the program stops first" in outcome.report("prod")
+    assert outcome.not_checked == []  # the offline plan plans a stale build, marked
+    assert "not checked" not in outcome.report("prod")
 
 
 def test_a_bad_value_is_reported_once_by_whoever_refuses_it_first(project: Path) -> None:
@@ -166,13 +166,80 @@ def test_escaping_bounds_every_part() -> None:
 def test_an_unknown_stack_exits_2() -> None:
     result = run_cli("preflight", "qa")
     assert result.returncode == 2
-    assert "no stack file Pulumi.qa.yaml; stacks here: dev, prod, staging" in result.stderr
+    assert "no stack named qa (no Pulumi.qa.yaml); stacks here: dev, prod, staging" in (
+        result.stderr
+    )
 
 
 def test_a_stop_no_rule_explains_is_a_finding_of_its_own(project: Path) -> None:
     (project / "policies" / "__main__.py").write_text("raise SystemExit('the pack is broken')\n")
     outcome = preflight(project, "prod")
-    (stop,) = [f for f in outcome.findings if f.subject == "program"]
+    (stop,) = [f for f in outcome.findings if f.subject == "plan"]
     assert stop.rule == "policy-pack"
-    assert "the policy pack did not start: the pack is broken" in stop.problem
+    assert "the offline plan stops: the policy pack did not start: the pack is broken" in (
+        stop.problem
+    )
+    assert outcome.not_checked == ["vercel-project-arguments"]  # the pack's rule found it
+    assert "until the problems above are fixed: vercel-project-arguments\n" in (
+        outcome.report("prod")
+    )
+
+
+def test_a_value_the_cli_refuses_is_one_finding_and_names_no_other_rule(project: Path) -> None:
+    """The CLI refuses the type, so the settings' own refusal of the same key is not shown
+    again, nor as a stop of the program under another rule's name."""
+    stack_file = project / "Pulumi.prod.yaml"
+    text = stack_file.read_text()
+    stack_file.write_text(
+        text.replace("computeFunctionMemoryMb: 3008", "computeFunctionMemoryMb: abc")
+    )
+    outcome = preflight(project, "prod")
+    memory = [f for f in outcome.findings if "computeFunctionMemoryMb" in f.subject + f.problem]
+    assert [f.rule for f in memory] == ["cli-config"]
+    assert {f.rule for f in outcome.findings} == {"cli-config"}
+    assert outcome.not_checked == ["build", "policy-pack", "vercel-project-arguments"]
+    report = outcome.report("prod")
+    assert "not checked until the problems above are fixed: build, policy-pack, " in report
+    assert "program stops" not in report
+
+
+def test_a_policy_config_the_cli_cannot_read_does_not_say_the_program_ran(project: Path) -> None:
+    (project / "policies" / "config.prod.json").write_text("{bad")
+    outcome = preflight(project, "prod")
+    (config,) = [f for f in outcome.findings if f.rule == "policy-config-file"]
+    assert "is not valid JSON" in config.problem
     assert outcome.not_checked == ["policy-pack", "vercel-project-arguments"]
+    assert "program" not in outcome.report("prod").split("\n", 1)[1]
+
+
+def test_a_misspelt_rule_name_is_refused_with_the_name_meant(project: Path) -> None:
+    path = project / "policies" / "config.prod.json"
+    config = json.loads(path.read_text())
+    config["cost-budgt"] = config.pop("cost-budget", "mandatory")
+    path.write_text(json.dumps(config))
+    outcome = preflight(project, "prod")
+    (finding,) = [f for f in outcome.findings if f.rule == "policy-config-file"]
+    assert finding.problem == (
+        'config.prod.json: "cost-budgt" is not a policy of the pack; did you mean cost-budget?'
+    )
+    planned = run_cli("plan", "prod", "--project-dir", str(project))
+    assert planned.returncode == 2
+    assert 'error: config.prod.json: "cost-budgt" is not a policy of the pack; did you mean ' in (
+        planned.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("team", "said"),
+    [("other-team", "must be the team crms:computeVercelTeam names (crms-swiss)"),
+     ("team_a1b2c3d4e5", "is a team ID: set the team's slug")],
+)  # fmt: skip
+def test_the_vercel_team_is_the_oidc_issuers(project: Path, team: str, said: str) -> None:
+    stack_file = project / "Pulumi.prod.yaml"
+    stack_file.write_text(stack_file.read_text() + f"  vercel:team: {team}\n")
+    outcome = preflight(project, "prod")
+    (finding,) = [f for f in outcome.findings if f.subject == "vercel:team"]
+    assert finding.rule == "program-settings"
+    assert said in finding.problem
+    stack_file.write_text(stack_file.read_text().replace(team, "crms-swiss"))
+    assert not [f for f in preflight(project, "prod").findings if f.subject == "vercel:team"]

@@ -58,10 +58,12 @@ needs_a_build = pytest.mark.skipif(
 
 
 def section(page: Path, heading: str) -> list[str]:
-    """The lines of a page's section (to the next heading of its level or above), stripped."""
+    """The lines of the `sh` blocks (the commands to type) of a page's section, to the next
+    heading of its level or above, stripped."""
     text = page.read_text()
     body = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
-    return [line.strip() for line in body.splitlines()]
+    blocks = re.findall(r"^```sh\n(.*?)^```$", body, re.MULTILINE | re.DOTALL)
+    return [line.strip() for block in blocks for line in block.splitlines()]
 
 
 def deploy_section() -> list[str]:
