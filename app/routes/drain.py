@@ -147,7 +147,8 @@ def request_observations(entries: Iterable[Mapping[str, Any]], now_ms: int) -> O
     """Each request once, keyed by its `requestId` (or the entry's `id`).
 
     One request can log several entries (its proxy line and its function's lines):
-    entries sharing a `requestId` count once, as an error if any of them failed.
+    entries sharing a `requestId` count once, in the minute of the earliest, as an error if
+    any of them failed (app.routes.drain_counts does the same across deliveries).
     """
     requests: dict[str, Observation] = {}
     current = False
@@ -166,9 +167,10 @@ def request_observations(entries: Iterable[Mapping[str, Any]], now_ms: int) -> O
             raise BadDelivery("a request's log entry must have a requestId or an id")
         failed = float(status >= 500 or status == _CRASHED)
         seen = requests.get(f"r:{key}")
-        if seen is None or failed > seen.value:
-            minute = seen.minute_ms if seen else at - at % MINUTE_MS
-            requests[f"r:{key}"] = Observation(minute, failed)
+        minute = at - at % MINUTE_MS
+        if seen is not None:
+            minute, failed = min(minute, seen.minute_ms), max(failed, seen.value)
+        requests[f"r:{key}"] = Observation(minute, failed)
     return Observed(requests, current)
 
 
@@ -221,10 +223,6 @@ def publishable(value: float) -> float:
     if not -CLOUDWATCH_MAX_VALUE <= number <= CLOUDWATCH_MAX_VALUE:  # NaN fails it too
         raise BadDelivery("a value outside the range CloudWatch accepts")
     return number
-
-
-def heartbeat(now_ms: int) -> Datum:
-    return {**named_datum(catalog.DRAIN_DELIVERIES, now_ms - now_ms % MINUTE_MS), "Value": 1.0}
 
 
 def named_datum(metric: catalog.Metric, at_ms: int) -> Datum:

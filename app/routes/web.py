@@ -2,8 +2,9 @@
 
     GET /api/health          the health check (app.routes.health)
     GET /api/cron/backup     Vercel cron: write a backup manifest (app.jobs.backup)
-    GET /api/cron/metrics    Vercel cron: publish disk usage and the payments counts
-                             (app.jobs.probe, app.jobs.payments)
+    GET /api/cron/metrics    Vercel cron: publish disk usage, the payments counts
+                             (app.jobs.probe, app.jobs.payments) and the drains' closed
+                             minutes (app.routes.drain_publish)
     POST /api/drain/...      Vercel's log and trace drains (app.routes.drain_endpoint)
 
 Cron routes accept only Vercel's cron calls (GET, `Authorization: Bearer $CRON_SECRET`),
@@ -27,7 +28,7 @@ from starlette.routing import Route
 from app import paths
 from app.oidc import OidcTokenMiddleware
 from app.routes.config import AppConfig, load_config
-from app.routes.cron_guard import cron_job
+from app.routes.cron_guard import cron_job, lease_of
 from app.routes.drain_endpoint import routes as drain_routes
 from app.routes.exact_paths import ExactPaths
 from app.routes.health import HealthChecker
@@ -62,7 +63,7 @@ async def health(_: Request) -> JSONResponse:
 
 
 @cron_job("backup", config, writes_to=lambda settings: settings.backups_bucket)
-async def cron_backup(_: Request) -> JSONResponse:
+async def cron_backup(request: Request) -> JSONResponse:
     # boto3 loads only where a cron needs it: faster cold starts.
     from app import aws
     from app.jobs import backup
@@ -77,6 +78,7 @@ async def cron_backup(_: Request) -> JSONResponse:
             settings.photos_bucket,
             settings.backups_bucket,
             dt.datetime.now(dt.UTC),
+            lease_of(request).check,
         )
     except aws.FAILURES as error:
         status, message = aws.failure(error)
@@ -85,13 +87,15 @@ async def cron_backup(_: Request) -> JSONResponse:
 
 
 @cron_job("metrics", config, writes_to=lambda settings: settings.metrics_namespace)
-async def cron_metrics(_: Request) -> JSONResponse:
+async def cron_metrics(request: Request) -> JSONResponse:
     from psycopg import Error as DatabaseError
 
     from app import aws
     from app.jobs import probe
     from app.jobs.payments import count_payments
     from app.metrics import MetricsEmitter, cloudwatch
+    from app.routes import drain_counts, drain_publish
+    from app.routes.redis_link import RedisUnavailable
 
     settings = config()
     if not settings.metrics_namespace:
@@ -104,19 +108,35 @@ async def cron_metrics(_: Request) -> JSONResponse:
         payments = await run_in_threadpool(count_payments, database_url, dt.datetime.now(dt.UTC))
     except DatabaseError as error:  # its class only: a message may quote the connection
         return JSONResponse({"error": f"database: {type(error).__name__}"}, 503)
+    lease = lease_of(request)
     try:
         emitter = MetricsEmitter(cloudwatch(), settings.metrics_namespace)
         emitter.disk_usage(percent)
         emitter.payment_window(payments.start, payments.attempts, payments.failures)
+        lease.check()
         await run_in_threadpool(emitter.flush)
+        # The drains' closed minutes (app.routes.drain_publish), after the lease check.
+        drains = await drain_publish.publish(
+            settings.redis_url.get_secret_value(),
+            settings.metrics_namespace,
+            drain_counts.now_ms(),
+            lease.check,
+        )
     except aws.FAILURES as error:
         status, message = aws.failure(error)
         return JSONResponse({"error": message}, status)
+    except drain_publish.PublishFailed as error:
+        return JSONResponse({"error": f"drain counts: {error}"}, error.status)
+    except RedisUnavailable as error:
+        return JSONResponse({"error": f"drain counts: {error}"}, 503)
     return JSONResponse(
         {
             "databaseDiskUsagePercent": percent,
             "paymentAttempts": payments.attempts,
             "paymentFailures": payments.failures,
+            "drainMinutesPublished": drains.minutes,
+            "drainMinutesWaiting": drains.waiting,
+            "drainMinutesLost": drains.lost,
         }
     )
 

@@ -1,0 +1,224 @@
+"""Closed minutes of the drains' counts sent from Redis to CloudWatch, each exactly once.
+
+The metrics cron runs this under its lock (app.routes.cron_guard), so one run at a time
+publishes. A run closes every minute that ended SETTLE_MS and CLOCK_SKEW_MS ago (the
+watermark: the drains take no more lines for it), then, oldest first, sends each closed
+minute's datums in one PutMetricData call of its own and marks the minute published only
+after CloudWatch said yes. A call CloudWatch refused (a 4xx answer: nothing stored) is
+tried again by the next run; a minute marked published is never sent again.
+
+The one window no design can close: a call whose answer never came (a timeout, a reset
+connection, a 5xx) may have been stored. Such a minute is marked `sending` before the call;
+the next run reads the minute's first metric back (GetMetricStatistics, SampleCount: the
+publisher is the only writer of the drain metrics) and marks it published if CloudWatch has
+it. Only if CloudWatch still shows nothing once the data should be readable (VISIBLE_AFTER)
+is it sent again; should CloudWatch store a call yet not show it within that time, that
+minute counts twice. The calls are made without botocore's own retries, which would resend
+a timed-out call blindly (botocore/retries/standard.py retries timeouts and 5xx).
+"""
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.config import Config
+from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
+
+from app import aws
+from app import metric_catalog as catalog
+from app.routes import drain, drain_counts, drain_traces
+from app.routes.drain import MINUTE_MS, Datum
+from app.routes.redis_link import FAILURES, connection, unavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch import CloudWatchClient
+else:
+    CloudWatchClient = Any
+
+log = logging.getLogger(__name__)
+MAX_MINUTES_PER_RUN = 120
+"""Two hours of backlog a run (a call each): well inside the shortest maxDuration when
+CloudWatch answers, and the rest waits for the next run."""
+MAX_DISTINCT_DURATIONS = 50 * drain_traces.MAX_VALUES_PER_DATUM
+"""At most 50 latency datums a minute, so one minute is one call: PutMetricData takes 1,000
+datums and 1 MB (API_PutMetricData); past it durations are rounded to 10 ms, then 100 ms."""
+VISIBLE_AFTER_MS = ((3 * 3600_000, 5 * MINUTE_MS), (24 * 3600_000, 2 * 3600_000))
+"""PutMetricData: data 3 to 24 hours old "can take as much as 2 hours to become available",
+older data "at least 48 hours" (else). For newer data AWS states no delay: a cron period."""
+OLDER_VISIBLE_AFTER_MS = 48 * 3600_000
+_ONCE = aws.RETRIES.merge(Config(retries={"mode": "standard", "max_attempts": 1}))
+
+# KEYS[1] watermark, KEYS[2] pending; ARGV[1] the newest minute to close, ARGV[2] how many.
+_CLOSE = """
+local closed = math.max(tonumber(redis.call('GET', KEYS[1]) or '-1'), tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], closed)
+return redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', closed, 'LIMIT', 0, tonumber(ARGV[2]))
+"""
+# KEYS[1] a minute's hash: its `#` fields and values (empty if the hash is gone).
+_COUNTS = """
+local out = {}
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  if string.sub(all[i], 1, 1) == '#' then out[#out + 1] = all[i]; out[#out + 1] = all[i + 1] end
+end
+return out
+"""
+
+
+class PublishFailed(Exception):
+    """CloudWatch did not take a minute; the message is short and names no secret."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Published:
+    minutes: int = 0
+    """Minutes CloudWatch took in this run (or that it turned out to have taken earlier)."""
+    waiting: int = 0
+    """Minutes whose earlier call's fate is not yet readable: left for a later run."""
+    lost: int = 0
+    """Minutes evicted from Redis before they were published (logged as errors)."""
+
+
+def cloudwatch_once() -> "CloudWatchClient":
+    return aws.session().client("cloudwatch", config=_ONCE)
+
+
+def newest_closable(at_ms: int) -> int:
+    return drain_counts.minute_of(
+        at_ms - MINUTE_MS - drain_counts.SETTLE_MS - drain_counts.CLOCK_SKEW_MS
+    )
+
+
+def minute_datums(minute_ms: int, fields: dict[str, int]) -> list[Datum]:
+    """The minute's datums, in a fixed order (the first is read back after a lost answer)."""
+    data: list[Datum] = []
+    if fields.get("#n", 0) > 0:
+        data += drain.request_datums({minute_ms: (fields["#n"], fields.get("#e", 0))})
+    if deliveries := fields.get("#d", 0):
+        metric = catalog.DRAIN_DELIVERIES
+        data.append(drain.statistic_set(metric, minute_ms, deliveries, deliveries, 1.0, 1.0))
+    durations = Counter({int(f[2:]): c for f, c in fields.items() if f.startswith("#t") and c})
+    scale = 1
+    while len(durations) > MAX_DISTINCT_DURATIONS:
+        scale *= 10
+        coarser: Counter[int] = Counter()
+        for milliseconds, count in durations.items():
+            coarser[round(milliseconds / scale) * scale] += count
+        durations = coarser
+    seconds = Counter({ms / 1000: count for ms, count in durations.items()})
+    data += drain_traces.latency_datums({minute_ms: seconds} if seconds else {})
+    return data
+
+
+def _samples(datum: Datum) -> float:
+    if "StatisticValues" in datum:
+        return float(datum["StatisticValues"]["SampleCount"])
+    return float(sum(datum.get("Counts", [1.0])))
+
+
+def _landed(client: "CloudWatchClient", namespace: str, probe: Datum) -> bool:
+    """Whether CloudWatch holds the probe datum's minute as sent (it is the only writer)."""
+    start = probe["Timestamp"]
+    points = client.get_metric_statistics(
+        Namespace=namespace, MetricName=probe["MetricName"], Dimensions=probe["Dimensions"],
+        StartTime=start, EndTime=start + dt.timedelta(minutes=1), Period=60,
+        Statistics=["SampleCount"],
+    )["Datapoints"]  # fmt: skip
+    return sum(point.get("SampleCount", 0.0) for point in points) >= _samples(probe)
+
+
+def _visible_after(minute_ms: int, attempt_ms: int) -> int:
+    age = attempt_ms - minute_ms
+    return next((wait for oldest, wait in VISIBLE_AFTER_MS if age < oldest), OLDER_VISIBLE_AFTER_MS)
+
+
+def _may_have_landed(error: Exception) -> bool:
+    if isinstance(error, ClientError):
+        return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500)) >= 500
+    return not isinstance(
+        error, EndpointConnectionError | ConnectTimeoutError | aws.CredentialsError
+    )
+
+
+async def publish(
+    redis_url: str,
+    namespace: str,
+    at_ms: int,
+    checkpoint: Callable[[], None],
+    client: Callable[[], "CloudWatchClient"] = cloudwatch_once,
+) -> Published:
+    """Publishes the closed minutes; `checkpoint` raises when the run may no longer write.
+
+    Raises RedisUnavailable, or PublishFailed for a minute CloudWatch did not take."""
+    from starlette.concurrency import run_in_threadpool
+
+    closed, pending, minute_prefix = drain_counts.keys(namespace)
+    result = Published()
+    cloudwatch: CloudWatchClient | None = None
+    try:
+        async with connection(redis_url) as redis:
+            checkpoint()
+            minutes = await redis.eval(
+                _CLOSE, 2, closed, pending, newest_closable(at_ms), MAX_MINUTES_PER_RUN
+            )
+            counts = redis.register_script(_COUNTS)
+            for label in minutes:
+                minute_ms, key = int(label), f"{minute_prefix}{label.decode()}"
+                raw = await counts(keys=[key])
+                fields = {raw[i].decode(): int(raw[i + 1]) for i in range(0, len(raw), 2)}
+                if not fields:
+                    log.error("drain counts of minute %d were evicted unpublished", minute_ms)
+                    result.lost += 1
+                    await redis.zrem(pending, label)
+                    continue
+                if "#p" in fields:  # kept RADIUS minutes for the lines of its requests
+                    if minute_ms < newest_closable(at_ms) - drain_counts.RADIUS_MINUTES * MINUTE_MS:
+                        checkpoint()
+                        await redis.delete(key)
+                        await redis.zrem(pending, label)
+                    continue
+                data = minute_datums(minute_ms, fields)
+                if cloudwatch is None:
+                    cloudwatch = await run_in_threadpool(client)
+                if "#s" in fields and data:
+                    if await run_in_threadpool(_landed, cloudwatch, namespace, data[0]):
+                        data = []
+                    elif at_ms < fields["#s"] + _visible_after(minute_ms, fields["#s"]):
+                        result.waiting += 1
+                        continue
+                if data:
+                    checkpoint()
+                    await redis.hset(key, "#s", str(at_ms))
+                    checkpoint()
+                    await _put(cloudwatch, namespace, data, redis, key)
+                checkpoint()
+                await redis.hset(key, "#p", "1")
+                result.minutes += 1
+    except FAILURES as error:
+        raise unavailable(error) from None
+    return result
+
+
+async def _put(
+    cloudwatch: "CloudWatchClient", namespace: str, data: list[Datum], redis: Any, key: str
+) -> None:
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        await run_in_threadpool(
+            cloudwatch.put_metric_data,
+            Namespace=namespace,
+            MetricData=data,  # type: ignore[arg-type]  # the stubs' TypedDict, as plain dicts
+        )
+    except aws.FAILURES as error:
+        if not _may_have_landed(error):
+            await redis.hdel(key, "#s")  # nothing stored: the next run sends it afresh
+        status, message = aws.failure(error)
+        raise PublishFailed(status, message) from None
