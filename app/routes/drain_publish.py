@@ -49,7 +49,9 @@ VISIBLE_AFTER_MS = ((3 * 3600_000, 5 * MINUTE_MS), (24 * 3600_000, 2 * 3600_000)
 """PutMetricData: data 3 to 24 hours old "can take as much as 2 hours to become available",
 older data "at least 48 hours" (else). For newer data AWS states no delay: a cron period."""
 OLDER_VISIBLE_AFTER_MS = 48 * 3600_000
-_ONCE = aws.RETRIES.merge(Config(retries={"mode": "standard", "max_attempts": 1}))
+# `total_max_attempts`: botocore reads a client config's `max_attempts` as retries, not attempts
+# (botocore/args.py, _compute_retry_max_attempts).
+_ONCE = aws.RETRIES.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
 
 # KEYS[1] watermark, KEYS[2] pending; ARGV[1] the newest minute to close, ARGV[2] how many.
 _CLOSE = """
