@@ -13,7 +13,7 @@
   the lock at most LEASE_SECONDS longer, and the lease is shorter than any stack's
   maxDuration (a test ties them), so the next scheduled run is never locked out.
 - A run that loses its lock stops writing. Its lease is good until LEASE_SECONDS (less
-  LEASE_MARGIN_SECONDS for clocks) after the last renewal Redis confirmed; a renewal that
+  LEASE_MARGIN of it, for clocks) after the last renewal Redis confirmed; a renewal that
   fails is tried again, and once the lease is past, or Redis says another run holds the
   lock, the job's next `Lease.check` (each job calls it before each write) raises LeaseLost
   and the route answers 503. So a second run, which can take the lock only once the lease
@@ -42,7 +42,8 @@ from app.routes.redis_link import FAILURES, RedisUnavailable, connection, unavai
 log = logging.getLogger(__name__)
 LEASE_SECONDS = 10.0
 RENEW_EVERY_SECONDS = LEASE_SECONDS / 3
-LEASE_MARGIN_SECONDS = LEASE_SECONDS / 10
+LEASE_MARGIN = 0.1
+"""The share of the lease a run leaves unused: Redis's clock and the function's may differ."""
 LOCK_PREFIX = "crms:cron"
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -57,7 +58,7 @@ class Lease:
     def __init__(self, lock: "aioredis.lock.Lock", name: str, confirmed_at: float) -> None:
         self._lock = lock
         self._name = name
-        self._good_until = confirmed_at + LEASE_SECONDS - LEASE_MARGIN_SECONDS
+        self._good_until = confirmed_at + LEASE_SECONDS * (1 - LEASE_MARGIN)
         self._taken = False
 
     def check(self) -> None:
@@ -81,7 +82,7 @@ class Lease:
                 log.warning("cron lock %s not renewed: %s", self._name, type(error).__name__)
                 wait = RENEW_EVERY_SECONDS / 4
                 continue
-            self._good_until = sent + LEASE_SECONDS - LEASE_MARGIN_SECONDS
+            self._good_until = sent + LEASE_SECONDS * (1 - LEASE_MARGIN)
             wait = RENEW_EVERY_SECONDS
 
 

@@ -16,6 +16,7 @@ import redis
 from app.jobs import backup, payments, probe
 from app.metrics import cloudwatch
 from app.routes import cron_guard
+from tests.app.fault_proxy import fault_proxy
 from tests.app.running_app import running_app
 from tests.conftest import STACKS
 from tests.helpers import load
@@ -205,3 +206,41 @@ def _no_lock_left(stack: dict[str, str]) -> Iterator[None]:
             if key.decode().endswith((stack["BACKUPS_BUCKET"], stack["METRICS_NAMESPACE"]))
         ]
     assert held == [], "every run lets go of its lock"
+
+
+def test_a_run_that_loses_redis_stops_and_never_writes_beside_the_next(
+    stack: dict[str, str], runs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 36, finding 3: Redis cut for longer than the lease in the middle of a backup.
+    The renewal stopped after one failure while the job ran on; a second run taken once the
+    lease ended wrote a second manifest beside the first. Now the first stops before its
+    next write (503), and only the second writes a manifest."""
+    from app.jobs import manifest
+
+    monkeypatch.setattr(cron_guard, "LEASE_SECONDS", 1.0)
+    monkeypatch.setattr(cron_guard, "RENEW_EVERY_SECONDS", 0.2)
+    listing = manifest.current_versions
+
+    def slow_listing(*args: Any) -> Any:
+        for entry in listing(*args):
+            time.sleep(0.4)  # three objects: a run lasts about 1.5 s
+            yield entry
+
+    monkeypatch.setattr(backup, "current_versions", slow_listing)
+    with fault_proxy(6379) as proxy:
+        monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{proxy.port}/0")
+        with running_app() as url, concurrent.futures.ThreadPoolExecutor(1) as pool:
+            first = pool.submit(httpx.get, f"{url}/api/cron/backup", headers=CRON, timeout=30)
+            time.sleep(0.3)
+            proxy.set_mode("refuse")
+            time.sleep(1.5)  # past the lease: the lock is free once Redis is back
+            proxy.set_mode("pass")
+            second = httpx.get(f"{url}/api/cron/backup", headers=CRON, timeout=30)
+            assert second.status_code == 200, second.text
+            lost = first.result()
+    assert lost.status_code == 503
+    assert lost.json() == {
+        "error": "the backup job lost its lock and stopped; the next run does its work"
+    }
+    assert runs == ["backup", "backup"]
+    assert manifests(stack["BACKUPS_BUCKET"]) == [second.json()["manifest"]]
