@@ -165,7 +165,9 @@ def keys(namespace: str) -> tuple[str, str, str]:
 
 
 def digest(key: str) -> bytes:
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
+    """The item's field in its minute's hash: never starting with `#`, the counts' mark."""
+    value = hashlib.blake2b(key.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
+    return value if value[0] != ord("#") else b"\x00" + value[1:]
 
 
 def _items(kind: str, observed: Observed, delivery: str, at_ms: int) -> Iterator[tuple[str, ...]]:
