@@ -17,11 +17,13 @@ The work is bounded: at most MAX_CONTAINERS objects and arrays, counted before p
 `{` and `[` bytes outside strings: a message full of braces is text, not objects), and
 MAX_NUMBERS numbers, counted while parsing (413 past either).
 
-A string holding a lone surrogate (`"\ud800"`: JSON allows the escape, RFC 8259 section 8.2
-calls such a string's behaviour unpredictable) is refused too: it is no Unicode text, so
-nothing could encode it (it was a UnicodeEncodeError, a 500). The hooks above are Python calls made for
-every number, so a parse running in a worker thread hands the GIL back to the event loop
-every few milliseconds (CPython's switch interval) instead of holding it for the whole body.
+A string holding a lone surrogate (`"\ud800"`: JSON allows the escape, RFC 8259 section
+8.2 calls such a string's behaviour unpredictable) is refused too: it is no Unicode text,
+so nothing could encode it (it was a UnicodeEncodeError, a 500).
+
+The number hooks are Python calls made for every number, so a parse running in a worker
+thread hands the GIL back to the event loop every few milliseconds (CPython's switch
+interval) instead of holding it for the whole body.
 """
 
 import json

@@ -175,7 +175,8 @@ def publish_closed(namespace: str, at_ms: int | None = None) -> "Published":
     import asyncio
 
     from app.routes import drain_counts, drain_publish
+    from app.routes.drain import MINUTE_MS
 
-    closing = drain_counts.MINUTE_MS + drain_counts.SETTLE_MS + drain_counts.CLOCK_SKEW_MS
-    later = (at_ms or drain_counts.now_ms()) + closing + drain_counts.MINUTE_MS
+    closing = MINUTE_MS + drain_counts.SETTLE_MS + drain_counts.CLOCK_SKEW_MS
+    later = (at_ms or drain_counts.now_ms()) + closing + MINUTE_MS
     return asyncio.run(drain_publish.publish(REDIS_URL, namespace, later, lambda: None))

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import redis
 
-from app.routes import drain_counts, drain_publish
+from app.routes import drain, drain_counts, drain_publish
 from tests.app import drain_payloads as payloads
 from tests.app.cloudwatch_faults import cloudwatch_faults
 from tests.app.drain_payloads import Served
@@ -21,7 +21,7 @@ from tests.app.fault_proxy import FaultProxy, fault_proxy
 from tests.app.running_app import running_app
 from tests.app.test_drain_hostile import total
 
-MINUTE = drain_counts.MINUTE_MS
+MINUTE = drain.MINUTE_MS
 NOW = drain_counts.now_ms()
 T0 = NOW - NOW % MINUTE - 10 * MINUTE
 """The minute the tests' traffic starts: ten minutes ago, so CloudWatch's window holds it."""
