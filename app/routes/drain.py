@@ -80,8 +80,9 @@ class Observed:
     """What a delivery says, by the key that identifies each item across deliveries."""
 
     observations: dict[str, Observation]
-    current: bool
-    """Whether any item is inside CloudWatch's window: only then is it a heartbeat."""
+    newest_ms: int | None
+    """The time of its newest line inside CloudWatch's window (None: no such line, so no
+    heartbeat). Taken from the body, so every copy of a delivery gives the same one."""
 
 
 def parse_log_entries(body: bytes) -> list[Mapping[str, Any]]:
@@ -151,17 +152,16 @@ def request_observations(entries: Iterable[Mapping[str, Any]], now_ms: int) -> O
     any of them failed (app.routes.drain_counts does the same across deliveries).
     """
     requests: dict[str, Observation] = {}
-    current = False
+    newest: int | None = None
     for entry in entries:
         request_id = _typed(entry, "requestId", str, "a string")
         entry_id = _typed(entry, "id", str, "a string")
         status, at = _status_and_time(entry) or (None, _timestamp(entry))
-        if status is None or at is None:
-            current = current or (at is not None and in_window(at, now_ms))
+        if at is None or not in_window(at, now_ms):
             continue
-        if not in_window(at, now_ms):
+        newest = at if newest is None else max(newest, at)
+        if status is None:
             continue
-        current = True
         key = request_id or entry_id
         if not key:
             raise BadDelivery("a request's log entry must have a requestId or an id")
@@ -171,7 +171,7 @@ def request_observations(entries: Iterable[Mapping[str, Any]], now_ms: int) -> O
         if seen is not None:
             minute, failed = min(minute, seen.minute_ms), max(failed, seen.value)
         requests[f"r:{key}"] = Observation(minute, failed)
-    return Observed(requests, current)
+    return Observed(requests, newest)
 
 
 def request_minutes(observations: Iterable[Observation]) -> dict[int, tuple[int, int]]:

@@ -19,7 +19,9 @@ with `#`). A request's lines may arrive in different deliveries and carry times 
 different minutes (the proxy line is stamped at the request's start, the function's lines
 up to maxDuration later): the request counts once, in the minute of its earliest line,
 as an error if any of its lines failed. Its other lines are looked for in the RADIUS
-minutes either side, which covers every stack's maxDuration (a test ties them).
+minutes either side, which covers every stack's maxDuration (a test ties them). A
+delivery's own record (its heartbeat, DrainDeliveries) goes in the minute of its newest
+line, a time the body gives: every copy of it meets the same record, whenever it comes.
 
 A minute is open until SETTLE_MS after it ends. Until then a line can still join it or
 turn its request into an error; after that, the publisher closes it (the watermark) and
@@ -170,12 +172,12 @@ def digest(key: str) -> bytes:
     return value if value[0] != ord("#") else b"\x00" + value[1:]
 
 
-def _items(kind: str, observed: Observed, delivery: str, at_ms: int) -> Iterator[tuple[str, ...]]:
+def _items(kind: str, observed: Observed, delivery: str) -> Iterator[tuple[str, ...]]:
     for key, observation in observed.observations.items():
         value = int(observation.value) if kind == "r" else round(observation.value * 1000)
         yield kind, key, str(observation.minute_ms), str(value)
-    if observed.current:
-        yield "d", f"d:{delivery}", str(minute_of(at_ms)), "1"
+    if observed.newest_ms is not None:
+        yield "d", f"d:{delivery}", str(minute_of(observed.newest_ms)), "1"
 
 
 async def record(
@@ -183,7 +185,7 @@ async def record(
 ) -> Recorded:
     """Records a delivery's items (`kind` r for requests, s for spans; `delivery` the body's
     SHA-256) in one atomic script; raises RedisUnavailable."""
-    items = list(_items(kind, observed, delivery, at_ms))
+    items = list(_items(kind, observed, delivery))
     radius = RADIUS_MINUTES if kind == "r" else 0
     minutes = sorted(
         {int(item[2]) + step * MINUTE_MS for item in items for step in range(-radius, radius + 1)}
