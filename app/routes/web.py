@@ -71,15 +71,16 @@ async def cron_backup(request: Request) -> JSONResponse:
     settings = config()
     if not (settings.photos_bucket and settings.backups_bucket):
         return JSONResponse({"error": "PHOTOS_BUCKET and BACKUPS_BUCKET are needed"}, 500)
+    photos, backups = settings.photos_bucket, settings.backups_bucket
+    check = lease_of(request).check
+
+    def run() -> backup.RunResult:
+        # The client is made off the event loop too: that takes up to a second of CPU,
+        # which would hold up the lease's renewal and the health check.
+        return backup.run(backup.s3_client(), photos, backups, dt.datetime.now(dt.UTC), check)
+
     try:
-        result = await run_in_threadpool(
-            backup.run,
-            backup.s3_client(),
-            settings.photos_bucket,
-            settings.backups_bucket,
-            dt.datetime.now(dt.UTC),
-            lease_of(request).check,
-        )
+        result = await run_in_threadpool(run)
     except aws.FAILURES as error:
         status, message = aws.failure(error)
         return JSONResponse({"error": message}, status)
@@ -110,7 +111,7 @@ async def cron_metrics(request: Request) -> JSONResponse:
         return JSONResponse({"error": f"database: {type(error).__name__}"}, 503)
     lease = lease_of(request)
     try:
-        emitter = MetricsEmitter(cloudwatch(), settings.metrics_namespace)
+        emitter = MetricsEmitter(await run_in_threadpool(cloudwatch), settings.metrics_namespace)
         emitter.disk_usage(percent)
         emitter.payment_window(payments.start, payments.attempts, payments.failures)
         lease.check()

@@ -4,6 +4,7 @@ matched as sent, and without Redis no job runs."""
 
 import concurrent.futures
 import datetime as dt
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -217,25 +218,32 @@ def test_a_run_that_loses_redis_stops_and_never_writes_beside_the_next(
     next write (503), and only the second writes a manifest."""
     from app.jobs import manifest
 
-    monkeypatch.setattr(cron_guard, "LEASE_SECONDS", 1.0)
-    monkeypatch.setattr(cron_guard, "RENEW_EVERY_SECONDS", 0.2)
+    monkeypatch.setattr(cron_guard, "LEASE_SECONDS", 2.0)
+    monkeypatch.setattr(cron_guard, "RENEW_EVERY_SECONDS", 0.5)
     listing = manifest.current_versions
+    listed, resume = threading.Event(), threading.Event()
 
-    def slow_listing(*args: Any) -> Any:
+    def held_listing(*args: Any) -> Any:
+        first = not listed.is_set()
+        listed.set()
         for entry in listing(*args):
-            time.sleep(0.4)  # three objects: a run lasts about 1.5 s
+            if first:  # the first run holds here, mid-job, until the second has run
+                resume.wait(30)
             yield entry
 
-    monkeypatch.setattr(backup, "current_versions", slow_listing)
+    monkeypatch.setattr(backup, "current_versions", held_listing)
     with fault_proxy(6379) as proxy:
         monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{proxy.port}/0")
         with running_app() as url, concurrent.futures.ThreadPoolExecutor(1) as pool:
-            first = pool.submit(httpx.get, f"{url}/api/cron/backup", headers=CRON, timeout=30)
-            time.sleep(0.3)
+            first = pool.submit(httpx.get, f"{url}/api/cron/backup", headers=CRON, timeout=60)
+            assert listed.wait(30), "the first run took its lock and started"
             proxy.set_mode("refuse")
-            time.sleep(1.5)  # past the lease: the lock is free once Redis is back
+            time.sleep(2.5)  # past the lease: the lock is free once Redis is back
             proxy.set_mode("pass")
-            second = httpx.get(f"{url}/api/cron/backup", headers=CRON, timeout=30)
+            try:
+                second = httpx.get(f"{url}/api/cron/backup", headers=CRON, timeout=30)
+            finally:
+                resume.set()
             assert second.status_code == 200, second.text
             lost = first.result()
     assert lost.status_code == 503
