@@ -18,6 +18,7 @@ from typing import Any
 
 from crms_infra.adopt.changes import Adopted, How
 from crms_infra.adopt.program import ProgramResource, ProgramRun
+from stacks.escape import json_text
 
 
 class ImportFileError(Exception):
@@ -73,8 +74,7 @@ def write_import_file(path: Path, document: dict[str, Any], project_dir: Path) -
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         os.fchmod(file.fileno(), 0o600)  # an existing file keeps its mode through O_TRUNC
-        json.dump(document, file, indent=2, ensure_ascii=False)
-        file.write("\n")
+        file.write(json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
 
 
 def _ancestors(resource: ProgramResource, program: ProgramRun) -> list[ProgramResource]:
