@@ -18,6 +18,7 @@ from crms_infra.ci_roles import command as ci_roles
 from crms_infra.cost.changes import change_json, change_markdown, change_text, cost_change
 from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.render import cost_json, cost_markdown, cost_text
+from crms_infra.cost.saved_inputs import CostInputsError, check_cost_inputs
 from crms_infra.cost.summary import ESTIMATE_ERRORS
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
 from crms_infra.error_report import report, settings_message
@@ -79,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         UnclassifiedResourceError,
         YamlFileError,
         PlanFileError,
+        CostInputsError,
         PolicyConfigError,
     ) as error:
         report(str(error))
@@ -386,7 +388,9 @@ def _load_plan(project_dir: Path, source: str) -> Plan:
     if not path.is_file():
         known = ", ".join(stack_names(project_dir))
         raise UsageError(f"{source!r} is neither a stack ({known}) nor a plan JSON file")
-    return load_plan_file(path)
+    plan = load_plan_file(path)
+    check_cost_inputs(plan, source)  # a stack's own were checked as its stack file was read
+    return plan
 
 
 def _project_dir(args: argparse.Namespace) -> Path:
