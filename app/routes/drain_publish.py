@@ -3,32 +3,22 @@
 The metrics cron runs this under its lock (app.routes.cron_guard), so one run at a time
 publishes. A run closes every minute that ended SETTLE_MS and CLOCK_SKEW_MS ago (the
 watermark: the drains take no more lines for it), then, oldest first, sends each closed
-minute's datums in one PutMetricData call of its own and marks the minute published only
-after CloudWatch said yes. A call CloudWatch refused (a 4xx answer: nothing stored) is
-tried again by the next run; a minute marked published is never sent again.
-
-The one window no design can close: a call whose answer never came (a timeout, a reset
-connection, a 5xx) may have been stored. Such a minute is marked `sending` before the call;
-the next run reads the minute's first metric back (GetMetricStatistics, SampleCount: the
-publisher is the only writer of the drain metrics) and marks it published if CloudWatch has
-it. Only if CloudWatch still shows nothing once the data should be readable (VISIBLE_AFTER)
-is it sent again; should CloudWatch store a call yet not show it within that time, that
-minute counts twice. The calls are made without botocore's own retries, which would resend
-a timed-out call blindly (botocore/retries/standard.py retries timeouts and 5xx).
+minute's datums in one PutMetricData call of its own, made once (app.cloudwatch_once), and
+marks the minute published only after CloudWatch said yes. A call CloudWatch refused (a 4xx
+answer: nothing stored) is tried again by the next run; a minute marked published is never
+sent again. A minute whose call may have been stored without an answer is marked `sending`
+(`#s`, the time of the call) and read back by the next run before anything is sent again.
 """
 
-import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from botocore.config import Config
-from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
-
-from app import aws
+from app import cloudwatch_once
 from app import metric_catalog as catalog
+from app.cloudwatch_once import PublishFailed
 from app.routes import drain, drain_counts, drain_traces
 from app.routes.drain import MINUTE_MS, Datum
 from app.routes.redis_link import FAILURES, connection, unavailable
@@ -45,13 +35,6 @@ CloudWatch answers, and the rest waits for the next run."""
 MAX_DISTINCT_DURATIONS = 50 * drain_traces.MAX_VALUES_PER_DATUM
 """At most 50 latency datums a minute, so one minute is one call: PutMetricData takes 1,000
 datums and 1 MB (API_PutMetricData); past it durations are rounded to 10 ms, then 100 ms."""
-VISIBLE_AFTER_MS = ((3 * 3600_000, 5 * MINUTE_MS), (24 * 3600_000, 2 * 3600_000))
-"""PutMetricData: data 3 to 24 hours old "can take as much as 2 hours to become available",
-older data "at least 48 hours" (else). For newer data AWS states no delay: a cron period."""
-OLDER_VISIBLE_AFTER_MS = 48 * 3600_000
-# `total_max_attempts`: botocore reads a client config's `max_attempts` as retries, not attempts
-# (botocore/args.py, _compute_retry_max_attempts).
-_ONCE = aws.RETRIES.merge(Config(retries={"mode": "standard", "total_max_attempts": 1}))
 
 # KEYS[1] watermark, KEYS[2] pending; ARGV[1] the newest minute to close, ARGV[2] how many.
 _CLOSE = """
@@ -70,14 +53,6 @@ return out
 """
 
 
-class PublishFailed(Exception):
-    """CloudWatch did not take a minute; the message is short and names no secret."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 @dataclass
 class Published:
     minutes: int = 0
@@ -86,10 +61,6 @@ class Published:
     """Minutes whose earlier call's fate is not yet readable: left for a later run."""
     lost: int = 0
     """Minutes evicted from Redis before they were published (logged as errors)."""
-
-
-def cloudwatch_once() -> "CloudWatchClient":
-    return aws.session().client("cloudwatch", config=_ONCE)
 
 
 def newest_closable(at_ms: int) -> int:
@@ -119,42 +90,12 @@ def minute_datums(minute_ms: int, fields: dict[str, int]) -> list[Datum]:
     return data
 
 
-def _samples(datum: Datum) -> float:
-    if "StatisticValues" in datum:
-        return float(datum["StatisticValues"]["SampleCount"])
-    return float(sum(datum.get("Counts", [1.0])))
-
-
-def _landed(client: "CloudWatchClient", namespace: str, probe: Datum) -> bool:
-    """Whether CloudWatch holds the probe datum's minute as sent (it is the only writer)."""
-    start = probe["Timestamp"]
-    points = client.get_metric_statistics(
-        Namespace=namespace, MetricName=probe["MetricName"], Dimensions=probe["Dimensions"],
-        StartTime=start, EndTime=start + dt.timedelta(minutes=1), Period=60,
-        Statistics=["SampleCount"],
-    )["Datapoints"]  # fmt: skip
-    return sum(point.get("SampleCount", 0.0) for point in points) >= _samples(probe)
-
-
-def _visible_after(minute_ms: int, attempt_ms: int) -> int:
-    age = attempt_ms - minute_ms
-    return next((wait for oldest, wait in VISIBLE_AFTER_MS if age < oldest), OLDER_VISIBLE_AFTER_MS)
-
-
-def _may_have_landed(error: Exception) -> bool:
-    if isinstance(error, ClientError):
-        return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500)) >= 500
-    return not isinstance(
-        error, EndpointConnectionError | ConnectTimeoutError | aws.CredentialsError
-    )
-
-
 async def publish(
     redis_url: str,
     namespace: str,
     at_ms: int,
     checkpoint: Callable[[], None],
-    client: Callable[[], "CloudWatchClient"] = cloudwatch_once,
+    client: Callable[[], "CloudWatchClient"] = cloudwatch_once.cloudwatch_once,
 ) -> Published:
     """Publishes the closed minutes; `checkpoint` raises when the run may no longer write.
 
@@ -190,37 +131,26 @@ async def publish(
                 if cloudwatch is None:
                     cloudwatch = await run_in_threadpool(client)
                 if "#s" in fields and data:
-                    if await run_in_threadpool(_landed, cloudwatch, namespace, data[0]):
+                    if await run_in_threadpool(
+                        cloudwatch_once.landed, cloudwatch, namespace, data[0]
+                    ):
                         data = []
-                    elif at_ms < fields["#s"] + _visible_after(minute_ms, fields["#s"]):
+                    elif at_ms < cloudwatch_once.readable_at(minute_ms, fields["#s"]):
                         result.waiting += 1
                         continue
                 if data:
                     checkpoint()
                     await redis.hset(key, "#s", str(at_ms))
                     checkpoint()
-                    await _put(cloudwatch, namespace, data, redis, key)
+                    try:
+                        await run_in_threadpool(cloudwatch_once.put, cloudwatch, namespace, data)
+                    except PublishFailed as failed:
+                        if not failed.may_have_landed:  # the next run sends it afresh
+                            await redis.hdel(key, "#s")
+                        raise
                 checkpoint()
                 await redis.hset(key, "#p", "1")
                 result.minutes += 1
     except FAILURES as error:
         raise unavailable(error) from None
     return result
-
-
-async def _put(
-    cloudwatch: "CloudWatchClient", namespace: str, data: list[Datum], redis: Any, key: str
-) -> None:
-    from starlette.concurrency import run_in_threadpool
-
-    try:
-        await run_in_threadpool(
-            cloudwatch.put_metric_data,
-            Namespace=namespace,
-            MetricData=data,  # type: ignore[arg-type]  # the stubs' TypedDict, as plain dicts
-        )
-    except aws.FAILURES as error:
-        if not _may_have_landed(error):
-            await redis.hdel(key, "#s")  # nothing stored: the next run sends it afresh
-        status, message = aws.failure(error)
-        raise PublishFailed(status, message) from None

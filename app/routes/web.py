@@ -92,49 +92,59 @@ async def cron_metrics(request: Request) -> JSONResponse:
     from psycopg import Error as DatabaseError
 
     from app import aws
-    from app.jobs import probe
+    from app.cloudwatch_once import PublishFailed
+    from app.jobs import payment_windows, probe
     from app.jobs.payments import count_payments
     from app.metrics import MetricsEmitter, cloudwatch
     from app.routes import drain_counts, drain_publish
     from app.routes.redis_link import RedisUnavailable
 
     settings = config()
-    if not settings.metrics_namespace:
+    namespace = settings.metrics_namespace
+    if not namespace:
         return JSONResponse({"error": "METRICS_NAMESPACE is needed"}, 500)
     database_url = settings.database_url.get_secret_value()
+    redis_url = settings.redis_url.get_secret_value()
+    lease, part = lease_of(request), "disk usage"
     try:
         percent = await run_in_threadpool(
             probe.disk_usage_percent, database_url, settings.database_disk_bytes
         )
-        payments = await run_in_threadpool(count_payments, database_url, dt.datetime.now(dt.UTC))
-    except DatabaseError as error:  # its class only: a message may quote the connection
-        return JSONResponse({"error": f"database: {type(error).__name__}"}, 503)
-    lease = lease_of(request)
-    try:
-        emitter = MetricsEmitter(await run_in_threadpool(cloudwatch), settings.metrics_namespace)
+        # A reading, not a count: sent with botocore's retries (app.jobs.payment_windows).
+        emitter = MetricsEmitter(await run_in_threadpool(cloudwatch), namespace)
         emitter.disk_usage(percent)
-        emitter.payment_window(payments.start, payments.attempts, payments.failures)
         lease.check()
         await run_in_threadpool(emitter.flush)
-        # The drains' closed minutes (app.routes.drain_publish), after the lease check.
-        drains = await drain_publish.publish(
-            settings.redis_url.get_secret_value(),
-            settings.metrics_namespace,
-            drain_counts.now_ms(),
+        part = "payments"  # then the counts, each exactly once, after each lease check
+        payments = await payment_windows.publish_windows(
+            redis_url,
+            namespace,
+            dt.datetime.now(dt.UTC),
+            lambda start: count_payments(database_url, start),
             lease.check,
         )
+        part = "drain counts"
+        drains = await drain_publish.publish(
+            redis_url, namespace, drain_counts.now_ms(), lease.check
+        )
+    except DatabaseError as error:  # its class only: a message may quote the connection
+        return JSONResponse({"error": f"database: {type(error).__name__}"}, 503)
     except aws.FAILURES as error:
         status, message = aws.failure(error)
-        return JSONResponse({"error": message}, status)
-    except drain_publish.PublishFailed as error:
-        return JSONResponse({"error": f"drain counts: {error}"}, error.status)
+        return JSONResponse({"error": f"{part}: {message}"}, status)
+    except PublishFailed as error:
+        return JSONResponse({"error": f"{part}: {error}"}, error.status)
     except RedisUnavailable as error:
-        return JSONResponse({"error": f"drain counts: {error}"}, 503)
+        return JSONResponse({"error": f"{part}: {error}"}, 503)
+    newest = payments.newest
     return JSONResponse(
         {
             "databaseDiskUsagePercent": percent,
-            "paymentAttempts": payments.attempts,
-            "paymentFailures": payments.failures,
+            "paymentAttempts": newest.attempts if newest else None,
+            "paymentFailures": newest.failures if newest else None,
+            "paymentWindowsPublished": payments.windows,
+            "paymentWindowsWaiting": payments.waiting,
+            "paymentWindowsSkipped": payments.skipped,
             "drainMinutesPublished": drains.minutes,
             "drainMinutesWaiting": drains.waiting,
             "drainMinutesLost": drains.lost,

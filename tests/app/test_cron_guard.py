@@ -14,7 +14,7 @@ import httpx
 import pytest
 import redis
 
-from app.jobs import backup, payments, probe
+from app.jobs import backup, payment_windows, payments, probe
 from app.metrics import cloudwatch
 from app.routes import cron_guard
 from tests.app.fault_proxy import fault_proxy
@@ -64,11 +64,10 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         time.sleep(0.6)
         return run_backup(*args)
 
-    def slow_count(_: str, now: dt.datetime) -> payments.PaymentWindow:
+    def slow_count(_: str, start: dt.datetime) -> payments.PaymentWindow:
         started.append("metrics")
         time.sleep(0.6)
-        start, end = payments.window_before(now)
-        return payments.PaymentWindow(start, end, 10, 1)
+        return payments.PaymentWindow(start, start + payment_windows.PERIOD, 10, 1)
 
     monkeypatch.setattr(backup, "run", slow_backup)
     monkeypatch.setattr(payments, "count_payments", slow_count)

@@ -142,7 +142,7 @@ def test_a_delivery_is_taken_without_cloudwatch_and_its_publishing_fails_shortly
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from app.routes.drain_publish import PublishFailed
+    from app.cloudwatch_once import PublishFailed
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{unused_port}")  # nobody there
     body = entries_body()

@@ -13,6 +13,7 @@ import httpx
 import pytest
 import redis
 
+from app.cloudwatch_once import PublishFailed
 from app.routes import drain, drain_counts, drain_publish
 from tests.app import drain_payloads as payloads
 from tests.app.cloudwatch_faults import cloudwatch_faults
@@ -182,7 +183,7 @@ def test_a_refused_call_is_sent_again_and_nothing_before_it(
     at = closed_after(T0 + 2 * MINUTE)
     with cloudwatch_faults(aws_env, {2: "refuse"}) as (proxy, calls):
         monkeypatch.setenv("AWS_ENDPOINT_URL", proxy)
-        with pytest.raises(drain_publish.PublishFailed, match="InvalidParameterValue"):
+        with pytest.raises(PublishFailed, match="InvalidParameterValue"):
             publish(namespace, at)
         assert publish(namespace, at).minutes == 2
     assert calls == ["pass", "refuse", "pass", "pass"]
@@ -196,7 +197,7 @@ def test_a_call_whose_answer_was_lost_is_read_back_not_sent_again(
     at = closed_after(T0 + 2 * MINUTE)
     with cloudwatch_faults(aws_env, {1: "timeout"}) as (proxy, calls):
         monkeypatch.setenv("AWS_ENDPOINT_URL", proxy)
-        with pytest.raises(drain_publish.PublishFailed):
+        with pytest.raises(PublishFailed):
             publish(namespace, at)
         assert publish(namespace, at).minutes == 3
     assert calls == ["timeout", "pass", "pass"]
@@ -210,7 +211,7 @@ def test_a_call_that_never_arrived_is_sent_again_once_cloudwatch_would_show_it(
     at = closed_after(T0 + 2 * MINUTE)
     with cloudwatch_faults(aws_env, {1: "reset"}) as (proxy, calls):
         monkeypatch.setenv("AWS_ENDPOINT_URL", proxy)
-        with pytest.raises(drain_publish.PublishFailed):
+        with pytest.raises(PublishFailed):
             publish(namespace, at)
         assert publish(namespace, at).waiting == 1  # not readable yet: not sent again yet
         assert publish(namespace, at + 5 * MINUTE).minutes == 1

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from app.cloudwatch_once import PublishFailed
 from app.metrics import cloudwatch
 from app.routes import drain, drain_counts
-from app.routes.drain_publish import PublishFailed
 from tests.app import drain_payloads as payloads
 from tests.app.drain_payloads import Served
 from tests.app.running_app import running_app
