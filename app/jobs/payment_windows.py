@@ -41,7 +41,9 @@ else:
 
 log = logging.getLogger(__name__)
 PREFIX = "crms:payments"
-"""Redis: PREFIX:<namespace>, a hash of `published` (epoch s) and `sending` (s:ms)."""
+"""Redis: PREFIX:<namespace>, a hash of `published` (epoch s) and `sending` (s:ms). It has
+no expiry: Upstash evicts keys with one first (https://upstash.com/docs/redis/features/eviction),
+and a lost `sending` would send a window twice."""
 MAX_WINDOWS_PER_RUN = 12
 """An hour of windows a run (a query and a call each): a day's outage is caught up within
 a couple of hours, every run well inside the shortest maxDuration."""
@@ -114,7 +116,6 @@ async def publish_windows(
                 if data:
                     checkpoint()
                     await redis.hset(key, "sending", f"{_epoch(start)}:{at_ms}")
-                    await redis.expire(key, OLDEST_MS // 1000)
                     checkpoint()
                     try:
                         await run_in_threadpool(cloudwatch_once.put, cloudwatch, namespace, data)
