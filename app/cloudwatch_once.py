@@ -5,7 +5,7 @@ is sent (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Pu
 botocore's own retries resend a call whose answer timed out, or came back 5xx, blindly
 (botocore/retries/standard.py retries both), and such a call may have been stored. So the
 publishers of counts (the drains' minutes, app.routes.drain_publish; the payment windows,
-app.jobs.payment_windows) make each call once, with no retry:
+app.routes.payment_windows) make each call once, with no retry:
 - a refusal (4xx) or a connection never made stored nothing: the next run sends it again;
 - any other failure may have been stored: the publisher marks the call `sending`, and the
   next run reads the call's first datum back (GetMetricStatistics, SampleCount: each
@@ -22,14 +22,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from app import aws
-from app.routes.drain import MINUTE_MS, Datum
+from app.metric_catalog import Datum
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
 else:
     CloudWatchClient = Any
 
-VISIBLE_AFTER_MS = ((3 * 3600_000, 5 * MINUTE_MS), (24 * 3600_000, 2 * 3600_000))
+VISIBLE_AFTER_MS = ((3 * 3600_000, 5 * 60_000), (24 * 3600_000, 2 * 3600_000))
 """PutMetricData: data 3 to 24 hours old "can take as much as 2 hours to become available",
 older data "at least 48 hours" (else). For newer data AWS states no delay: a cron period."""
 OLDER_VISIBLE_AFTER_MS = 48 * 3600_000

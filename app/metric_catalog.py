@@ -2,8 +2,11 @@
 alarms that watch them, so that names, units and dimensions cannot drift apart."""
 
 from dataclasses import dataclass
+from typing import Any
 
 NAMESPACE_PREFIX = "CRMS"
+Datum = dict[str, Any]
+"""One PutMetricData datum, as boto3 takes it."""
 
 
 def namespace(environment: str) -> str:

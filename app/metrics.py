@@ -62,7 +62,7 @@ class MetricsEmitter:
         self._pending.append(value_datum(metric, value, at or dt.datetime.now(dt.UTC)))
 
 
-def value_datum(metric: catalog.Metric, value: float, at: dt.datetime) -> dict[str, Any]:
+def value_datum(metric: catalog.Metric, value: float, at: dt.datetime) -> catalog.Datum:
     """One value of a catalogue metric, with the names, unit and dimensions its alarm reads."""
     return {
         "MetricName": metric.name,

@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import metric_catalog as catalog
+from app.metric_catalog import Datum
 from app.routes import drain_json, limits
 from app.routes.drain_json import BadDelivery, TooManyValues, is_number
 
-__all__ = ["BadDelivery", "TooManyValues"]
+__all__ = ["BadDelivery", "Datum", "TooManyValues"]
 
 SIGNATURE_HEADER = "x-vercel-signature"
 VERIFY_HEADER = "x-vercel-verify"
@@ -52,8 +53,6 @@ it fails the whole call, so every value is checked before it is sent."""
 _SIGNATURE = re.compile(rb"[0-9a-fA-F]{40}")
 _STATUSES = range(100, 600)
 _CRASHED = -1
-
-Datum = dict[str, Any]
 
 
 def signature_matches(secret: str, body: bytes, signature: bytes | None) -> bool:

@@ -93,10 +93,10 @@ async def cron_metrics(request: Request) -> JSONResponse:
 
     from app import aws
     from app.cloudwatch_once import PublishFailed
-    from app.jobs import payment_windows, probe
+    from app.jobs import probe
     from app.jobs.payments import count_payments
     from app.metrics import MetricsEmitter, cloudwatch
-    from app.routes import drain_counts, drain_publish
+    from app.routes import drain_counts, drain_publish, payment_windows
     from app.routes.redis_link import RedisUnavailable
 
     settings = config()
@@ -110,7 +110,7 @@ async def cron_metrics(request: Request) -> JSONResponse:
         percent = await run_in_threadpool(
             probe.disk_usage_percent, database_url, settings.database_disk_bytes
         )
-        # A reading, not a count: sent with botocore's retries (app.jobs.payment_windows).
+        # A reading, not a count: sent with botocore's retries (app.routes.payment_windows).
         emitter = MetricsEmitter(await run_in_threadpool(cloudwatch), namespace)
         emitter.disk_usage(percent)
         lease.check()

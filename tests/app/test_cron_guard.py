@@ -14,9 +14,9 @@ import httpx
 import pytest
 import redis
 
-from app.jobs import backup, payment_windows, payments, probe
+from app.jobs import backup, payments, probe
 from app.metrics import cloudwatch
-from app.routes import cron_guard
+from app.routes import cron_guard, payment_windows
 from tests.app.fault_proxy import fault_proxy
 from tests.app.running_app import running_app
 from tests.conftest import STACKS

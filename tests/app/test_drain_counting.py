@@ -17,10 +17,10 @@ from app.cloudwatch_once import PublishFailed
 from app.routes import drain, drain_counts, drain_publish
 from tests.app import drain_payloads as payloads
 from tests.app.cloudwatch_faults import cloudwatch_faults
+from tests.app.drain_checks import total
 from tests.app.drain_payloads import Served
 from tests.app.fault_proxy import FaultProxy, fault_proxy
 from tests.app.running_app import running_app
-from tests.app.test_drain_hostile import total
 
 MINUTE = drain.MINUTE_MS
 NOW = drain_counts.now_ms()

@@ -3,8 +3,6 @@ loop (issue 26, cases 1 to 4), each against the running app: a short JSON answer
 400, 403, 413 or 503, nothing published from a refused delivery, each request counted once."""
 
 import concurrent.futures
-import datetime as dt
-import json
 import threading
 import time
 from typing import Any
@@ -13,18 +11,20 @@ import httpx
 import pytest
 
 from app.cloudwatch_once import PublishFailed
-from app.metrics import cloudwatch
 from app.routes import drain, drain_counts
 from tests.app import drain_payloads as payloads
+from tests.app.drain_checks import (
+    ROUTE,
+    log_body,
+    now_ms,
+    post,
+    published,
+    short_refusal,
+    span_body,
+    total,
+)
 from tests.app.drain_payloads import Served
 from tests.app.running_app import running_app
-
-SECRET = payloads.SECRET
-ROUTE = "POST /api/contracts"
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 @pytest.fixture(autouse=True)
@@ -34,34 +34,6 @@ def drains_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     half a minute before the wall clock, inside the minutes this clock keeps open)."""
     held = drain_counts.minute_of(now_ms()) + 30_000
     monkeypatch.setattr(drain_counts, "now_ms", lambda: held)
-
-
-def post(url: str, body: bytes, headers: dict[str, Any] | None = None) -> httpx.Response:
-    return httpx.post(
-        url, content=body, headers=headers or payloads.signed(SECRET, body), timeout=60
-    )
-
-
-def published(namespace: str) -> list[str]:
-    return [m["MetricName"] for m in cloudwatch().list_metrics(Namespace=namespace)["Metrics"]]
-
-
-def total(namespace: str, name: str, service: str) -> float:
-    """The Sum of a metric over the last hour and the next, as CloudWatch would give it."""
-    now = dt.datetime.now(dt.UTC)
-    points = cloudwatch().get_metric_statistics(
-        Namespace=namespace, MetricName=name, Dimensions=[{"Name": "Service", "Value": service}],
-        StartTime=now - dt.timedelta(hours=1), EndTime=now + dt.timedelta(hours=1),
-        Period=7200, Statistics=["Sum"],
-    )["Datapoints"]  # fmt: skip
-    return sum(float(point["Sum"]) for point in points)
-
-
-def short_refusal(response: httpx.Response, status: int, caplog: pytest.LogCaptureFixture) -> None:
-    assert response.status_code == status, response.text
-    assert set(response.json()) == {"error"}
-    assert len(response.text) < 200
-    assert "Traceback" not in caplog.text
 
 
 # Case 1: a signature header that is not ASCII hex was a TypeError, a 500 and a traceback.
@@ -77,25 +49,6 @@ def test_a_signature_that_is_not_ascii_hex_is_403(
     response = post(f"{app_url}/api/drain/{route}", body, {"x-vercel-signature": signature})
     short_refusal(response, 403, caplog)
     assert published(namespace) == []
-
-
-def with_raw(item: dict[str, Any], **fields: str) -> str:
-    """The item as JSON, some of its fields written as raw text (which json.dumps cannot)."""
-    rest = {key: value for key, value in item.items() if key not in fields}
-    raw = ", ".join(f"{json.dumps(key)}: {text}" for key, text in fields.items())
-    return "{" + raw + ", " + json.dumps(rest)[1:]
-
-
-def log_body(**fields: str) -> bytes:
-    """One failed request's log entry, some fields replaced by raw JSON text."""
-    entry = payloads.log_entries([Served(now_ms(), 500)])[0]
-    return f"[{with_raw(entry, **fields)}]".encode()
-
-
-def span_body(**fields: str) -> bytes:
-    """One span of the contract route, some fields replaced by raw JSON text."""
-    span = with_raw(payloads.span(ROUTE, now_ms(), 1.5), **fields)
-    return payloads.trace_export([{}]).replace(b"{}", span.encode())
 
 
 HUGE = "9" * 5000

@@ -1,7 +1,6 @@
 """Issue 36, finding 4: the inputs that were still a 500, a traceback or a wrong 413, each
-against the running app. This module needs nothing the fix added (its helpers come from
-test_drain_hostile as they were before it), so it runs unchanged on the code before the
-fix, and fails there."""
+against the running app. This module and its helpers (tests.app.drain_checks) need nothing
+the fix added, so they run unchanged on the code before the fix, and fail there."""
 
 import logging
 import socket
@@ -11,7 +10,7 @@ import pytest
 
 from app.routes import drain, drain_json
 from tests.app import drain_payloads as payloads
-from tests.app.test_drain_hostile import (
+from tests.app.drain_checks import (
     log_body,
     now_ms,
     post,

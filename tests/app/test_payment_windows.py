@@ -14,11 +14,11 @@ import redis
 
 from app import metric_catalog as catalog
 from app.cloudwatch_once import PublishFailed
-from app.jobs import payment_windows
-from app.jobs.payment_windows import PERIOD, WindowsPublished
 from app.jobs.payments import PaymentWindow, window_before
 from app.metrics import cloudwatch
+from app.routes import payment_windows
 from app.routes.cron_guard import LeaseLost
+from app.routes.payment_windows import PERIOD, WindowsPublished
 from tests.app.cloudwatch_faults import cloudwatch_faults
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -62,7 +62,7 @@ class WindowsPublished:
     """The newest window sent in this run."""
 
 
-def window_datums(window: PaymentWindow) -> list[dict[str, Any]]:
+def window_datums(window: PaymentWindow) -> list[catalog.Datum]:
     """Attempts first: the datum read back after a lost answer."""
     return [
         value_datum(catalog.PAYMENT_ATTEMPTS, window.attempts, window.start),
