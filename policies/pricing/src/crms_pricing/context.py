@@ -2,12 +2,12 @@
 and the one way it makes a line."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .keys import CARRIES_TEAM_PLANS
-from .model import Line, Resource, money
+from .keys import AWS_ACCOUNT_SHARED, CARRIES_TEAM_PLANS
+from .model import ZERO, Line, Resource, money
 from .prices import PriceBook
 
 
@@ -21,6 +21,8 @@ class Context:
     settings: Mapping[str, Any]
     """The stack's cost settings by config key (the program's `costInputs.settings`)."""
     book: PriceBook
+    free_used: dict[str, Decimal] = field(default_factory=dict)
+    """How much of each of the AWS account's free allowances the lines so far took."""
 
     def setting(self, key: str) -> Decimal:
         value = self.settings.get(key)
@@ -37,6 +39,22 @@ class Context:
     @property
     def carries_team_plans(self) -> bool:
         return self.settings.get(CARRIES_TEAM_PLANS) is True
+
+    @property
+    def carries_aws_free_tier(self) -> bool:
+        """Whether the AWS account's always-free allowances count on this stack: its own
+        account's, or the shared account's on the stack that carries the team plans."""
+        return self.settings.get(AWS_ACCOUNT_SHARED) is False or self.carries_team_plans
+
+    def beyond_free(self, allowance_key: str, quantity: Decimal) -> Decimal:
+        """The part of `quantity` the account pays for: what its free `allowance_key` (a month,
+        for the whole account) has left covers the rest, taken in the order lines ask."""
+        if not self.carries_aws_free_tier:
+            return quantity
+        allowance = self.book.allowance(allowance_key).quantity
+        taken = min(quantity, max(ZERO, allowance - self.free_used.get(allowance_key, ZERO)))
+        self.free_used[allowance_key] = self.free_used.get(allowance_key, ZERO) + taken
+        return quantity - taken
 
     def of_type(self, type_: str) -> list[Resource]:
         return [resource for resource in self.resources if resource.type == type_]
@@ -72,7 +90,9 @@ class Context:
             price_key=price_key,
             source=price.source,
             read=price.read,
+            stated=price.stated,
             settings=settings,
+            unknown=price.unknown,
         )
 
     def usage_line(

@@ -18,12 +18,20 @@ DYNAMIC = "pulumi-python:dynamic/supabase:"
 PROJECT = DYNAMIC + "Project"
 
 
+BILLED_AS = {"nano": "micro"}
+"""Sizes a paid organization is billed at another size's price: 'Nano' projects in a paid
+organization are billed as Micro (https://supabase.com/docs/guides/platform/manage-your-usage/compute);
+every stack's organization is on Pro."""
+
+
 def project(resource: Resource, context: Context) -> list[Line]:
     size = str(resource.props.get("instance_size"))
+    billed = BILLED_AS.get(size, size)
+    what = f"compute {size}" + (f" (billed as {billed})" if billed != size else "")
     disk = context.setting(keys.DATABASE_DISK_GB)
     included = context.book.allowance("supabase:disk.included_gb").quantity
     return [
-        context.line(resource, f"supabase:compute.{size}", HOURS_PER_MONTH, f"compute {size}"),
+        context.line(resource, f"supabase:compute.{billed}", HOURS_PER_MONTH, what),
         context.line(
             resource,
             "supabase:disk.gb_month",

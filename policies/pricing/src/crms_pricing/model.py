@@ -11,9 +11,14 @@ from typing import Any
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-HOURS_PER_MONTH = Decimal(730)
-"""The average month, 8,760 hours / 12. Supabase's own monthly column is its hourly price
-times about this (Medium: $0.0822 x 730 = $60.01, listed as ~$60)."""
+DAYS_PER_MONTH = Decimal(31)
+"""The month priced: the longest a bill covers, so that an estimate within the budget holds
+every month."""
+HOURS_PER_MONTH = DAYS_PER_MONTH * 24
+"""744: what an hourly price bills in that month. Supabase bills compute and add-ons by the
+hour, 744 of them in a 31-day month
+(https://supabase.com/docs/guides/platform/manage-your-usage/compute); its monthly column
+(Medium ~$60) is the 730-hour average month."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,13 @@ class Line:
     """The entry of the price files the unit price comes from (`supabase:compute.medium`)."""
     source: str
     read: str
+    """The day its price was last read from the source."""
+    stated: str
+    """The date the source states (its publication or last update), "" if none."""
     settings: tuple[str, ...] = ()
     """The stack settings (config keys) the quantity rests on: usage the plan cannot know."""
+    unknown: str = ""
+    """Why the price is unknown, if it is."""
 
     @property
     def monthly(self) -> Decimal | None:
@@ -73,6 +83,12 @@ class Estimate:
     def unknown(self) -> int:
         """How many lines have no known price, and so are not in the total."""
         return sum(1 for line in self.lines if line.monthly is None)
+
+    @property
+    def oldest_price_date(self) -> str | None:
+        """The day the least recently read price a line used was read (YYYY-MM-DD): how old
+        the estimate's knowledge of prices is. None without lines."""
+        return min((line.read for line in self.lines), default=None)
 
     @property
     def from_settings(self) -> Decimal:

@@ -1,10 +1,13 @@
 """The price data: one JSON file per vendor in `prices/`, each price with its page and date.
 
 A file holds `vendor` (the name lines show), `prices` (key -> `usd` for a `block` of that
-many units (default 1) of the unit it is `per`, the `source` page, the date it was `read`, a
-`note`) and `allowances` (key -> `quantity` included, same fields). A price that could not
-be found is `"usd": null`: its lines are "unknown", never a guess. Keys are read as
-`<file>:<key>`, e.g. `supabase:compute.medium`.
+many units (default 1) of the unit it is `per`, the `source` page, the day it was `read`, the
+date the source states if it states one (`stated`: its publication or last update), a `note`,
+and for a machine-readable source the `refresh` that `make prices` reads it by) and
+`allowances` (key -> `quantity` included, same fields). An estimate shows the oldest `read`
+it used: how long ago its prices were last checked against their sources. A price that could
+not be found is `"usd": null` with the reason in `unknown`: its lines are "unknown", never a
+guess. Keys are read as `<file>:<key>`, e.g. `supabase:compute.medium`.
 """
 
 import json
@@ -33,7 +36,12 @@ class Price:
     per: str
     source: str
     read: str
+    stated: str
     note: str
+    refresh: Mapping[str, str] | None = None
+    """Where `make prices` reads it (an AWS offer file: offer, region, usagetype, unit)."""
+    unknown: str = ""
+    """Why there is no price (`usd` null)."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class Allowance:
     per: str
     source: str
     read: str
+    stated: str
     note: str
 
 
@@ -67,7 +76,16 @@ class PriceBook:
                     raise PriceDataError(f"{path.name}: {key}: block must be a positive number")
                 fields = _common(entry, f"{path.name}: {key}")
                 name = f"{path.stem}:{key}"
-                prices[name] = Price(name, vendor, usd, block, **fields)
+                refresh = _refresh(entry.get("refresh"), f"{path.name}: {key}")
+                unknown = entry.get("unknown", "")
+                if (usd is None) != (isinstance(unknown, str) and bool(unknown)):
+                    raise PriceDataError(
+                        f"{path.name}: {key}: a null usd needs its reason in unknown, "
+                        "and a price none"
+                    )
+                prices[name] = Price(
+                    name, vendor, usd, block, **fields, refresh=refresh, unknown=str(unknown)
+                )
             for key, entry in _section(data, "allowances", path.name).items():
                 quantity = entry.get("quantity")
                 if not isinstance(quantity, Decimal):
@@ -101,9 +119,23 @@ def _common(entry: Mapping[str, Any], where: str) -> dict[str, str]:
     if not fields["source"].startswith("https://"):
         raise PriceDataError(f"{where}: source must be the https:// page the price comes from")
     if not _DATE.match(fields["read"]):
-        raise PriceDataError(f"{where}: read must be the date the page was read, YYYY-MM-DD")
+        raise PriceDataError(f"{where}: read must be the day the source was read, YYYY-MM-DD")
+    stated = entry.get("stated", "")
+    if stated != "" and not (isinstance(stated, str) and _DATE.match(stated)):
+        raise PriceDataError(f"{where}: stated must be the date the source states, YYYY-MM-DD")
     note = entry.get("note", "")
-    return {**fields, "note": note if isinstance(note, str) else ""}
+    return {**fields, "stated": str(stated), "note": note if isinstance(note, str) else ""}
+
+
+REFRESH_FIELDS = ("offer", "region", "usagetype", "unit")
+
+
+def _refresh(value: object, where: str) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or sorted(value) != sorted(REFRESH_FIELDS):
+        raise PriceDataError(f"{where}: refresh must hold {', '.join(REFRESH_FIELDS)}")
+    return {name: _text(value, name, where) for name in REFRESH_FIELDS}
 
 
 def _text(data: Any, name: str, where: str) -> str:

@@ -4,6 +4,10 @@ tests/crms_infra/test_cost_settings.py holds each name to a settings key)."""
 CARRIES_TEAM_PLANS = "usageCarriesTeamPlans"
 """This stack carries the shared Supabase organization's and Vercel team's plan fees,
 credits and included allowances (the stacks share one of each)."""
+AWS_ACCOUNT_SHARED = "usageAwsAccountShared"
+"""The stacks share one AWS account: its always-free allowances are carried by the stack that
+carries the team plans; otherwise each stack's own account has its own."""
+KMS_KEY_AGE_DAYS = "usageKmsKeyAgeDays"
 STORAGE_REGION = "storageRegion"
 DATABASE_DISK_GB = "databaseDiskSizeGb"
 DATABASE_EGRESS_GB = "usageDatabaseEgressGb"

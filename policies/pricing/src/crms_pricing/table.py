@@ -7,7 +7,7 @@ nor FREE_PREFIXES cannot be estimated (UnpricedTypeError), and the tests plan ev
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import aws, supabase, upstash, vercel
+from . import aws, s3, supabase, upstash, vercel
 from .context import Context, PricingError
 from .model import Estimate, Line, Resource
 from .prices import PriceBook
@@ -52,8 +52,8 @@ BY_TYPE: dict[str, Pricer | Free] = {
     "vercel:index/logDrain:LogDrain": vercel.drain,
     "vercel:index/traceDrain:TraceDrain": vercel.drain,
     "upstash:index/redisDatabase:RedisDatabase": upstash.database,
-    aws.BUCKET: aws.bucket,
-    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": aws.replication,
+    s3.BUCKET: s3.bucket,
+    s3.REPLICATION: s3.replication,
     aws.KMS_KEY: aws.kms_key,
     aws.ALARM: aws.alarm,
     "aws:sns/topicSubscription:TopicSubscription": aws.email_subscription,
@@ -77,7 +77,7 @@ BY_TYPE: dict[str, Pricer | Free] = {
         "a topic has no standing charge: SNS bills what is delivered, priced on the "
         "subscriptions (https://aws.amazon.com/sns/faqs/: pay-as-you-go, no up-front costs)"
     ),
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _CONFIGURATION,
+    s3.LIFECYCLE: _CONFIGURATION,
     "aws:s3/bucketLogging:BucketLogging": _CONFIGURATION,
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": _CONFIGURATION,
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _CONFIGURATION,
@@ -104,8 +104,7 @@ def entry(type_: str) -> Pricer | Free:
             return free
     raise UnpricedTypeError(
         f"no price for resource type {type_}: give it a pricing function or Free(reason) "
-        "in crms_infra/cost/pricing/table.py (and copy the package to policies/crms_rules/"
-        "costing)"
+        "in crms_pricing/table.py (policies/pricing)"
     )
 
 
