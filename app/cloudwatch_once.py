@@ -16,6 +16,7 @@ app.routes.payment_windows) make each call once, with no retry:
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
@@ -25,6 +26,7 @@ from app import aws
 from app.metric_catalog import Datum
 
 if TYPE_CHECKING:
+    import redis.asyncio as aioredis
     from mypy_boto3_cloudwatch import CloudWatchClient
 else:
     CloudWatchClient = Any
@@ -62,6 +64,30 @@ def put(client: "CloudWatchClient", namespace: str, data: list[Datum]) -> None:
     except aws.FAILURES as error:
         status, message = aws.failure(error)
         raise PublishFailed(status, message, _may_have_landed(error)) from None
+
+
+async def send(
+    client: "CloudWatchClient",
+    namespace: str,
+    data: list[Datum],
+    checkpoint: Callable[[], None],
+    mark: "tuple[aioredis.Redis, str, str, str]",
+) -> None:
+    """Marks the call sending (`mark`: Redis, a hash, its field, the value) and makes it,
+    each after the run's lease `checkpoint`; takes the mark back if the call failed and
+    CloudWatch stored nothing. Raises PublishFailed."""
+    from starlette.concurrency import run_in_threadpool
+
+    redis, key, field, value = mark
+    checkpoint()
+    await redis.hset(key, field, value)
+    checkpoint()
+    try:
+        await run_in_threadpool(put, client, namespace, data)
+    except PublishFailed as failed:
+        if not failed.may_have_landed:  # the next run sends it afresh
+            await redis.hdel(key, field)
+        raise
 
 
 def landed(client: "CloudWatchClient", namespace: str, probe: Datum) -> bool:

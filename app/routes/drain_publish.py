@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from app import cloudwatch_once
 from app import metric_catalog as catalog
-from app.cloudwatch_once import PublishFailed
 from app.routes import drain, drain_counts, drain_traces
 from app.routes.drain import MINUTE_MS, Datum
 from app.routes.redis_link import FAILURES, connection, unavailable
@@ -139,15 +138,8 @@ async def publish(
                         result.waiting += 1
                         continue
                 if data:
-                    checkpoint()
-                    await redis.hset(key, "#s", str(at_ms))
-                    checkpoint()
-                    try:
-                        await run_in_threadpool(cloudwatch_once.put, cloudwatch, namespace, data)
-                    except PublishFailed as failed:
-                        if not failed.may_have_landed:  # the next run sends it afresh
-                            await redis.hdel(key, "#s")
-                        raise
+                    mark = (redis, key, "#s", str(at_ms))
+                    await cloudwatch_once.send(cloudwatch, namespace, data, checkpoint, mark)
                 checkpoint()
                 await redis.hset(key, "#p", "1")
                 result.minutes += 1

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from app import cloudwatch_once
 from app import metric_catalog as catalog
-from app.cloudwatch_once import PublishFailed
 from app.jobs.payments import PaymentWindow, window_before
 from app.metrics import value_datum
 from app.routes.drain import OLDEST_MS
@@ -114,15 +113,8 @@ async def publish_windows(
                         result.waiting = True
                         break
                 if data:
-                    checkpoint()
-                    await redis.hset(key, "sending", f"{_epoch(start)}:{at_ms}")
-                    checkpoint()
-                    try:
-                        await run_in_threadpool(cloudwatch_once.put, cloudwatch, namespace, data)
-                    except PublishFailed as failed:
-                        if not failed.may_have_landed:  # the next run sends it afresh
-                            await redis.hdel(key, "sending")
-                        raise
+                    mark = (redis, key, "sending", f"{_epoch(start)}:{at_ms}")
+                    await cloudwatch_once.send(cloudwatch, namespace, data, checkpoint, mark)
                     result.newest = window
                 checkpoint()
                 await redis.hset(key, "published", str(_epoch(start)))
