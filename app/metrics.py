@@ -63,11 +63,4 @@ class MetricsEmitter:
 
 
 def value_datum(metric: catalog.Metric, value: float, at: dt.datetime) -> catalog.Datum:
-    """One value of a catalogue metric, with the names, unit and dimensions its alarm reads."""
-    return {
-        "MetricName": metric.name,
-        "Dimensions": [{"Name": k, "Value": v} for k, v in metric.dimensions.items()],
-        "Unit": metric.unit,
-        "Value": value,
-        "Timestamp": at,
-    }
+    return {**metric.datum(at), "Value": value}

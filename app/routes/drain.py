@@ -225,9 +225,4 @@ def publishable(value: float) -> float:
 
 
 def named_datum(metric: catalog.Metric, at_ms: int) -> Datum:
-    return {
-        "MetricName": metric.name,
-        "Dimensions": [{"Name": k, "Value": v} for k, v in metric.dimensions.items()],
-        "Unit": metric.unit,
-        "Timestamp": dt.datetime.fromtimestamp(at_ms / 1000, dt.UTC),
-    }
+    return metric.datum(dt.datetime.fromtimestamp(at_ms / 1000, dt.UTC))

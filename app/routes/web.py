@@ -2,8 +2,8 @@
 
     GET /api/health          the health check (app.routes.health)
     GET /api/cron/backup     Vercel cron: write a backup manifest (app.jobs.backup)
-    GET /api/cron/metrics    Vercel cron: publish disk usage, the payments counts
-                             (app.jobs.probe, app.jobs.payments) and the drains' closed
+    GET /api/cron/metrics    Vercel cron: publish disk usage (app.jobs.probe), the payment
+                             windows (app.routes.payment_windows) and the drains' closed
                              minutes (app.routes.drain_publish)
     POST /api/drain/...      Vercel's log and trace drains (app.routes.drain_endpoint)
 
