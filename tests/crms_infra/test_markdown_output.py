@@ -4,12 +4,14 @@ a link, an image or a mention in any cell or heading (issue 36, finding 5)."""
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it.token import Token
 
+from crms_infra.cli import main
 from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.render import cost_markdown
 from crms_infra.diff import diff_plans
@@ -169,3 +171,25 @@ def _inline_tokens(markdown: str) -> list[Token]:
     heading = next(tokens[i + 1] for i, t in enumerate(tokens) if t.type == "heading_open")
     body = [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "td_open"]
     return [heading, *body]
+
+
+LEAVES = ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topicSubscription:TopicSubscription")
+"""Types no other resource refers to: renaming them leaves the plan whole (and priced)."""
+
+
+def test_the_diffs_cost_section_keeps_every_name_in_its_code_span(
+    prod_plan: Plan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The monthly change and the guardrail's findings name each resource a change adds."""
+    after = copy.deepcopy(prod_plan)
+    for resource in after["resources"]:
+        if resource["type"] in LEAVES:
+            resource["urn"] += f" `{LINKS}`"
+    paths = []
+    for name, plan in (("before", prod_plan), ("after", after)):
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_text(json.dumps(plan))
+    main(["diff", *map(str, paths), "--format", "markdown", "--max-chars", "60000"])
+    markdown = capsys.readouterr().out
+    assert "line(s) of unknown price added" in markdown  # the guardrail named them
+    assert problems(markdown) == []
