@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/health.py
 	$(BIN)/python benchmarks/stack_files.py
 	$(BIN)/python benchmarks/drain.py
+	$(BIN)/python benchmarks/drain_counts.py
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/review.py
 	$(BIN)/python benchmarks/preflight.py

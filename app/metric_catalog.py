@@ -1,9 +1,13 @@
 """The metrics CRMS publishes: one catalogue for the app that emits them and the
 alarms that watch them, so that names, units and dimensions cannot drift apart."""
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 NAMESPACE_PREFIX = "CRMS"
+Datum = dict[str, Any]
+"""One PutMetricData datum, as boto3 takes it."""
 
 
 def namespace(environment: str) -> str:
@@ -21,6 +25,16 @@ class Metric:
     @property
     def dimensions(self) -> dict[str, str]:
         return {"Service": self.service}
+
+    def datum(self, at: dt.datetime) -> Datum:
+        """A datum of this metric at `at`, its value still to add: the name, dimensions and
+        unit its alarm reads."""
+        return {
+            "MetricName": self.name,
+            "Dimensions": [{"Name": k, "Value": v} for k, v in self.dimensions.items()],
+            "Unit": self.unit,
+            "Timestamp": at,
+        }
 
 
 REQUESTS = Metric("Requests", "Count", "web")

@@ -44,13 +44,6 @@ class MetricsEmitter:
     def disk_usage(self, percent: float) -> None:
         self._add(catalog.DATABASE_DISK_USAGE, percent)
 
-    def payment_window(self, start: dt.datetime, attempts: int, failures: int) -> None:
-        """The payments counted in one window, stamped with the window's start so that
-        they fall into the alarm period the window covers (zeros too: a quiet window
-        is a datapoint, not a gap)."""
-        self._add(catalog.PAYMENT_ATTEMPTS, attempts, start)
-        self._add(catalog.PAYMENT_FAILURES, failures, start)
-
     def extend(self, data: list[dict[str, Any]]) -> None:
         """Datums already shaped for PutMetricData (the drain's per-minute aggregates)."""
         self._pending.extend(data)
@@ -66,12 +59,8 @@ class MetricsEmitter:
         return sent
 
     def _add(self, metric: catalog.Metric, value: float, at: dt.datetime | None = None) -> None:
-        self._pending.append(
-            {
-                "MetricName": metric.name,
-                "Dimensions": [{"Name": k, "Value": v} for k, v in metric.dimensions.items()],
-                "Unit": metric.unit,
-                "Value": value,
-                "Timestamp": at or dt.datetime.now(dt.UTC),
-            }
-        )
+        self._pending.append(value_datum(metric, value, at or dt.datetime.now(dt.UTC)))
+
+
+def value_datum(metric: catalog.Metric, value: float, at: dt.datetime) -> catalog.Datum:
+    return {**metric.datum(at), "Value": value}

@@ -22,6 +22,7 @@ from crms_infra.cost.guardrail import (
 )
 from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.render import cost_json, cost_markdown, cost_text
+from crms_infra.cost.saved_inputs import CostInputsError, check_cost_inputs
 from crms_infra.cost.summary import ESTIMATE_ERRORS
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
 from crms_infra.error_report import report, settings_message
@@ -84,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         UnclassifiedResourceError,
         YamlFileError,
         PlanFileError,
+        CostInputsError,
         PolicyConfigError,
     ) as error:
         report(str(error))
@@ -400,7 +402,9 @@ def _load_plan(project_dir: Path, source: str) -> Plan:
     if not path.is_file():
         shown = printable(source, 80)
         raise UsageError(f"{shown} is neither a stack ({known}) nor a plan JSON file")
-    return load_plan_file(path)
+    plan = load_plan_file(path)
+    check_cost_inputs(plan, source)  # a stack's own were checked as its stack file was read
+    return plan
 
 
 def _project_dir(args: argparse.Namespace) -> Path:

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 
 from pydantic import JsonValue
 
-from crms_infra.markdown import code_span, fenced, one_line, printable
+from crms_infra.markdown import code_span, fenced, one_line, plain, printable
 from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.value_diff import ABSENT, Side, is_large_map, show_change
 
@@ -146,7 +146,7 @@ def _markdown_change(change: Change, indent: str) -> list[str]:
     if shown.inline is not None:
         before, after = shown.inline
         return [f"{indent}- {code_span(change.path)}: {code_span(before)} → {code_span(after)}"]
-    head = f"{indent}- {code_span(change.path)}: {one_line(shown.summary)}"
+    head = f"{indent}- {code_span(change.path)}: {plain(shown.summary)}"
     return [head, "", *fenced(shown.lines, "diff", indent + "  "), ""]
 
 

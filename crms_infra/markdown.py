@@ -6,6 +6,16 @@ from breaking what surrounds it (a table row, a code span, a fenced block, a CI 
 following CommonMark 0.31 (spec.commonmark.org: code spans 6.1, fenced code blocks 4.5)
 and GitHub's table extension (github.github.com/gfm, "Tables": a pipe inside a cell is
 written `\\|`, and a row is one line).
+
+Text outside code spans is read literally (`plain`): a value makes no link, image or
+mention in a pull request's comment. Brackets are backslash-escaped (no `[l](url)`, no
+`![x](url)`: CommonMark 6.3, 6.4); angle brackets are entities (no `<url>` autolink, no raw
+HTML); GitHub's extended autolinks (GFM 6.9: `www.`, `http://`, `https://`) lose their
+trigger to an escape (`www\\.`, `\\://`). GitHub finds `@mentions`, `#123` references and
+e-mail addresses in the rendered text, where no escape is left, so a zero-width space
+(`&#8203;`) follows every `@` and every `#` before a digit, as Renovate writes its pull
+requests (renovatebot/renovate, lib/util/markdown.ts, sanitizeMarkdown). Code spans need
+none of this: nothing inside one is a link or a mention.
 """
 
 import re
@@ -13,6 +23,10 @@ import re
 from stacks.escape import safe_line
 
 _BACKTICKS = re.compile(r"`+")
+_LINK_TRIGGERS = re.compile(r"[\[\]]|:(?=//)|(?<=www)\.", re.IGNORECASE)
+"""What a backslash disarms: a link's or image's brackets, an extended autolink's start."""
+_MENTIONS = re.compile(r"@|#(?=[0-9])")
+"""What only a zero-width space after it disarms: a mention, an e-mail, an issue number."""
 
 
 def printable(text: str) -> str:
@@ -36,11 +50,17 @@ def code_span(text: str) -> str:
     return f"{fence}{padded}{fence}"
 
 
-def table_cell(text: str) -> str:
-    """Plain text for one cell of a GitHub table: one line, read literally (backslashes
-    and pipes escaped), no raw HTML."""
+def plain(text: str) -> str:
+    """Plain text for one line of Markdown (a heading, a list item), read literally:
+    backslashes escaped, no raw HTML, no link, image, autolink or mention."""
     content = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return content.replace("\\", "\\\\").replace("|", "\\|")
+    content = _LINK_TRIGGERS.sub(r"\\\g<0>", content.replace("\\", "\\\\"))
+    return _MENTIONS.sub("\\g<0>&#8203;", content)
+
+
+def table_cell(text: str) -> str:
+    """Plain text for one cell of a GitHub table: `plain`, its pipes escaped too."""
+    return plain(text).replace("|", "\\|")
 
 
 def table_code(text: str) -> str:

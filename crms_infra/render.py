@@ -10,6 +10,7 @@ from crms_infra.markdown import code_span, one_line, table_cell, table_code
 from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.residency.links import PlanIndex
 from crms_infra.summaries import summary
+from stacks.escape import json_text
 
 MAX_SETTINGS_SHOWN = 8
 MAX_VALUE_WIDTH = 60
@@ -18,8 +19,9 @@ MAX_NESTED_WIDTH = 200
 
 
 def plan_json(plan: Plan) -> str:
-    """Byte-stable JSON: keys sorted, resources already ordered by URN."""
-    return json.dumps(plan, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Byte-stable JSON: keys sorted, resources already ordered by URN, unprintable
+    characters (a bidirectional override, a line separator) as JSON escapes."""
+    return json_text(json.dumps(plan, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def plan_text(plan: Plan) -> str:

@@ -9,20 +9,27 @@ from the plan.
 
 from typing import Any
 
-from stacks.config_keys import leaves
+from stacks.config_keys import Leaf, leaves
 from stacks.settings import StackSettings
 
 PRICED_SETTINGS = (("database", "disk_size_gb"), ("storage", "region"))
 """Settings outside `usage` that a price rests on: the disk over Supabase's included 8 GB,
 and which region's buckets receive the app's requests."""
+BUDGET = "budgetMonthlyUsd"
+SETTINGS = "settings"
+COST_SETTINGS: tuple[Leaf, ...] = tuple(
+    leaf
+    for leaf in leaves(StackSettings)
+    if leaf.path[0] == "usage" or leaf.path in PRICED_SETTINGS
+)
+"""The settings the output carries, by config key: usage, and those of PRICED_SETTINGS."""
 
 
 def cost_inputs(settings: StackSettings) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for leaf in leaves(StackSettings):
-        if leaf.path[0] == "usage" or leaf.path in PRICED_SETTINGS:
-            value: Any = settings
-            for part in leaf.path:
-                value = getattr(value, part)
-            values[leaf.key] = value
-    return {"budgetMonthlyUsd": settings.budget_monthly_usd, "settings": values}
+    for leaf in COST_SETTINGS:
+        value: Any = settings
+        for part in leaf.path:
+            value = getattr(value, part)
+        values[leaf.key] = value
+    return {BUDGET: settings.budget_monthly_usd, SETTINGS: values}

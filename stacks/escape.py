@@ -12,14 +12,22 @@ workflow reads the pull request's own stack files. Three things must not get thr
 - unbounded length: a fragment is cut at `limit` characters, saying how long it was.
 Backslashes are left as they are, so escaping escaped text changes nothing.
 
+JSON output (`json_text`) follows the same rules in JSON's own escapes, so that what a
+program reads back is the value itself: an unprintable character becomes `\\u202e` (a
+UTF-16 pair past U+FFFF, RFC 8259 section 7) and `##[` becomes `#\\u0023[`.
+
 Here, in the program's own package, because the settings loader needs it and the program
 never imports the tooling; the tooling (`crms_infra`) uses it for everything it prints.
 """
 
+import re
 from collections.abc import Iterable, Iterator
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _V1_COMMAND = "##["
+_NOT_PLAIN_ASCII = re.compile(r"[^\n -~]")
+"""What json.dumps(ensure_ascii=False) may leave raw that a JSON escape must replace: the
+newlines of its indentation are layout, not text."""
 
 
 def _escaped(character: str) -> str:
@@ -39,6 +47,20 @@ def printable(text: str, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         escaped += f"… ({len(text):,} characters)"
     return escaped
+
+
+def json_text(document: str) -> str:
+    """JSON text (json.dumps with ensure_ascii=False) with every unprintable character, and
+    each `##[`, written as JSON escapes: the same value, safe to print."""
+    escaped = _NOT_PLAIN_ASCII.sub(lambda match: _json_escaped(match[0]), document)
+    return escaped.replace(_V1_COMMAND, "#\\u0023[")
+
+
+def _json_escaped(character: str) -> str:
+    if character.isprintable():
+        return character
+    units = character.encode("utf-16-be")
+    return "".join(f"\\u{units[i] << 8 | units[i + 1]:04x}" for i in range(0, len(units), 2))
 
 
 def safe_line(text: str) -> str:

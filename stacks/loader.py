@@ -13,11 +13,11 @@ import re
 import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import pulumi
 from pulumi.runtime import config as runtime_config
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
@@ -141,7 +141,7 @@ def settings_from_config(
             problems.append(Problem(key, HIDDEN, _SECURE_PLAIN_SETTING.format(key=key)))
         else:
             value = raw if leaf.is_text else _decode(raw)
-            if schema_type(leaf.field.annotation) == "boolean" and not isinstance(value, bool):
+            if _is_not_boolean(leaf, value):
                 problems.append(Problem(key, raw, _NOT_A_BOOLEAN))
                 refused.add(key)
                 continue
@@ -255,6 +255,24 @@ def backup_rules(settings: StackSettings) -> list[Problem]:
     return []
 
 
+def value_problems(key: str, value: Any) -> list[Problem]:
+    """`value` checked alone by the rules of the setting `key`, as a stack file's value is
+    (a saved plan's cost inputs are: crms_infra/cost/saved_inputs.py); [] when valid."""
+    leaf = _LEAVES[key]
+    if _is_not_boolean(leaf, value):
+        return [Problem(key, value, _NOT_A_BOOLEAN)]
+    field: Any = Annotated[leaf.field.annotation, leaf.field]  # its type and its bounds
+    try:
+        TypeAdapter(field).validate_python(value)
+    except ValidationError as error:
+        return [_problem_from_error(detail, "", leaf.path) for detail in error.errors()]
+    return []
+
+
+def _is_not_boolean(leaf: Leaf, value: Any) -> bool:
+    return schema_type(leaf.field.annotation) == "boolean" and not isinstance(value, bool)
+
+
 def _decode(raw: Any) -> Any:
     """Pulumi passes non-string config values as JSON text."""
     if not isinstance(raw, str):
@@ -277,8 +295,10 @@ def _shown(value: Any) -> str:
     return f"{text[:_SHOWN_CHARS]}… ({len(text):,} characters)"
 
 
-def _problem_from_error(detail: ErrorDetails, stack_file: str) -> Problem:
-    path = tuple(part for part in detail["loc"] if isinstance(part, str))
+def _problem_from_error(
+    detail: ErrorDetails, stack_file: str, within: tuple[str, ...] = ()
+) -> Problem:
+    path = within + tuple(part for part in detail["loc"] if isinstance(part, str))
     indexes = "".join(f"[{part}]" for part in detail["loc"] if isinstance(part, int))
     key = config_key(path) + indexes
     if detail["type"] == "missing":

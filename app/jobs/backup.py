@@ -11,7 +11,7 @@ verify a manifest and restore from one with `python -m app.operators.backup`.
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,16 +41,28 @@ def s3_client() -> "S3Client":
     return session().client("s3", config=RETRIES)
 
 
-def run(client: "S3Client", photos: str, backups: str, now: dt.datetime) -> RunResult:
+def run(
+    client: "S3Client",
+    photos: str,
+    backups: str,
+    now: dt.datetime,
+    checkpoint: Callable[[], None] = lambda: None,
+) -> RunResult:
+    """Writes the manifest; `checkpoint` runs before each line is handed to the upload (and
+    once after the last): the cron route's lease check, which stops a run that lost its lock
+    before its next write. An exception there aborts the upload, so no manifest is made."""
     result = RunResult(f"{MANIFEST_PREFIX}{now:%Y-%m-%d}/photos-{now:%Y%m%dT%H%M%SZ}.jsonl")
     header = {"manifest": MANIFEST_FORMAT, "bucket": photos, "created_at": now.isoformat()}
 
     def lines() -> Iterator[bytes]:
+        checkpoint()
         yield _json_line(header)
         for entry in current_versions(client, photos):
             result.objects += 1
             result.bytes += entry.size
+            checkpoint()
             yield _json_line(asdict(entry))
+        checkpoint()
 
     client.upload_fileobj(
         io.BufferedReader(_ChunkReader(lines()), buffer_size=2**20),

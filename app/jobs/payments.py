@@ -38,8 +38,9 @@ def window_before(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return end - dt.timedelta(seconds=period), end
 
 
-def count_payments(database_url: str, now: dt.datetime, timeout: float = 5.0) -> PaymentWindow:
-    start, end = window_before(now)
+def count_payments(database_url: str, start: dt.datetime, timeout: float = 5.0) -> PaymentWindow:
+    """The payments of the window that starts at `start` (one of window_before's)."""
+    end = start + dt.timedelta(seconds=PAYMENT_WINDOW_SECONDS)
     with psycopg.connect(database_url, connect_timeout=int(max(1, timeout))) as conn:
         conn.read_only = True
         with conn.transaction():

@@ -54,6 +54,14 @@ from app.operators.migration_set import (
 BOOKKEEPING_SCHEMA = "crms_migrations"
 LOCK_KEY = 0x43524D53_4D494752  # "CRMSMIGR": one advisory lock for all runners
 _SCHEMA = sql.Identifier(BOOKKEEPING_SCHEMA)
+_DISCARD_ALL_BUT_LOCKS = (
+    "CLOSE ALL",
+    "DEALLOCATE ALL",
+    "UNLISTEN *",
+    "DISCARD PLANS",
+    "DISCARD SEQUENCES",
+    "DISCARD TEMP",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -188,7 +196,11 @@ def _check_all(migrations: Sequence[Migration]) -> None:
 
 def _connect(database_url: str, timeouts: Timeouts) -> psycopg.Connection:
     require_database_url(database_url)
-    conn = psycopg.connect(database_url, autocommit=True, connect_timeout=timeouts.connect)
+    # prepare_threshold=None: psycopg prepares nothing of the runner's own, so the DEALLOCATE
+    # ALL between files (_fresh_session) cannot pull a statement from under it.
+    conn = psycopg.connect(
+        database_url, autocommit=True, connect_timeout=timeouts.connect, prepare_threshold=None
+    )
     conn.execute(sql.SQL("SET statement_timeout = {}").format(_milliseconds(timeouts.statement)))
     return conn
 
@@ -201,9 +213,17 @@ def _fresh_session(conn: psycopg.Connection, timeouts: Timeouts) -> None:
     each file: back to the login role (`SET ROLE` and `SET SESSION AUTHORIZATION` are not
     undone by RESET ALL), every setting to its default, then the runner's own bounds.
     (https://www.postgresql.org/docs/current/sql-set.html, sql-reset.html,
-    sql-set-session-authorization.html)"""
+    sql-set-session-authorization.html)
+
+    The rest of what a file can leave is dropped too: a temp table (temp tables come first
+    in every search path, so one named `customers` took the next file's ALTER TABLE),
+    prepared statements, cursors, listens, cached plans and sequence state. That is DISCARD
+    ALL less its `pg_advisory_unlock_all()`, which would let go of the runner's lock
+    (https://www.postgresql.org/docs/current/sql-discard.html)."""
     conn.execute("SET SESSION AUTHORIZATION DEFAULT")
     conn.execute("RESET ALL")
+    for statement in _DISCARD_ALL_BUT_LOCKS:
+        conn.execute(statement)
     conn.execute(sql.SQL("SET statement_timeout = {}").format(_milliseconds(timeouts.statement)))
     conn.execute(sql.SQL("SET lock_timeout = {}").format(_milliseconds(timeouts.lock)))
 

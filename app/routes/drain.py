@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import metric_catalog as catalog
+from app.metric_catalog import Datum
 from app.routes import drain_json, limits
 from app.routes.drain_json import BadDelivery, TooManyValues, is_number
 
-__all__ = ["BadDelivery", "TooManyValues"]
+__all__ = ["BadDelivery", "Datum", "TooManyValues"]
 
 SIGNATURE_HEADER = "x-vercel-signature"
 VERIFY_HEADER = "x-vercel-verify"
@@ -52,8 +53,6 @@ it fails the whole call, so every value is checked before it is sent."""
 _SIGNATURE = re.compile(rb"[0-9a-fA-F]{40}")
 _STATUSES = range(100, 600)
 _CRASHED = -1
-
-Datum = dict[str, Any]
 
 
 def signature_matches(secret: str, body: bytes, signature: bytes | None) -> bool:
@@ -80,8 +79,9 @@ class Observed:
     """What a delivery says, by the key that identifies each item across deliveries."""
 
     observations: dict[str, Observation]
-    current: bool
-    """Whether any item is inside CloudWatch's window: only then is it a heartbeat."""
+    newest_ms: int | None
+    """The time of its newest line inside CloudWatch's window (None: no such line, so no
+    heartbeat). Taken from the body, so every copy of a delivery gives the same one."""
 
 
 def parse_log_entries(body: bytes) -> list[Mapping[str, Any]]:
@@ -147,29 +147,30 @@ def request_observations(entries: Iterable[Mapping[str, Any]], now_ms: int) -> O
     """Each request once, keyed by its `requestId` (or the entry's `id`).
 
     One request can log several entries (its proxy line and its function's lines):
-    entries sharing a `requestId` count once, as an error if any of them failed.
+    entries sharing a `requestId` count once, in the minute of the earliest, as an error if
+    any of them failed (app.routes.drain_counts does the same across deliveries).
     """
     requests: dict[str, Observation] = {}
-    current = False
+    newest: int | None = None
     for entry in entries:
         request_id = _typed(entry, "requestId", str, "a string")
         entry_id = _typed(entry, "id", str, "a string")
         status, at = _status_and_time(entry) or (None, _timestamp(entry))
-        if status is None or at is None:
-            current = current or (at is not None and in_window(at, now_ms))
+        if at is None or not in_window(at, now_ms):
             continue
-        if not in_window(at, now_ms):
+        newest = at if newest is None else max(newest, at)
+        if status is None:
             continue
-        current = True
         key = request_id or entry_id
         if not key:
             raise BadDelivery("a request's log entry must have a requestId or an id")
         failed = float(status >= 500 or status == _CRASHED)
         seen = requests.get(f"r:{key}")
-        if seen is None or failed > seen.value:
-            minute = seen.minute_ms if seen else at - at % MINUTE_MS
-            requests[f"r:{key}"] = Observation(minute, failed)
-    return Observed(requests, current)
+        minute = at - at % MINUTE_MS
+        if seen is not None:
+            minute, failed = min(minute, seen.minute_ms), max(failed, seen.value)
+        requests[f"r:{key}"] = Observation(minute, failed)
+    return Observed(requests, newest)
 
 
 def request_minutes(observations: Iterable[Observation]) -> dict[int, tuple[int, int]]:
@@ -223,14 +224,5 @@ def publishable(value: float) -> float:
     return number
 
 
-def heartbeat(now_ms: int) -> Datum:
-    return {**named_datum(catalog.DRAIN_DELIVERIES, now_ms - now_ms % MINUTE_MS), "Value": 1.0}
-
-
 def named_datum(metric: catalog.Metric, at_ms: int) -> Datum:
-    return {
-        "MetricName": metric.name,
-        "Dimensions": [{"Name": k, "Value": v} for k, v in metric.dimensions.items()],
-        "Unit": metric.unit,
-        "Timestamp": dt.datetime.fromtimestamp(at_ms / 1000, dt.UTC),
-    }
+    return metric.datum(dt.datetime.fromtimestamp(at_ms / 1000, dt.UTC))

@@ -4,9 +4,10 @@
     POST /api/drain/traces   trace drain (OTLP JSON): ContractCreationTime
 
 Order of checks: size (413), Vercel's unsigned verification call (200, nothing
-published), signature over the raw bytes (403), parsing (400, or 413 past the
-number of objects any delivery holds), what was counted before (app.routes.drain_replay:
-503 when Redis cannot say), then one PutMetricData call. The signature and the
+recorded), signature over the raw bytes (403), parsing (400, or 413 past the
+number of objects any delivery holds), then the items recorded in Redis, each once
+(app.routes.drain_counts: 503 when Redis cannot be reached, so that Vercel delivers again);
+the metrics cron publishes them (app.routes.drain_publish). The signature and the
 parsing run in a worker thread, so the event loop keeps answering (the health check)
 while a 4.5 MB delivery is read. Every response carries `x-vercel-verify` with the
 team's verification code: Vercel verifies a drain's endpoint by asking for it and
@@ -16,16 +17,15 @@ from terraform-provider-vercel's `vercel_log_drain`). The body is never logged.
 
 import hashlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app import paths
-from app.routes import drain, drain_replay, drain_traces
+from app.routes import drain, drain_counts, drain_traces
 from app.routes.config import AppConfig
 from app.routes.redis_link import RedisUnavailable
 
@@ -36,9 +36,6 @@ when the drain has a secret (dacbd/vercel-log-drain: src/handlers.rs, and its is
 showing the `{}` payload): it must get a 200 with `x-vercel-verify`. It carries no data,
 so answering it publishes nothing; any other body must be signed."""
 Handler = Callable[[Request], Awaitable[Response]]
-REPLAY_PREFIX = "crms:drain:seen"
-"""Redis keys of what was counted (app.routes.drain_replay), then the metrics namespace and
-minute."""
 
 
 class _TooLarge(Exception):
@@ -76,22 +73,6 @@ def _read_delivery(
     return hashlib.sha256(body).hexdigest(), observed
 
 
-def _datums(kind: str, fresh: drain_replay.Claim, now_ms: int) -> list[drain.Datum]:
-    if kind == "logs":
-        data = drain.request_datums(drain.request_minutes(fresh.observations))
-    else:
-        data = list(drain_traces.latency_datums(drain_traces.route_durations(fresh.observations)))
-    return [*data, drain.heartbeat(now_ms)] if fresh.heartbeat else data
-
-
-def _publish(namespace: str, data: list[drain.Datum]) -> int:
-    from app.metrics import MetricsEmitter, cloudwatch  # boto3 only where it is needed
-
-    emitter = MetricsEmitter(cloudwatch(), namespace)
-    emitter.extend(data)
-    return emitter.flush()
-
-
 def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
     async def receive(request: Request) -> Response:
         config = settings()
@@ -114,13 +95,16 @@ def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
         except _TooLarge:
             log.warning("drain %s: body over %d bytes refused", kind, drain.MAX_BODY_BYTES)
             return answer({"error": f"body over {drain.MAX_BODY_BYTES} bytes"}, 413)
+        except ClientDisconnect:  # nobody to answer: one line, no traceback
+            log.warning("drain %s: the client went away before its body ended", kind)
+            return answer({"error": "the body ended early"}, 400)
         if body.strip() in VERIFICATION_BODIES:
-            return answer({"datapoints": 0}, 200)  # Vercel's verification call: nothing in it
+            return answer({"counted": 0, "seen": 0, "late": 0}, 200)  # Vercel's verification
         # Starlette decodes header values as latin-1: encoding back gives the bytes sent.
         sent_signature = request.headers.get(drain.SIGNATURE_HEADER)
         signature = None if sent_signature is None else sent_signature.encode("latin-1")
         secret = config.drain_secret.get_secret_value()
-        now_ms = int(time.time() * 1000)
+        now_ms = drain_counts.now_ms()
         route = config.contract_creation_route
         try:
             digest, observed = await run_in_threadpool(
@@ -135,25 +119,23 @@ def receiver(kind: str, settings: Callable[[], AppConfig]) -> Handler:
         except drain.BadDelivery as error:
             log.warning("drain %s: malformed delivery refused: %s", kind, error)
             return answer({"error": str(error)}, 400)
-        from app import aws  # boto3 only when a delivery is published: a shorter cold start
-
-        redis_url = config.redis_url.get_secret_value()
         try:
-            async with drain_replay.claim(
-                redis_url, f"{REPLAY_PREFIX}:{namespace}", digest, observed, now_ms
-            ) as fresh:
-                data = _datums(kind, fresh, now_ms)
-                sent = await run_in_threadpool(_publish, namespace, data) if data else 0
+            recorded = await drain_counts.record(
+                config.redis_url.get_secret_value(),
+                namespace,
+                "r" if kind == "logs" else "s",
+                observed,
+                digest,
+                now_ms,
+            )
         except RedisUnavailable as error:
             log.warning("drain %s: delivery refused, Vercel will retry: %s", kind, error)
             return answer({"error": f"{error}; deliver again later"}, 503)
-        except drain.BadDelivery as error:
-            log.warning("drain %s: malformed delivery refused: %s", kind, error)
-            return answer({"error": str(error)}, 400)
-        except aws.FAILURES as error:  # a short JSON answer, as the cron routes give
-            status, message = aws.failure(error)
-            return answer({"error": message}, status)
-        return answer({"datapoints": sent}, 200)
+        if recorded.late:
+            log.warning("drain %s: %d items of closed minutes not counted", kind, recorded.late)
+        return answer(
+            {"counted": recorded.counted, "seen": recorded.seen, "late": recorded.late}, 200
+        )
 
     return receive
 

@@ -14,14 +14,21 @@ was a 500. Here they are a `BadDelivery` (400):
 - floats finite.
 
 The work is bounded: at most MAX_CONTAINERS objects and arrays, counted before parsing (as
-`{` and `[` bytes, which can only overcount), and MAX_NUMBERS numbers, counted while
-parsing (413 past either). The hooks above are Python calls made for
-every number, so a parse running in a worker thread hands the GIL back to the event loop
-every few milliseconds (CPython's switch interval) instead of holding it for the whole body.
+`{` and `[` bytes outside strings: a message full of braces is text, not objects), and
+MAX_NUMBERS numbers, counted while parsing (413 past either).
+
+A string holding a lone surrogate (`"\ud800"`: JSON allows the escape, RFC 8259 section
+8.2 calls such a string's behaviour unpredictable) is refused too: it is no Unicode text,
+so nothing could encode it (it was a UnicodeEncodeError, a 500).
+
+The number hooks are Python calls made for every number, so a parse running in a worker
+thread hands the GIL back to the event loop every few milliseconds (CPython's switch
+interval) instead of holding it for the whole body.
 """
 
 import json
 import math
+import re
 from typing import Any, NoReturn
 
 MAX_INTEGER_DIGITS = 20
@@ -33,6 +40,13 @@ MAX_NUMBERS = 300_000
 """A log entry holds four numbers in about 650 bytes (timestamps and status codes), so a
 4.5 MB delivery under 30,000; OTLP writes its times as strings. Each number is a Python
 call: 2.25 million of them took 2.5 s."""
+
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+"""A JSON string (escapes included): in valid JSON the scan meets strings exactly where a
+parser does, and where the body is not valid JSON the parser stops at the first fault."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BadDelivery(Exception):
@@ -58,7 +72,9 @@ class Reader:
     """The JSON documents of one delivery (one, or one per NDJSON line), within its bounds."""
 
     def __init__(self, body: bytes) -> None:
-        if body.count(b"{") + body.count(b"[") > MAX_CONTAINERS:
+        if _containers(body) > MAX_CONTAINERS and _containers(_STRING.sub(b"", body)) > (
+            MAX_CONTAINERS
+        ):
             raise TooManyValues(f"more than {MAX_CONTAINERS:,} JSON objects and arrays")
         self._numbers = 0
 
@@ -69,9 +85,12 @@ class Reader:
             parse_int=self._integer, parse_float=self._finite_float, parse_constant=_constant
         )
         try:
-            return decoder.decode(text)
+            value = decoder.decode(text)
         except (json.JSONDecodeError, RecursionError):
             raise BadDelivery("the body is not JSON") from None
+        if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+            raise BadDelivery("a string in the body holds a lone surrogate (no Unicode text)")
+        return value
 
     def _count(self) -> None:
         self._numbers += 1
@@ -93,3 +112,24 @@ class Reader:
 def is_number(value: Any) -> bool:
     """A JSON number (bool is an int to Python, not to JSON)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _containers(body: bytes) -> int:
+    return body.count(b"{") + body.count(b"[")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether any key or string in a parsed document holds a surrogate (a pair would have
+    been joined into one character by the parser, so any left is alone)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False

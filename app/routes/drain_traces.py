@@ -118,12 +118,12 @@ def span_observations(spans: Sequence[Mapping[str, Any]], route: str, now_ms: in
     """Each server span of the route, keyed by trace and span ID: its duration in seconds
     (to the millisecond), in the minute of its end."""
     timed: dict[str, Observation] = {}
-    current = False
+    newest: int | None = None
     for span in spans:
         start, end = _nanoseconds(span, "startTimeUnixNano"), _nanoseconds(span, "endTimeUnixNano")
         if end is None or not in_window(end // 1_000_000, now_ms):
             continue
-        current = True
+        newest = end // 1_000_000 if newest is None else max(newest, end // 1_000_000)
         if start is None or end < start or not is_route(span, route):
             continue
         trace_id, span_id = span.get("traceId"), span.get("spanId")
@@ -133,7 +133,7 @@ def span_observations(spans: Sequence[Mapping[str, Any]], route: str, now_ms: in
         timed[f"s:{trace_id}:{span_id}"] = Observation(
             end_ms - end_ms % MINUTE_MS, round((end - start) / 1e9, 3)
         )
-    return Observed(timed, current)
+    return Observed(timed, newest)
 
 
 def route_durations(observations: Iterable[Observation]) -> dict[int, Counter[float]]:

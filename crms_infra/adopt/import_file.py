@@ -19,7 +19,7 @@ from typing import Any
 
 from crms_infra.adopt.changes import Adopted, How
 from crms_infra.adopt.program import ProgramResource, ProgramRun
-from stacks.escape import printable
+from stacks.escape import json_text, printable
 
 
 class ImportFileError(Exception):
@@ -80,7 +80,9 @@ def write_import_file(path: Path, document: dict[str, Any], project_dir: Path) -
             "~/crms-import.json): it holds the live database password"
         )
     try:
-        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        data = (json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n").encode(
+            "utf-8"
+        )
     except UnicodeEncodeError:
         raise ImportFileError(
             f"--out {shown}: the import file cannot be written: a value is not Unicode text"

@@ -13,6 +13,7 @@ from crms_pricing.model import ZERO, Estimate, usd
 
 from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.summary import ESTIMATE_ERRORS
+from crms_infra.markdown import table_code
 from crms_infra.plan_model import Plan
 
 _SECTION = "\n#### Monthly cost\n\n"
@@ -93,7 +94,7 @@ def change_markdown(change: CostChange | str, budget: int, guardrail: Sequence[s
         return head if len(head) <= budget else ""
     table = ["", "| | resource | before | after | change |", "|---|---|---|---|---|"]
     rows = [
-        f"| {item.how} | `{item.key}` | {_show(item.before)} | {_show(item.after)} "
+        f"| {item.how} | {table_code(item.key)} | {_show(item.before)} | {_show(item.after)} "
         f"| {_signed(item.delta)} |"
         for item in change.items
     ]

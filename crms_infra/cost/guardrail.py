@@ -19,6 +19,7 @@ from pathlib import Path
 from crms_pricing.model import money, usd
 
 from crms_infra.cost.changes import CostChange
+from crms_infra.markdown import plain
 from crms_infra.plan_model import Plan
 from crms_infra.policy_config import COST_INCREASE, PolicyConfigError, read_policy_config
 
@@ -116,7 +117,7 @@ def verdict_markdown(verdict: Verdict | None) -> list[str]:
     if verdict is None:
         return []
     head = f"**{verdict.summary().replace('|', '/')}**"
-    return [head, *(f"- `{verdict.guardrail.level}` {_cell(f)}" for f in verdict.findings)]
+    return [head, *(f"- `{verdict.guardrail.level}` {plain(f)}" for f in verdict.findings)]
 
 
 def verdict_json(verdict: Verdict | None) -> dict[str, object] | None:
@@ -135,7 +136,3 @@ def verdict_json(verdict: Verdict | None) -> dict[str, object] | None:
 
 def _signed(amount: Decimal) -> str:
     return ("+" if amount > 0 else "") + usd(amount)
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")

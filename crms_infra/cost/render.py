@@ -8,6 +8,8 @@ from typing import Any
 from crms_pricing.model import Estimate, Line, usd
 
 from crms_infra.cost.plan_costs import PlanCost
+from crms_infra.markdown import code_span, one_line, plain, table_cell, table_code
+from stacks.escape import json_text
 
 CURRENCY = "USD"
 
@@ -27,14 +29,15 @@ def headline(cost: PlanCost) -> str:
 
 def cost_text(cost: PlanCost) -> str:
     estimate = cost.estimate
-    lines = [f"{cost.stack}: {headline(cost)}", ""]
+    lines = [f"{one_line(cost.stack)}: {headline(cost)}", ""]
     for provider in estimate.subtotals("provider"):
-        lines.append(provider)
+        lines.append(one_line(provider))
         for line in estimate.lines:
             if line.provider == provider:
                 marker = "*" if line.settings else " "
                 lines.append(
-                    f" {marker} {line.component:<9} {line.name:<32} {line.what}: "
+                    f" {marker} {one_line(line.component):<9} {one_line(line.name):<32} "
+                    f"{one_line(line.what)}: "
                     f"{_quantity(line)} x {_unit_price(line)} = {usd(line.monthly)}"
                     f"  [{line.source}, {_dates(line)}]"
                 )
@@ -50,7 +53,7 @@ def cost_text(cost: PlanCost) -> str:
 
 def cost_markdown(cost: PlanCost) -> str:
     estimate = cost.estimate
-    lines = [f"### Monthly cost of `{cost.stack}`", "", f"**{headline(cost)}**", ""]
+    lines = [f"### Monthly cost of {code_span(cost.stack)}", "", f"**{headline(cost)}**", ""]
     lines += [
         "| provider | component | resource | what | quantity | unit price | month | source |",
         "|---|---|---|---|---|---|---|---|",
@@ -58,13 +61,14 @@ def cost_markdown(cost: PlanCost) -> str:
     for line in estimate.lines:
         what = line.what + (f" (usage: {', '.join(line.settings)})" if line.settings else "")
         lines.append(
-            f"| {line.provider} | {line.component} | `{line.name}` | {_cell(what)} "
+            f"| {table_cell(line.provider)} | {table_cell(line.component)} "
+            f"| {table_code(line.name)} | {table_cell(what)} "
             f"| {_quantity(line)} | {_unit_price(line)} | {usd(line.monthly)} "
-            f"| [{_cell(_host(line.source))}]({line.source}), {_dates(line)} |"
+            f"| [{table_cell(_host(line.source))}]({line.source}), {_dates(line)} |"
         )
     for attribute in ("provider", "component"):
         lines.extend(["", f"**Per {attribute}**", ""])
-        lines.extend(f"- {entry.strip()}" for entry in _subtotal_lines(estimate, attribute))
+        lines.extend(f"- {plain(entry.strip())}" for entry in _subtotal_lines(estimate, attribute))
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +88,7 @@ def cost_json(cost: PlanCost) -> str:
             for attribute in ("provider", "component")
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _line_json(line: Line) -> dict[str, Any]:
@@ -116,7 +120,9 @@ def _number(amount: Decimal | None) -> float | int | None:
 
 
 def _subtotal_lines(estimate: Estimate, attribute: str) -> list[str]:
-    return [f"  {key}: {usd(value)}" for key, value in estimate.subtotals(attribute).items()]
+    return [
+        f"  {one_line(key)}: {usd(value)}" for key, value in estimate.subtotals(attribute).items()
+    ]
 
 
 def _settings(estimate: Estimate) -> list[str]:
@@ -142,7 +148,3 @@ def _dates(line: Line) -> str:
 
 def _host(url: str) -> str:
     return url.removeprefix("https://").split("/", 1)[0]
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")

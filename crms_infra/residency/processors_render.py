@@ -1,12 +1,15 @@
 """The processors section of the residency report's Markdown: a table, then each one's
 keys, variables, dated sources and rules."""
 
+import re
 from collections import Counter
 
-from crms_infra.markdown import code_span, one_line, table_cell
+from crms_infra.markdown import code_span, plain, table_cell
 from crms_infra.residency.processors import ProcessorEntry
 from crms_infra.residency.report import Report
 from crms_infra.residency.verdicts import verdict_lines
+
+_PLAIN_URL = re.compile(r"https://[^\s<>\\`]+")
 
 
 def processors_markdown(report: Report) -> list[str]:
@@ -30,7 +33,7 @@ def processors_markdown(report: Report) -> list[str]:
     lines += [_row(processor) for processor in report.processors]
     if report.undeclared:
         lines += ["", "**Keys handed to processors the stack does not declare:**", ""]
-        lines += [f"- {one_line(message)}" for message in report.undeclared]
+        lines += [f"- {plain(message)}" for message in report.undeclared]
     for processor in report.processors:
         lines += _details(processor)
     return lines
@@ -46,16 +49,22 @@ def _row(processor: ProcessorEntry) -> str:
 
 def _details(processor: ProcessorEntry) -> list[str]:
     sources = "; ".join(
-        f"<{source.get('url')}> (read {source.get('read')})" for source in processor.sources
+        f"{_link(source.get('url', ''))} (read {plain(source.get('read', ''))})"
+        for source in processor.sources
     )
     keys = ", ".join(code_span(key) for key in processor.secret_keys) or "none"
     variables = ", ".join(code_span(name) for name in processor.variables) or "none"
     return [
         "",
-        f"### {one_line(processor.name)}: {one_line(processor.entity)}",
+        f"### {plain(processor.name)}: {plain(processor.entity)}",
         "",
         f"- keys: {keys}; Vercel variables: {variables}",
-        f"- sources: {one_line(sources)}",
+        f"- sources: {sources}",
         "- rules:",
         *verdict_lines(processor.verdicts),
     ]
+
+
+def _link(url: str) -> str:
+    """A source's page as an autolink, if it is one plain https address; else plain text."""
+    return f"<{url}>" if url.isprintable() and _PLAIN_URL.fullmatch(url) else plain(url)

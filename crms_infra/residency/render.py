@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
-from crms_infra.markdown import table_cell, table_code
+from crms_infra.markdown import code_span, plain, table_cell, table_code
 from crms_infra.residency.diagram import stack_diagram
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.processors_render import processors_markdown
@@ -33,7 +33,7 @@ def report_json(report: Report) -> str:
 def report_markdown(report: Report, index: PlanIndex) -> str:
     summary = _summary(report)
     lines = [
-        f"# Data residency: `{report.project}` stack `{report.stack}`",
+        f"# Data residency: {code_span(report.project)} stack {code_span(report.stack)}",
         "",
         f"{summary['resources']} resources hold or process customer data: "
         + ", ".join(f"{count} in {area}" for area, count in summary["byArea"].items())
@@ -106,16 +106,16 @@ def _row(entry: Entry) -> str:
 def _details(entry: Entry) -> list[str]:
     places = "; ".join(f"{where.label()}, {where.area.value}" for where in entry.locations)
     lines = [
-        f"### `{entry.name}` ({entry.kind}, {entry.provider})",
+        f"### {code_span(entry.name)} ({plain(entry.kind)}, {plain(entry.provider)})",
         "",
-        f"- URN: `{entry.urn}`",
-        f"- where: {places}",
-        f"- data: {entry.classification}",
-        f"- encryption: {entry.encryption}",
-        f"- retention: {entry.retention}",
-        f"- deletion: {entry.deletion}",
-        f"- replicated to: {', '.join(entry.replication) or 'nowhere'}",
-        f"- readable by: {'; '.join(entry.readers) or 'nobody named in the plan'}",
+        f"- URN: {code_span(entry.urn)}",
+        f"- where: {plain(places)}",
+        f"- data: {plain(entry.classification)}",
+        f"- encryption: {plain(entry.encryption)}",
+        f"- retention: {plain(entry.retention)}",
+        f"- deletion: {plain(entry.deletion)}",
+        f"- replicated to: {plain(', '.join(entry.replication) or 'nowhere')}",
+        f"- readable by: {plain('; '.join(entry.readers) or 'nobody named in the plan')}",
         "- rules:",
         *verdict_lines(entry.verdicts),
     ]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from crms_infra.markdown import one_line
+from crms_infra.markdown import code_span, plain
 from crms_infra.plan_model import Violation, at, items
 from crms_infra.policy_config import PolicyConfig
 
@@ -107,7 +107,7 @@ def verdicts(
 def verdict_lines(found: list[Verdict]) -> list[str]:
     """Each verdict as a Markdown list item under a `- rules:` item."""
     return [
-        f"  - `{verdict.rule}` ({verdict.article}): {verdict.status}"
-        + (f": {one_line(verdict.detail)}" if verdict.detail else "")
+        f"  - {code_span(verdict.rule)} ({plain(verdict.article)}): {verdict.status}"
+        + (f": {plain(verdict.detail)}" if verdict.detail else "")
         for verdict in found
     ]

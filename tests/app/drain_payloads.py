@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pytest
 
+    from app.routes.drain_publish import Published
+
 SECRET = "drain-secret-for-tests-0123456789"
 VERIFICATION_CODE = "verify-code-for-tests"
 PROJECT_ID = "prj_web0000000000000000000000"
@@ -157,11 +159,24 @@ def drain_environment(monkeypatch: "pytest.MonkeyPatch") -> Iterator[str]:
         monkeypatch.setenv(key, value)
     try:
         yield name
-    finally:  # what the replay record kept in the shared Redis goes with the test
+    finally:  # what the counts kept in the shared Redis goes with the test
         import redis
 
-        from app.routes.drain_endpoint import REPLAY_PREFIX
+        from app.routes.drain_counts import PREFIX
 
         with redis.Redis.from_url(REDIS_URL) as client:
-            for key in client.scan_iter(f"{REPLAY_PREFIX}:{name}:*"):
+            for key in client.scan_iter(f"{PREFIX}:{name}:*"):
                 client.delete(key)
+
+
+def publish_closed(namespace: str, at_ms: int | None = None) -> "Published":
+    """The metrics cron's publishing, in this process, as if every recorded minute (up to
+    `at_ms`, now by default) had closed: what the cron does once SETTLE_MS has passed."""
+    import asyncio
+
+    from app.routes import drain_counts, drain_publish
+    from app.routes.drain import MINUTE_MS
+
+    closing = MINUTE_MS + drain_counts.SETTLE_MS + drain_counts.CLOCK_SKEW_MS
+    later = (at_ms or drain_counts.now_ms()) + closing + MINUTE_MS
+    return asyncio.run(drain_publish.publish(REDIS_URL, namespace, later, lambda: None))

@@ -14,6 +14,9 @@ new mode from its next chunk on):
 - drop_mid_response: forwards half of the server's next chunk, then resets both
   connections.
 - slow: forwards everything, each chunk `delay` seconds late.
+- lose_replies: forwards everything until the client sends a chunk holding `pattern`
+  (a command's name), then forwards that too but never says another word to the client:
+  the server did the work, the client hears nothing (a lost reply).
 """
 
 import socket
@@ -23,7 +26,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-MODES = ("pass", "refuse", "hang_connect", "hang_after_first_response", "drop_mid_response", "slow")
+MODES = (
+    "pass",
+    "refuse",
+    "hang_connect",
+    "hang_after_first_response",
+    "drop_mid_response",
+    "slow",
+    "lose_replies",
+)
 
 
 def _reset(sock: socket.socket) -> None:
@@ -43,6 +54,7 @@ class FaultProxy:
     def __init__(self, upstream_port: int, mode: str = "pass", delay: float = 0.0) -> None:
         self.upstream = ("127.0.0.1", upstream_port)
         self.delay = delay
+        self.pattern = b""
         self._mode = mode
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -56,10 +68,11 @@ class FaultProxy:
     def mode(self) -> str:
         return self._mode
 
-    def set_mode(self, mode: str, delay: float | None = None) -> None:
+    def set_mode(self, mode: str, delay: float | None = None, pattern: bytes = b"") -> None:
         assert mode in MODES, mode
         if delay is not None:
             self.delay = delay
+        self.pattern = pattern
         with self._lock:
             self._mode = mode
             if mode == "refuse" and self._listener is not None:
@@ -102,7 +115,12 @@ class FaultProxy:
         server.settimeout(None)
         self._sockets.append(server)
         # A connection opened in hang_after_first_response gets one exchange, then silence.
-        state = {"answered": False, "silent": False, "fresh_hang": self._mode != "pass"}
+        state = {
+            "answered": False,
+            "silent": False,
+            "fresh_hang": self._mode != "pass",
+            "losing": False,
+        }
         threading.Thread(
             target=self._pump, args=(client, server, state, False), daemon=True
         ).start()
@@ -143,6 +161,11 @@ class FaultProxy:
                 return
             elif mode == "slow":
                 time.sleep(self.delay)
+            elif mode == "lose_replies":
+                if not answer and self.pattern and self.pattern in chunk:
+                    state["losing"] = True
+                elif answer and state["losing"]:
+                    continue
             try:
                 target.sendall(chunk)
             except OSError:

@@ -10,22 +10,29 @@
 --     20220531120530_add_auth_jwt_function.up.sql (commit bc32168e): auth.uid(),
 --     auth.role() and auth.jwt(), reading the claims PostgREST sets.
 -- Roles are cluster-wide and shared by every test run on this server: they are
--- created if missing and never dropped. Everything else here is per database.
+-- created if missing and never dropped, and changed only while they are not yet as
+-- wanted. A role changed on every run (ALTER ROLE updates its catalog row even when
+-- nothing changes) failed one of two runs doing it at once: "tuple concurrently
+-- updated". Everything else here is per database.
 
 DO $$
 DECLARE
   role_name text;
 BEGIN
   FOREACH role_name IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
-    BEGIN
-      EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', role_name);
-    EXCEPTION WHEN duplicate_object THEN
-      NULL;  -- another test run made them
-    END;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
+      BEGIN
+        EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', role_name);
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        NULL;  -- another test run made it meanwhile
+      END;
+    END IF;
   END LOOP;
+  IF NOT (SELECT rolbypassrls FROM pg_roles WHERE rolname = 'service_role') THEN
+    ALTER ROLE service_role BYPASSRLS;
+  END IF;
 END
 $$;
-ALTER ROLE service_role BYPASSRLS;
 
 CREATE SCHEMA IF NOT EXISTS extensions;
 CREATE SCHEMA IF NOT EXISTS auth;

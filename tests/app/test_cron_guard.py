@@ -4,6 +4,7 @@ matched as sent, and without Redis no job runs."""
 
 import concurrent.futures
 import datetime as dt
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,7 +16,8 @@ import redis
 
 from app.jobs import backup, payments, probe
 from app.metrics import cloudwatch
-from app.routes import cron_guard
+from app.routes import cron_guard, payment_windows
+from tests.app.fault_proxy import fault_proxy
 from tests.app.running_app import running_app
 from tests.conftest import STACKS
 from tests.helpers import load
@@ -62,11 +64,10 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         time.sleep(0.6)
         return run_backup(*args)
 
-    def slow_count(_: str, now: dt.datetime) -> payments.PaymentWindow:
+    def slow_count(_: str, start: dt.datetime) -> payments.PaymentWindow:
         started.append("metrics")
         time.sleep(0.6)
-        start, end = payments.window_before(now)
-        return payments.PaymentWindow(start, end, 10, 1)
+        return payments.PaymentWindow(start, start + payment_windows.PERIOD, 10, 1)
 
     monkeypatch.setattr(backup, "run", slow_backup)
     monkeypatch.setattr(payments, "count_payments", slow_count)
@@ -205,3 +206,48 @@ def _no_lock_left(stack: dict[str, str]) -> Iterator[None]:
             if key.decode().endswith((stack["BACKUPS_BUCKET"], stack["METRICS_NAMESPACE"]))
         ]
     assert held == [], "every run lets go of its lock"
+
+
+def test_a_run_that_loses_redis_stops_and_never_writes_beside_the_next(
+    stack: dict[str, str], runs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 36, finding 3: Redis cut for longer than the lease in the middle of a backup.
+    The renewal stopped after one failure while the job ran on; a second run taken once the
+    lease ended wrote a second manifest beside the first. Now the first stops before its
+    next write (503), and only the second writes a manifest."""
+    from app.jobs import manifest
+
+    monkeypatch.setattr(cron_guard, "LEASE_SECONDS", 2.0)
+    monkeypatch.setattr(cron_guard, "RENEW_EVERY_SECONDS", 0.5)
+    listing = manifest.current_versions
+    listed, resume = threading.Event(), threading.Event()
+
+    def held_listing(*args: Any) -> Any:
+        first = not listed.is_set()
+        listed.set()
+        for entry in listing(*args):
+            if first:  # the first run holds here, mid-job, until the second has run
+                resume.wait(30)
+            yield entry
+
+    monkeypatch.setattr(backup, "current_versions", held_listing)
+    with fault_proxy(6379) as proxy:
+        monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{proxy.port}/0")
+        with running_app() as url, concurrent.futures.ThreadPoolExecutor(1) as pool:
+            first = pool.submit(httpx.get, f"{url}/api/cron/backup", headers=CRON, timeout=60)
+            assert listed.wait(30), "the first run took its lock and started"
+            proxy.set_mode("refuse")
+            time.sleep(2.5)  # past the lease: the lock is free once Redis is back
+            proxy.set_mode("pass")
+            try:
+                second = httpx.get(f"{url}/api/cron/backup", headers=CRON, timeout=30)
+            finally:
+                resume.set()
+            assert second.status_code == 200, second.text
+            lost = first.result()
+    assert lost.status_code == 503
+    assert lost.json() == {
+        "error": "the backup job lost its lock and stopped; the next run does its work"
+    }
+    assert runs == ["backup", "backup"]
+    assert manifests(stack["BACKUPS_BUCKET"]) == [second.json()["manifest"]]

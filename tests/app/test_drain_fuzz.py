@@ -8,6 +8,7 @@ past a few seconds (the whole module runs in well under half a minute)."""
 import json
 import math
 import time
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from app.routes import drain, drain_endpoint, web
+from app.routes import drain, drain_counts, drain_publish, web
+from app.routes.drain import Observed
 from tests.app import drain_payloads as payloads
 
 SECRET = payloads.SECRET
@@ -31,13 +33,26 @@ Published = list[list[dict[str, Any]]]
 def client() -> Iterator[tuple[TestClient, Published]]:
     published: Published = []
 
-    def record(namespace: str, data: list[dict[str, Any]]) -> int:
+    async def record(
+        _: str, namespace: str, kind: str, observed: Observed, *__: Any
+    ) -> drain_counts.Recorded:
+        """What the publisher would send of this delivery's items, kept for the test."""
         assert namespace.startswith("CRMS/test-")
-        published.append(data)
-        return len(data)
+        minutes: dict[int, Counter[str]] = {}
+        for item in observed.observations.values():
+            fields = minutes.setdefault(item.minute_ms, Counter())
+            if kind == "r":
+                fields.update({"#n": 1, "#e": int(item.value)})
+            else:
+                fields[f"#t{round(item.value * 1000)}"] += 1
+        published.append(
+            [datum for minute, fields in minutes.items()
+             for datum in drain_publish.minute_datums(minute, dict(fields))]
+        )  # fmt: skip
+        return drain_counts.Recorded(len(observed.observations), 0, 0)
 
     with pytest.MonkeyPatch.context() as patch, payloads.drain_environment(patch):
-        patch.setattr(drain_endpoint, "_publish", record)
+        patch.setattr(drain_counts, "record", record)
         web.config.cache_clear()
         with TestClient(web.app, raise_server_exceptions=True) as test_client:
             yield test_client, published

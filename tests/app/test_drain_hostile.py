@@ -3,8 +3,6 @@ loop (issue 26, cases 1 to 4), each against the running app: a short JSON answer
 400, 403, 413 or 503, nothing published from a refused delivery, each request counted once."""
 
 import concurrent.futures
-import datetime as dt
-import json
 import threading
 import time
 from typing import Any
@@ -12,46 +10,30 @@ from typing import Any
 import httpx
 import pytest
 
-from app.metrics import cloudwatch
-from app.routes import drain
+from app.cloudwatch_once import PublishFailed
+from app.routes import drain, drain_counts
 from tests.app import drain_payloads as payloads
+from tests.app.drain_checks import (
+    ROUTE,
+    log_body,
+    now_ms,
+    post,
+    published,
+    short_refusal,
+    span_body,
+    total,
+)
 from tests.app.drain_payloads import Served
 from tests.app.running_app import running_app
 
-SECRET = payloads.SECRET
-ROUTE = "POST /api/contracts"
 
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def post(url: str, body: bytes, headers: dict[str, Any] | None = None) -> httpx.Response:
-    return httpx.post(
-        url, content=body, headers=headers or payloads.signed(SECRET, body), timeout=60
-    )
-
-
-def published(namespace: str) -> list[str]:
-    return [m["MetricName"] for m in cloudwatch().list_metrics(Namespace=namespace)["Metrics"]]
-
-
-def total(namespace: str, name: str, service: str) -> float:
-    """The Sum of a metric over the last hour and the next, as CloudWatch would give it."""
-    now = dt.datetime.now(dt.UTC)
-    points = cloudwatch().get_metric_statistics(
-        Namespace=namespace, MetricName=name, Dimensions=[{"Name": "Service", "Value": service}],
-        StartTime=now - dt.timedelta(hours=1), EndTime=now + dt.timedelta(hours=1),
-        Period=7200, Statistics=["Sum"],
-    )["Datapoints"]  # fmt: skip
-    return sum(float(point["Sum"]) for point in points)
-
-
-def short_refusal(response: httpx.Response, status: int, caplog: pytest.LogCaptureFixture) -> None:
-    assert response.status_code == status, response.text
-    assert set(response.json()) == {"error"}
-    assert len(response.text) < 200
-    assert "Traceback" not in caplog.text
+@pytest.fixture(autouse=True)
+def drains_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drains' clock held still in the middle of a minute: a delivery and its copies
+    arrive at one instant, wherever the wall clock stands (the tests' lines are stamped
+    half a minute before the wall clock, inside the minutes this clock keeps open)."""
+    held = drain_counts.minute_of(now_ms()) + 30_000
+    monkeypatch.setattr(drain_counts, "now_ms", lambda: held)
 
 
 # Case 1: a signature header that is not ASCII hex was a TypeError, a 500 and a traceback.
@@ -67,25 +49,6 @@ def test_a_signature_that_is_not_ascii_hex_is_403(
     response = post(f"{app_url}/api/drain/{route}", body, {"x-vercel-signature": signature})
     short_refusal(response, 403, caplog)
     assert published(namespace) == []
-
-
-def with_raw(item: dict[str, Any], **fields: str) -> str:
-    """The item as JSON, some of its fields written as raw text (which json.dumps cannot)."""
-    rest = {key: value for key, value in item.items() if key not in fields}
-    raw = ", ".join(f"{json.dumps(key)}: {text}" for key, text in fields.items())
-    return "{" + raw + ", " + json.dumps(rest)[1:]
-
-
-def log_body(**fields: str) -> bytes:
-    """One failed request's log entry, some fields replaced by raw JSON text."""
-    entry = payloads.log_entries([Served(now_ms(), 500)])[0]
-    return f"[{with_raw(entry, **fields)}]".encode()
-
-
-def span_body(**fields: str) -> bytes:
-    """One span of the contract route, some fields replaced by raw JSON text."""
-    span = with_raw(payloads.span(ROUTE, now_ms(), 1.5), **fields)
-    return payloads.trace_export([{}]).replace(b"{}", span.encode())
 
 
 HUGE = "9" * 5000
@@ -146,8 +109,9 @@ def test_a_replayed_delivery_is_counted_once(app_url: str, namespace: str) -> No
     body = payloads.as_ndjson(seven_requests())
     answers = [post(f"{app_url}/api/drain/logs", body) for _ in range(10)]
     assert [answer.status_code for answer in answers] == [200] * 10
-    assert answers[0].json()["datapoints"] > 0
-    assert [answer.json() for answer in answers[1:]] == [{"datapoints": 0}] * 9
+    assert answers[0].json() == {"counted": 8, "seen": 0, "late": 0}  # and the heartbeat
+    assert [answer.json() for answer in answers[1:]] == [{"counted": 0, "seen": 8, "late": 0}] * 9
+    payloads.publish_closed(namespace)
     assert total(namespace, "Requests", "web") == 7
     assert total(namespace, "Errors", "web") == 2
     assert total(namespace, "DrainDeliveries", "drain") == 1
@@ -158,6 +122,8 @@ def test_copies_arriving_together_are_counted_once(app_url: str, namespace: str)
     with concurrent.futures.ThreadPoolExecutor(10) as pool:
         answers = list(pool.map(lambda _: post(f"{app_url}/api/drain/logs", body), range(10)))
     assert {answer.status_code for answer in answers} == {200}
+    assert sum(answer.json()["counted"] for answer in answers) == 8
+    payloads.publish_closed(namespace)
     assert total(namespace, "Requests", "web") == 7
 
 
@@ -167,6 +133,7 @@ def test_requests_sent_again_in_another_batch_are_counted_once(
     entries = seven_requests()
     assert post(f"{app_url}/api/drain/logs", payloads.as_ndjson(entries[:4])).status_code == 200
     assert post(f"{app_url}/api/drain/logs", payloads.as_json(entries)).status_code == 200
+    payloads.publish_closed(namespace)
     assert total(namespace, "Requests", "web") == 7
 
 
@@ -174,6 +141,7 @@ def test_a_replayed_span_is_timed_once(app_url: str, namespace: str) -> None:
     body = payloads.trace_export([payloads.span(ROUTE, now_ms() - 1000, 2.0)])
     for _ in range(3):
         assert post(f"{app_url}/api/drain/traces", body).status_code == 200
+    payloads.publish_closed(namespace)
     assert total(namespace, "ContractCreationTime", "contracts") == 2.0
 
 
@@ -189,15 +157,16 @@ def test_without_redis_a_delivery_is_refused_for_vercel_to_retry(
     assert published(namespace) == []
 
 
-def test_a_delivery_cloudwatch_missed_is_counted_when_it_comes_again(
-    namespace: str, aws_env: str, unused_port: int, monkeypatch: pytest.MonkeyPatch
+def test_a_minute_cloudwatch_missed_is_published_by_the_next_run(
+    app_url: str, namespace: str, aws_env: str, unused_port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = payloads.as_ndjson(seven_requests())
-    with running_app() as url:
-        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{unused_port}")  # nobody there
-        assert post(f"{url}/api/drain/logs", body).status_code in (502, 503)
-        monkeypatch.setenv("AWS_ENDPOINT_URL", aws_env)
-        assert post(f"{url}/api/drain/logs", body).status_code == 200
+    assert post(f"{app_url}/api/drain/logs", body).status_code == 200
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{unused_port}")  # nobody there
+    with pytest.raises(PublishFailed):
+        payloads.publish_closed(namespace)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws_env)
+    payloads.publish_closed(namespace)
     assert total(namespace, "Requests", "web") == 7
 
 

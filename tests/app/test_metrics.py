@@ -7,7 +7,7 @@ import pytest
 
 from app import metric_catalog as catalog
 from app.metrics import MetricsEmitter, cloudwatch
-from app.routes.drain import heartbeat
+from app.routes.drain import statistic_set
 from components.alarm_watch import FailureRate
 from stacks.alert_rules import AlertKind
 from stacks.alert_watches import watch
@@ -47,7 +47,8 @@ def test_published_metrics_carry_the_alarms_names_units_and_dimensions(
     emitter.contract_created(2.5)
     emitter.payment(failed=True)
     emitter.disk_usage(42.0)
-    emitter.extend([heartbeat(int(dt.datetime.now(dt.UTC).timestamp() * 1000))])
+    now_ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+    emitter.extend([statistic_set(catalog.DRAIN_DELIVERIES, now_ms, 1, 1, 1.0, 1.0)])
     assert emitter.flush() == 7
     listed = cloudwatch().list_metrics(Namespace=namespace)["Metrics"]
     seen = {

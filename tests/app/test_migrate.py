@@ -245,3 +245,30 @@ def test_no_message_carries_the_password(url: str, capsys: pytest.CaptureFixture
     assert err.startswith("error: "), err
     assert err.count("\n") == 1, err
     assert "S3cret" not in out + err
+
+
+def test_a_temp_table_does_not_outlive_its_file(empty_database: str, tmp_path: Path) -> None:
+    """Issue 36, finding 7: a temp table shadowed `public.customers` for the next file (temp
+    tables come first in every search path), so its ALTER TABLE landed on the temp table and
+    was recorded as applied. Each file now starts from a session as fresh as a new one."""
+    (tmp_path / "001_customers.sql").write_text(
+        "CREATE TABLE public.customers (id int);\nCREATE TEMP TABLE customers (id int);\n"
+    )
+    (tmp_path / "002_note.sql").write_text("ALTER TABLE customers ADD COLUMN note text;")
+    assert migrate(empty_database, discover(tmp_path)) == ["001_customers.sql", "002_note.sql"]
+    with psycopg.connect(empty_database) as conn:
+        columns = conn.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND table_name = 'customers' ORDER BY 1"
+        ).fetchall()
+    assert columns == [("id",), ("note",)]
+
+
+def test_a_prepared_statement_does_not_outlive_its_file(
+    empty_database: str, tmp_path: Path
+) -> None:
+    (tmp_path / "001_prepare.sql").write_text("PREPARE carried AS SELECT 1;")
+    (tmp_path / "002_execute.sql").write_text("EXECUTE carried;")
+    with pytest.raises(MigrationError, match=r'002_execute\.sql failed.*"carried" does not exist'):
+        migrate(empty_database, discover(tmp_path))
+    assert applied(empty_database) == ["001_prepare.sql"]

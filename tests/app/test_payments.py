@@ -75,7 +75,7 @@ def test_counts_every_companys_payments_of_the_window_as_service_role(
         conn.execute(sql.SQL("GRANT service_role TO {}").format(sql.Identifier(login)))
     as_login = url.replace("postgres@", f"{login}@")
     try:
-        window = count_payments(as_login, now)
+        window = count_payments(as_login, start)
         with psycopg.connect(as_login) as conn:
             # Without SET ROLE, BYPASSRLS (never inherited) does not apply: RLS hides all.
             hidden = conn.execute("SELECT count(*) FROM public.payments").fetchone()

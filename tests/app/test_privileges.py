@@ -13,6 +13,7 @@ import pytest
 from psycopg import errors, sql
 
 from tests.app.tenants import TENANT_TABLES, A, Seeded, acting_as, member_of
+from tests.local_services import SHIM
 
 API_ROLES = ("anon", "authenticated", "service_role")
 SCHEMAS = ("public", "audit", "private")
@@ -170,6 +171,25 @@ def test_the_shim_gives_new_public_tables_supabase_default_privileges(seeded: Se
         ).fetchone()
         conn.rollback()
     assert row == (True,)
+
+
+def test_the_shim_changes_no_shared_role_already_as_wanted(empty_database: str) -> None:
+    """Roles are cluster-wide, shared with every other test run on this server. The shim
+    ran ALTER ROLE service_role for each new database, and two runs doing it at once failed
+    one at setup ("tuple concurrently updated"). Counted in this transaction's own
+    statistics, which no other run can move."""
+    with psycopg.connect(empty_database) as conn:
+        conn.execute(SHIM.read_bytes())
+        changed = conn.execute(
+            "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_sys_tables"
+            " WHERE relname IN ('pg_authid', 'pg_auth_members')"
+        ).fetchall()
+        bypass = conn.execute(
+            "SELECT rolbypassrls FROM pg_roles WHERE rolname = 'service_role'"
+        ).fetchone()
+        conn.rollback()
+    assert dict(changed) == {"pg_authid": 0, "pg_auth_members": 0}
+    assert bypass == (True,)
 
 
 @pytest.mark.parametrize("role", API_ROLES)

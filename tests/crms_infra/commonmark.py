@@ -1,11 +1,26 @@
 """Markdown as GitHub reads it: parsed with markdown-it-py (CommonMark, its GFM table rule
-on), so a table row that a raw newline or pipe breaks is found, not guessed at."""
+on), so a table row that a raw newline or pipe breaks is found, not guessed at, and so is
+a link, image or mention that a value made.
+
+GitHub's extended autolinks (GFM 6.9) and mentions are not CommonMark, so they are looked
+for in the parsed text as GitHub's renderer finds them: a URL's start (`http://`,
+`https://`, `www.`) inside one run of text (a backslash escape ends a run: cmark-gfm and
+markdown-it both match within a run), and an `@` or an issue's `#123` in the rendered
+text, where GitHub's mention filter reads them."""
+
+import re
+from collections.abc import Collection
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 PARSER = MarkdownIt("commonmark").enable("table")
+RUNS = MarkdownIt("commonmark").enable("table").disable("text_join")
+"""The same, with each escaped character left a token of its own (not joined to its text)."""
+_AUTOLINK_START = re.compile(r"(?:^|(?<=[\s*_~(]))(?:https?://|www\.)", re.IGNORECASE)
+"""GFM 6.9: an extended autolink starts a line, or follows a space, `*`, `_`, `~` or `(`."""
+_MENTION = re.compile(r"@(?!\u200b)|#(?=[0-9])")
 
 
 def cells(line: str) -> int:
@@ -18,11 +33,12 @@ def cells(line: str) -> int:
     return len(columns)
 
 
-def problems(markdown: str) -> list[str]:
-    """Every way the text breaks its tables or lets raw HTML through; [] when sound."""
+def problems(markdown: str, links: Collection[str] = ()) -> list[str]:
+    """Every way the text breaks its tables, lets raw HTML through, or makes a link, image
+    or mention the program did not write (`links`: the addresses it writes); [] when sound."""
     tokens = PARSER.parse(markdown)
+    found = _link_problems(markdown, tokens, links)
     lines = markdown.splitlines()
-    found: list[str] = []
     in_tables: set[int] = set()
     for number, token in enumerate(tokens):
         if token.type in ("html_block", "html_inline"):
@@ -40,6 +56,34 @@ def problems(markdown: str) -> list[str]:
         if line.startswith("|") and index not in in_tables and not _in_code(tokens, index):
             found.append(f"line {index + 1} looks like a table row but is not in a table")
     return found
+
+
+def _link_problems(markdown: str, tokens: list[Token], links: Collection[str]) -> list[str]:
+    found = []
+    for token in _inline_children(tokens):
+        if token.type == "image":
+            found.append(f"an image from {token.attrGet('src')!r}")
+        if token.type == "link_open" and token.attrGet("href") not in links:
+            found.append(f"a link to {token.attrGet('href')!r}")
+        if token.type == "text" and _MENTION.search(token.content):
+            found.append(f"a mention or reference: {token.content[:60]!r}")
+    for token in _inline_children(RUNS.parse(markdown)):
+        if token.type == "text" and _AUTOLINK_START.search(token.content):
+            found.append(f"an autolink GitHub would make: {token.content[:60]!r}")
+    return found
+
+
+def _inline_children(tokens: list[Token]) -> list[Token]:
+    """The inline tokens of every block; the text inside a link is its own (so a link the
+    program wrote shows its address) and left out."""
+    children: list[Token] = []
+    for token in tokens:
+        inside_link = False
+        for child in token.children or [] if token.type == "inline" else []:
+            inside_link = (inside_link or child.type == "link_open") and child.type != "link_close"
+            if not inside_link or child.type == "link_open":
+                children.append(child)
+    return children
 
 
 def table_count(markdown: str) -> int:

@@ -1,8 +1,14 @@
 """The text plan: nested inputs in one readable line, and each Vercel project's function limits."""
 
+import copy
+import json
+
 import pytest
 
-from crms_infra.render import plan_markdown, plan_text
+from crms_infra.cost.plan_costs import plan_cost
+from crms_infra.cost.render import cost_json
+from crms_infra.markdown import table_cell
+from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.summaries import SUMMARIES
 from tests.conftest import STACKS
 from tests.helpers import plan_of
@@ -72,7 +78,7 @@ def test_each_alarm_shows_what_it_watches_its_threshold_and_who_hears() -> None:
     }
     for name, summary in expected.items():
         assert summary in text
-        assert summary.replace(">", "&gt;") in rows[name]
+        assert table_cell(summary) in rows[name]  # as a cell writes it: `>` and `@` escaped
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -111,7 +117,7 @@ def test_plain_variables_show_their_value_and_secrets_do_not() -> None:
         in rows["compute-ops-aws-region"]
     )
     assert (
-        "STRIPE_SECRET_KEY=[secret] (sensitive; production, preview)"
+        table_cell("STRIPE_SECRET_KEY=[secret] (sensitive; production, preview)")
         in rows["compute-web-stripe-secret-key"]
     )
 
@@ -135,4 +141,28 @@ def test_the_supabase_configuration_shows_the_production_checklists_values() -> 
         "database-postgres-config": "Postgres: statement_timeout 120s",
     }
     for name, summary in expected.items():
-        assert summary in rows[name], name
+        assert table_cell(summary) in rows[name], name
+
+
+UNSEEN = "\u202e\u2066\u200f\u2028\u2029\x7f\x85\U000e0001"
+"""A right-to-left override, an isolate, a mark, the line and paragraph separators, DEL, a
+C1 control and a tag character: each changes what a reader sees, or where a line ends."""
+
+
+def test_the_json_plan_writes_unseen_characters_as_escapes() -> None:
+    """Issue 36, finding 5: the JSON plan wrote U+202E and U+2028 raw."""
+    plan = copy.deepcopy(plan_of("dev"))
+    plan["outputs"]["note"] = f"a{UNSEEN}b ##[warning]x"
+    text = plan_json(plan)
+    assert not any(character in text for character in UNSEEN)
+    assert "##[" not in text
+    assert json.loads(text) == plan
+    assert "Zürich" in plan_json({**plan, "outputs": {"note": "Zürich"}})  # printable stays
+
+
+def test_the_json_cost_writes_unseen_characters_as_escapes() -> None:
+    plan = copy.deepcopy(plan_of("dev"))
+    plan["stack"] = f"dev{UNSEEN}"
+    text = cost_json(plan_cost(plan))
+    assert not any(character in text for character in UNSEEN)
+    assert json.loads(text)["stack"] == plan["stack"]
