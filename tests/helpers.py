@@ -131,11 +131,12 @@ CLI = str(Path(sys.executable).parent / "crms-infra")
 
 
 def copy_project(target: Path) -> Path:
-    """The program, prod's stack file and the pack, in `target`: a copy safe to break.
+    """The program, prod's stack file (and staging's, whose data plane prod's previews
+    use) and the pack, in `target`: a copy safe to break.
 
     Planned through the CLI in a process of its own, a copy's `components` and pack are
     its own; `stacks` is not (the CLI has imported it already)."""
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"):
         shutil.copy(REPO / name, target / name)
     for directory in ("components", "policies", "app"):
         shutil.copytree(REPO / directory, target / directory, ignore=shutil.ignore_patterns("venv"))

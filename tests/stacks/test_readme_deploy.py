@@ -149,9 +149,10 @@ def pulumi_config_set(
 
 @pytest.fixture(scope="module")
 def configured_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project whose Pulumi.prod.yaml went through the README's steps."""
+    """A copy of the project whose Pulumi.prod.yaml went through the README's steps (with
+    staging's, whose data plane prod's previews use)."""
     project = tmp_path_factory.mktemp("configured")
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"):
         (project / name).write_bytes((REPO / name).read_bytes())
     for directory in ("components", "policies", "app"):
         (project / directory).symlink_to(REPO / directory)
@@ -217,8 +218,9 @@ def test_configured_stack_plans_offline_without_the_passphrase(configured_projec
     for shown in (result.stdout, result.stderr):
         assert not any(ciphertext in shown for ciphertext in ciphertexts)
         assert not any(value in shown for value in TYPED_VALUES.values() if "_" in value)
-    (stripe,) = [r for r in plan["resources"] if r["inputs"].get("key") == "STRIPE_SECRET_KEY"]
-    assert stripe["inputs"]["value"] == "[secret]"
+    stripe = [r for r in plan["resources"] if r["inputs"].get("key") == "STRIPE_SECRET_KEY"]
+    assert sorted(r["inputs"]["targets"] for r in stripe) == [["preview"], ["production"]]
+    assert {r["inputs"]["value"] for r in stripe} == {"[secret]"}
 
 
 def test_preflight_runs_before_a_preview_and_an_update_that_use_the_stacks_policy_config() -> None:
