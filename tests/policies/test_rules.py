@@ -20,6 +20,7 @@ def test_the_packs_rules_are_these() -> None:
         "iam-no-aws-managed-policies", "iam-no-wildcard-action", "iam-no-wildcard-resource",
         "iam-oidc-trust-constrained", "iam-trust-named-principals",
         "kms-explicit-key-policy", "kms-key-rotation",
+        "previews-protected", "previews-without-production-secrets",
         "processors-declared", "processors-sentry-replays-eu",
         "protect-stateful",
         "residency-buckets-zurich", "residency-database-zurich", "residency-drains-own-endpoint",
