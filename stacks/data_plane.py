@@ -84,6 +84,7 @@ class DataPlane:
             "sentryEnvironment": Target.PREVIEW.value,
             "vercelAuthentication": settings.previews.protection.value,
             "trustedIps": list(settings.previews.trusted_ips),
+            "variables": sorted([*self.plain, *self.secret]),
         }
 
 

@@ -4,6 +4,7 @@ keys, variables, dated sources and rules."""
 from collections import Counter
 
 from crms_infra.markdown import code_span, one_line, table_cell
+from crms_infra.residency.previews import processor_previews_line
 from crms_infra.residency.processors import ProcessorEntry
 from crms_infra.residency.report import Report
 from crms_infra.residency.verdicts import verdict_lines
@@ -33,6 +34,7 @@ def processors_markdown(report: Report) -> list[str]:
         lines += [f"- {one_line(message)}" for message in report.undeclared]
     for processor in report.processors:
         lines += _details(processor)
+        lines += processor_previews_line(report.previews, processor.variables)
     return lines
 
 
