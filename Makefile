@@ -1,5 +1,5 @@
 # Two commands on a fresh machine: `make plan` (the offline plan of a stack) and
-# `make test` (every test, lint and type check). Both set up .venv by themselves.
+# `make test` (lint, type check, the docs site and every test). Both set up .venv by themselves.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +10,7 @@ FORMAT ?= text
 
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: setup plan preflight test lint bench dr-drill build lock clean
+.PHONY: setup plan preflight test lint docs bench dr-drill build lock clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -33,7 +33,8 @@ $(STAMP): requirements-dev.txt pyproject.toml
 plan: $(STAMP)
 	$(BIN)/crms-infra plan $(STACK) --format $(FORMAT)
 
-# Everything `pulumi preview` or `pulumi up` of the stack would refuse, offline (exit 1 if any).
+# Everything `pulumi preview` or `pulumi up` of the stack would refuse, offline (crms-infra
+# exits 1 if any, and make then exits 2).
 preflight: $(STAMP)
 	$(BIN)/crms-infra preflight $(STACK)
 
@@ -42,7 +43,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint $(NODE_STAMP)
+# The documentation site from docs/ into build/site, strict (mkdocs.yml): a broken link or
+# anchor fails it. Not --quiet: it hides the warnings that strict mode counts.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+test: lint docs $(NODE_STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

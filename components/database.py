@@ -23,7 +23,7 @@ RequiresReplace), and a new password is set on the live database at once (the
 provider's update): so a later edit of them, or a password adopted from the running
 deployment, whose import sets them from its value (ImportState there; docs/resources/
 password.md, "Avoiding Replacement", option 3), never rotates it. A rotation is a
-deliberate `pulumi up --replace` (README, "Taking over the Terraform deployment")."""
+deliberate `pulumi up --replace` (docs/takeover.md)."""
 
 
 @dataclass(frozen=True, kw_only=True)

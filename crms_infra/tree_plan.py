@@ -91,7 +91,7 @@ def set_up(tree: Path) -> Path:
         return interpreter_for(tree)
     except TreePlanError:
         subprocess.run(  # noqa: S603 (the checkout's own Makefile, as a user would run it)
-            ["make", "-C", str(tree), "setup"],  # noqa: S607 (make from PATH, as the README says)
+            ["make", "-C", str(tree), "setup"],  # noqa: S607 (make from PATH, as docs/deploy.md says)
             stdout=sys.stderr,
             check=True,
             timeout=TIMEOUT_SECONDS,

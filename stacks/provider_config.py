@@ -1,8 +1,8 @@
 """Config keys of the providers' namespaces that a stack file may hold.
 
-The README tells users to set `vercel:apiToken`, `vercel:team`, `upstash:email` and
-`upstash:apiKey` (and AWS reads `AWS_PROFILE`); any key the provider declares is
-accepted, anything else in its namespace is a typo the provider would not read.
+The deploy steps (docs/deploy.md) tell users to set `vercel:apiToken`, `vercel:team`,
+`upstash:email` and `upstash:apiKey` (and AWS reads `AWS_PROFILE`); any key the provider
+declares is accepted, anything else in its namespace is a typo the provider would not read.
 The lists are each pinned SDK's own (`<package>/config/vars.py`), and the secret
 ones are those its `provider.py` wraps in `Output.secret` (the provider schema's
 `secret: true`); `tests/stacks/test_provider_config.py` ties both to the SDKs.

@@ -102,7 +102,7 @@ class DatabaseConfigSettings(Settings):
         list(OPEN_TO_ALL),
         description=(
             "Address ranges that may connect to Postgres and its pooler; 0.0.0.0/0 and ::/0"
-            " allow every address (see the README on why)."
+            " allow every address (see docs/design.md on why)."
         ),
     )
     pitr: PitrVariant = Field(

@@ -1,4 +1,4 @@
-"""The import rules of the layout (README, "Layout").
+"""The import rules of the layout (docs/design.md, "Layout").
 
 The program (`__main__.py`, `stacks/`, `components/`, `app/`) never imports the tooling
 (`crms_infra/`) that runs it offline: the tooling imports the program. The policy pack

@@ -93,7 +93,7 @@ def cli_config_findings(project_dir: Path, stack: str) -> list[Finding]:
             Finding(
                 RULE, where, "environment",
                 "imports Pulumi ESC environments, whose values preflight cannot read offline",
-                "keep this project's config in the stack file, as the README's steps do",
+                "keep this project's config in the stack file, as docs/deploy.md's steps do",
             )
         )  # fmt: skip
     for full_key, declaration in files.own_declarations():

@@ -36,7 +36,7 @@ def policy_config_findings(subject: StackUnderCheck) -> list[Finding]:
     name = f"config.{subject.stack}.json"
     where = f"policies/{name}"
     if not (subject.pack_dir / name).is_file():
-        problem = "missing: the README's and CI's `--policy-pack-config` name it"
+        problem = "missing: the deploy steps' and CI's `--policy-pack-config` name it"
         fix = "create it; `{}` keeps every rule mandatory, with no exemption"
         return [Finding("policy-config-file", where, "--policy-pack-config", problem, fix)]
     try:

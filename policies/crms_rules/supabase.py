@@ -189,7 +189,7 @@ RULES: list[Rule] = [
         severity=Severity.HIGH,
         remediation=(
             "List the clients' ranges in crms:databaseAllowedCidrs, or keep 0.0.0.0/0 and ::/0 "
-            "alone with crms:databaseSslEnforced true (README: who may connect to the database)."
+            "alone with crms:databaseSslEnforced true (docs/design.md: who may connect)."
         ),
         check=network_restricted,
     ),

@@ -1,6 +1,6 @@
 """`crms-infra preflight`: each rule refuses what a real run would, one line a finding, and
-the offline plan shares the rules. (A stack set up as the README says passes:
-tests/stacks/test_readme_deploy.py.)"""
+the offline plan shares the rules. (A stack set up as docs/deploy.md says passes:
+tests/stacks/test_deploy_docs.py.)"""
 
 import copy
 import json
@@ -52,7 +52,7 @@ def test_every_rule_names_who_refuses_it_and_its_source() -> None:
 def test_the_committed_prod_stack_is_refused_for_its_secrets_even_with_the_variable(
     project: Path,
 ) -> None:
-    # The README once said "or export SUPABASE_ACCESS_TOKEN": the CLI reads no variable for
+    # The deploy steps once said "or export SUPABASE_ACCESS_TOKEN": the CLI reads no variable for
     # a declared key (issue 24, point 2), so preflight refuses it with the variable set.
     # (A copy of the project: the checkout may hold a build of its own.)
     environment = {**os.environ, "SUPABASE_ACCESS_TOKEN": "sbp_" + "0" * 40}
@@ -86,7 +86,7 @@ def test_the_plan_says_in_one_line_which_secrets_preflight_will_refuse() -> None
 
 
 def test_without_its_policy_config_the_stack_fails_the_pack(project: Path) -> None:
-    # Issue 24, point 1: the README's preview ran the pack without the stack's config.
+    # Issue 24, point 1: the deploy steps' preview ran the pack without the stack's config.
     (project / "policies" / "config.prod.json").unlink()
     outcome = preflight(project, "prod")
     by_rule: dict[str, list[Finding]] = {}

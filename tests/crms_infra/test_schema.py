@@ -34,6 +34,6 @@ def test_project_runs_python_from_the_venv() -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_stack_file_sets_every_declared_plain_key_with_its_type(stack: str) -> None:
-    """Also run on a stack file set up as the README says (test_readme_deploy.py)."""
+    """Also run on a stack file set up as docs/deploy.md says (test_deploy_docs.py)."""
     config = check_stack_file(REPO / f"Pulumi.{stack}.yaml")
     assert all(key.startswith("crms:") for key in config), "committed files hold no credentials"

@@ -1,4 +1,4 @@
-"""The checks every stack file must pass: the committed ones, and one set up as the README says.
+"""The checks every stack file must pass: the committed ones, and one set up as docs/deploy.md says.
 
 Plain `crms:` keys: exactly the schema's plain keys, each of its declared type.
 Secret `crms:` keys and provider credentials: only encrypted (`{secure: ...}`).

@@ -116,7 +116,7 @@ def test_pitr_is_refused_below_the_small_compute_size() -> None:
 
 
 def test_open_network_is_spelt_out_in_each_stack_file() -> None:
-    """The decision is visible where a reviewer reads the stack (README: who may connect)."""
+    """The decision is visible where a reviewer reads the stack (docs/design.md says why)."""
     for stack in STACKS:
         text = (REPO / f"Pulumi.{stack}.yaml").read_text()
         assert "crms:databaseAllowedCidrs:" in text

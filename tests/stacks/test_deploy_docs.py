@@ -1,7 +1,8 @@
-"""The README's deploy steps: the commands name flags and files that exist, and a stack file
-set up exactly as the steps say passes the checks, plans offline and, built, passes preflight.
+"""The deploy steps of docs/deploy.md (and their short form in the README): the commands
+name flags and files that exist, and a stack file set up exactly as the steps say passes the
+checks, plans offline and, built, passes preflight.
 
-The README's `pulumi config set` lines are read from the README itself and applied
+The page's `pulumi config set` lines are read from the page itself and applied
 to a copy of Pulumi.prod.yaml the way the Pulumi CLI writes them with the passphrase
 secrets provider (pulumi/pulumi, the sources cited beside each step):
 - a key without a namespace goes in the project's (`crms:`);
@@ -36,7 +37,7 @@ from tests.stacks.stack_file_checks import check_stack_file, is_encrypted
 
 CLI = str(Path(sys.executable).parent / "crms-infra")
 PASSPHRASE = "correct horse battery staple"
-# What a platform engineer types for the README's placeholders (secrets: realistic shapes).
+# What a platform engineer types for the page's placeholders (secrets: realistic shapes).
 TYPED_VALUES = {
     "crms:supabaseAccessToken": "sbp_0f3c1e9a7b5d4c2e8f6a0b1c3d5e7f9a1b2c3d4e",
     "crms:stripeSecretKey": "sk_live_51NzQ2LKr8mVxYtTqW3eRbC9dHf",
@@ -48,7 +49,7 @@ TYPED_VALUES = {
     "upstash:email": "platform@crms.ch",
     "upstash:apiKey": "a8f3c2e1-9b7d-4c5e-8f6a-0b1c3d5e7f9a",
 }
-README_STEP = re.compile(r"^pulumi config set (--secret )?(\S+)\s+(\S.*?)\s*(#.*)?$")
+CONFIG_STEP = re.compile(r"^pulumi config set (--secret )?(\S+)\s+(\S.*?)\s*(#.*)?$")
 # Every flag of `pulumi preview` and `pulumi up`: the Flags() calls of pulumi/pulumi
 # pkg/cmd/pulumi/operations/preview.go and up.go (CLI 3.26x sources).
 COMMON_FLAGS = {
@@ -73,27 +74,32 @@ needs_a_build = pytest.mark.skipif(
 )
 
 
+def section(page: Path, heading: str) -> list[str]:
+    """The lines of a page's section (to the next heading of its level or above), stripped."""
+    text = page.read_text()
+    body = text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    return [line.strip() for line in body.splitlines()]
+
+
 def deploy_section() -> list[str]:
-    """The lines of the README's deploy section, stripped."""
-    text = (REPO / "README.md").read_text()
-    section = text.split("## Deploying for real", 1)[1].split("\n## ", 1)[0]
-    return [line.strip() for line in section.splitlines()]
+    """The lines of docs/deploy.md's deploy section, stripped."""
+    return section(REPO / "docs" / "deploy.md", "## Deploying for real")
 
 
-def readme_config_steps() -> list[tuple[str, bool]]:
-    """`(key, is_secret)` for each `pulumi config set` line of the README's deploy section."""
+def config_steps() -> list[tuple[str, bool]]:
+    """`(key, is_secret)` for each `pulumi config set` line of the deploy section."""
     steps = []
     for line in deploy_section():
-        match = README_STEP.match(line)
+        match = CONFIG_STEP.match(line)
         if match:
             steps.append((match.group(2), match.group(1) is not None))
     return steps
 
 
-def readme_commands() -> list[list[str]]:
-    """The README's `make` and `pulumi preview` / `pulumi up` lines, as argument lists."""
+def commands(lines: list[str]) -> list[list[str]]:
+    """The `make` and `pulumi preview` / `pulumi up` lines, as argument lists."""
     found = []
-    for line in deploy_section():
+    for line in lines:
         if line.startswith(("pulumi preview ", "pulumi up ", "make ")):
             found.append(shlex.split(line, comments=True))
     return found
@@ -149,7 +155,7 @@ def pulumi_config_set(
 
 @pytest.fixture(scope="module")
 def configured_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project whose Pulumi.prod.yaml went through the README's steps (with
+    """A copy of the project whose Pulumi.prod.yaml went through the page's steps (with
     staging's, whose data plane prod's previews use)."""
     project = tmp_path_factory.mktemp("configured")
     for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"):
@@ -157,7 +163,7 @@ def configured_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for directory in ("components", "policies", "app"):
         (project / directory).symlink_to(REPO / directory)
     crypter = PassphraseCrypter(PASSPHRASE)
-    for key, is_secret in readme_config_steps():
+    for key, is_secret in config_steps():
         full_key = key if ":" in key else f"crms:{key}"
         pulumi_config_set(
             project / "Pulumi.prod.yaml",
@@ -168,8 +174,8 @@ def configured_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-def test_the_readme_sets_secrets_and_provider_keys() -> None:
-    steps = dict(readme_config_steps())
+def test_the_page_sets_secrets_and_provider_keys() -> None:
+    steps = dict(config_steps())
     assert steps["stripeSecretKey"] is True
     assert steps["vercel:apiToken"] is True
     assert steps["vercel:team"] is False
@@ -224,9 +230,9 @@ def test_configured_stack_plans_offline_without_the_passphrase(configured_projec
 
 
 def test_preflight_runs_before_a_preview_and_an_update_that_use_the_stacks_policy_config() -> None:
-    commands = [" ".join(words[:2]) for words in readme_commands()]
-    assert commands == ["make setup", "make build", "make preflight", "pulumi preview", "pulumi up"]
-    for words in readme_commands():
+    steps = [" ".join(words[:2]) for words in commands(deploy_section())]
+    assert steps == ["make setup", "make build", "make preflight", "pulumi preview", "pulumi up"]
+    for words in commands(deploy_section()):
         if words[0] != "pulumi":
             continue
         flags = flag_values(words)
@@ -238,9 +244,14 @@ def test_preflight_runs_before_a_preview_and_an_update_that_use_the_stacks_polic
         json.loads((REPO / "policies" / f"config.{stack}.json").read_text())
 
 
-def test_the_make_targets_the_readme_names_exist() -> None:
+def test_the_readme_deploys_with_the_pages_commands() -> None:
+    short_form = commands(section(REPO / "README.md", "## Deploying, in short"))
+    assert short_form == commands(deploy_section())
+
+
+def test_the_make_targets_the_page_names_exist() -> None:
     makefile = (REPO / "Makefile").read_text()
-    for words in readme_commands():
+    for words in commands(deploy_section()):
         if words[0] == "make":
             assert re.search(rf"^{words[1]}:", makefile, re.MULTILINE), words
     assert "crms-infra preflight $(STACK)" in makefile
@@ -248,7 +259,7 @@ def test_the_make_targets_the_readme_names_exist() -> None:
 
 @needs_a_build
 @pytest.mark.timeout(600)  # the build and the plan of a built stack, on a loaded machine
-def test_a_stack_set_up_and_built_as_the_readme_says_passes_preflight(
+def test_a_stack_set_up_and_built_as_the_page_says_passes_preflight(
     configured_project: Path, ops_build: Callable[[str], Path]
 ) -> None:
     (configured_project / "build").mkdir()

@@ -1,0 +1,114 @@
+"""The documentation: a short README that leads into docs/, one page per journey, built strict
+by MkDocs, and figures that are the commands' own."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from markdown.extensions.toc import slugify
+
+from tests.conftest import REPO, STACKS
+
+DOCS = REPO / "docs"
+CLI = str(Path(sys.executable).parent / "crms-infra")
+MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+PAGES = [
+    "index", "deploy", "takeover", "operate", "policies", "cost", "ci", "ops-app", "settings",
+    "design", "troubleshooting", "benchmarks",
+]  # fmt: skip
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def headings_anchors(page: Path) -> set[str]:
+    """The anchors of a page's headings, as Python-Markdown's toc (and GitHub) make them."""
+    text = re.sub(r"^```.*?^```", "", page.read_text(), flags=re.MULTILINE | re.DOTALL)
+    return {slugify(m, "-") for m in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}
+
+
+def test_the_readme_is_a_landing_page_of_at_most_200_lines() -> None:
+    readme = (REPO / "README.md").read_text()
+    assert len(readme.splitlines()) <= 200
+    assert "make plan STACK=prod\nmake test\n" in readme  # the two commands, as .ci/run runs one
+
+
+def test_every_link_of_the_readme_reaches_a_page_and_its_heading() -> None:
+    links = LINK.findall((REPO / "README.md").read_text())
+    assert {link.split("#")[0] for link in links} >= {f"docs/{page}.md" for page in PAGES[1:]}
+    for link in links:
+        path, _, anchor = link.partition("#")
+        assert (REPO / path).is_file(), link
+        if anchor:
+            assert anchor in headings_anchors(REPO / path), link
+
+
+def test_docs_hold_the_journeys_pages_and_the_site_lists_each() -> None:
+    assert sorted(page.stem for page in DOCS.glob("*.md")) == sorted(PAGES)
+    nav = re.findall(r"^  - [^:]+: (\S+)\.md$", (REPO / "mkdocs.yml").read_text(), re.MULTILINE)
+    assert nav == PAGES
+
+
+@pytest.mark.parametrize("broken", ["[x](deploy.md#no-such-heading)", "[x](no-such-page.md)"])
+def test_the_strict_build_fails_on_a_broken_link(tmp_path: Path, broken: str) -> None:
+    shutil.copytree(DOCS, tmp_path / "docs")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path)
+    build = [MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")]
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    clean = subprocess.run(build, cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert clean.returncode == 0, clean.stderr
+    with (tmp_path / "docs" / "index.md").open("a") as index:
+        index.write(f"\n{broken}\n")
+    result = subprocess.run(build, cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    (warning,) = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    assert "no-such-" in warning
+
+
+def test_the_cost_table_is_what_the_cost_command_prints() -> None:
+    """docs/cost.md's table of the committed stacks, row by row, against `crms-infra cost`."""
+    rows = dict(
+        (m.group(1), m.groups()[1:])
+        for m in re.finditer(
+            r"^\| (\w+) \| \$([\d.,]+) \| \$([\d.,]+) \| (\d+) of (\d+) \| \$(\d+) \|$",
+            (DOCS / "cost.md").read_text(),
+            re.MULTILINE,
+        )
+    )
+    assert sorted(rows) == sorted(STACKS)
+    for stack in STACKS:
+        printed = json.loads(
+            subprocess.run(
+                [CLI, "cost", stack, "--format", "json"],
+                capture_output=True, text=True, timeout=300, check=True,
+            ).stdout
+        )  # fmt: skip
+        assert rows[stack] == (
+            f"{printed['totalUsd']:.2f}",
+            f"{printed['fromSettingsUsd']:.2f}",
+            str(printed["unknownLines"]),
+            str(len(printed["lines"])),
+            str(printed["budgetUsd"]),
+        ), stack
+
+
+def test_the_layout_names_every_folder_and_every_tooling_package() -> None:
+    design = (DOCS / "design.md").read_text()
+    layout = design.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    block = layout.split("```", 2)[1]
+    folders = {line.split()[0] for line in block.splitlines() if line and not line[0].isspace()}
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
+    top = {path.split("/")[0] + "/" for path in tracked if "/" in path and path[0] != "."}
+    assert top <= folders
+    packages = {p.parent.name for p in (REPO / "crms_infra").glob("*/__init__.py")}
+    for package in packages:
+        assert f"{package}/" in block, package
+
+
+def test_no_page_points_at_a_document_the_repository_does_not_have() -> None:
+    for page in DOCS.glob("*.md"):
+        assert "architecture document" not in page.read_text(), page
