@@ -69,11 +69,14 @@ class DataPlane:
     secret: Mapping[str, pulumi.Input[str]]
 
     def exports(self) -> dict[str, object]:
-        """The stack outputs by which another stack's previews use it."""
-        return {
-            DATA_PLANE_OUTPUT: {**self.facts, "variables": dict(self.plain)},
-            DATA_PLANE_SECRETS_OUTPUT: pulumi.Output.secret(dict(self.secret)),
+        """The stack outputs by which another stack's previews use it. A production stack
+        exports no secret: no preview may have them (and none can, through an output)."""
+        exported: dict[str, object] = {
+            DATA_PLANE_OUTPUT: {**self.facts, "variables": dict(self.plain)}
         }
+        if self.facts["environment"] != AppEnvironment.PRODUCTION.value:
+            exported[DATA_PLANE_SECRETS_OUTPUT] = pulumi.Output.secret(dict(self.secret))
+        return exported
 
     def described(self, settings: StackSettings) -> dict[str, object]:
         """What previews get, as the stack output `previews` records it."""
@@ -134,6 +137,7 @@ def referenced_data_plane(stack: str) -> DataPlane:
     read, not created). Its secrets stay secret: the output is in the reference's
     `secretOutputNames` (pulumi/pulumi pkg/resource/deploy/builtins.go, readStackReference)."""
     name = f"{pulumi.get_organization()}/{pulumi.get_project()}/{stack}"
+    stack_file = stack_file_name(pulumi.get_stack())
     reference = pulumi.StackReference(name)
     described = reference.get_output(DATA_PLANE_OUTPUT)
     secrets = reference.get_output(DATA_PLANE_SECRETS_OUTPUT)
@@ -141,12 +145,26 @@ def referenced_data_plane(stack: str) -> DataPlane:
     def pick(output: pulumi.Output[object], *path: str) -> pulumi.Output[str]:
         return output.apply(lambda value: _at(value, name, path))
 
+    def pick_secret(key: str) -> pulumi.Output[str]:
+        def checked(both: list[object]) -> str:
+            if _at(both[0], name, ("environment",)) == AppEnvironment.PRODUCTION.value:
+                raise SettingsError(stack_file, [Problem("previewsDataPlaneStack", stack, _PROD)])
+            return _at(both[1], name, (key,))
+
+        return pulumi.Output.all(described, secrets).apply(checked)
+
     return DataPlane(
         stack=name,
         facts={fact: pick(described, fact) for fact in FACTS},
         plain={key: pick(described, "variables", key) for key in PLAIN_KEYS},
-        secret={key: pick(secrets, key) for key in SECRET_KEYS},
+        secret={key: pick_secret(key) for key in SECRET_KEYS},
     )
+
+
+_PROD = (
+    "names a production stack: previews never get production's secrets, and it exports "
+    "none; name a stack that is not production (prod's previews use staging)"
+)
 
 
 def _at(value: object, stack: str, path: tuple[str, ...]) -> str:

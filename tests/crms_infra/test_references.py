@@ -6,7 +6,7 @@ from pathlib import Path
 from crms_infra.offline.engine import record_stack
 from crms_infra.offline.mocks import STACK_REFERENCE
 from tests.conftest import REPO
-from tests.crms_infra.test_cli_errors import assert_refused, edit
+from tests.crms_infra.test_cli_errors import assert_refused, edit, line_of
 from tests.helpers import outputs_of, plan_of
 from tests.helpers import run_cli as run
 
@@ -64,3 +64,24 @@ def test_stacks_that_reference_each_other_are_refused(project_copy: Path) -> Non
         run("plan", "prod", "--project-dir", str(project_copy)),
         "stacks reference each other: prod -> staging -> prod",
     )
+
+
+def test_a_stack_whose_previews_would_use_prods_data_plane_is_refused(project_copy: Path) -> None:
+    """Dev's stack file naming prod: prod's live keys would reach dev's previews. Prod
+    exports none, and the program says why in one sentence (the pack would refuse the
+    `previews` output besides: tests/policies/test_previews_rules.py)."""
+    stack_file = project_copy / "Pulumi.dev.yaml"
+    edit(stack_file, 'crms:previewsDataPlaneStack: ""', "crms:previewsDataPlaneStack: prod")
+    assert_refused(
+        run("plan", "dev", "--project-dir", str(project_copy)),
+        f"Pulumi.dev.yaml: line {line_of(stack_file, 'previewsDataPlaneStack')}: "
+        'crms:previewsDataPlaneStack has the bad value "prod": names a production stack: '
+        "previews never get production's secrets, and it exports none",
+    )
+
+
+def test_only_a_stack_that_is_not_production_exports_its_secrets_for_previews() -> None:
+    assert "webDataPlaneSecrets" not in outputs_of(plan_of("prod"))
+    assert outputs_of(plan_of("prod"))["webDataPlane"]["stripeMode"] == "live"
+    for stack in ("dev", "staging"):
+        assert outputs_of(plan_of(stack))["webDataPlaneSecrets"] == "[secret]"

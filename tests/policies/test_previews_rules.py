@@ -200,22 +200,3 @@ def test_prod_without_a_preview_stack_fails_the_plan(tmp_path: Path) -> None:
     )
     assert "cache-redis" in by_name["compute-web-preview-upstash-redis-token"]
     assert "previews use the data plane of this stack" in by_name["crms-prod"]
-
-
-def test_a_stack_whose_previews_use_prods_data_plane_fails_the_plan(tmp_path: Path) -> None:
-    """Dev's stack file naming prod: prod's live keys would reach dev's previews."""
-    project = copy_project(tmp_path)
-    stack_file = project / "Pulumi.dev.yaml"
-    text = stack_file.read_text()
-    stack_file.write_text(
-        text.replace('crms:previewsDataPlaneStack: ""', "crms:previewsDataPlaneStack: prod")
-    )
-    result = plan_copy(project, "dev")
-    assert result.returncode == 1, result.stderr
-    (found,) = [v for v in json.loads(result.stdout)["policy"]["violations"] if v["policy"] == RULE]
-    assert found["urn"].endswith("::crms-dev")
-    assert (
-        "previews use the data plane of organization/crms/prod, whose environment is "
-        in (found["message"])
-    )
-    assert "set crms:previewsDataPlaneStack" in found["message"]

@@ -31,8 +31,9 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from crms_infra.offline.project import load_stack_settings
+from crms_infra.variable_targets import TARGETS, variables_by_target
 from tests.conftest import REPO, STACKS
-from tests.helpers import python_312_bin
+from tests.helpers import plan_of, python_312_bin
 from tests.stacks.stack_file_checks import check_stack_file, is_encrypted
 
 CLI = str(Path(sys.executable).parent / "crms-infra")
@@ -273,3 +274,27 @@ def test_a_stack_set_up_and_built_as_the_page_says_passes_preflight(
         (configured_project / "build" / "ops-prod").unlink()
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("preflight prod: passed cli-config, program-settings, ")
+
+
+def test_what_a_preview_gets_is_what_prods_plan_sets() -> None:
+    """The page's table, row by row, against the plan: a target the page marks "—" gets no
+    variable of that key, "staging's" is read from staging's reference, "prod's" is made
+    here, and a value in backticks is the plan's own."""
+    held = variables_by_target(plan_of("prod"))["crms-production"]
+    rows = section(REPO / "docs" / "deploy.md", "## What a preview gets")
+    table = [row for row in rows if row.startswith("| `")]
+    assert {row.split("`")[1] for row in table} == set(held)
+    for row in table:
+        key, *cells = [cell.strip() for cell in row.strip("|").split("|")]
+        key = key.strip("`")
+        for target, cell in zip(TARGETS, cells, strict=True):
+            plan_cell = held[key].get(target)
+            if cell == "—":
+                assert plan_cell is None, (key, target)
+            elif cell.startswith("staging's"):
+                assert str(plan_cell).endswith("from organization/crms/staging"), (key, target)
+            elif cell.startswith("prod's"):
+                assert plan_cell is not None, (key, target)
+                assert "staging" not in plan_cell, (key, target)
+            else:
+                assert cell == f"`{plan_cell}`", (key, target)

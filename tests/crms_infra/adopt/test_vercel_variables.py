@@ -59,6 +59,13 @@ def test_every_live_variable_stops_reaching_previews_and_says_what_they_get_inst
         assert targets.after.startswith("production; preview: compute-web-preview-"), key
         assert targets.after.endswith("(from organization/crms/staging)"), key
         assert item.resource.inputs["targets"] == ["production"], key
+    stripe = variables(as_state(document), prod_program)["STRIPE_SECRET_KEY"]
+    (targets,) = [change for change in stripe.changes if change.what == "targets"]
+    # docs/takeover.md quotes it.
+    assert f"targets: {targets.before} -> {targets.after}" == (
+        "targets: preview, production -> production; preview: "
+        "compute-web-preview-stripe-secret-key (from organization/crms/staging)"
+    )
 
 
 def test_a_plain_variable_the_program_makes_sensitive_is_replaced(
