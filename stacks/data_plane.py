@@ -9,8 +9,9 @@ the data plane of the stack `crms:previewsDataPlaneStack` names, read through a
 none; they are told they are `preview`, never `production`. Development gets what previews
 get, but no secret: Vercel refuses a sensitive value in development.
 
-Every stack exports its data plane (`webDataPlane`, plain; `webDataPlaneSecrets`, secret)
-for the stacks whose previews use it, and what its own previews get (`previews`).
+Every stack exports its data plane for the stacks whose previews use it (`webDataPlane`,
+plain; and, unless it is production, `webDataPlaneSecrets`, secret), and what its own
+previews get (`previews`).
 """
 
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ import pulumi
 
 from components.cache import Cache
 from components.database import Database
-from components.variables import EVERY_TARGET, PRODUCTION_ONLY, EnvVar, Target
+from components.variables import EVERY_TARGET, EnvVar, Target
 from stacks.loader import HIDDEN, Problem, SettingsError, stack_file_name
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
 from stacks.secrets import StackSecrets
@@ -33,7 +34,7 @@ PREVIEWS_OUTPUT = "previews"
 ENVIRONMENT_VARIABLES = ("NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT")
 """The web app's variables that tell it which environment it runs in (the seed's)."""
 PLAIN_KEYS = ("NEXT_PUBLIC_SUPABASE_URL",)
-SECRET_KEYS = (
+SENSITIVE_KEYS = (
     # Public by design (it ships to browsers), but a key: kept out of reach anyway.
     "NEXT_PUBLIC_SUPABASE_ANON_KEY",
     "SUPABASE_SERVICE_KEY",
@@ -67,6 +68,10 @@ class DataPlane:
     facts: Mapping[str, pulumi.Input[str]]
     plain: Mapping[str, pulumi.Input[str]]
     secret: Mapping[str, pulumi.Input[str]]
+
+    def __post_init__(self) -> None:
+        if (set(self.plain), set(self.secret)) != (set(PLAIN_KEYS), set(SENSITIVE_KEYS)):
+            raise ValueError("a data plane holds PLAIN_KEYS and SENSITIVE_KEYS, each once")
 
     def exports(self) -> dict[str, object]:
         """The stack outputs by which another stack's previews use it. A production stack
@@ -157,7 +162,7 @@ def referenced_data_plane(stack: str) -> DataPlane:
         stack=name,
         facts={fact: pick(described, fact) for fact in FACTS},
         plain={key: pick(described, "variables", key) for key in PLAIN_KEYS},
-        secret={key: pick_secret(key) for key in SECRET_KEYS},
+        secret={key: pick_secret(key) for key in SENSITIVE_KEYS},
     )
 
 
@@ -171,7 +176,7 @@ def _at(value: object, stack: str, path: tuple[str, ...]) -> str:
     for part in path:
         value = value.get(part) if isinstance(value, dict) else None
     if not isinstance(value, str):
-        output = DATA_PLANE_SECRETS_OUTPUT if path[0] in SECRET_KEYS else DATA_PLANE_OUTPUT
+        output = DATA_PLANE_SECRETS_OUTPUT if path[0] in SENSITIVE_KEYS else DATA_PLANE_OUTPUT
         raise pulumi.RunError(
             f"stack {stack} exports no {'.'.join(path)} in its output {output}: run `pulumi up` "
             "on it first (this stack's previews use its data plane)"
@@ -215,12 +220,11 @@ def web_environment(settings: StackSettings, own: DataPlane, previews: DataPlane
         ),
         *(EnvVar(key, value, True, (Target.PREVIEW,)) for key, value in previews.secret.items()),
     ]
-    for key in ENVIRONMENT_VARIABLES:
-        per_target += [
-            EnvVar(key, environment, sensitive=False, targets=PRODUCTION_ONLY),
-            EnvVar(key, Target.PREVIEW.value, sensitive=False, targets=(Target.PREVIEW,)),
-            EnvVar(key, Target.DEVELOPMENT.value, sensitive=False, targets=(Target.DEVELOPMENT,)),
-        ]
+    per_target += [
+        EnvVar(key, environment if target is Target.PRODUCTION else target.value, False, (target,))
+        for key in ENVIRONMENT_VARIABLES
+        for target in Target
+    ]
     return [
         *per_target,
         # Node's build mode, not the app's environment: previews build as production does.
