@@ -23,7 +23,7 @@ from crms_infra.yaml_file import load_yaml_file
 from stacks.loader import SettingsError, settings_from_config
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
-from tests.conftest import REPO, STACKS
+from tests.conftest import REPO
 
 S3 = "aws:s3/"
 BACKUP_NOW = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
@@ -131,13 +131,12 @@ CLI = str(Path(sys.executable).parent / "crms-infra")
 
 
 def copy_project(target: Path) -> Path:
-    """The program, the stack files (prod's previews use staging's data plane) and the
-    pack, in `target`: a copy safe to break.
+    """The program, prod's stack file (and staging's, whose data plane prod's previews
+    use) and the pack, in `target`: a copy safe to break.
 
     Planned through the CLI in a process of its own, a copy's `components` and pack are
     its own; `stacks` is not (the CLI has imported it already)."""
-    stack_files = [f"Pulumi.{stack}.yaml" for stack in STACKS]
-    for name in ("__main__.py", "Pulumi.yaml", *stack_files):
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"):
         shutil.copy(REPO / name, target / name)
     for directory in ("components", "policies", "app"):
         shutil.copytree(REPO / directory, target / directory, ignore=shutil.ignore_patterns("venv"))

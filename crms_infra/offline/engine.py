@@ -31,7 +31,14 @@ from crms_infra.offline.references import (
     reference_state,
     referenced_stacks,
 )
-from crms_infra.offline.sdk import SETTINGS, MockEngine, MockSettings, rpc, sync_await
+from crms_infra.offline.sdk import (
+    SETTINGS,
+    MockEngine,
+    MockSettings,
+    pickler_restored,
+    rpc,
+    sync_await,
+)
 from crms_infra.plan_model import Plan, PlanResource
 
 _program_log = logging.getLogger("crms.program")
@@ -129,7 +136,7 @@ def _run_program(project_dir: Path, config: StackConfig, mocks: PlanMocks) -> Re
     def run_program() -> None:
         runpy.run_path(program, run_name="__main__")
 
-    with _inside(project_dir):
+    with _inside(project_dir), pickler_restored():
         sync_await(run_in_stack(run_program))
     if monitor.mocks.errors:
         raise monitor.mocks.errors[0]

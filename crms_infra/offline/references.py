@@ -15,24 +15,26 @@ from typing import Any
 from crms_infra.offline.monitor import RecordingMonitor
 from crms_infra.offline.project import StackConfig, StackNotFoundError
 from crms_infra.offline.sdk import rpc
-from stacks.loader import settings_from_config, stack_file_name
+from stacks.config_keys import PROJECT, config_key
+from stacks.escape import printable
+from stacks.loader import stack_file_name
 
 ORGANIZATION = "organization"  # what the SDK's own mocks call the organization
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 def referenced_stacks(config: StackConfig, known: list[str]) -> list[str]:
-    """The stacks the program will reference, from the stack's settings (the key that
-    names one says so); `known`: the project's stacks."""
-    stack_file = stack_file_name(config.stack)
-    settings = settings_from_config(config.values, stack_file, config.secret_keys)
-    referenced = settings.previews.data_plane_stack
-    if not referenced:
-        return []
+    """The stacks the program will reference, from the key of the stack file that names one
+    (read as the program's settings read it; they also validate it); `known`: the
+    project's stacks."""
+    key = f"{PROJECT}:{config_key(('previews', 'data_plane_stack'))}"
+    referenced = config.values.get(key, "")
+    if not referenced or referenced == config.stack:
+        return []  # the stack's own data plane (naming itself, its settings refuse it)
     if referenced not in known:
         raise StackNotFoundError(
-            f"{stack_file}: crms:previewsDataPlaneStack names the stack {referenced}, which "
-            f"has no stack file here (stacks: {', '.join(known)})"
+            f"{stack_file_name(config.stack)}: {key} names the stack {printable(referenced, 100)}"
+            f", which has no stack file here (stacks: {', '.join(known)})"
         )
     return [referenced]
 
