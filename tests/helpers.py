@@ -151,6 +151,27 @@ def plan_copy(project_dir: Path, stack: str = "prod") -> subprocess.CompletedPro
     )  # fmt: skip
 
 
+def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> str:
+    """The CLI refused: exit 2, nothing on stdout, no traceback, each of `words` said."""
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in result.stderr
+    return result.stderr
+
+
+def line_of(stack_file: Path, text: str) -> int:
+    """The number of the stack file's line holding `text`."""
+    return next(n for n, line in enumerate(stack_file.read_text().splitlines(), 1) if text in line)
+
+
+def edit(stack_file: Path, old: str, new: str) -> None:
+    text = stack_file.read_text()
+    assert old in text
+    stack_file.write_text(text.replace(old, new))
+
+
 def run_cli(
     *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

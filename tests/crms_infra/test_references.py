@@ -6,8 +6,7 @@ from pathlib import Path
 from crms_infra.offline.engine import record_stack
 from crms_infra.offline.mocks import STACK_REFERENCE
 from tests.conftest import REPO
-from tests.crms_infra.test_cli_errors import assert_refused, edit, line_of
-from tests.helpers import outputs_of, plan_of
+from tests.helpers import assert_refused, edit, line_of, outputs_of, plan_of
 from tests.helpers import run_cli as run
 
 STAGING = "organization/crms/staging"
