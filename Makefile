@@ -4,13 +4,14 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
+PRICING := policies/pricing
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt pyproject.toml $(PRICING)/pyproject.toml | cksum | cut -d' ' -f1)
 STACK ?= prod
 FORMAT ?= text
 
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: setup plan preflight test lint docs bench dr-drill build lock clean
+.PHONY: setup plan preflight prices test lint docs bench dr-drill build lock clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -21,12 +22,14 @@ $(NODE_STAMP): package-lock.json
 
 # uv installs the pinned set in seconds; pip only bootstraps uv itself. Bytecode is
 # compiled at install (as pip does), so runs do not recompile the SDKs' sources
-# where PYTHONDONTWRITEBYTECODE is set.
-$(STAMP): requirements-dev.txt pyproject.toml
+# where PYTHONDONTWRITEBYTECODE is set. The pricing the CLI shares with the policy pack is
+# installed editable, as policies/requirements.txt installs it: both read this checkout.
+$(STAMP): requirements-dev.txt pyproject.toml $(PRICING)/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --config-setting editable_mode=compat -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e $(PRICING)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -37,6 +40,12 @@ plan: $(STAMP)
 # exits 1 if any, and make then exits 2).
 preflight: $(STAMP)
 	$(BIN)/crms-infra preflight $(STACK)
+
+# Re-read the prices whose sources are machine-readable (AWS's Price List) and write what
+# changed into policies/pricing's price files, for a person to review (`git diff`) and commit.
+# It needs the network: offline it stops with one sentence and changes nothing.
+prices: $(STAMP)
+	$(BIN)/crms-infra prices --write
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -15,11 +15,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "policies"))  # the pack's rules import as `crms_rules`
 
+from crms_pricing.prices import PriceBook  # noqa: E402
 from crms_rules.budget import within_budget  # noqa: E402
 from crms_rules.core import Resource  # noqa: E402
 
 from crms_infra.cost.plan_costs import plan_cost  # noqa: E402
-from crms_infra.cost.pricing.prices import PriceBook  # noqa: E402
 from crms_infra.cost.render import cost_text  # noqa: E402
 from crms_infra.offline.engine import plan_stack  # noqa: E402
 

@@ -16,6 +16,12 @@ import crms_infra
 from crms_infra.bundle_writer import write_bundle
 from crms_infra.ci_roles import command as ci_roles
 from crms_infra.cost.changes import change_json, change_markdown, change_text, cost_change
+from crms_infra.cost.guardrail import (
+    guardrail_verdict,
+    verdict_json,
+    verdict_markdown,
+    verdict_text,
+)
 from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.render import cost_json, cost_markdown, cost_text
 from crms_infra.cost.summary import ESTIMATE_ERRORS
@@ -34,6 +40,7 @@ from crms_infra.plan_model import Plan
 from crms_infra.policy_config import PolicyConfigError, read_policy_config
 from crms_infra.preflight.findings import render
 from crms_infra.preflight.run import plan_refusals, preflight, unset_secrets_note
+from crms_infra.prices import command as prices_command
 from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.changes import diff_markdown_with_diagram
 from crms_infra.residency.classify import UnclassifiedResourceError
@@ -180,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true", help="exit 1 if it is out of date")
     schema.set_defaults(run=_schema)
     _add_cost_command(commands, common)
+    prices_command.add_command(commands, common)
     return parser
 
 
@@ -244,19 +252,23 @@ def _diff(args: argparse.Namespace) -> int:
     after = _load_plan(project_dir, args.after)
     diff = diff_plans(before, after, args.before, args.after)
     change = cost_change(before, after)
+    verdict = guardrail_verdict(project_dir / "policies", before, after, change)
     if args.format == "markdown":
         # The monthly change gets an eighth of the comment, never what the diff needs.
         section = change_markdown(
-            change, min(args.max_chars // 8, args.max_chars - MARKDOWN_MINIMUM)
+            change,
+            min(args.max_chars // 8, args.max_chars - MARKDOWN_MINIMUM),
+            verdict_markdown(verdict),
         )
         sys.stdout.write(diff_markdown_with_diagram(diff, limit=args.max_chars - len(section)))
         sys.stdout.write(section)
     elif args.format == "json":
-        document = {**json.loads(diff_json(diff)), "monthlyCost": change_json(change)}
+        cost = {**change_json(change), "guardrail": verdict_json(verdict)}
+        document = {**json.loads(diff_json(diff)), "monthlyCost": cost}
         sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
     else:
-        sys.stdout.write(diff_text(diff) + change_text(change))
-    return EXIT_OK
+        sys.stdout.write(diff_text(diff) + change_text(change) + verdict_text(verdict))
+    return EXIT_POLICY if verdict is not None and verdict.fails else EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -360,7 +372,8 @@ def _adopt(args: argparse.Namespace) -> int:
             " It holds the live database password: keep it out of git and any shared place, "
             "and delete it once `pulumi import` has run."
         )
-        print(f"wrote {args.out} (mode 0600).{warning if holds_secret else ''}", file=sys.stderr)
+        written = f"wrote {args.out} (mode 0600).{warning if holds_secret else ''}"
+        print(safe_line(written), file=sys.stderr)
     else:
         print("no import file written: pass --out FILE to write one", file=sys.stderr)
     return EXIT_OK

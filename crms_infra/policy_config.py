@@ -5,7 +5,11 @@ switches off or exempts, and the tests judge each rule with it; all three read i
 the way the Pulumi CLI reads `--policy-pack-config` (pulumi/pulumi,
 `pkg/resource/analyzer/config.go`: `parsePolicyPackConfig`, `ReconcilePolicyPackConfig`,
 `applyConfig`):
-- an empty file is no config;
+- an empty file, or JSON `null` (which Go's json.Unmarshal leaves as a nil map, no error),
+  is no config;
+- a top-level `"environments"` is not a policy: an array of strings naming the Pulumi ESC
+  environments the config draws on (`LoadPolicyPackConfigAndEnvironmentsFromFile`); kept
+  here, though their values cannot be read offline;
 - `"<policy>": "<level>"` sets a policy's enforcement level;
 - `"<policy>": {"enforcementLevel": "<level>", ...}`: the level is optional, every other
   key is one of the policy's arguments (its config properties);
@@ -15,7 +19,9 @@ the way the Pulumi CLI reads `--policy-pack-config` (pulumi/pulumi,
   (`apitype.EnforcementLevel`); any other level, or a value that is neither a string nor
   an object, is an error;
 - a policy's arguments start from the defaults of its config schema, then the file's.
-The pack itself runs in its own process and gets the result through the engine.
+The pack itself runs in its own process and gets the result through the engine. The pinned
+CLI's own cases (`pkg/resource/analyzer/config_test.go`, commit 1b5949891b3c) are tests in
+tests/crms_infra/test_policy_config.py.
 """
 
 import json
@@ -29,6 +35,7 @@ from crms_infra.plan_model import items
 
 LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 ALL = "all"
+ENVIRONMENTS = "environments"
 DEFAULT_LEVEL = "mandatory"
 """The pack's own default (policies/__main__.py: EnforcementLevel.MANDATORY)."""
 
@@ -52,6 +59,8 @@ class PolicyConfig:
     source: str = "no policy config"
     levels: Mapping[str, str] = field(default_factory=dict)
     arguments: Mapping[str, Mapping[str, JsonValue]] = field(default_factory=dict)
+    environments: tuple[str, ...] = ()
+    """The ESC environments the file names (`"environments"`)."""
 
     def level(self, policy: str, default: str = DEFAULT_LEVEL) -> str:
         """The policy's level: its own entry, else `all`, else the pack's default."""
@@ -105,8 +114,11 @@ def parse_policy_config(text: str, source: str) -> PolicyConfig:
         raw = json.loads(text)
     except ValueError as error:
         raise PolicyConfigError(f"{source} is not valid JSON: {error}") from None
+    if raw is None:
+        return PolicyConfig(source)
     if not isinstance(raw, dict):
         raise PolicyConfigError(f"{source} must hold a JSON object of policy names")
+    environments = _environments(raw.pop(ENVIRONMENTS, []), source)
     levels: dict[str, str] = {}
     arguments: dict[str, dict[str, JsonValue]] = {}
     for policy, value in raw.items():
@@ -123,7 +135,16 @@ def parse_policy_config(text: str, source: str) -> PolicyConfig:
                 f"{source}: {policy}: {json.dumps(value)[:40]} is neither an enforcement level "
                 "nor an object of arguments"
             )
-    return PolicyConfig(source, levels, arguments)
+    return PolicyConfig(source, levels, arguments, environments)
+
+
+def _environments(value: JsonValue, source: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        shown = json.dumps(value)[:40]
+        raise PolicyConfigError(
+            f"{source}: {ENVIRONMENTS}: {shown} is not an array of ESC environment names"
+        )
+    return tuple(str(name) for name in value)
 
 
 def _level(value: object, source: str, policy: str) -> str:

@@ -1,7 +1,7 @@
 """The `crms-infra` of one checkout, run inside a process that imports only that checkout.
 
 `crms_infra.tree_plan` hands the text of this file to `python -c`, with the checkout as
-the working directory and the only PYTHONPATH entry. It runs the checkout's own
+the working directory and first on PYTHONPATH (with its pricing package). It runs its own
 `crms-infra` entry point (read from the checkout's pyproject.toml, so it follows the
 CLI wherever that checkout keeps it), then writes the file of every module it loaded
 from outside the interpreter's own library, so the parent can prove that all of

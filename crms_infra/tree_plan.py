@@ -7,8 +7,8 @@ wiring and only its own components. A pull request that changes only settings or
 wiring would then diff as no change. So each side is planned by its own code, in
 a new interpreter that sees only that checkout:
 
-- working directory and the only PYTHONPATH entry: the checkout, so its packages
-  come first on sys.path;
+- working directory and PYTHONPATH: the checkout and its pricing package's source
+  (IMPORT_ROOTS), so its packages come first on sys.path;
 - the interpreter: this virtualenv when both checkouts pin the same packages (its
   editable install of this checkout is a `.pth` path entry, which `site` appends
   after PYTHONPATH, so it cannot shadow the other checkout); otherwise the other
@@ -34,6 +34,10 @@ from pathlib import Path
 
 HOME = Path(__file__).resolve().parent.parent
 """The checkout this module belongs to (and whose virtualenv runs it)."""
+IMPORT_ROOTS = (".", "policies/pricing/src")
+"""Where a checkout's own modules import from: itself, and the pricing package that `make setup`
+and the pack's requirements install editable from it (an older checkout has no such folder;
+a path that does not exist is skipped by the interpreter)."""
 PIN_FILES = ("requirements.txt", "requirements-dev.txt")
 """What `make setup` installs into .venv, besides the checkout itself."""
 ENTRY_SOURCE = (Path(__file__).resolve().parent / "tree_entry.py").read_text()
@@ -105,7 +109,8 @@ def run_in_tree(tree: Path, arguments: Sequence[str], interpreter: Path | None =
     if not (tree / "pyproject.toml").is_file():
         raise TreePlanError(f"{tree} is not a checkout of this project (no pyproject.toml)")
     python = interpreter or interpreter_for(tree)
-    environment = {**os.environ, "PYTHONPATH": str(tree)}
+    roots = [str((tree / root).resolve()) for root in IMPORT_ROOTS]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(roots)}
     environment.pop("PYTHONSAFEPATH", None)  # it would drop the working directory from sys.path
     with tempfile.TemporaryDirectory() as scratch:
         origins_file = Path(scratch) / "modules.json"

@@ -31,6 +31,21 @@ class UsageSettings(Settings):
         False,
         description="This stack carries the shared Supabase and Vercel plans' fees and credits.",
     )
+    # AWS's always-free allowances (KMS requests, CloudWatch alarms, metrics and API requests)
+    # exist once per account: in a shared account the stack that carries the team
+    # plans carries them too; in an account of its own each stack has its own.
+    aws_account_shared: bool = Field(
+        True,
+        description="The three stacks share one AWS account (and its always-free allowances).",
+    )
+    # Keys rotate every 365 days; AWS bills the first two rotations and no later one, so a
+    # key two years old costs what it costs for good (https://aws.amazon.com/kms/pricing/).
+    kms_key_age_days: int = Field(
+        730,
+        ge=0,
+        le=36_500,
+        description="Age in days of the stack's KMS keys in the month priced (rotations billed).",
+    )
     # The Pro platform fee includes one deploying seat (CI deploys with the team's token).
     vercel_seats: int = Field(
         1, ge=1, le=1_000, description="Deploying seats of the Vercel team (if it carries them)."

@@ -235,3 +235,37 @@ def paths_the_function_serves(python: Path | str, directory: Path, then: str = "
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
+
+
+# Every flag of `pulumi preview` and `pulumi up`: the Flags() calls of pulumi/pulumi
+# pkg/cmd/pulumi/operations/preview.go and up.go (CLI 3.26x sources).
+COMMON_FLAGS = {
+    "attach-debugger", "client", "config", "config-file", "config-path", "copilot", "debug",
+    "diff", "event-log", "exclude", "exclude-dependents", "expect-no-changes", "ignore-protect",
+    "json", "message", "neo", "neo-task-on-failure", "policy-pack", "policy-pack-config",
+    "refresh", "replace", "run-program", "show-config", "show-full-output",
+    "show-policy-remediations", "show-reads", "show-replacement-steps", "show-sames",
+    "show-secrets", "skip-config-validation", "skip-plugin-pre-install", "stack",
+    "suppress-outputs", "suppress-permalink", "suppress-progress", "target",
+    "target-dependents", "target-replace", "urns",
+}  # fmt: skip
+CLI_FLAGS = {
+    "preview": COMMON_FLAGS | {"import-file", "output", "save-plan"},
+    "up": COMMON_FLAGS | {"continue-on-error", "plan", "secrets-provider", "skip-preview",
+                          "strict", "yes"},
+}  # fmt: skip
+
+
+def flag_values(words: list[str]) -> dict[str, list[str]]:
+    """`--flag value` and `--flag` (a boolean: "") of a command line, by flag name."""
+    values: dict[str, list[str]] = {}
+    for index, word in enumerate(words):
+        if word.startswith("--"):
+            following = words[index + 1] if index + 1 < len(words) else "--"
+            values.setdefault(word[2:], []).append("" if following.startswith("--") else following)
+    return values
+
+
+def doc_pages() -> list[Path]:
+    """The pages a reader follows: the README and every page under docs/."""
+    return [REPO / "README.md", *sorted((REPO / "docs").glob("**/*.md"))]

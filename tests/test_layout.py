@@ -144,3 +144,46 @@ def test_the_cli_imports_no_component_before_the_program_runs() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+NOT_THE_TREE = {".git", ".venv", "venv", "node_modules", "build", "__pycache__"}
+"""Folders that are installed or generated, not the project's own files."""
+
+
+def tree_files(suffix: str) -> list[Path]:
+    return [
+        path
+        for path in sorted(REPO.rglob(f"*{suffix}"))
+        if not NOT_THE_TREE & set(path.relative_to(REPO).parts) and not path.name.startswith(".")
+    ]
+
+
+def test_no_module_of_the_tree_is_a_copy_of_another() -> None:
+    """Two runtimes that need the same code install one package (STYLE 12): a module held
+    equal to another by a test is still two places to read and review."""
+    by_content: dict[bytes, list[str]] = {}
+    for path in tree_files(".py"):
+        content = path.read_bytes()
+        if content.strip():
+            by_content.setdefault(content, []).append(str(path.relative_to(REPO)))
+    assert len(by_content) > 200  # the tree is where this test looks
+    assert [paths for paths in by_content.values() if len(paths) > 1] == []
+
+
+def test_the_price_files_and_the_pricing_exist_once() -> None:
+    folders = {path.parent for path in tree_files(".json") if path.parent.name == "prices"}
+    assert [str(folder.relative_to(REPO)) for folder in folders] == [
+        "policies/pricing/src/crms_pricing/prices"
+    ]
+    assert [str(path.relative_to(REPO)) for path in tree_files("table.py")] == [
+        "policies/pricing/src/crms_pricing/table.py"
+    ]
+
+
+def test_a_checkout_planned_by_its_own_code_imports_its_own_pricing() -> None:
+    """tree_plan puts a checkout's pricing source on PYTHONPATH: where this one's is."""
+    import crms_pricing
+
+    from crms_infra.tree_plan import IMPORT_ROOTS
+
+    assert (REPO / IMPORT_ROOTS[1]).resolve() == Path(crms_pricing.__file__).parent.parent

@@ -44,6 +44,7 @@ EXPECTED_JOBS: dict[tuple[str, str], tuple[dict[str, str], set[str]]] = {
     ("pull-request.yml", "test"): ({"contents": "read"}, set()),
     ("pull-request.yml", "plan-diff"): ({"contents": "read"}, set()),
     ("pull-request.yml", "comment"): ({"pull-requests": "write"}, set()),
+    ("pull-request.yml", "cost-guardrail"): ({}, set()),
     ("pull-request.yml", "code-scanning"): (
         {"actions": "read", "contents": "read", "security-events": "write"},
         set(),
@@ -89,6 +90,10 @@ def test_pull_requests_test_diff_in_one_comment_and_preview_without_forks() -> N
     assert "crms-infra diff" in diff_steps
     assert "python -m crms_infra.tree_plan ../base" in diff_steps  # the base by its own code
     assert "<!-- crms-plan-diff -->" in diff_steps
+    # A mandatory cost guardrail fails its own job, after the comment is made.
+    assert jobs["cost-guardrail"]["needs"] == "plan-diff"
+    assert "needs.plan-diff.outputs.over" in str(jobs["cost-guardrail"]["steps"])
+    assert 'echo "over=$over" >> "$GITHUB_OUTPUT"' in diff_steps
     comment = jobs["comment"]
     assert comment["needs"] == "plan-diff"
     # It holds the write token, so it checks out and runs none of the pull request's code.
@@ -273,7 +278,7 @@ def test_a_forks_pull_request_reaches_no_secret_no_cloud_role_and_no_write() -> 
             assert "id-token" not in (job.get("permissions") or {}), (path.name, name)
             assert "environment" not in job, (path.name, name)
             assert "secrets" not in job, (path.name, name)
-    assert sorted(checked) == ["plan-diff", "test"]
+    assert sorted(checked) == ["cost-guardrail", "plan-diff", "test"]
 
 
 @pytest.mark.parametrize("path", workflow_files(), ids=lambda path: path.name)

@@ -2,6 +2,13 @@
 
     python -m app.operators.migrate --database-url URL [--dry-run]
         [--lock-timeout S] [--statement-timeout S] [--connect-timeout S]
+    python -m app.operators.migrate --database-url URL --baseline [--scratch-url URL2]
+        [--reconcile-out FILE | --reconcile FILE]
+
+`--baseline` brings a database the runner did not build under it (baseline.py): it
+compares the live schema with what the migrations make and records them as applied when
+equal; else it writes the SQL that reconciles the two (`--reconcile-out`), which
+`--reconcile` applies, in one transaction, recording only when nothing differs after it.
 
 Written here rather than taken from a library: the well-kept Python ones either
 want migrations written in Python (Alembic) or record applied migrations
@@ -34,6 +41,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from app.operators import baseline_cli
 from app.operators.database_url import DatabaseUrlError, redact, require_database_url
 from app.operators.migration_set import (
     MIGRATIONS_DIR,
@@ -102,24 +110,10 @@ def migrate(
     timeouts = timeouts or Timeouts()
     _check_all(migrations)
     with _connect(database_url, timeouts) as conn:
-        # Waiting for another runner is bounded by the statement timeout alone:
-        # the lock timeout is for the migrations' own locks, set once we hold this one.
-        try:
-            conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-        except psycopg.errors.QueryCanceled:
-            raise MigrationError(
-                f"another runner held the migration lock for over {timeouts.statement:g} s"
-            ) from None
+        lock(conn, timeouts)
         try:
             _fresh_session(conn, timeouts)
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(_SCHEMA))
-            conn.execute(
-                sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {}.applied ("
-                    " name text PRIMARY KEY, checksum text NOT NULL,"
-                    " applied_at timestamptz NOT NULL DEFAULT now())"
-                ).format(_SCHEMA)
-            )
+            ensure_bookkeeping(conn)
             done = []
             for migration in pending(conn, migrations):
                 _fresh_session(conn, timeouts)
@@ -127,8 +121,53 @@ def migrate(
                 done.append(migration.name)
             return done
         finally:
-            if not conn.closed:
-                conn.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+            unlock(conn)
+
+
+def lock(conn: psycopg.Connection, timeouts: Timeouts) -> None:
+    """Take the runners' advisory lock, waiting at most the statement timeout: the lock
+    timeout is for the migrations' own locks, set once this one is held."""
+    try:
+        conn.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    except psycopg.errors.QueryCanceled:
+        raise MigrationError(
+            f"another runner held the migration lock for over {timeouts.statement:g} s"
+        ) from None
+
+
+def unlock(conn: psycopg.Connection) -> None:
+    if not conn.closed:
+        conn.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def ensure_bookkeeping(conn: psycopg.Connection) -> None:
+    """The record of applied migrations. `catalog_digest` is set on those recorded by
+    `--baseline` (baseline.py): the SHA-256 of the catalog found equal to theirs."""
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(_SCHEMA))
+    conn.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {}.applied ("
+            " name text PRIMARY KEY, checksum text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now(), catalog_digest text)"
+        ).format(_SCHEMA)
+    )
+    # A record made before the column existed gets it.
+    conn.execute(
+        sql.SQL("ALTER TABLE {}.applied ADD COLUMN IF NOT EXISTS catalog_digest text").format(
+            _SCHEMA
+        )
+    )
+
+
+def record_applied(
+    conn: psycopg.Connection, migration: Migration, catalog_digest: str | None = None
+) -> None:
+    conn.execute(
+        sql.SQL(
+            "INSERT INTO {}.applied (name, checksum, catalog_digest) VALUES (%s, %s, %s)"
+        ).format(_SCHEMA),
+        [migration.name, migration.checksum, catalog_digest],
+    )
 
 
 def dry_run(
@@ -179,10 +218,7 @@ def _apply(conn: psycopg.Connection, migration: Migration) -> None:
             # A file holds many statements: sent without parameters, as one simple query.
             conn.execute(migration.sql.encode())
             conn.execute("SET SESSION AUTHORIZATION DEFAULT")  # recorded by the runner's role
-            conn.execute(
-                sql.SQL("INSERT INTO {}.applied (name, checksum) VALUES (%s, %s)").format(_SCHEMA),
-                [migration.name, migration.checksum],
-            )
+            record_applied(conn, migration)
     except psycopg.Error as error:
         detail = error.diag.message_primary or str(error)
         raise MigrationError(f"{migration.name} failed and was rolled back: {detail}") from None
@@ -206,17 +242,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--statement-timeout", type=float, default=defaults.statement, metavar="S")
     parser.add_argument("--connect-timeout", type=int, default=defaults.connect, metavar="S")
     parser.add_argument("--migrations", type=Path, default=MIGRATIONS_DIR, help=argparse.SUPPRESS)
+    baseline_cli.add_options(parser)
     args = parser.parse_args(argv)
     try:
         require_database_url(args.database_url)
         timeouts = Timeouts(
             lock=args.lock_timeout, statement=args.statement_timeout, connect=args.connect_timeout
         )
+        baseline_cli.check_options(args)
     except (DatabaseUrlError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
         migrations = discover(args.migrations)
+        if args.baseline:
+            return baseline_cli.run(args, migrations, timeouts)
         if args.dry_run:
             names = dry_run(args.database_url, migrations, timeouts)
             print("\n".join(f"would apply {name}" for name in names) or "nothing to do")

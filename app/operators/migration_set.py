@@ -9,17 +9,17 @@ or is too large, and a file that controls its own transaction (the runner wraps 
 in one).
 """
 
-import errno
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pglast
 from pglast import ast
+
+from stacks.input_file import InputFileError, SymbolicLinkError, read_input_file
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 NAME_PATTERN = r"[0-9]{3}_[a-z0-9_]+\.sql"
@@ -80,7 +80,7 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
                 " underscore, lower-case letters, digits or underscores, and '.sql'"
                 " (e.g. 004_add_table.sql)"
             )
-        migrations.append(Migration(entry.name, _read(Path(entry.path))))
+        migrations.append(Migration(entry.name, read_sql_file(Path(entry.path))))
     _refuse_duplicate_numbers(migrations)
     return migrations
 
@@ -93,23 +93,14 @@ def _shown(name: str) -> str:
     return name if name.isascii() and name.isprintable() else ascii(name)
 
 
-def _read(path: Path) -> str:
-    # O_NOFOLLOW refuses a symlink and O_NONBLOCK keeps a FIFO from blocking the open, both
-    # at the moment of opening, so a file swapped after a check is caught too; fstat then
-    # says what was opened.
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+def read_sql_file(path: Path) -> str:
+    """A SQL file's text: a regular file (opened so), UTF-8, no NUL, at most MAX_MIGRATION_BYTES."""
     try:
-        descriptor = os.open(path, flags)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise MigrationSetError(f"{path.name} {_A_LINK}") from None
-        raise MigrationSetError(f"{path.name} cannot be read: {error.strerror}") from None
-    with os.fdopen(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise MigrationSetError(f"{path.name} is not a regular file")
-        data = file.read(MAX_MIGRATION_BYTES + 1)
-    if len(data) > MAX_MIGRATION_BYTES:
-        raise MigrationSetError(f"{path.name} is over {MAX_MIGRATION_BYTES:,} bytes")
+        data = read_input_file(path, MAX_MIGRATION_BYTES, follow_links=False)
+    except SymbolicLinkError:
+        raise MigrationSetError(f"{path.name} {_A_LINK}") from None
+    except InputFileError as error:
+        raise MigrationSetError(f"{path.name} {error}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

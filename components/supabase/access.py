@@ -22,6 +22,12 @@ TOKEN_ENV = "SUPABASE_ACCESS_TOKEN"  # noqa: S105 (a variable name, not a secret
 PROJECT_REF = re.compile(r"[a-z]{20}")
 
 
+def api_url(ref: str) -> str:
+    """The Project URL its clients are given, `https://<ref>.supabase.co`
+    (https://supabase.com/docs/reference/swift, "Initializing")."""
+    return f"https://{ref}.supabase.co"
+
+
 class ManagementApiProvider(ResourceProvider):
     """A dynamic provider that calls the Management API: its retries, waits and token."""
 

@@ -52,7 +52,20 @@ class SupabaseApiError(Exception):
 
 
 class NotFoundError(SupabaseApiError):
-    """The addressed object does not exist (HTTP 404)."""
+    """The addressed object does not exist: HTTP 404, or the 400 "Resource has been removed"
+    with which the API answers for a deleted project and everything under it (recorded by
+    the Supabase CLI's end-to-end suite: supabase/cli apps/cli-e2e/fixtures/scenarios/
+    network-restrictions-update-exits-non-zero-with-invalid-cidr-format, commit 1d1e7191)."""
+
+
+class NotReadyError(SupabaseApiError):
+    """The 400 "Project not ready for deletion." of a project deleted moments after its
+    create (supabase/cli apps/cli-e2e/fixtures/recorded/DELETE_v1_projects___PROJECT_REF__/
+    2.response.json, commit 1d1e7191): the same DELETE succeeds once it is up."""
+
+
+REMOVED = "Resource has been removed"
+NOT_READY = "Project not ready for deletion."
 
 
 @dataclass(frozen=True)
@@ -143,7 +156,7 @@ class ManagementApi:
         path: str,
         *,
         json: dict[str, Any] | None = None,
-        params: dict[str, str] | None = None,
+        params: dict[str, str | list[str]] | None = None,
         idempotent: bool = True,
     ) -> Any:
         """One call, retried where that is safe; the answer's JSON (None for an empty body)."""
@@ -157,7 +170,7 @@ class ManagementApi:
         method: str,
         path: str,
         json: dict[str, Any] | None,
-        params: dict[str, str] | None,
+        params: dict[str, str | list[str]] | None,
         idempotent: bool,
     ) -> Any:
         endpoint = f"{method} {path}"
@@ -215,8 +228,13 @@ class ManagementApi:
 def _result(method: str, path: str, response: httpx.Response) -> Any:
     if response.is_success:
         return response.json() if response.content else None
-    error_type = NotFoundError if response.status_code == 404 else SupabaseApiError
-    raise error_type(method, path, response.status_code, _api_message(response))
+    message = _api_message(response)
+    error_type: type[SupabaseApiError] = SupabaseApiError
+    if response.status_code == 404 or (response.status_code == 400 and message == REMOVED):
+        error_type = NotFoundError
+    elif response.status_code == 400 and message == NOT_READY:
+        error_type = NotReadyError
+    raise error_type(method, path, response.status_code, message)
 
 
 def _api_message(response: httpx.Response) -> str:

@@ -1,8 +1,17 @@
 """Supabase Auth: where its e-mails link to and go through, and how sign-in is guarded.
 
 `PATCH /v1/projects/{ref}/config/auth` (UpdateAuthConfigBody, every field optional) and
-`GET` of the same path both answer AuthConfigResponse. Only the fields below are managed;
-the inputs use the API's own names, so a plan reads as the API does.
+`GET` of the same path both answer AuthConfigResponse. Only the fields below are managed and
+sent (a PATCH leaves every other field as it is); the inputs use the API's own names, so a
+plan reads as the API does.
+
+The PATCH's answer is not the configuration: in the real traffic the Supabase CLI recorded,
+it answers `rate_limit_email_sent` (a managed field), `sms_provider` and
+`security_captcha_provider` as null where the next GET shows them set (supabase/cli
+apps/cli-e2e/fixtures/recorded/PATCH_v1_projects___PROJECT_REF___config_auth/default and
+GET_..._config_auth/2, commit 1d1e7191). So create and update read the configuration back
+with a GET and keep that, or a field the answer leaves null would show as a change on every
+`pulumi up`.
 
 The SMTP password is write-only: the API answers it as the hex HMAC-SHA256 of the password
 keyed by the project's ref, which is how the Supabase CLI tells whether it changed
@@ -27,11 +36,13 @@ import pulumi
 
 from components.supabase.api import ManagementApi
 from components.supabase.fields import behaviour, computed, setting
+from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
 RESEND_SMTP_HOST = "smtp.resend.com"
 RESEND_SMTP_PORT = "465"  # the spec types smtp_port as text
 RESEND_SMTP_USER = "resend"
+PATH = "/config/auth"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,13 +97,22 @@ SENT = behaviour(AuthConfigInputs).sent
 class AuthConfigProvider(SurfaceProvider):
     inputs = AuthConfigInputs
     what = "auth configuration"
+    ownership = Ownership(
+        owns=f"{len(SENT)} fields: the site URL and redirects, e-mail sending and links "
+        "(Resend's SMTP), password rules, TOTP MFA, token lifetimes, rate limits",
+        leaves="every other Auth setting (sign-in providers, hooks, templates, SMS, ...)",
+        create=(f"PATCH {PATH}", f"GET {PATH}"),
+        update=(f"PATCH {PATH}", f"GET {PATH}"),
+        refresh=(f"GET {PATH}",),
+        delete=(),
+    )
 
     def apply(
         self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
     ) -> dict[str, Any]:
         api.hide(news.get("smtp_pass"))
-        body = {name: news[name] for name in SENT}
-        return _managed(api.call("PATCH", _path(ref), json=body))
+        api.call("PATCH", _path(ref), json={name: news[name] for name in SENT})
+        return self.observe(api, ref, news)
 
     def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
         return _managed(api.call("GET", _path(ref)))
@@ -124,4 +144,4 @@ def _managed(answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def _path(ref: str) -> str:
-    return f"/v1/projects/{ref}/config/auth"
+    return f"/v1/projects/{ref}{PATH}"

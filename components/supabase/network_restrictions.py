@@ -4,10 +4,13 @@ They cover direct and pooled connections only, not the HTTPS APIs (PostgREST, Au
 Storage) nor supabase-js (supabase/supabase apps/docs/content/guides/platform/
 network-restrictions.mdx, "Limitations"). `POST /v1/projects/{ref}/network-restrictions/
 apply` (NetworkRestrictionsRequest `{dbAllowedCidrs, dbAllowedCidrsV6}`, answered 201 with
-NetworkRestrictionsResponse) replaces the whole list, as the CLI's `update` does; `GET` of
-`.../network-restrictions` reads it. A project that never had restrictions lists none and
-lets every address in (same page), which reads here as `0.0.0.0/0` and `::/0`, the page's
-spelling of "no restrictions".
+NetworkRestrictionsResponse) replaces both lists whole, as the CLI's `update` does; `GET`
+of `.../network-restrictions` reads them. A project that never had restrictions lets every
+address in (same page) and reads, in the CLI's recorded real traffic, `0.0.0.0/0` and
+`::/0` (supabase/cli apps/cli-e2e/fixtures/recorded/GET_v1_projects___PROJECT_REF___
+network_restrictions/default, commit 1d1e7191); an empty list reads the same here. The
+recorded answers of one session lack the `status` the spec requires (apps/cli-e2e/fixtures/
+scenarios/config-push-reconciles-every-section-against-the-remote): it reads as unknown.
 
 Delete leaves the list as it is: opening the database to every address must be a change
 of the list that a reviewer sees, never the side effect of removing a resource.
@@ -22,8 +25,10 @@ import pulumi
 
 from components.supabase.api import ManagementApi
 from components.supabase.fields import computed, setting
+from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
+PATH = "/network-restrictions"
 OPEN = ("0.0.0.0/0", "::/0")
 """Every IPv4 and every IPv6 address: no restriction."""
 
@@ -33,12 +38,21 @@ class NetworkRestrictionsInputs(SurfaceInputs):
     allowed_cidrs: pulumi.Input[Sequence[str]] = setting()
     """The IPv4 and IPv6 ranges allowed to connect; `0.0.0.0/0` and `::/0` allow all."""
     status: str | None = computed()
-    """`applied`, or `stored` while Supabase is still applying the list."""
+    """`applied`, or `stored` while Supabase is still applying the list; null if unsaid."""
 
 
 class NetworkRestrictionsProvider(SurfaceProvider):
     inputs = NetworkRestrictionsInputs
     what = "network restrictions"
+    ownership = Ownership(
+        owns="both address lists, `dbAllowedCidrs` and `dbAllowedCidrsV6`, each whole",
+        leaves="nothing else: the endpoint has no other field (the incremental `PATCH "
+        ".../network-restrictions` is not used)",
+        create=(f"POST {PATH}/apply",),
+        update=(f"POST {PATH}/apply",),
+        refresh=(f"GET {PATH}",),
+        delete=(),
+    )
 
     def apply(
         self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
@@ -76,8 +90,8 @@ def normalized(cidrs: Any) -> frozenset[str]:
 def _state(answer: dict[str, Any]) -> dict[str, Any]:
     config = answer.get("config") or {}
     cidrs = [*config.get("dbAllowedCidrs", []), *config.get("dbAllowedCidrsV6", [])]
-    return {"allowed_cidrs": sorted(normalized(cidrs)), "status": answer["status"]}
+    return {"allowed_cidrs": sorted(normalized(cidrs)), "status": answer.get("status")}
 
 
 def _path(ref: str) -> str:
-    return f"/v1/projects/{ref}/network-restrictions"
+    return f"/v1/projects/{ref}{PATH}"

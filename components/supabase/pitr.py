@@ -21,9 +21,11 @@ import pulumi
 
 from components.supabase.api import ManagementApi, NotFoundError, SupabaseApiError
 from components.supabase.fields import setting
+from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 
 ADDON_TYPE = "pitr"
+PATH = "/billing/addons"
 
 
 class PitrVariant(StrEnum):
@@ -44,6 +46,17 @@ class PitrInputs(SurfaceInputs):
 class PitrProvider(SurfaceProvider):
     inputs = PitrInputs
     what = "point-in-time recovery"
+    ownership = Ownership(
+        owns="the `pitr` add-on",
+        leaves="every other add-on: the compute size (the project's own), IPv4, custom domain, ...",
+        create=(f"GET {PATH}", f"PATCH {PATH}"),
+        update=(f"PATCH {PATH}",),
+        refresh=(f"GET {PATH}",),
+        delete=(f"DELETE {PATH}/{{addon_variant}}",),
+        note="create sends no PATCH when the variant is already selected; a change to "
+        f"`none` sends `DELETE {PATH}/{{addon_variant}}` instead of the PATCH; delete sends "
+        "nothing when the variant is `none`",
+    )
 
     def apply(
         self, api: ManagementApi, ref: str, news: dict[str, Any], olds: dict[str, Any] | None
@@ -90,4 +103,4 @@ class PitrAddon(SurfaceResource, module="supabase", name="PitrAddon"):
 
 
 def _path(ref: str) -> str:
-    return f"/v1/projects/{ref}/billing/addons"
+    return f"/v1/projects/{ref}{PATH}"

@@ -17,7 +17,10 @@ import pulumi
 
 from components.supabase.api import ManagementApi
 from components.supabase.fields import setting
+from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
+
+PATH = "/postgrest"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +34,14 @@ class PostgrestInputs(SurfaceInputs):
 class PostgrestProvider(SurfaceProvider):
     inputs = PostgrestInputs
     what = "Data API settings"
+    ownership = Ownership(
+        owns="`db_schema` and `max_rows`",
+        leaves="`db_extra_search_path`, `db_pool` and the JWT secret",
+        create=(f"PATCH {PATH}",),
+        update=(f"PATCH {PATH}",),
+        refresh=(f"GET {PATH}",),
+        delete=(),
+    )
 
     def apply(
         self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
@@ -65,4 +76,4 @@ def _managed(answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def _path(ref: str) -> str:
-    return f"/v1/projects/{ref}/postgrest"
+    return f"/v1/projects/{ref}{PATH}"

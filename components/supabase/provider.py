@@ -20,12 +20,14 @@ from pulumi.dynamic import (
 )
 
 from components.supabase import statuses
-from components.supabase.access import ManagementApiProvider, project_ref
+from components.supabase.access import ManagementApiProvider, api_url, project_ref
 from components.supabase.adoption import adoptable
 from components.supabase.api import (
     DEFAULT_API_URL,
+    NOT_READY,
     ManagementApi,
     NotFoundError,
+    NotReadyError,
     SupabaseApiError,
 )
 from components.supabase.fields import properties
@@ -36,7 +38,7 @@ from components.supabase.project_inputs import (
     ProjectInputs,
 )
 from components.supabase.project_values import addon_variant, instance_size
-from components.supabase.waiting import Waiting, wait_for_values, wait_until_healthy
+from components.supabase.waiting import Waiting, poll, wait_for_values, wait_until_healthy
 
 __all__ = ["SupabaseProject", "SupabaseProjectProvider", "Waiting", "addon_variant"]
 
@@ -93,7 +95,7 @@ class SupabaseProjectProvider(ManagementApiProvider):
                 "instance_size": instance_size(api.addons(id_)),
             }
             return ReadResult(id_, self._outputs(api, id_, refreshed, project))
-        except NotFoundError:
+        except NotFoundError:  # 404, or 400 "Resource has been removed"
             return ReadResult("", {})  # no ID: gone, and the engine drops it from the state
         finally:
             api.close()
@@ -115,11 +117,31 @@ class SupabaseProjectProvider(ManagementApiProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         api = self._api(props)
         try:
-            api.delete_project(id_)
+            self._delete_when_ready(api, id_)
         except NotFoundError:
             pulumi.log.info(f"Supabase project {id_} was already deleted")
         finally:
             api.close()
+
+    def _delete_when_ready(self, api: ManagementApi, ref: str) -> None:
+        """DELETE, again while the API answers that a project just created is not ready
+        for deletion (a replacement soon after a create meets it), within the wait."""
+
+        def deleted() -> bool | None:
+            try:
+                api.delete_project(ref)
+            except NotReadyError:
+                return None
+            return True
+
+        def gave_up() -> SupabaseApiError:
+            return SupabaseApiError(
+                "DELETE", f"/v1/projects/{ref}", 400,
+                f"the API still answers {NOT_READY!r} after {self._waiting.timeout:g} s: wait "
+                "until the dashboard shows the project healthy, then run the same command again",
+            )  # fmt: skip
+
+        poll(deleted, self._waiting.timeout, self._waiting, self._retry, gave_up)
 
     def _adoptable(self, api: ManagementApi, props: dict[str, Any]) -> dict[str, Any] | None:
         return adoptable(api.list_projects(), props)
@@ -164,7 +186,7 @@ class SupabaseProjectProvider(ManagementApiProvider):
             **props,
             "ref": ref,
             "status": project["status"],
-            "api_url": f"https://{ref}.supabase.co",
+            "api_url": api_url(ref),
             "db_host": project["database"]["host"],  # required by V1ProjectWithDatabaseResponse
             "db_name": pooler.database,
             "pooler_host": pooler.host,

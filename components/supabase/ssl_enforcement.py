@@ -3,10 +3,13 @@
 `PUT /v1/projects/{ref}/ssl-enforcement` (SslEnforcementRequest `{requestedConfig:
 {database}}`) answers SslEnforcementResponse `{currentConfig: {database},
 appliedSuccessfully}`; `GET` of the same path reads it. The change restarts the database
-and may not be applied by the time the PUT answers, so, like the official Terraform
-provider (supabase/terraform-provider-supabase, internal/provider/settings_resource.go,
-updateSslEnforcementConfig), the provider polls until it is. A project that cannot have it
-answers 400 "not allowed to configure SSL enforcements" (same file).
+(supabase/supabase apps/docs/content/guides/platform/ssl-enforcement.mdx) and may not be
+applied by the time the PUT answers, so, like the official Terraform provider
+(supabase/terraform-provider-supabase, internal/provider/settings_resource.go,
+updateSslEnforcementConfig), the provider polls until it is, then waits, bounded, for the
+project's services to be healthy again (`services`), so that the next call does not land
+on a restarting database. A project that cannot have it answers 400 "not allowed to
+configure SSL enforcements" (same file).
 
 Delete leaves the setting as it is: turning TLS off is never safer, so it takes an
 explicit `database: false`.
@@ -19,9 +22,14 @@ import pulumi
 
 from components.supabase.api import ManagementApi, SupabaseApiError
 from components.supabase.fields import setting
+from components.supabase.ownership import Ownership
+from components.supabase.services import wait_for_services
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
+from components.supabase.waiting import poll
 
 UNSUPPORTED = "not allowed to configure SSL enforcements"
+PATH = "/ssl-enforcement"
+CHANGE = (f"PUT {PATH}", "GET /postgrest", "GET /health")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,34 +41,47 @@ class SslEnforcementInputs(SurfaceInputs):
 class SslEnforcementProvider(SurfaceProvider):
     inputs = SslEnforcementInputs
     what = "SSL enforcement"
+    ownership = Ownership(
+        owns="`requestedConfig.database`, the whole of what the endpoint sets",
+        leaves="nothing else: the endpoint has no other field",
+        create=CHANGE,
+        update=CHANGE,
+        refresh=(f"GET {PATH}",),
+        delete=(),
+        note=f"`GET {PATH}` until applied; `GET /health` until every service is healthy",
+    )
 
     def apply(
         self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
     ) -> dict[str, Any]:
         wanted = bool(news["database"])
-        body = {"requestedConfig": {"database": wanted}}
+        path = _path(ref)
         try:
-            answer = api.call("PUT", _path(ref), json=body)
+            answers = [api.call("PUT", path, json={"requestedConfig": {"database": wanted}})]
         except SupabaseApiError as error:
             if error.status == 400 and UNSUPPORTED in error.message:
                 raise SupabaseApiError(
-                    "PUT", _path(ref), 400,
+                    "PUT", path, 400,
                     f"{error.message}: SSL enforcement needs a paid plan and a current "
                     "Postgres version; upgrade the project, then run `pulumi up` again",
                 ) from None  # fmt: skip
             raise
-        deadline = self._retry.clock() + self._waiting.timeout
-        interval = self._waiting.first_interval
-        while not (answer["appliedSuccessfully"] and answer["currentConfig"]["database"] is wanted):
-            if self._retry.clock() + interval > deadline:
-                raise SupabaseApiError(
-                    "GET", _path(ref), None,
-                    f"SSL enforcement still not applied after {self._waiting.timeout:g} s; "
-                    "run `pulumi refresh`, then `pulumi up` again",
-                )  # fmt: skip
-            self._retry.sleep(interval)
-            interval = min(interval * 2, self._waiting.max_interval)
-            answer = api.call("GET", _path(ref))
+
+        def applied() -> bool | None:
+            answer = answers.pop() if answers else api.call("GET", path)
+            done = answer["appliedSuccessfully"] and answer["currentConfig"]["database"] is wanted
+            return True if done else None
+
+        def gave_up() -> SupabaseApiError:
+            return SupabaseApiError(
+                "GET", path, None,
+                f"SSL enforcement still not applied after {self._waiting.timeout:g} s; "
+                "run `pulumi refresh`, then `pulumi up` again",
+            )  # fmt: skip
+
+        poll(applied, self._waiting.timeout, self._waiting, self._retry, gave_up)
+        after = f"SSL enforcement was turned {'on' if wanted else 'off'} (the database restarts)"
+        wait_for_services(api, ref, self._waiting, self._retry, after)
         return {"database": wanted}
 
     def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
@@ -75,4 +96,4 @@ class SslEnforcement(SurfaceResource, module="supabase", name="SslEnforcement"):
 
 
 def _path(ref: str) -> str:
-    return f"/v1/projects/{ref}/ssl-enforcement"
+    return f"/v1/projects/{ref}{PATH}"

@@ -29,8 +29,14 @@ from pulumi.dynamic import (
 )
 
 from components.supabase.access import ManagementApiProvider, project_ref
-from components.supabase.api import DEFAULT_API_URL, ManagementApi, NotFoundError
+from components.supabase.api import (
+    DEFAULT_API_URL,
+    ManagementApi,
+    NotFoundError,
+    SupabaseApiError,
+)
 from components.supabase.fields import behaviour, identity, properties, setting
+from components.supabase.ownership import Ownership
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,12 +50,14 @@ class SurfaceInputs:
 
 
 class SurfaceProvider(ManagementApiProvider):
-    """Create and update apply the surface; read observes it with one call; delete resets
-    it to Supabase's documented default or leaves it as it is, per surface."""
+    """Create and update apply the surface; read observes it with one call; delete removes
+    what the surface set, or leaves it as it is, per surface: each states what it owns and
+    sends in its `ownership`."""
 
     inputs: ClassVar[type[SurfaceInputs]]
     what: ClassVar[str]
     """How messages name the surface ("SSL enforcement")."""
+    ownership: ClassVar[Ownership]
 
     def __getstate__(self) -> dict[str, Any]:
         return {}  # the state holds the class reference only (the module's docstring)
@@ -99,7 +107,9 @@ class SurfaceProvider(ManagementApiProvider):
         ref = project_ref(id_, f"the {self.what} of a Supabase project")
         try:
             live = self._with_api(props, self.observe, ref, props)
-        except NotFoundError:
+        except SupabaseApiError as error:
+            if not gone(error):
+                raise
             return ReadResult("", {})  # the project is gone, and its setting with it
         url = props.get("management_api") or DEFAULT_API_URL
         return ReadResult(ref, {**props, **live, "project_ref": ref, "management_api": url})
@@ -119,6 +129,15 @@ class SurfaceProvider(ManagementApiProvider):
             return action(api, *args)
         finally:
             api.close()
+
+
+def gone(error: SupabaseApiError) -> bool:
+    """Whether a read's error means the project is gone: 404, the 400 "Resource has been
+    removed" (NotFoundError), or 406, which the official Terraform provider also takes for
+    a deleted project on every settings read (supabase/terraform-provider-supabase,
+    internal/provider/settings_resource.go at commit 9ea5f96d: readAuthConfig,
+    readDatabaseConfig, readSslEnforcementConfig, ...: `http.StatusNotAcceptable`)."""
+    return isinstance(error, NotFoundError) or error.status == 406
 
 
 class SurfaceResource(Resource):

@@ -6,6 +6,7 @@ from pathlib import Path
 from crms_infra.adopt.changes import Adopted, AdoptionRefused
 from crms_infra.adopt.database import adopt_database, live_project_ref
 from crms_infra.adopt.program import ProgramResource, ProgramRun, run_program
+from crms_infra.adopt.state_checks import refuse_what_cannot_be_adopted
 from crms_infra.adopt.terraform_state import TerraformState, read_state
 from crms_infra.adopt.vercel_projects import adopt_projects
 
@@ -43,6 +44,7 @@ def adopt(project_dir: Path, stack: str, state_file: Path) -> Adoption:
 
 
 def adoption_of(state: TerraformState, program: ProgramRun) -> Adoption:
+    refuse_what_cannot_be_adopted(state, program)
     adopted = adopt_database(state, program)
     vercel = adopt_projects(state, program, frozenset(item.resource.urn for item in adopted))
     adopted += vercel.adopted

@@ -47,11 +47,10 @@ def live_project_ref(state: TerraformState) -> str | None:
 
 
 def adopt_database(state: TerraformState, program: ProgramRun) -> list[Adopted]:
-    """The project (adopted by name) and its password (imported); [] if the state has none."""
+    """The project (adopted by name) and its password (imported); the state holds exactly
+    one project (state_checks.py)."""
     projects = state.of_type("supabase_project")
     (wanted,) = program.of_type(SUPABASE_PROJECT)
-    if not projects:
-        return []
     live = next((p for p in projects if p.attributes.get("name") == wanted.inputs["name"]), None)
     if live is None:
         names = ", ".join(

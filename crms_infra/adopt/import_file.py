@@ -13,11 +13,13 @@ uses the same provider plugin as the program.
 
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
 from crms_infra.adopt.changes import Adopted, How
 from crms_infra.adopt.program import ProgramResource, ProgramRun
+from stacks.escape import printable
 
 
 class ImportFileError(Exception):
@@ -61,20 +63,47 @@ def import_file(adopted: list[Adopted], program: ProgramRun) -> dict[str, Any]:
 
 
 def write_import_file(path: Path, document: dict[str, Any], project_dir: Path) -> None:
-    """Written readable by its owner only, and never inside the repository: it may hold the
-    live database password (the import id of the password)."""
+    """Written readable by its owner only, never inside the repository (it may hold the live
+    database password, the import id of the password), never over a file already there,
+    and whole or not at all.
+
+    The check is made by the write itself, so it holds for the file, not the path: the text
+    goes to a new temporary file beside the target (O_CREAT|O_EXCL|O_NOFOLLOW), which is then
+    hard-linked to the target's name. link(2) never replaces: it fails with EEXIST when that
+    name exists (a file, a hard link to a tracked file, a symlink, even a dangling one), where
+    rename(2) would replace it (https://man7.org/linux/man-pages/man2/link.2.html)."""
+    shown = printable(str(path), 200)
     target = path.expanduser().absolute()
     if target.resolve().is_relative_to(project_dir.resolve()):
         raise ImportFileError(
-            f"--out {path}: write the import file outside the repository (e.g. "
+            f"--out {shown}: write the import file outside the repository (e.g. "
             "~/crms-import.json): it holds the live database password"
         )
-    # O_NOFOLLOW: a symlink planted at that path is refused, not written through.
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        os.fchmod(file.fileno(), 0o600)  # an existing file keeps its mode through O_TRUNC
-        json.dump(document, file, indent=2, ensure_ascii=False)
-        file.write("\n")
+    try:
+        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportFileError(
+            f"--out {shown}: the import file cannot be written: a value is not Unicode text"
+        ) from None
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        descriptor = os.open(temporary, flags, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.link(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except FileExistsError:
+        raise ImportFileError(
+            f"--out {shown}: {printable(target.name)} is already there; name a new file "
+            "(the import file is never written over another)"
+        ) from None
+    except OSError as error:
+        raise ImportFileError(f"--out {shown}: cannot be written: {error.strerror}") from None
 
 
 def _ancestors(resource: ProgramResource, program: ProgramRun) -> list[ProgramResource]:

@@ -4,6 +4,7 @@ is ever printed: not the password, not a variable's value."""
 
 from crms_infra.adopt.adoption import Adoption
 from crms_infra.adopt.changes import Adopted, Effect, How, shown
+from stacks.escape import safe_line
 
 SCHEMA_MIGRATIONS = "pulumi-python:dynamic/crms:SchemaMigrations"
 _SYMBOL = {Effect.UPDATE: "~", Effect.REPLACE: "+-", Effect.LATER: "~"}
@@ -32,7 +33,9 @@ def adoption_text(adoption: Adoption) -> str:
         lines += ["", "Live variables the program does not declare (they stay, unmanaged):"]
         lines += [f"  {shown(address, 200)}" for address in adoption.unmanaged_variables]
     lines += ["", *_created(adoption)]
-    return "\n".join(lines) + "\n"
+    # Each value is escaped where it is shown; each line also never starts a workflow
+    # command once indented (a state's type or module may be named `::error ...`).
+    return "".join(f"{safe_line(line)}\n" for line in lines)
 
 
 def _taken_over(item: Adopted) -> list[str]:
@@ -86,9 +89,9 @@ def _created(adoption: Adoption) -> list[str]:
             line += f": uses {', '.join(used)}"
         if resource.type == SCHEMA_MIGRATIONS:
             line += (
-                "; runs the program's migrations on the live database: check first that it"
-                " has none of them applied by other means"
-                " (`python -m app.operators.migrate --dry-run`)"
+                "; runs the program's migrations on the live database: one built by other"
+                " means is brought under the runner first"
+                " (`python -m app.operators.migrate --baseline`; `--dry-run` then lists none)"
             )
         lines.append(line)
     return lines

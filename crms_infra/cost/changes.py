@@ -4,12 +4,14 @@ Resources are matched as `crms-infra diff` matches them, by type and name (the U
 its stack); the stack's own lines (plan fees, credits, account-wide usage) by what they are.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from crms_pricing.model import ZERO, Estimate, usd
+
 from crms_infra.cost.plan_costs import plan_cost
-from crms_infra.cost.pricing.model import ZERO, Estimate, usd
 from crms_infra.cost.summary import ESTIMATE_ERRORS
 from crms_infra.plan_model import Plan
 
@@ -78,13 +80,15 @@ def change_text(change: CostChange | str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def change_markdown(change: CostChange | str, budget: int) -> str:
+def change_markdown(change: CostChange | str, budget: int, guardrail: Sequence[str] = ()) -> str:
     """The section for the pull-request comment, at most `budget` characters ("" if even its
-    summary does not fit); rows that do not fit are counted instead."""
+    summary does not fit); rows that do not fit are counted instead. `guardrail`: the lines of
+    the cost-increase verdict, right under the summary."""
+    judged = "".join(f"\n{line}" for line in guardrail) + ("\n" if guardrail else "")
     if isinstance(change, str):
-        section = f"{_SECTION}_Monthly cost {change}._\n"
+        section = f"{_SECTION}_Monthly cost {change}._\n{judged}"
         return section if len(section) <= budget else ""
-    head = f"{_SECTION}**{_summary(change)}**\n"
+    head = f"{_SECTION}**{_summary(change)}**\n{judged}"
     if not change.items:
         return head if len(head) <= budget else ""
     table = ["", "| | resource | before | after | change |", "|---|---|---|---|---|"]

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from crms_infra.cost.pricing.model import Estimate, Resource
-from crms_infra.cost.pricing.prices import PriceBook
-from crms_infra.cost.pricing.table import estimate
+from crms_pricing.model import Estimate, Resource
+from crms_pricing.prices import PriceBook
+from crms_pricing.table import estimate
+
 from crms_infra.plan_model import Plan, PlanResource
 
 COST_INPUTS = "costInputs"
@@ -38,12 +39,12 @@ def plan_cost(plan: Plan) -> PlanCost:
     budget = inputs.get("budgetMonthlyUsd")
     return PlanCost(
         stack=plan["stack"],
-        estimate=estimate(_resources(plan), inputs["settings"], price_book()),
+        estimate=estimate(plan_resources(plan), inputs["settings"], price_book()),
         budget=Decimal(str(budget)) if isinstance(budget, int | float) else None,
     )
 
 
-def _resources(plan: Plan) -> list[Resource]:
+def plan_resources(plan: Plan) -> list[Resource]:
     return [_resource(resource) for resource in plan["resources"]]
 
 

@@ -5,8 +5,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from crms_pricing.model import Estimate, Line, usd
+
 from crms_infra.cost.plan_costs import PlanCost
-from crms_infra.cost.pricing.model import Estimate, Line, usd
 
 CURRENCY = "USD"
 
@@ -17,6 +18,7 @@ def headline(cost: PlanCost) -> str:
     if estimate.unknown:
         parts.append(f"{estimate.unknown} of {len(estimate.lines)} lines unknown, not counted")
     parts.append(f"{usd(estimate.from_settings)} rests on usage settings")
+    parts.append(f"prices read {estimate.oldest_price_date} at the oldest")
     if cost.budget is not None:
         verdict = "over" if estimate.total > cost.budget else "within"
         parts.append(f"{verdict} the budget of {usd(cost.budget)}")
@@ -34,7 +36,7 @@ def cost_text(cost: PlanCost) -> str:
                 lines.append(
                     f" {marker} {line.component:<9} {line.name:<32} {line.what}: "
                     f"{_quantity(line)} x {_unit_price(line)} = {usd(line.monthly)}"
-                    f"  [{line.source}, read {line.read}]"
+                    f"  [{line.source}, {_dates(line)}]"
                 )
         lines.append("")
     lines.append("* rests on usage settings: " + ", ".join(_settings(estimate)))
@@ -58,7 +60,7 @@ def cost_markdown(cost: PlanCost) -> str:
         lines.append(
             f"| {line.provider} | {line.component} | `{line.name}` | {_cell(what)} "
             f"| {_quantity(line)} | {_unit_price(line)} | {usd(line.monthly)} "
-            f"| [{_cell(_host(line.source))}]({line.source}), read {line.read} |"
+            f"| [{_cell(_host(line.source))}]({line.source}), {_dates(line)} |"
         )
     for attribute in ("provider", "component"):
         lines.extend(["", f"**Per {attribute}**", ""])
@@ -74,6 +76,7 @@ def cost_json(cost: PlanCost) -> str:
         "totalUsd": _number(estimate.total),
         "unknownLines": estimate.unknown,
         "fromSettingsUsd": _number(estimate.from_settings),
+        "oldestPriceDate": estimate.oldest_price_date,
         "budgetUsd": _number(cost.budget),
         "lines": [_line_json(line) for line in estimate.lines],
         "subtotals": {
@@ -99,7 +102,9 @@ def _line_json(line: Line) -> dict[str, Any]:
         "price": line.price_key,
         "source": line.source,
         "read": line.read,
+        "stated": line.stated or None,
         "settings": list(line.settings),
+        "unknownReason": line.unknown or None,
     }
 
 
@@ -129,6 +134,10 @@ def _unit_price(line: Line) -> str:
     sign = "-" if line.unit_price < 0 else ""
     per = f" per {line.block.normalize():,f}" if line.block != 1 else ""
     return f"{sign}${abs(line.unit_price).normalize():f}{per}"
+
+
+def _dates(line: Line) -> str:
+    return f"read {line.read}" + (f", dated {line.stated}" if line.stated else "")
 
 
 def _host(url: str) -> str:

@@ -1,8 +1,9 @@
 """The monthly total that ends a plan's text and Markdown forms (crms_infra/render.py)."""
 
+from crms_pricing.context import PricingError
+from crms_pricing.prices import PriceDataError
+
 from crms_infra.cost.plan_costs import NoCostInputsError, plan_cost
-from crms_infra.cost.pricing.context import PricingError
-from crms_infra.cost.pricing.prices import PriceDataError
 from crms_infra.cost.render import headline
 from crms_infra.plan_model import Plan
 

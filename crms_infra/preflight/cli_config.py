@@ -9,10 +9,13 @@ moved from sdk/go/common/workspace to pkg/workspace in 2026, unchanged):
   in pkg/workspace/config_project_test.go); nothing else is consulted, the environment
   included. A default is applied as a *plain* value, so a `secret: true` key with a default
   fails the next check whenever the stack file does not set it.
-- the same file, `validateStackConfigValue`: a `secret: true` key whose value is not
-  `secure:` -> "Stack '<stack>' with configuration key '<key>' must be encrypted as it's
-  secret" (`TestStackConfigSecretIsCorrectlyValidated`); a typed key whose value fails
-  `ValidateConfigValue` -> "... must be of type '<type>'".
+- the same file, `validateStackConfigValues` -> `validateStackConfigValue`, for explicitly
+  typed keys only (`IsExplicitlyTyped`: a `type` is given): a `secret: true` key whose
+  value is not `secure:` -> "Stack '<stack>' with configuration key '<key>' must be
+  encrypted as it's secret" (`TestStackConfigSecretIsCorrectlyValidated`); a value that
+  fails `ValidateConfigValue` -> "... must be of type '<type>'". An untyped key's value,
+  `secret: true` or not, is taken as written (`TestUntypedProjectConfigValuesAreNotValidated`).
+- YAML's `null` for `type`, `default`, `value` or `items` is Go's nil: not given.
 - sdk/go/common/workspace/project.go, `ValidateConfigValue` (the types) and `Project.Validate`
   (the schema itself); sdk/go/common/resource/config/key.go, `ParseKey` (a key is
   `<namespace>:<name>` or `<namespace>:config:<name>`); sdk/go/common/workspace/loaders.go,
@@ -103,8 +106,8 @@ def cli_config_findings(project_dir: Path, stack: str) -> list[Finding]:
 
 
 def unset_secret_keys(project_dir: Path, stack: str) -> list[str]:
-    """The project's `secret: true` keys that the stack file leaves unset: the CLI refuses
-    each (the offline plan stands placeholders in for them)."""
+    """The project's `secret: true` keys that the stack file leaves unset (the offline plan
+    stands placeholders in for them); the CLI refuses each that is typed or has no default."""
     files = _Files.read(project_dir, stack)
     return [
         full_key
@@ -122,9 +125,10 @@ def _value_findings(
     where = stack_file_name(stack)
     key = full_key.partition(":")[2]  # the CLI's messages name the key as Pulumi.yaml does
     secret = bool(declaration.get("secret"))
+    typed = _given(declaration, "type")  # IsExplicitlyTyped: only these are validated
     if value is _UNSET:
-        if "default" in declaration or "value" in declaration:
-            if not secret:
+        if _given(declaration, "default") or _given(declaration, "value"):
+            if not (secret and typed):
                 return
             # mergeConfig sets the default as a plain value, which validation then refuses.
             value = declaration.get("default", declaration.get("value"))
@@ -138,6 +142,8 @@ def _value_findings(
                 f"pulumi config set {flag}{key} <value> --stack {stack}",
             )  # fmt: skip
             return
+    if not typed:
+        return  # validateStackConfigValues: an untyped key's value, secret or not, is taken
     if secret and not is_encrypted(value):
         yield Finding(
             RULE, where, full_key,
@@ -146,8 +152,8 @@ def _value_findings(
             f"pulumi config set --secret {key} <value> --stack {stack}",
         )  # fmt: skip
         return
-    type_name = declaration.get("type")
-    if type_name is None or is_encrypted(value):
+    type_name = declaration["type"]
+    if is_encrypted(value):
         return
     items = declaration.get("items")
     if not valid_config_value(str(type_name), items, _as_the_cli_reads(value)):
@@ -159,6 +165,11 @@ def _value_findings(
             f"set a value of type {full_type}"
             + (" (true or false)" if full_type == "boolean" else ""),
         )  # fmt: skip
+
+
+def _given(declaration: Mapping[str, Any], attribute: str) -> bool:
+    """Whether the declaration gives the attribute: YAML's `null` is Go's nil, as absent."""
+    return declaration.get(attribute) is not None
 
 
 def valid_config_value(type_name: str, items: Any, value: Any) -> bool:
@@ -220,17 +231,20 @@ def _schema_findings(project_name: str, schema: Mapping[str, Any]) -> Iterator[F
         if not isinstance(declaration, Mapping):
             continue  # a shorthand value (`key: value`), which the CLI accepts
         own = ":" not in key or key.startswith(f"{project_name}:")
+        typed, has_default = _given(declaration, "type"), _given(declaration, "default")
         problem = None
-        if "default" in declaration and "value" in declaration:
+        if has_default and _given(declaration, "value"):
             problem = "has both a 'default' and a 'value' attribute"
-        elif own and declaration.get("type") == "array" and "items" not in declaration:
+        elif own and declaration.get("type") == "array" and not _given(declaration, "items"):
             problem = "declares an array but not the type of its items ('items')"
-        elif own and "type" in declaration and "default" in declaration:
+        elif own and typed and has_default:
             type_name, items = str(declaration["type"]), declaration.get("items")
             if not valid_config_value(type_name, items, declaration["default"]):
                 problem = f"has a default that is not of type '{_full_type_name(type_name, items)}'"
-        elif not own and ("type" in declaration or "default" in declaration):
+        elif not own and (typed or has_default):
             problem = "is in another namespace, where only a 'value' is allowed"
+        elif not own and not _given(declaration, "value"):
+            problem = "is in another namespace and gives no 'value'"
         if problem is not None:
             yield Finding(
                 RULE, _PROJECT_FILE, key, f"the Pulumi CLI refuses the project: {problem}",

@@ -1,5 +1,6 @@
 """Apply the rules to a stack: for `crms-infra preflight`, and the offline plan's share."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -7,6 +8,7 @@ from crms_infra.offline.project import read_stack_config
 from crms_infra.plan_model import Plan
 from crms_infra.preflight.cli_config import unset_secret_keys
 from crms_infra.preflight.findings import Finding, escaped, render
+from crms_infra.preflight.price_age import price_age_warning
 from crms_infra.preflight.rules import RULES, PlanUse
 from crms_infra.preflight.subject import ProgramStopped, StackUnderCheck
 from stacks.loader import SettingsError, stack_file_name
@@ -17,10 +19,12 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     not_checked: list[str] = field(default_factory=list)
     """Rules that could not run because the program stops first (the findings say why)."""
+    warnings: list[str] = field(default_factory=list)
+    """What a run would not refuse but a person should know (old prices)."""
 
     def report(self, stack: str) -> str:
         """What `crms-infra preflight` prints: a line per finding (`render`), then a verdict."""
-        lines = [render(finding) for finding in self.findings]
+        lines = [render(finding) for finding in self.findings] + self.warnings
         if self.not_checked:
             skipped = ", ".join(self.not_checked)
             lines.append(f"not checked, as the program stops first: {skipped}; run preflight again")
@@ -35,9 +39,10 @@ class Outcome:
         return "".join(f"{line}\n" for line in lines)
 
 
-def preflight(project_dir: Path, stack: str) -> Outcome:
+def preflight(project_dir: Path, stack: str, today: dt.date | None = None) -> Outcome:
     """Every rule on `stack`, in order. What an earlier rule reported about a key or a resource
-    is not reported again by a later one: the earlier refusal is the one a real run meets."""
+    is not reported again by a later one: the earlier refusal is the one a real run meets.
+    Then the warnings, on `today` (the date the prices' age is counted to)."""
     read_stack_config(project_dir, stack)  # an unknown stack or an unreadable file: exit 2
     subject = StackUnderCheck(project_dir, stack)
     outcome = Outcome()
@@ -55,6 +60,8 @@ def preflight(project_dir: Path, stack: str) -> Outcome:
             continue
         earlier = {(f.where, f.subject) for f in outcome.findings if f.rule != rule.name}
         outcome.findings.extend(f for f in found if (f.where, f.subject) not in earlier)
+    warning = price_age_warning(subject, today or dt.datetime.now(dt.UTC).date())
+    outcome.warnings.extend([warning] if warning else [])
     return outcome
 
 

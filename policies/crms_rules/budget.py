@@ -1,21 +1,23 @@
 """Cost: the stack's estimated month within its budget (`crms:budgetMonthlyUsd`).
 
-The pack prices the stack itself, with `costing/`, a copy of crms_infra/cost/pricing and its
-price data (tests/policies/test_copies.py ties the two), from every resource's outputs and
-the budget and usage settings the program exports as the stack output `costInputs`
-(stacks/cost_inputs.py). Lines of unknown price are not counted; the message says how many.
+The pack prices the stack itself, with the pricing package `crms-infra cost` uses
+(crms_pricing, policies/pricing, which the pack's requirements install), from every
+resource's outputs and the budget and usage settings the program exports as the stack
+output `costInputs` (stacks/cost_inputs.py). Lines of unknown price are not counted; the
+message says how many.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from crms_pricing.context import PricingError
+from crms_pricing.model import Resource as PricedResource
+from crms_pricing.model import money, usd
+from crms_pricing.prices import PriceBook, PriceDataError
+from crms_pricing.table import estimate
+
 from crms_rules.core import Resource, Rule, Severity, StackRule, Violation, of_type
-from crms_rules.costing.context import PricingError
-from crms_rules.costing.model import Resource as PricedResource
-from crms_rules.costing.model import money, usd
-from crms_rules.costing.prices import PriceBook, PriceDataError
-from crms_rules.costing.table import estimate
 
 COST_INPUTS = "costInputs"
 BIGGEST_LINES = 3

@@ -205,6 +205,7 @@ def test_the_golden_surface_providers_read_and_delete(
     api: FakeManagementApi, clock: VirtualClock, project: str, kind: type[SurfaceProvider]
 ) -> None:
     inputs = surface_props(SURFACES[kind], project, api)
+    api.config.of(project).postgres["max_connections"] = 200  # set outside the program
     state = surface_provider(kind, clock).create(inputs).outs or {}
     for serialized in golden_of(kind):
         golden = load_as_the_provider_host_does(serialized)
@@ -215,8 +216,8 @@ def test_the_golden_surface_providers_read_and_delete(
     settings = api.config.of(project)
     if kind is PitrProvider:  # the two surfaces whose delete changes the project
         assert settings.pitr is None
-    if kind is PostgresConfigProvider:
-        assert settings.postgres["statement_timeout"] == "2min"
+    if kind is PostgresConfigProvider:  # its own override removed, no other
+        assert settings.postgres == {"max_connections": 200}
 
 
 @pytest.fixture

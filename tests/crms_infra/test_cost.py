@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from crms_pricing import supabase, table, vercel
+from crms_pricing.model import Line
+from crms_pricing.table import Free
 
 from components.function_limits import FLUID_CLASSES
 from crms_infra.cli import main
 from crms_infra.cost.plan_costs import COST_INPUTS, plan_cost, price_book
-from crms_infra.cost.pricing import table, vercel
-from crms_infra.cost.pricing.model import Line
-from crms_infra.cost.pricing.table import Free
 from crms_infra.render import plan_markdown, plan_text
 from stacks.regions import VercelEuropeanRegion
 from stacks.settings import InstanceSize
@@ -67,7 +67,7 @@ def test_cost_prod_prints_every_line_with_its_source_and_date(
     assert len(body) == len(estimate.lines)
     assert all("[https://" in line and ", read 2026-" in line for line in body)
     assert "database-project" in text
-    assert "compute medium: 730 hour x $0.0822 = $60.01" in text
+    assert "compute medium: 744 hour x $0.0822 = $61.16" in text
     marked = [line for line in body if line.startswith(" * ")]
     assert len(marked) == sum(1 for line in estimate.lines if line.settings)
     assert text.splitlines()[-1] == f"Total: ${estimate.total:,.2f} a month"
@@ -106,7 +106,7 @@ def test_the_plan_ends_with_the_monthly_total(stack: str) -> None:
 def test_the_price_data_covers_what_the_settings_allow() -> None:
     book = price_book()
     for size in InstanceSize:
-        book.price(f"supabase:compute.{size.value}")
+        book.price(f"supabase:compute.{supabase.BILLED_AS.get(size.value, size.value)}")
     for variant in ("pitr_7", "pitr_14", "pitr_28"):  # ApplyProjectAddonBody.addon_variant
         book.price(f"supabase:pitr.{variant}")
     for region in get_args(VercelEuropeanRegion):

@@ -50,19 +50,20 @@ def test_a_bigger_compute_size_is_a_changed_resource_by_exactly_its_price() -> N
     )
     (item,) = found.items
     assert (item.how, item.key.endswith("::database-project")) == ("~", True)
-    assert item.delta == found.delta == Decimal("5.23")  # (0.0206 - 0.01344) x 730
+    assert item.delta == found.delta == Decimal("5.33")  # 15.33 - 10.00, 744 hours each
 
 
 def test_prod_carries_the_credits_and_they_are_used_up_before_and_after() -> None:
     found = change(
         plan_of("prod"), edited("prod", SUPABASE, "database-project", instance_size="large")
     )
-    compute = Decimal("110.74") - Decimal("60.01")  # Large and Medium, 730 hours each
+    compute = Decimal("112.86") - Decimal("61.16")  # Large and Medium, 744 hours each
     assert found.delta == compute  # the $10 credit is used up either way
 
 
 def test_an_added_alarm_is_an_added_resource_of_unknown_price() -> None:
-    found = change(plan_of("prod"), with_another_alarm("prod"))
+    # dev carries no free tier of the shared AWS account; CloudWatch's Zurich price is unknown.
+    found = change(plan_of("dev"), with_another_alarm("dev"))
     added = [item for item in found.items if item.how == "+"]
     assert [item.key.rsplit("::", 1)[-1] for item in added] == ["alerts-extra"]
     assert added[0].after is not None
@@ -97,14 +98,14 @@ def test_the_pull_request_comment_shows_the_monthly_change_within_its_limit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base, head = tmp_path / "base.json", tmp_path / "head.json"
-    base.write_text(json.dumps(plan_of("prod")))
-    head.write_text(json.dumps(with_another_alarm("prod")))
+    base.write_text(json.dumps(plan_of("dev")))
+    head.write_text(json.dumps(with_another_alarm("dev")))
     args = ["diff", str(base), str(head), "--format", "markdown", "--max-chars", "5000"]
     assert main(args) == 0
     comment = capsys.readouterr().out
     assert len(comment) <= 5_000
     section = comment[comment.index("#### Monthly cost") :]
-    assert "lines of unknown price: 25 → 26" in section
+    assert "lines of unknown price: 13 → 14" in section
     assert (
         "| + | `crms:index:Alerts$aws:cloudwatch/metricAlarm:MetricAlarm::alerts-extra`" in section
     )
@@ -120,6 +121,6 @@ def test_the_other_forms_carry_the_monthly_change(
     assert main(["diff", str(base), str(head), "--format", form]) == 0
     out = capsys.readouterr().out
     if form == "json":
-        assert json.loads(out)["monthlyCost"]["changeUsd"] == 5.23
+        assert json.loads(out)["monthlyCost"]["changeUsd"] == 5.33
     else:
-        assert "monthly cost: $18.81 → $24.04 a month (+$5.23)" in out
+        assert "monthly cost: $24.00 → $29.33 a month (+$5.33)" in out

@@ -1,19 +1,20 @@
 """The pricing on small hand-made stacks: totals, one changed input moving the total by
 exactly its line, credits and caps, and every way it refuses to guess."""
 
+import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from crms_pricing import supabase
+from crms_pricing.context import PricingError
+from crms_pricing.model import Estimate, Line, Resource
+from crms_pricing.prices import PriceBook, PriceDataError
+from crms_pricing.table import UnpricedTypeError, estimate
 
 from crms_infra.cost.plan_costs import price_book
-from crms_infra.cost.pricing import supabase
-from crms_infra.cost.pricing.context import PricingError
-from crms_infra.cost.pricing.model import Estimate, Line, Resource
-from crms_infra.cost.pricing.prices import Price, PriceBook, PriceDataError
-from crms_infra.cost.pricing.table import UnpricedTypeError, estimate
 from stacks.cost_inputs import cost_inputs
 from tests.helpers import load
 
@@ -66,7 +67,7 @@ def test_the_total_is_the_sum_of_the_known_lines() -> None:
     # The alarm, the custom metric it reads and the PutMetricData calls: CloudWatch's Zurich
     # prices were not found.
     assert found.unknown == 3
-    assert only(found, "compute medium").monthly == Decimal("60.01")  # 0.0822 x 730
+    assert only(found, "compute medium").monthly == Decimal("61.16")  # 0.0822 x 744
 
 
 def test_adding_pitr_moves_the_total_by_exactly_its_line() -> None:
@@ -74,24 +75,24 @@ def test_adding_pitr_moves_the_total_by_exactly_its_line() -> None:
     assert not [line for line in without.lines if line.urn == pitr("none").urn]
     with_pitr = month([project(), pitr("pitr_7")])
     line = only(with_pitr, "PITR, 7 days")
-    assert line.monthly == Decimal("100.01")  # 0.137 x 730
+    assert line.monthly == Decimal("101.93")  # 0.137 x 744
     assert with_pitr.total - without.total == line.monthly
 
 
-@pytest.mark.parametrize(("variant", "monthly"), [("pitr_14", "200.02"), (28, "401.50")])
+@pytest.mark.parametrize(("variant", "monthly"), [("pitr_14", "203.86"), (28, "409.20")])
 def test_another_pitr_variant_moves_the_total_by_the_difference(
     variant: object, monthly: str
 ) -> None:
     seven = month([project(), pitr("pitr_7")])
     other = month([project(), pitr(variant)])
     assert only(other, "PITR").monthly == Decimal(monthly)
-    assert other.total - seven.total == Decimal(monthly) - Decimal("100.01")
+    assert other.total - seven.total == Decimal(monthly) - Decimal("101.93")
 
 
 def test_a_bigger_compute_size_moves_the_total_by_the_compute_lines_difference() -> None:
     small, large = month([project("small")]), month([project("large")])
     difference = _monthly(large, "compute large") - _monthly(small, "compute small")
-    assert large.total - small.total == difference == Decimal("95.70")  # (0.1517 - 0.0206) x 730
+    assert large.total - small.total == difference == Decimal("97.53")  # 112.86 - 15.33 (744 h)
 
 
 def test_one_more_alarm_adds_exactly_its_line() -> None:
@@ -118,10 +119,12 @@ def test_an_alarm_is_billed_per_metric_it_reads_and_high_resolution_apart() -> N
 def test_the_carrying_stack_gets_the_plan_and_credits_never_beyond_compute() -> None:
     micro = month([project("micro")], usageCarriesTeamPlans=True)
     assert only(micro, "Pro plan").monthly == Decimal("25.00")
-    assert only(micro, "compute credits").monthly == Decimal("-9.81")  # all of Micro's 9.81
+    assert only(micro, "compute credits").monthly == Decimal("-10.00")  # Micro: 0.01344 x 744
     medium = month([project("medium")], usageCarriesTeamPlans=True)
     assert only(medium, "compute credits").monthly == Decimal("-10.00")
-    assert month([project("micro")]).total == Decimal("9.90")  # compute 9.81 + 1 GB egress
+    assert month([project("micro")]).total == Decimal("10.09")  # compute 10.00 + 1 GB egress
+    # Nano in a paid organization is billed as Micro.
+    assert only(month([project("nano")]), "compute nano").monthly == Decimal("10.00")
 
 
 def test_vercel_performance_instances_hold_4_gb_and_regions_share_the_usage() -> None:
@@ -200,6 +203,5 @@ def test_a_malformed_price_file_is_refused(
 def _with_price(key: str, usd: Decimal) -> PriceBook:
     book = price_book()
     old = book.price(key)
-    prices = {**book.prices, key: Price(key, old.vendor, usd, old.block, old.per, old.source,
-                                        old.read, old.note)}  # fmt: skip
+    prices = {**book.prices, key: dataclasses.replace(old, usd=usd, unknown="")}
     return PriceBook(prices, book.allowances)

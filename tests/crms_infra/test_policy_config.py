@@ -111,3 +111,82 @@ def test_the_engine_refuses_arguments_the_policys_schema_refuses(tmp_path: Path)
     (tmp_path / "config.x.json").write_text(json.dumps({"a": {"exemptions": [{"urn": "u"}]}}))
     with pytest.raises(PolicyPackError, match=r"config.x.json: a: exemptions.0: 'reason'"):
         policy_config(tmp_path, "x", [_info("a", EXEMPTIONS)])
+
+
+# pulumi/pulumi pkg/resource/analyzer/config_test.go (commit 1b5949891b3c), every case of
+# TestParsePolicyPackConfigSuccess (with its `success` table), TestParsePolicyPackConfigFail
+# and TestParsePolicyPackConfigWithEnvironments, as (levels, arguments, environments).
+CLI_ACCEPTS = {
+    "": ({}, {}, ()),
+    "    ": ({}, {}, ()),
+    "\t": ({}, {}, ()),
+    "\n": ({}, {}, ()),
+    '{"foo":"advisory"}': ({"foo": "advisory"}, {}, ()),
+    '{"foo":"mandatory"}': ({"foo": "mandatory"}, {}, ()),
+    '{"all":"mandatory","policy1":{"foo":"one"},"policy2":{"foo":"two"}}': (
+        {"all": "mandatory"},
+        {"policy1": {"foo": "one"}, "policy2": {"foo": "two"}},
+        (),
+    ),
+    "{}": ({}, {}, ()),
+    '{"foo":{"enforcementLevel":"advisory"}}': ({"foo": "advisory"}, {}, ()),
+    '{"foo":{"enforcementLevel":"mandatory"}}': ({"foo": "mandatory"}, {}, ()),
+    '{"foo":{"enforcementLevel":"advisory","bar":"blah"}}': (
+        {"foo": "advisory"},
+        {"foo": {"bar": "blah"}},
+        (),
+    ),
+    '{"foo":{}}': ({}, {}, ()),
+    '{"foo":{"bar":"blah"}}': ({}, {"foo": {"bar": "blah"}}, ()),
+    '{"policy1":{"foo":"one"},"policy2":{"foo":"two"}}': (
+        {},
+        {"policy1": {"foo": "one"}, "policy2": {"foo": "two"}},
+        (),
+    ),
+    '{"environments":["org/secrets","org/config"],'
+    '"cost-policy":{"enforcementLevel":"mandatory","maxCost":1000}}': (
+        {"cost-policy": "mandatory"},
+        {"cost-policy": {"maxCost": 1000}},
+        ("org/secrets", "org/config"),
+    ),
+    '{"environments":["org/secrets"]}': ({}, {}, ("org/secrets",)),
+    '{"cost-policy":"mandatory"}': ({"cost-policy": "mandatory"}, {}, ()),
+    '{"environments":[],"cost-policy":"advisory"}': ({"cost-policy": "advisory"}, {}, ()),
+    # Not a case there: json.Unmarshal of `null` into the map leaves it nil, without error.
+    "null": ({}, {}, ()),
+}
+CLI_REFUSES = [
+    '{"foo":[]}',
+    '{"foo":null}',
+    '{"foo":undefined}',
+    '{"foo":0}',
+    '{"foo":true}',
+    '{"foo":false}',
+    '{"foo":""}',
+    '{"foo":"bar"}',
+    '{"foo":{"enforcementLevel":[]}}',
+    '{"foo":{"enforcementLevel":null}}',
+    '{"foo":{"enforcementLevel":undefined}}',
+    '{"foo":{"enforcementLevel":0}}',
+    '{"foo":{"enforcementLevel":true}}',
+    '{"foo":{"enforcementLevel":false}}',
+    '{"foo":{"enforcementLevel":{}}}',
+    '{"foo":{"enforcementLevel":""}}',
+    '{"foo":{"enforcementLevel":"bar"}}',
+    '{"environments":"not-an-array"}',
+    '{"environments":[123]}',
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CLI_ACCEPTS.items(), ids=repr)
+def test_what_the_pinned_cli_accepts_reads_as_it_reads(
+    text: str, expected: tuple[dict[str, str], dict[str, Any], tuple[str, ...]]
+) -> None:
+    config = parse_policy_config(text, "config.test.json")
+    assert (dict(config.levels), dict(config.arguments), config.environments) == expected
+
+
+@pytest.mark.parametrize("text", CLI_REFUSES)
+def test_what_the_pinned_cli_refuses_is_refused(text: str) -> None:
+    with pytest.raises(PolicyConfigError, match=r"^config\.test\.json"):
+        parse_policy_config(text, "config.test.json")

@@ -162,3 +162,102 @@ def test_the_projects_secrets_are_declared_without_a_default() -> None:
     secrets = {key: entry for key, entry in schema.items() if entry.get("secret")}
     assert len(secrets) == 5
     assert all("default" not in entry and "value" not in entry for entry in secrets.values())
+
+
+# Each case of pulumi/pulumi pkg/workspace/config_project_test.go (commit 1b5949891b3c) that
+# runs ValidateStackConfigAndApplyProjectConfig, with the keys it refuses (none: it passes),
+# and the cases its code decides that no test there names (named after the code).
+CLI_CASES = {
+    "TestStackConfigIsInheritedFromProjectConfig": (
+        "config:\n  instanceSize: t3.micro\n  instanceCount: 20\n  protect: true\n",
+        "config:\n  test:instanceSize: t4.large\n",
+        set(),
+    ),
+    "TestNamespacedConfigValuesAreInheritedCorrectly": (
+        "config:\n  aws:region: us-west-1\n  pulumi:disable-default-providers: ['*']\n"
+        "  instanceSize: t3.micro\n",
+        "config:\n  test:instanceSize: t4.large\n",
+        set(),
+    ),
+    "TestLoadingStackConfigWithoutNamespacingTheProject": (
+        "config:\n  aws:region: us-west-1\n  instanceSize: t3.micro\n",
+        "config:\n  instanceSize: t4.large\n",
+        set(),
+    ),
+    "TestUntypedProjectConfigValuesAreNotValidated": (
+        "config:\n  instanceSize: t3.micro\n  aws:region: us-west-1\n",
+        "config:\n  instanceSize: 9999\n  aws:region: 42\n",
+        set(),
+    ),
+    "TestUntypedProjectConfigValuesWithOnlyDefaultOrOnlyValue": (
+        "config:\n  instanceSize:\n    default: t3.micro\n  region:\n    value: us-west-1\n",
+        "config:\n  aws:answer: 42\n",
+        set(),
+    ),
+    "TestUntypedStackConfigValuesDoNeedProjectDeclaration": (
+        "config:\n  createVpc: true\n",
+        "config:\n  instanceSize: 42\n",
+        set(),
+    ),
+    "TestUntypedProjectConfigObjectValuesPassedDownToStack": (
+        "config:\n  instanceSize:\n    value:\n      hello: world\n"
+        "  aws:config:\n    value:\n      region: us-west-1\n",
+        "config:\n  aws:whatever: 42\n",
+        set(),
+    ),
+    "TestStackConfigErrorsWhenStackValueIsNotCorrectlyTyped": (
+        "config:\n  values:\n    type: array\n    items:\n      type: string\n"
+        "    default: [value]\n",
+        "config:\n  test:values: someValue\n",
+        {"test:values"},
+    ),
+    "TestStackConfigErrorsWhenMissingStackValueForConfigTypeWithNoDefault": (
+        "config:\n  values:\n    type: array\n    items:\n      type: string\n",
+        "",
+        {"test:values"},
+    ),
+    "TestStackConfigDoesNotErrorWhenProjectHasNotDefinedConfig": (
+        "",
+        "config:\n  hello: 21\n  world: 42\n  another: 42\n",
+        set(),
+    ),
+    "TestStackConfigUInt64": ("", "config:\n  test:instanceSize: 18446744073709551615\n", set()),
+    # validateStackConfigValues checks a key only `if projectConfigType.IsExplicitlyTyped()`:
+    "untyped secret, written in plain": (
+        "config:\n  apiKey:\n    secret: true\n",
+        "config:\n  test:apiKey: hunter2\n",
+        set(),
+    ),
+    "untyped secret with a default, unset": (
+        "config:\n  apiKey:\n    secret: true\n    default: hunter2\n",
+        "config: {}\n",
+        set(),
+    ),
+    # mergeConfig: no default, no value, not on the stack -> missing, typed or not
+    "untyped secret without a default, unset": (
+        "config:\n  apiKey:\n    secret: true\n",
+        "config: {}\n",
+        {"test:apiKey"},
+    ),
+    # `Default any` is nil for YAML null: hasDefault is false
+    "a null default is no default": (
+        "config:\n  size:\n    type: string\n    default: null\n",
+        "config: {}\n",
+        {"test:size"},
+    ),
+    # Project.Validate: "Configuration key '...' is namespaced and must provide an
+    # attribute 'value'"
+    "another namespace's key without a value": (
+        "config:\n  aws:region:\n    description: where\n",
+        "config: {}\n",
+        {"aws:region"},
+    ),
+}
+
+
+@pytest.mark.parametrize(("project", "stack", "refused"), CLI_CASES.values(), ids=CLI_CASES)
+def test_what_the_pinned_cli_accepts_and_refuses(
+    tmp_path: Path, project: str, stack: str, refused: set[str]
+) -> None:
+    found = problems(tmp_path, stack, "name: test\nruntime: python\n" + project)
+    assert set(found) == refused

@@ -3,9 +3,9 @@ copies of a few of the program's facts. Each copy is tied here to
 the one source it copies."""
 
 import re
-from pathlib import Path
 from typing import get_args
 
+from crms_pricing import s3 as s3_pricing
 from crms_rules import budget, operations, previews, processors, residency, s3, supabase
 from pulumi.dynamic import Resource
 
@@ -22,7 +22,6 @@ from components.supabase.provider import SupabaseProject
 from components.supabase.ssl_enforcement import SslEnforcement
 from components.variables import Target
 from crms_infra.cost import plan_costs
-from crms_infra.cost.pricing import aws
 from stacks import data_plane, regions
 from stacks import processors as program_processors
 from stacks.alert_rules import AlertKind
@@ -31,11 +30,7 @@ from stacks.provider_config import PROVIDER_SECRET_KEYS
 from stacks.regions import SentryRegion
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import AppEnvironment
-from tests.conftest import REPO
 from tests.helpers import load, resources
-
-PRICING = REPO / "crms_infra" / "cost" / "pricing"
-PACKS_PRICING = REPO / "policies" / "crms_rules" / "costing"
 
 
 def test_the_seed_alarms_are_the_enums_seed_rules() -> None:
@@ -101,29 +96,12 @@ def test_the_internal_schemas_are_the_apps() -> None:
     assert set(supabase.INTERNAL_SCHEMAS) == created | {BOOKKEEPING_SCHEMA, "auth"}
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    }
-
-
-def test_the_packs_pricing_is_a_copy_of_the_tools() -> None:
-    """The pricing and its price data, byte for byte."""
-    assert _files(PRICING), "the pricing package is where this test looks"
-    assert _files(PACKS_PRICING) == _files(PRICING), (
-        "refresh the copy: rm -r policies/crms_rules/costing && "
-        "cp -r crms_infra/cost/pricing policies/crms_rules/costing"
-    )
-
-
 def test_the_pack_reads_the_output_the_tool_reads() -> None:
     assert budget.COST_INPUTS == plan_costs.COST_INPUTS
 
 
 def test_the_pricing_knows_every_bucket_purpose() -> None:
-    assert set(aws.STORED_GB) == {purpose.value for purpose in Purpose}
+    assert set(s3_pricing.STORED_GB) == {purpose.value for purpose in Purpose}
 
 
 def test_the_previews_rule_reads_what_the_program_writes() -> None:

@@ -1,10 +1,12 @@
 """The pack runs from an environment of its own, made from policies/requirements.txt alone,
 as the Pulumi CLI makes `policies/venv` for a `runtime: python` pack (PulumiPolicy.yaml,
-`toolchain: pip`): `python -m venv <dir>`, then `pip install -r requirements.txt` in it
-(pulumi/pulumi sdk/python/toolchain/pip.go, EnsureVenv). uv installs here instead of pip:
-the same pinned packages in a fraction of the time, and `--offline` keeps it to the local
-package cache that `make setup` filled. The pack is then served from that interpreter and
-asked through the analyzer protocol the offline engine speaks (crms_infra/offline/policy.py)."""
+`toolchain: pip`): `python -m venv <dir>`, then `pip install -r requirements.txt` in it, run
+in the pack's directory (pulumi/pulumi sdk/python/toolchain/pip.go, EnsureVenv and
+InstallDependencies: `pipCmd.Dir = cwd`), so the file's `./pricing` is the pack's own. uv
+installs here instead of pip: the same pinned packages in a fraction of the time, and
+`--offline` keeps it to the local package cache that `make setup` filled. The pack is then
+served from that interpreter and asked through the analyzer protocol the offline engine
+speaks (crms_infra/offline/policy.py)."""
 
 import re
 import shutil
@@ -12,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import crms_pricing
 import pytest
 
 from crms_infra.offline.engine import Recording, record_stack
@@ -32,7 +35,11 @@ def pack_python(tmp_path_factory: pytest.TempPathFactory) -> str:
     python = str(venv / "bin" / "python")
     install = [str(UV), "pip", "install", "--offline", "--quiet", "--python", python]
     result = subprocess.run(
-        [*install, "-r", str(REQUIREMENTS)], capture_output=True, text=True, timeout=120
+        [*install, "-r", REQUIREMENTS.name],
+        cwd=REQUIREMENTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return python
@@ -69,12 +76,20 @@ def test_the_environment_holds_the_packs_requirements_and_nothing_of_the_project
     assert importable(pack_python, "pulumi").startswith(venv)
     for module in ("pulumi_aws", "pydantic", "crms_infra", "stacks", "components"):
         assert importable(pack_python, module) == "", module
+    # The one package of the project it holds: the pricing, read from this checkout.
+    assert importable(pack_python, "crms_pricing") == str(Path(crms_pricing.__file__))
 
 
 def test_the_requirements_pin_what_the_project_pins() -> None:
-    pins = dict(re.findall(r"^([a-z0-9-]+)==(\S+)", REQUIREMENTS.read_text(), re.MULTILINE))
+    text = REQUIREMENTS.read_text()
+    pins = dict(re.findall(r"^([a-z0-9-]+)==(\S+)", text, re.MULTILINE))
     project = (REPO / "requirements-dev.txt").read_text()
     assert set(pins) == {"pulumi", "pulumi-policy"}
+    local = [line for line in text.splitlines() if line.startswith("-e ")]
+    assert local == ["-e ./pricing"]
+    assert (REQUIREMENTS.parent / "pricing" / "src" / "crms_pricing").resolve() == Path(
+        crms_pricing.__file__
+    ).parent
     for name, version in pins.items():
         assert re.search(rf"^{name}=={re.escape(version)}$", project, re.MULTILINE), name
 

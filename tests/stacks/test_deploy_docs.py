@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from crms_infra.offline.project import load_stack_settings
 from crms_infra.variable_targets import TARGETS, variables_by_target
 from tests.conftest import REPO, STACKS
-from tests.helpers import plan_of, python_312_bin
+from tests.helpers import CLI_FLAGS, flag_values, plan_of, python_312_bin
 from tests.stacks.stack_file_checks import check_stack_file, is_encrypted
 
 CLI = str(Path(sys.executable).parent / "crms-infra")
@@ -51,23 +51,6 @@ TYPED_VALUES = {
     "upstash:apiKey": "a8f3c2e1-9b7d-4c5e-8f6a-0b1c3d5e7f9a",
 }
 CONFIG_STEP = re.compile(r"^pulumi config set (--secret )?(\S+)\s+(\S.*?)\s*(#.*)?$")
-# Every flag of `pulumi preview` and `pulumi up`: the Flags() calls of pulumi/pulumi
-# pkg/cmd/pulumi/operations/preview.go and up.go (CLI 3.26x sources).
-COMMON_FLAGS = {
-    "attach-debugger", "client", "config", "config-file", "config-path", "copilot", "debug",
-    "diff", "event-log", "exclude", "exclude-dependents", "expect-no-changes", "ignore-protect",
-    "json", "message", "neo", "neo-task-on-failure", "policy-pack", "policy-pack-config",
-    "refresh", "replace", "run-program", "show-config", "show-full-output",
-    "show-policy-remediations", "show-reads", "show-replacement-steps", "show-sames",
-    "show-secrets", "skip-config-validation", "skip-plugin-pre-install", "stack",
-    "suppress-outputs", "suppress-permalink", "suppress-progress", "target",
-    "target-dependents", "target-replace", "urns",
-}  # fmt: skip
-CLI_FLAGS = {
-    "preview": COMMON_FLAGS | {"import-file", "output", "save-plan"},
-    "up": COMMON_FLAGS | {"continue-on-error", "plan", "secrets-provider", "skip-preview",
-                          "strict", "yes"},
-}  # fmt: skip
 VERCEL = REPO / "node_modules" / ".bin" / "vercel"
 needs_a_build = pytest.mark.skipif(
     not VERCEL.exists() or python_312_bin() is None,
@@ -104,16 +87,6 @@ def commands(lines: list[str]) -> list[list[str]]:
         if line.startswith(("pulumi preview ", "pulumi up ", "make ")):
             found.append(shlex.split(line, comments=True))
     return found
-
-
-def flag_values(words: list[str]) -> dict[str, list[str]]:
-    """`--flag value` and `--flag` (a boolean: "") of a command line, by flag name."""
-    values: dict[str, list[str]] = {}
-    for index, word in enumerate(words):
-        if word.startswith("--"):
-            following = words[index + 1] if index + 1 < len(words) else "--"
-            values.setdefault(word[2:], []).append("" if following.startswith("--") else following)
-    return values
 
 
 class PassphraseCrypter:

@@ -1,6 +1,7 @@
 """The usage settings and the `costInputs` output the pricing reads them from."""
 
-from crms_infra.cost.pricing import keys, vercel
+from crms_pricing import keys, vercel
+
 from crms_infra.plan_model import at
 from stacks.cost_inputs import cost_inputs
 from tests.conftest import STACKS

@@ -7,11 +7,12 @@ a drift is recorded in `violations` (the fixture fails the test on any).
 
 Beyond the happy path it can: serve only the new key types; answer an empty pooler list
 for a while; rate-limit per endpoint as Supabase documents (429 for the rest of the
-window, with only the X-RateLimit-* headers); keep listing deleted projects as
-GOING_DOWN, then REMOVED; and fail, throttle or hang a request on demand (`faults`).
+window, with only the X-RateLimit-* headers); keep deleted projects and refuse calls as
+the recorded real traffic shows (`fake_projects`); and fail, throttle or hang a request on
+demand (`faults`). Its answers have the shapes and defaults of the recorded real traffic
+(`recordings`, `test_replay`).
 """
 
-import itertools
 import math
 import re
 import threading
@@ -21,14 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.components.supabase import fake_server
-from tests.components.supabase.fake_config import FakeProjectConfig
-from tests.components.supabase.fake_records import (
-    ALL_KEY_TYPES,
-    addons_answer,
-    keys_answer,
-    pooler_answer,
-    project_record,
-)
+from tests.components.supabase.fake_projects import FakeProjects
+from tests.components.supabase.recordings import exchanges
 from tests.components.supabase.spec import SpecViolation, spec
 
 Answer = tuple[int, Any, dict[str, str]]
@@ -41,41 +36,31 @@ class Fault:
     method: str
     path: str
     status: int
-    body: dict[str, Any] = field(default_factory=lambda: {"message": "injected fault"})
+    body: Any = field(default_factory=lambda: {"message": "injected fault"})
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     carry_out: bool = False  # do the real work, then answer with the fault
 
 
-@dataclass
-class FakeManagementApi:
+@dataclass(kw_only=True)
+class FakeManagementApi(FakeProjects):
     token: str
-    polls_until_healthy: int = 2
-    final_status: str = "ACTIVE_HEALTHY"
-    key_types: frozenset[str] = ALL_KEY_TYPES
-    """Which `ApiKeyResponse.type`s the projects have: legacy, publishable, secret."""
-    empty_pooler_polls: int = 0
-    """How many pooler reads of a new project answer an empty list."""
     rate_limit: int = 120
     rate_window: float = 60.0
     clock: Callable[[], float] = time.monotonic
-    projects: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     requests: list[tuple[str, str, int]] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
-    addons: dict[str, str] = field(default_factory=dict)
-    passwords: dict[str, str] = field(default_factory=dict)
-    config: FakeProjectConfig = field(default_factory=FakeProjectConfig)
-    """Each project's configuration surfaces (auth, SSL, network, PITR, Data API, Postgres)."""
+    operations: list[str] = field(default_factory=list)
+    """`METHOD template` of every request the spec accepted, in order."""
+    queries: list[dict[str, list[str]]] = field(default_factory=list)
+    """Their query parameters, in the same order."""
     violations: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._numbers = itertools.count(1)
-        self._pending: dict[str, int] = {}
-        self._pooler_empty: dict[str, int] = {}
+        super().__post_init__()
         self._windows: dict[str, tuple[float, int]] = {}
-        self._ids: dict[str, int] = {}  # V1ProjectRefResponse.id is an integer
+        spec(), exchanges()  # built here, not in a request a client may time out on
         self._server = fake_server.serve(self)
 
     @property
@@ -92,19 +77,6 @@ class FakeManagementApi:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
-
-    def add_project(
-        self,
-        name: str,
-        organization_slug: str,
-        status: str = "ACTIVE_HEALTHY",
-        region: str = "eu-central-2",
-    ) -> str:
-        number = next(self._numbers)
-        ref = _ref(number)
-        self._ids[ref] = number
-        self.projects[ref] = project_record(ref, name, organization_slug, region, status)
-        return ref
 
     def count(self, method: str, path_pattern: str, status: int | None = None) -> int:
         return sum(
@@ -138,6 +110,9 @@ class FakeManagementApi:
             return refused.status, {"message": str(refused)}, quota
         if body is not None:
             self.bodies.append(body)
+        with self._lock:
+            self.operations.append(f"{method} {operation.template}")
+            self.queries.append(query)
         fault = self._take_fault(method, path)
         if fault is not None:
             time.sleep(fault.delay)
@@ -175,98 +150,3 @@ class FakeManagementApi:
             if fault is not None:
                 self.faults.remove(fault)
         return fault
-
-    def _route(
-        self,
-        template: str,
-        method: str,
-        path_values: dict[str, str],
-        query: dict[str, list[str]],
-        body: Any,
-    ) -> tuple[int, Any]:
-        with self._lock:
-            if (method, template) == ("GET", "/v1/projects"):
-                return 200, [self._advance(project) for project in self.projects.values()]
-            if (method, template) == ("POST", "/v1/projects"):
-                return self._create(body)
-            project = self.projects.get(path_values.get("ref", ""))
-            if project is None or (template != "/v1/projects/{ref}" and _gone(project)):
-                return 404, {"message": "Project not found"}
-            return self._project_route(project, template, method, path_values, query, body)
-
-    def _project_route(
-        self,
-        project: dict[str, Any],
-        template: str,
-        method: str,
-        path_values: dict[str, str],
-        query: dict[str, list[str]],
-        body: Any,
-    ) -> tuple[int, Any]:
-        ref = project["ref"]
-        route = (method, template.removeprefix("/v1/projects/{ref}"))
-        if route == ("GET", ""):
-            return 200, self._advance(project)
-        if route == ("DELETE", ""):
-            if _gone(project):
-                return 404, {"message": "Project not found"}
-            project["status"] = "GOING_DOWN"
-            self._pending[ref] = 1  # listed as GOING_DOWN once, then REMOVED
-            return 200, {"id": self._ids[ref], "ref": ref, "name": project["name"]}
-        if route == ("PATCH", ""):
-            project["name"] = body["name"]
-            return 200, {"id": self._ids[ref], "ref": ref, "name": project["name"]}
-        if route == ("PATCH", "/database/password"):
-            self.passwords[ref] = body["password"]
-            return 200, {"message": "ok"}
-        if route == ("GET", "/api-keys"):
-            revealed = query.get("reveal") == ["true"]
-            return 200, keys_answer(ref, self.key_types, revealed)
-        if route == ("GET", "/config/database/pooler"):
-            if self._pooler_empty.get(ref, 0) > 0:
-                self._pooler_empty[ref] -= 1
-                return 200, []
-            return 200, pooler_answer(ref, project["region"])
-        if route == ("GET", "/billing/addons"):
-            return 200, addons_answer(self.addons.get(ref), self.config.of(ref).pitr)
-        if route == ("PATCH", "/billing/addons") and body["addon_type"] == "compute_instance":
-            self.addons[ref] = body["addon_variant"]
-            project["status"] = "RESIZING"
-            self._pending[ref] = 1
-            return 200, None
-        return self.config.route(ref, route, path_values, body, self.addons.get(ref))
-
-    def _create(self, body: dict[str, Any]) -> tuple[int, Any]:
-        number = next(self._numbers)
-        ref = _ref(number)
-        region = body["region_selection"]["code"]
-        project = project_record(ref, body["name"], body["organization_slug"], region, "COMING_UP")
-        self._ids[ref] = number
-        self.projects[ref] = project
-        self.passwords[ref] = body["db_pass"]
-        size = body.get("desired_instance_size", "nano")
-        if size != "nano":
-            self.addons[ref] = f"ci_{size}"
-        self._pending[ref] = self.polls_until_healthy
-        self._pooler_empty[ref] = self.empty_pooler_polls
-        # 201 answers V1ProjectResponse: the project without its database block.
-        return 201, {k: v for k, v in project.items() if k != "database"}
-
-    def _advance(self, project: dict[str, Any]) -> dict[str, Any]:
-        ref = project["ref"]
-        if ref in self._pending:
-            if self._pending[ref] <= 0:
-                project["status"] = "REMOVED" if _gone(project) else self.final_status
-                del self._pending[ref]
-            else:
-                self._pending[ref] -= 1
-        return dict(project)
-
-
-def _gone(project: dict[str, Any]) -> bool:
-    return project["status"] in ("GOING_DOWN", "REMOVED")
-
-
-def _ref(number: int) -> str:
-    """A project ref as the spec wants it: 20 lower-case letters."""
-    return f"{number:020d}".translate(str.maketrans("0123456789", "abcdefghij"))

@@ -35,7 +35,17 @@ def test_the_spec_is_the_published_document_its_readme_names() -> None:
 def test_a_valid_create_is_accepted(api: FakeManagementApi) -> None:
     response = call(api, "POST", "/v1/projects", json=CREATE)
     assert response.status_code == 201, response.text
-    assert response.json()["status"] == "COMING_UP"
+    assert response.json()["status"] == "UNKNOWN"  # as recorded; the next read: COMING_UP
+    read = call(api, "GET", f"/v1/projects/{response.json()['ref']}")
+    assert read.json()["status"] == "COMING_UP"
+
+
+def test_the_deprecated_region_is_taken_as_the_api_takes_it(api: FakeManagementApi) -> None:
+    # recorded/POST_v1_projects: the Supabase CLI still sends `region`, and gets a 201.
+    legacy = {k: v for k, v in CREATE.items() if k != "region_selection"}
+    response = call(api, "POST", "/v1/projects", json={**legacy, "region": "eu-central-2"})
+    assert response.status_code == 201, response.text
+    assert response.json()["region"] == "eu-central-2"
 
 
 def test_an_invalid_region_is_refused_with_400(api: FakeManagementApi) -> None:
@@ -93,13 +103,20 @@ def test_paths_and_query_parameters_are_checked(api: FakeManagementApi) -> None:
     assert not_boolean.status_code == 400
 
 
-def test_key_values_are_served_only_when_revealed(api: FakeManagementApi) -> None:
+def test_a_secret_keys_value_is_served_only_when_revealed(api: FakeManagementApi) -> None:
+    # recorded/GET_..._api_keys: without `reveal=true` the secret key is its prefix and dots;
+    # the legacy and publishable values come either way.
     ref = api.add_project("crms-test", "crms-swiss")
     hidden = call(api, "GET", f"/v1/projects/{ref}/api-keys").json()
     shown = call(api, "GET", f"/v1/projects/{ref}/api-keys", params={"reveal": "true"}).json()
     assert {key["type"] for key in shown} == {"legacy", "publishable", "secret"}
-    assert all(key["api_key"] is None for key in hidden)
-    assert all(key["api_key"] for key in shown)
+    assert all(key["api_key"] for key in shown + hidden)
+    masked = {key["type"]: key["api_key"] for key in hidden}["secret"]
+    assert masked.endswith("\u00b7" * 26)
+    assert masked.removesuffix("\u00b7" * 26) == f"sb_secret_{ref[:4]}"
+    assert [key["api_key"] for key in hidden if key["type"] != "secret"] == [
+        key["api_key"] for key in shown if key["type"] != "secret"
+    ]
 
 
 def test_without_a_token_the_answer_is_401(api: FakeManagementApi) -> None:
@@ -114,7 +131,7 @@ def test_an_answer_that_drifts_from_the_spec_is_caught(
     def drifted(*_args: Any) -> list[dict[str, Any]]:
         return [{"name": "anon", "type": "jwt", "api_key": "x"}]  # `type` outside the enum
 
-    monkeypatch.setattr("tests.components.supabase.fake_api.keys_answer", drifted)
+    monkeypatch.setattr("tests.components.supabase.fake_projects.keys_answer", drifted)
     response = call(api, "GET", f"/v1/projects/{ref}/api-keys", params={"reveal": "true"})
     assert response.status_code == 500
     assert "'jwt' is not one of" in api.violations.pop()

@@ -82,7 +82,7 @@ def test_every_configuration_answer_matches_its_schema() -> None:
     for method, path, body in routes:
         operation, _ = spec().operation(method, f"/v1/projects/{ref}{path}")
         template = operation.template.removeprefix("/v1/projects/{ref}")
-        status, answer = config.route(ref, (method, template), {}, body, "ci_small")
+        status, answer = config.route(ref, (method, template), {}, {}, body, "ci_small")
         spec().check_response(operation, status, answer)
 
 

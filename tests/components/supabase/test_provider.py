@@ -110,8 +110,8 @@ def test_delete_deletes_and_tolerates_an_already_deleted_project(
     ref, outs = created(provider, api)
     provider.delete(ref, outs)
     assert api.projects[ref]["status"] == "GOING_DOWN"
-    provider.delete(ref, outs)  # second time: already going, a 404, no error
-    assert api.count("DELETE", f"/v1/projects/{ref}", status=404) == 1
+    provider.delete(ref, outs)  # second time: already going, "Resource has been removed"
+    assert api.count("DELETE", f"/v1/projects/{ref}", status=400) == 1
 
 
 def test_missing_token_is_a_clear_error(

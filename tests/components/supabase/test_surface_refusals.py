@@ -1,5 +1,5 @@
 """What each surface does beyond the round trip: waits, refusals the API documents, what a
-delete leaves, and values that read alike though spelt differently."""
+delete leaves, values that read alike though spelt differently, and a project gone."""
 
 import pytest
 
@@ -12,7 +12,7 @@ from components.supabase.pitr import PitrInputs, PitrProvider
 from components.supabase.postgres_config import PostgresConfigInputs, PostgresConfigProvider
 from components.supabase.postgrest import PostgrestInputs, PostgrestProvider
 from components.supabase.ssl_enforcement import SslEnforcementInputs, SslEnforcementProvider
-from tests.components.supabase.fake_api import FakeManagementApi
+from tests.components.supabase.fake_api import FakeManagementApi, Fault
 from tests.components.supabase.support import VirtualClock, surface_props, surface_provider
 
 
@@ -104,7 +104,7 @@ def test_data_api_keeps_neither_the_jwt_secret_nor_a_spacing_difference(
     assert provider.diff(project, outs, reordered).changes is True
 
 
-def test_postgres_timeout_compares_by_duration_and_delete_restores_supabases_default(
+def test_postgres_timeout_compares_by_duration(
     api: FakeManagementApi, clock: VirtualClock, project: str
 ) -> None:
     provider = surface_provider(PostgresConfigProvider, clock)
@@ -112,17 +112,33 @@ def test_postgres_timeout_compares_by_duration_and_delete_restores_supabases_def
     outs = provider.create(inputs).outs or {}
     api.config.of(project).postgres["statement_timeout"] = "2min"
     assert provider.diff(project, provider.read(project, outs).outs or {}, inputs).changes is False
-    provider.delete(project, outs)
-    assert api.config.of(project).postgres["statement_timeout"] == "2min"
 
 
+@pytest.mark.parametrize("how", ["never known (404)", "removed (400)", "not acceptable (406)"])
 def test_a_setting_of_a_deleted_project_reads_as_gone_and_deletes_quietly(
+    api: FakeManagementApi, clock: VirtualClock, project: str, how: str
+) -> None:
+    provider = surface_provider(PostgresConfigProvider, clock)
+    outs = (
+        provider.create(surface_props(PostgresConfigInputs(statement_timeout="9s"), project, api))
+    ).outs or {}
+    path = f"/v1/projects/{project}/config/database/postgres"
+    if how.startswith("never"):
+        del api.projects[project]
+    elif how.startswith("removed"):
+        api.projects[project]["status"] = "REMOVED"  # answers 400 "Resource has been removed"
+    else:  # the Terraform provider's settings reads take 406 for gone too
+        api.faults.append(Fault("GET", path, 406, body={"message": "Not Acceptable"}))
+    assert provider.read(project, outs).id == ""
+    if not how.startswith("not acceptable"):
+        provider.delete(project, outs)  # a log line, not an error
+
+
+def test_a_refusal_on_read_that_is_not_gone_fails_the_refresh(
     api: FakeManagementApi, clock: VirtualClock, project: str
 ) -> None:
     provider = surface_provider(PostgresConfigProvider, clock)
-    outs = provider.create(
-        surface_props(PostgresConfigInputs(statement_timeout="9s"), project, api)
-    ).outs
-    del api.projects[project]
-    assert provider.read(project, outs or {}).id == ""
-    provider.delete(project, outs or {})
+    path = f"/v1/projects/{project}/config/database/postgres"
+    api.faults.append(Fault("GET", path, 400, body={"message": "Invalid request"}))
+    with pytest.raises(SupabaseApiError, match="HTTP 400: Invalid request"):
+        provider.read(project, {"management_api": api.url})

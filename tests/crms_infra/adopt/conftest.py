@@ -12,6 +12,7 @@ import pytest
 from crms_infra.adopt.program import ProgramRun, run_program
 from crms_infra.adopt.terraform_state import TerraformState, parse_state
 from tests.conftest import REPO
+from tests.helpers import run_cli
 
 STATE_FILE = REPO / "tests" / "fixtures" / "terraform" / "crms-production.tfstate.json"
 LIVE_PASSWORD = "fixture-only-Xr7-not-a-real-password"
@@ -57,3 +58,18 @@ def attributes_of() -> Callable[[Document, str], dict[str, Any]]:
 def prod_program() -> ProgramRun:
     """prod, run once on the plan's mocks, its Supabase project answering as the live one."""
     return run_program(REPO, "prod", LIVE_REF)
+
+
+def refused_in_one_line(state_file: Path, tmp_path: Path) -> str:
+    """Runs `adopt` on `state_file` (in `tmp_path`) as a user does, with `--out`; returns
+    the one line it printed, having printed nothing else and written nothing, not even a
+    temporary file."""
+    out = tmp_path / "import.json"
+    result = run_cli("adopt", "prod", "--terraform-state", str(state_file), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == [state_file.name]
+    return result.stderr

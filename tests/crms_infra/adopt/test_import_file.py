@@ -106,13 +106,30 @@ def test_an_explicit_provider_is_named_through_the_name_table(prod_program: Prog
     assert bucket.provider == "urn:pulumi:prod::crms::pulumi:providers:aws::aws"
 
 
-def test_the_file_is_written_for_its_owner_only_even_over_an_open_file(tmp_path: Path) -> None:
+def test_the_file_is_written_for_its_owner_only(tmp_path: Path) -> None:
     target = tmp_path / "import.json"
-    target.write_text("{}")
-    target.chmod(0o644)
     write_import_file(target, {"resources": [{"id": LIVE_PASSWORD}]}, REPO)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert json.loads(target.read_text()) == {"resources": [{"id": LIVE_PASSWORD}]}
+    assert [path.name for path in tmp_path.iterdir()] == ["import.json"]
+
+
+def test_a_file_already_there_is_never_written_through_even_a_hard_link(tmp_path: Path) -> None:
+    """`ln README.md ../x.json`: the path is outside the repository, the file is not."""
+    tracked = tmp_path / "README.md"  # stands for a file of the repository
+    tracked.write_text("# CRMS\n")
+    os.link(tracked, tmp_path / "x.json")
+    with pytest.raises(ImportFileError, match=r"x\.json is already there"):
+        write_import_file(tmp_path / "x.json", {"resources": [{"id": LIVE_PASSWORD}]}, REPO)
+    assert tracked.read_text() == "# CRMS\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md", "x.json"]
+
+
+def test_a_file_that_cannot_be_written_whole_is_not_written_at_all(tmp_path: Path) -> None:
+    target = tmp_path / "import.json"
+    with pytest.raises(ImportFileError, match="cannot be written"):
+        write_import_file(target, {"resources": [{"id": "pass\ud800word"}]}, REPO)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_file_is_never_written_into_the_repository_nor_through_a_link(tmp_path: Path) -> None:
@@ -125,6 +142,6 @@ def test_the_file_is_never_written_into_the_repository_nor_through_a_link(tmp_pa
     elsewhere = tmp_path / "elsewhere.json"
     elsewhere.write_text("unchanged")
     os.symlink(elsewhere, tmp_path / "link.json")
-    with pytest.raises(OSError, match="Too many levels of symbolic links"):
+    with pytest.raises(ImportFileError, match=r"link\.json is already there"):
         write_import_file(tmp_path / "link.json", {}, REPO)
     assert elsewhere.read_text() == "unchanged"
