@@ -15,7 +15,7 @@ from components.identity import Identity
 from components.key_policy import KeyPolicies, KeyPoliciesArgs
 from components.schema import Schema
 from components.storage import Storage
-from stacks import wiring
+from stacks import data_plane, wiring
 from stacks.bundle import stack_function_limits
 from stacks.cost_inputs import cost_inputs
 from stacks.loader import load_settings, outside_the_engine
@@ -43,12 +43,15 @@ key_policies = KeyPolicies(
     on_aws,
 )
 drain_signing = DrainSigning("drain-signing", wiring.drain_signing_args(settings))
+# Production gets this stack's data plane; previews that of the stack the settings name.
+own_data_plane = data_plane.own_data_plane(settings, database, cache, secrets)
+previews_data_plane = data_plane.previews_data_plane(settings, own_data_plane)
 compute = Compute(
     "compute",
     wiring.compute_args(
         settings,
         pulumi.get_stack(),
-        web_variables=wiring.web_environment(settings, database, cache, secrets),
+        web_variables=data_plane.web_environment(settings, own_data_plane, previews_data_plane),
         ops_variables=wiring.ops_environment(
             settings, database, cache, storage, identity, drain_signing
         ),
@@ -84,3 +87,7 @@ pulumi.export("alarmSources", alerts.sources)
 # The processors of personal data the stack hands keys to (the residency report's record).
 pulumi.export("processors", [processor.record() for processor in processors(settings)])
 pulumi.export("costInputs", cost_inputs(settings))
+# What other stacks' previews may use, and what this stack's previews get.
+for name, value in own_data_plane.exports().items():
+    pulumi.export(name, value)
+pulumi.export(data_plane.PREVIEWS_OUTPUT, previews_data_plane.described(settings))

@@ -8,9 +8,15 @@
 
 The ratios say what the program and the offline engine cost on top of each.
 Target: at most 2 on the prod stack. Run with `make bench`.
+
+`--before DIR` (an earlier checkout, e.g. `git archive <rev> | tar -x -C DIR`, whose
+dependencies this environment has) times that checkout's `crms-infra plan prod`
+interleaved with this one's, so that both see the same load: what a change costs.
 """
 
+import argparse
 import ast
+import os
 import statistics
 import subprocess
 import sys
@@ -47,7 +53,30 @@ def median_seconds(command: list[str]) -> float:
     return statistics.median(samples)
 
 
+def before_and_after(before: Path) -> None:
+    """`plan prod` of the earlier checkout and of this one, run in turn, RUNS times each."""
+    command = [str(BIN / "crms-infra"), "plan", "prod", "--format", "json"]
+    samples: dict[str, list[float]] = {"before": [], "after": []}
+    earlier = {**os.environ, "PYTHONPATH": str(before)}  # its crms_infra and stacks first
+    for _ in range(RUNS):
+        for name, cwd, env in (("before", before, earlier), ("after", REPO, None)):
+            started = time.perf_counter()
+            subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
+            samples[name].append(time.perf_counter() - started)
+    for name, times in samples.items():
+        print(
+            f"plan prod, {name:<7}median {statistics.median(times):.2f} s "
+            f"({min(times):.2f} to {max(times):.2f})"
+        )
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, help="an earlier checkout to compare with")
+    before = parser.parse_args().before
+    if before is not None:
+        before_and_after(before.resolve())
+        return 0
     floors = {
         "bare import of the SDKs": median_seconds([sys.executable, "-c", BARE_IMPORT]),
         "SDK floor (used modules)": median_seconds([sys.executable, "-c", SDK_FLOOR]),

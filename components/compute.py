@@ -13,25 +13,16 @@ import pulumi
 import pulumi_random as random
 import pulumiverse_vercel as vercel
 
+from components.deployment_protection import GIT_FORK_PROTECTION, Protection
 from components.function_limits import FunctionLimits
+from components.variables import EnvVar, plain_values, project_variables
 
-ALL_TARGETS = ["production", "preview", "development"]
 PLAIN_VARIABLES = "plainVariables"
-"""The component output that names each project's non-sensitive variables and their values.
-The provider marks every variable's value secret (pulumiverse_vercel,
+"""The component output that holds each non-sensitive variable's value, by the variable
+resource's name. The provider marks every variable's value secret (pulumiverse_vercel,
 project_environment_variable.py: `pulumi.Output.secret(value)`), so only the program knows
 which are plain: a value derived from a secret stays secret in this output too, and the
 offline plan shows the others (crms_infra/offline/plain_variables.py)."""
-# Vercel refuses sensitive variables in the development target: secrets reach
-# production and preview only; local development brings its own.
-SENSITIVE_TARGETS = ["production", "preview"]
-
-
-@dataclass(frozen=True)
-class EnvVar:
-    key: str
-    value: pulumi.Input[str]
-    sensitive: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,9 +36,13 @@ class ComputeArgs:
     function_limits: FunctionLimits
     """Compute mode, CPU class and maxDuration: both projects' function defaults."""
     web_environment: Sequence[EnvVar]
-    """The web app's environment variables."""
+    """The web app's environment variables, each with its targets."""
+    web_protection: Protection
+    """Who may open the web app's previews and deployments."""
+    ops_protection: Protection
+    """Who may open the ops app's deployments."""
     ops_environment: Sequence[EnvVar]
-    """The ops app's environment variables."""
+    """The ops app's environment variables (production: it has no previews)."""
     bundle_dir: str
     """Where `make build` left the ops app's `vercel build` output."""
     bundle_digest: str
@@ -83,6 +78,9 @@ class Compute(pulumi.ComponentResource):
             name=args.web_project_name,
             framework="nextjs",
             resource_config=limits,
+            vercel_authentication=args.web_protection.authentication(),
+            trusted_ips=args.web_protection.trusted_ips_arguments(),
+            git_fork_protection=GIT_FORK_PROTECTION,
             opts=project_options,
         )
         self.ops_project = vercel.Project(
@@ -91,6 +89,8 @@ class Compute(pulumi.ComponentResource):
             resource_config=limits,
             # Functions get an OIDC token issued by https://oidc.vercel.com/<team>.
             oidc_token_config=vercel.ProjectOidcTokenConfigArgs(issuer_mode="team"),
+            vercel_authentication=args.ops_protection.authentication(),
+            git_fork_protection=GIT_FORK_PROTECTION,
             opts=project_options,
         )
         # Vercel sends it with every cron call; the app refuses cron routes without it.
@@ -98,9 +98,10 @@ class Compute(pulumi.ComponentResource):
             f"{name}-cron-secret", length=48, special=False, opts=child
         )
         cron_secret = EnvVar("CRON_SECRET", self.cron_secret.result, sensitive=True)
-        self._environment(f"{name}-web", self.web_project, args.web_environment)
+        web, ops = f"{name}-web", f"{name}-ops"
+        project_variables(web, self.web_project, args.web_environment, self)
         ops_environment = [*args.ops_environment, cron_secret]
-        ops_variables = self._environment(f"{name}-ops", self.ops_project, ops_environment)
+        ops_variables = project_variables(ops, self.ops_project, ops_environment, self)
         prebuilt = vercel.get_prebuilt_project_output(
             path=args.bundle_dir, opts=pulumi.InvokeOutputOptions(parent=self)
         )
@@ -119,36 +120,10 @@ class Compute(pulumi.ComponentResource):
                 "webProjectId": self.web_project.id,
                 "opsProjectId": self.ops_project.id,
                 "opsUrl": self.deployment.url,
-                "webVariables": [variable.key for variable in args.web_environment],
+                "webVariables": sorted({variable.key for variable in args.web_environment}),
                 PLAIN_VARIABLES: {
-                    project: {v.key: v.value for v in variables if not v.sensitive}
-                    for project, variables in (
-                        (args.web_project_name, args.web_environment),
-                        (args.ops_project_name, ops_environment),
-                    )
+                    **plain_values(args.web_environment, web),
+                    **plain_values(ops_environment, ops),
                 },
             }
         )
-
-    def _environment(
-        self, name: str, project: vercel.Project, variables: Sequence[EnvVar]
-    ) -> list[vercel.ProjectEnvironmentVariable]:
-        return [
-            vercel.ProjectEnvironmentVariable(
-                f"{name}-{variable.key.lower().replace('_', '-')}",
-                project_id=project.id,
-                key=variable.key,
-                value=pulumi.Output.secret(variable.value)
-                if variable.sensitive
-                else variable.value,
-                targets=SENSITIVE_TARGETS if variable.sensitive else ALL_TARGETS,
-                sensitive=variable.sensitive,
-                # Vercel refuses a second variable with the same key and target
-                # (ENV_CONFLICT, vercel/terraform-provider-vercel client/environment_variable.go),
-                # so a replacement (a change of `sensitive` or `key`) must delete the old first.
-                # Deployments keep the values they were built with; only a build in between
-                # would miss the variable (https://vercel.com/docs/environment-variables).
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-            )
-            for variable in variables
-        ]

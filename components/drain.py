@@ -24,7 +24,7 @@ import pulumi_random as random
 import pulumiverse_vercel as vercel
 
 from app import paths
-from components.compute import EnvVar
+from components.variables import EnvVar
 
 LOG_SOURCES = ["static", "edge", "external", "lambda", "firewall", "redirect"]
 """Every request-serving source the provider accepts (not `build`): a request served

@@ -26,7 +26,7 @@ from crms_infra.cost.saved_inputs import CostInputsError, check_cost_inputs
 from crms_infra.cost.summary import ESTIMATE_ERRORS
 from crms_infra.diff import MARKDOWN_LIMIT, MARKDOWN_MINIMUM, diff_json, diff_plans, diff_text
 from crms_infra.error_report import report, settings_message
-from crms_infra.offline.engine import plan_stack
+from crms_infra.offline.engine import ReferenceCycleError, plan_stack
 from crms_infra.offline.policy import PolicyPackError, pack_policies
 from crms_infra.offline.project import (
     StackNotFoundError,
@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report(settings_message(error, lambda: _project_dir(args)))
     except (
         StackNotFoundError,
+        ReferenceCycleError,
         UsageError,
         PolicyPackError,
         StaleBuildError,

@@ -10,6 +10,7 @@ from crms_infra.markdown import code_span, one_line, table_cell, table_code
 from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.residency.links import PlanIndex
 from crms_infra.summaries import summary
+from crms_infra.variable_targets import variables_markdown
 from stacks.escape import json_text
 
 MAX_SETTINGS_SHOWN = 8
@@ -57,6 +58,7 @@ def plan_markdown(plan: Plan) -> str:
             table_cell(_settings_summary(resource)),
         ]
         lines.append(f"| {' | '.join(cells)} |")
+    lines += variables_markdown(plan)
     lines.extend(["", "**Outputs**", ""])
     lines.extend(
         f"- {code_span(name)}: {code_span(_short(value))}"

@@ -24,6 +24,8 @@ RULE_SETTINGS: dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]] = {
         "alertsLowDiskSpaceEnabled",
         "alertsPaymentFailuresEnabled",
     ),
+    "previews-protected": ("previewsProtection",),
+    "previews-without-production-secrets": ("previewsDataPlaneStack",),
     "processors-sentry-replays-eu": ("sentryReplaysOnErrorSampleRate", "sentryRegion"),
     "protect-stateful": ("protectStatefulResources",),
     "residency-buckets-zurich": ("storageReplicationRegion", "storageRegion"),

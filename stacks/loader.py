@@ -22,6 +22,7 @@ from pydantic_core import ErrorDetails
 
 from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
 from stacks.escape import capped, printable, safe_line
+from stacks.preview_settings import preview_problems
 from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS, vercel_team_problem
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import AppEnvironment, InstanceSize, NodeEnvironment, StackSettings
@@ -101,6 +102,12 @@ def outside_the_engine() -> str | None:
     )
 
 
+def _stack_of(stack_file: str) -> str | None:
+    if stack_file.startswith("Pulumi.") and stack_file.endswith(".yaml"):
+        return stack_file[len("Pulumi.") : -len(".yaml")]
+    return None
+
+
 def load_settings() -> StackSettings:
     """The current stack's settings, from the config the engine passed the program."""
     # The SDK offers no way to list config keys; the runtime's config map is how
@@ -152,7 +159,7 @@ def settings_from_config(
         found = (_problem_from_error(detail, stack_file) for detail in error.errors())
         problems.extend(problem for problem in found if problem.key not in refused)
         raise SettingsError(stack_file, problems) from None
-    problems.extend(environment_rules(settings))
+    problems.extend(environment_rules(settings, _stack_of(stack_file)))
     team = config.get("vercel:team")
     if (allowed := vercel_team_problem(team, settings.compute.vercel_team)) is not None:
         problems.append(Problem("team", team, allowed, "vercel"))
@@ -203,9 +210,15 @@ def _provider_key_problems(namespace: str, key: str, is_secure: bool) -> list[Pr
     return []
 
 
-def environment_rules(settings: StackSettings) -> list[Problem]:
-    """Rules across keys: what production always has, a matching NODE_ENV, a distinct replica."""
-    problems = []
+def environment_rules(settings: StackSettings, stack: str | None = None) -> list[Problem]:
+    """Rules across keys: what production always has, a matching NODE_ENV, a distinct replica,
+    the previews' protection the Vercel plan offers and their data plane another stack's."""
+    problems = [
+        Problem(key, value, allowed)
+        for key, value, allowed in preview_problems(
+            settings.previews, settings.compute.vercel_plan, stack
+        )
+    ]
     if settings.storage.replication_region == settings.storage.region:
         problems.append(
             Problem(

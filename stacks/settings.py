@@ -18,6 +18,7 @@ from app.metric_catalog import (
     ROUTE_PATTERN,
 )
 from stacks.alert_rules import AlertKind
+from stacks.preview_settings import PreviewSettings, VercelPlan
 from stacks.regions import (
     ZURICH,
     AwsEuropeanRegion,
@@ -132,6 +133,13 @@ class DatabaseSettings(DatabaseConfigSettings):
 class ComputeSettings(Settings):
     vercel_team: Slug = Field(
         description="Vercel team slug: owner of the projects and issuer of their OIDC tokens."
+    )
+    vercel_plan: VercelPlan = Field(
+        VercelPlan.PRO,
+        description=(
+            "The Vercel team's plan: pro or enterprise (Hobby lacks the drains and crons the"
+            " stack runs); it decides which deployment protection is available."
+        ),
     )
     fluid: bool = Field(
         description=(
@@ -269,6 +277,7 @@ class StackSettings(Settings):
     storage: StorageSettings
     alerts: AlertSettings
     sentry: SentrySettings = SentrySettings()
+    previews: PreviewSettings = PreviewSettings()
     budget_monthly_usd: int = Field(
         ge=1,
         le=1_000_000,

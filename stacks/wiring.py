@@ -2,21 +2,21 @@
 the secrets and the components built before it. `__main__.py` only builds the
 components in order and exports their outputs.
 
-The web app's variables are the seed's (.env.local and the vercel.json envs);
-the ops app's are what `app.routes.config` reads.
+The web app's variables are the seed's (.env.local and the vercel.json envs), per target
+(stacks/data_plane.py); the ops app's are what `app.routes.config` reads, in production only:
+it has no previews.
 """
 
 from collections.abc import Sequence
 from pathlib import Path
 
-import pulumi
-
 from app.metric_catalog import GIB, namespace
 from app.operators.migration_set import discover
 from components.alerts import AlertRule, AlertsArgs
 from components.cache import Cache, CacheArgs
-from components.compute import Compute, ComputeArgs, EnvVar
+from components.compute import Compute, ComputeArgs
 from components.database import Database, DatabaseArgs
+from components.deployment_protection import Protection
 from components.drain import DrainsArgs, DrainSigning, DrainSigningArgs
 from components.identity import Identity, IdentityArgs
 from components.purposes import Purpose
@@ -29,10 +29,10 @@ from components.supabase.pitr import PitrInputs
 from components.supabase.postgres_config import PostgresConfigInputs
 from components.supabase.postgrest import PostgrestInputs
 from components.supabase.ssl_enforcement import SslEnforcementInputs
+from components.variables import EnvVar
 from stacks import bundle, naming
 from stacks.alert_watches import watch
-from stacks.loader import stack_file_name
-from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
+from stacks.preview_settings import OPS_PROTECTION
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
 
@@ -163,47 +163,16 @@ def compute_args(
         function_regions=settings.compute.function_regions,
         function_limits=bundle.stack_function_limits(settings),
         web_environment=web_variables,
+        web_protection=Protection(
+            vercel_authentication=settings.previews.protection.value,
+            trusted_ips=settings.previews.trusted_ips,
+        ),
+        ops_protection=Protection(vercel_authentication=OPS_PROTECTION.value),
         ops_environment=ops_variables,
         bundle_dir=bundle.bundle_dir(stack),
         bundle_digest=ops_bundle_digest,
         protect=settings.protect_stateful_resources,
     )
-
-
-def web_environment(
-    settings: StackSettings, database: Database, cache: Cache, secrets: StackSecrets
-) -> list[EnvVar]:
-    environment = settings.environment.value
-    return [
-        EnvVar("NEXT_PUBLIC_SUPABASE_URL", database.api_url, sensitive=False),
-        # Public by design (it ships to browsers), but a key: kept out of reach anyway.
-        # The publishable / secret key, or the legacy anon / service_role key while the
-        # project has no new one: each new key stands in for its legacy one
-        # (https://supabase.com/docs/guides/getting-started/migrating-to-new-api-keys).
-        EnvVar("NEXT_PUBLIC_SUPABASE_ANON_KEY", database.client_key, sensitive=True),
-        EnvVar("SUPABASE_SERVICE_KEY", database.server_key, sensitive=True),
-        EnvVar("UPSTASH_REDIS_URL", cache.rest_url, sensitive=True),
-        EnvVar("UPSTASH_REDIS_TOKEN", cache.rest_token, sensitive=True),
-        EnvVar("STRIPE_SECRET_KEY", secrets.stripe_secret_key, sensitive=True),
-        EnvVar("STRIPE_WEBHOOK_SECRET", secrets.stripe_webhook_secret, sensitive=True),
-        EnvVar("RESEND_API_KEY", secrets.resend_api_key, sensitive=True),
-        EnvVar("SENTRY_DSN", _sentry_dsn(settings, secrets), sensitive=True),
-        EnvVar("NODE_ENV", settings.node_env.value, sensitive=False),
-        EnvVar("NEXT_PUBLIC_APP_ENV", environment, sensitive=False),
-        EnvVar("SENTRY_ENVIRONMENT", environment, sensitive=False),
-        # The web app passes it to Sentry's `replaysOnErrorSampleRate` (browser code: public).
-        EnvVar(
-            SENTRY_REPLAYS_VARIABLE,
-            str(settings.sentry.replays_on_error_sample_rate),
-            sensitive=False,
-        ),
-    ]
-
-
-def _sentry_dsn(settings: StackSettings, secrets: StackSecrets) -> pulumi.Output[str]:
-    stack_file = stack_file_name(pulumi.get_stack())
-    region = settings.sentry.region
-    return secrets.sentry_dsn.apply(lambda dsn: checked_sentry_dsn(dsn, region, stack_file))
 
 
 def ops_environment(

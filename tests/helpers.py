@@ -145,11 +145,12 @@ CLI = str(Path(sys.executable).parent / "crms-infra")
 
 
 def copy_project(target: Path) -> Path:
-    """The program, prod's stack file and the pack, in `target`: a copy safe to break.
+    """The program, prod's stack file (and staging's, whose data plane prod's previews
+    use) and the pack, in `target`: a copy safe to break.
 
     Planned through the CLI in a process of its own, a copy's `components` and pack are
     its own; `stacks` is not (the CLI has imported it already)."""
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"):
         shutil.copy(REPO / name, target / name)
     for directory in ("components", "policies", "app"):
         shutil.copytree(REPO / directory, target / directory, ignore=shutil.ignore_patterns("venv"))
@@ -162,6 +163,27 @@ def plan_copy(project_dir: Path, stack: str = "prod") -> subprocess.CompletedPro
         [CLI, "plan", stack, "--format", "json", "--project-dir", str(project_dir)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> str:
+    """The CLI refused: exit 2, nothing on stdout, no traceback, each of `words` said."""
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in result.stderr
+    return result.stderr
+
+
+def line_of(stack_file: Path, text: str) -> int:
+    """The number of the stack file's line holding `text`."""
+    return next(n for n, line in enumerate(stack_file.read_text().splitlines(), 1) if text in line)
+
+
+def edit(stack_file: Path, old: str, new: str) -> None:
+    text = stack_file.read_text()
+    assert old in text
+    stack_file.write_text(text.replace(old, new))
 
 
 def run_cli(

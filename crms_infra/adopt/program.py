@@ -93,8 +93,8 @@ def _resources(recording: Recording) -> dict[str, ProgramResource]:
     found = {}
     for urn, registration in recording.monitor.registrations.items():
         request = registration.request
-        if request.type == STACK_TYPE:
-            continue
+        if request.type == STACK_TYPE or registration.read:
+            continue  # a read (another stack's reference) is neither imported nor created
         found[urn] = ProgramResource(
             urn=urn,
             type=request.type,

@@ -39,6 +39,12 @@ RECREATED = (
     "deleted, then created (the program's delete_before_replace: Vercel refuses two variables "
     "of one key and target); " + ON_NEXT_DEPLOYMENT
 )
+NARROWED = (
+    "the targets it no longer reaches get variables of their own, which this up creates once "
+    "it has narrowed this one (Vercel refuses two variables of one key and target, so each "
+    "waits for it): previews lose production's value and get their data plane's "
+    "(crms:previewsDataPlaneStack); " + ON_NEXT_DEPLOYMENT
+)
 WRITTEN = (
     "Vercel never returns a sensitive value, and the program's comes from the stack's secret "
     "config or the adopted project's keys, unknown offline: `up` writes the program's value; "
@@ -72,7 +78,11 @@ def adopt_variables(
         if resource.attributes.get("project_id") == live.attributes["id"]
     ]
     result = VercelTakeover()
-    for variable in program.of_type(VARIABLE):
+    # The program's variable that reaches production takes the live one of its key first.
+    ordered = sorted(
+        program.of_type(VARIABLE), key=lambda v: "production" not in (v.inputs.get("targets") or [])
+    )
+    for variable in ordered:
         if variable.inputs.get("projectId") != project.id:
             continue
         match = _matching_entry(entries, variable)
@@ -135,13 +145,16 @@ def _changes(
             )
         )
     if comparable(entry.get("target") or []) != comparable(inputs.get("targets") or []):
+        lost = set(entry.get("target") or []) - set(inputs.get("targets") or [])
+        taking_over = _taking_over(variable, lost, program)
         changes.append(
             Change(
                 "targets",
                 shown(sorted(entry.get("target") or [])),
-                shown(sorted(inputs.get("targets") or [])),
+                shown(sorted(inputs.get("targets") or []))
+                + "".join(f"; {target}: {name}" for target, name in taking_over),
                 Effect.UPDATE,
-                ON_NEXT_DEPLOYMENT,
+                NARROWED if taking_over else ON_NEXT_DEPLOYMENT,
             )
         )
     for attribute in sorted(VARIABLE_OPTIONAL_ONLY):
@@ -151,6 +164,30 @@ def _changes(
             changes.append(Change(attribute, shown(entry[attribute]), UNSET, Effect.UPDATE))
     value_change = _value_change(entry, variable, program, adopted)
     return changes + ([value_change] if value_change else [])
+
+
+def _taking_over(
+    variable: ProgramResource, lost: set[str], program: ProgramRun
+) -> list[tuple[str, str]]:
+    """(target, the program's variable that reaches it instead and what it is made from)
+    for each target the live variable reaches and the program's of its key no longer does."""
+    found = []
+    for other in program.of_type(VARIABLE):
+        if other is variable or _identity(other) != _identity(variable):
+            continue
+        # A read (another stack's reference) is not among the program's resources.
+        sources = sorted(
+            program.resources[urn].name if urn in program.resources else urn.rsplit("::", 1)[-1]
+            for urn in other.input_dependencies.get("value", frozenset())
+        )
+        made_from = f" (from {', '.join(sources)})" if sources else ""
+        for target in sorted(lost & set(other.inputs.get("targets") or [])):
+            found.append((target, f"{other.name}{made_from}"))
+    return found
+
+
+def _identity(variable: ProgramResource) -> tuple[object, object]:
+    return variable.inputs.get("projectId"), variable.inputs.get("key")
 
 
 def _is_sensitive(entry: dict[str, Any]) -> bool:

@@ -24,12 +24,23 @@ from crms_infra.offline.mocks import PlanMocks
 from crms_infra.offline.monitor import RecordingMonitor
 from crms_infra.offline.plain_variables import show_plain_variables
 from crms_infra.offline.policy import PackRun
-from crms_infra.offline.project import StackConfig, read_stack_config
-from crms_infra.offline.sdk import SETTINGS, MockEngine, MockSettings, rpc, sync_await
+from crms_infra.offline.project import StackConfig, read_stack_config, stack_names
+from crms_infra.offline.references import (
+    ORGANIZATION,
+    full_name,
+    reference_state,
+    referenced_stacks,
+)
+from crms_infra.offline.sdk import (
+    SETTINGS,
+    MockEngine,
+    MockSettings,
+    pickler_restored,
+    rpc,
+    sync_await,
+)
 from crms_infra.offline.stale_build import mark_stale, stale_builds_planned
 from crms_infra.plan_model import Plan, PlanResource
-
-ORGANIZATION = "organization"  # what the SDK's own mocks call the organization
 
 _program_log = logging.getLogger("crms.program")
 
@@ -48,17 +59,33 @@ class Recording:
         return dict(revealed)
 
 
+class ReferenceCycleError(Exception):
+    """Stacks whose programs reference each other: neither can be planned (or `up`) first."""
+
+
 def record_stack(
     project_dir: Path,
     stack: str,
     secret_values: dict[str, str] | None = None,
     mocks: PlanMocks | None = None,
+    referencing: tuple[str, ...] = (),
 ) -> Recording:
     """Run the program for `stack` on mocks (the plan's, unless given) and keep what it
-    registered."""
+    registered. The stacks it references are recorded first (crms_infra/offline/references.py);
+    `referencing`: the stacks whose recording needs this one."""
     project_dir = project_dir.resolve()
     config = read_stack_config(project_dir, stack, secret_values)
-    return Recording(config, _run_program(project_dir, config, mocks or PlanMocks()))
+    mocks = mocks or PlanMocks()
+    chain = (*referencing, stack)
+    for referenced in referenced_stacks(config, stack_names(project_dir)):
+        if referenced in chain:
+            cycle = " -> ".join((*chain, referenced))
+            raise ReferenceCycleError(f"stacks reference each other: {cycle}")
+        recorded = record_stack(project_dir, referenced, referencing=chain)
+        name = full_name(config.project, referenced)
+        mocks.stack_references[name], stand_ins = reference_state(name, recorded.monitor)
+        mocks.generated_secrets |= stand_ins
+    return Recording(config, _run_program(project_dir, config, mocks))
 
 
 def plan_stack(project_dir: Path, stack: str, secret_values: dict[str, str] | None = None) -> Plan:
@@ -112,10 +139,10 @@ def _run_program(project_dir: Path, config: StackConfig, mocks: PlanMocks) -> Re
     def run_program() -> None:
         runpy.run_path(program, run_name="__main__")
 
-    with _inside(project_dir):
+    with _inside(project_dir), pickler_restored():
         sync_await(run_in_stack(run_program))
-    if monitor.mocks.build_errors:
-        raise monitor.mocks.build_errors[0]
+    if monitor.mocks.errors:
+        raise monitor.mocks.errors[0]
     return monitor
 
 

@@ -17,6 +17,7 @@ from crms_infra.vercel_limits import OverLimitError, check_files
 
 MOCK_ACCOUNT = "123456789012"
 DEFAULT_REGION = "eu-central-2"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
 
 def mock_id(name: str) -> str:
@@ -46,14 +47,20 @@ class PlanMocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.provider_regions: dict[str, str] = {}
         self.generated_secrets: set[str] = set()
-        self.build_errors: list[Exception] = []
-        """Why the build the program deploys cannot be read: the plan stops on the first."""
+        self.stack_references: dict[str, dict[str, Any]] = {}
+        """What a `pulumi.StackReference` reads, by the referenced stack's full name: the
+        builtin provider's state (`name`, `outputs`, `secretOutputNames`)."""
+        self.errors: list[Exception] = []
+        """Why the plan cannot go on (a build that cannot be read, an unknown stack
+        reference): the plan stops on the first, once the program has finished."""
 
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
         if not args.custom:
             return None, {}
+        if args.typ == STACK_REFERENCE:
+            return self._stack_reference(str(args.inputs.get("name")))
         state = dict(args.inputs)
         if args.typ == "pulumi:providers:aws":
             self.provider_regions[args.name] = str(args.inputs.get("region", DEFAULT_REGION))
@@ -81,13 +88,22 @@ class PlanMocks(pulumi.runtime.Mocks):
                 # Raised in here, it would leave the program's outputs pending in the SDK's
                 # event loop, where the next plan in this process trips over them: the
                 # engine raises it once the program has finished.
-                self.build_errors.append(error)
+                self.errors.append(error)
                 return {"id": path, "path": path, "output": {}}, []
         if function == "vercel:index/getEndpointVerification:getEndpointVerification":
             return {"id": "mock", "teamId": "mock-team", "verificationCode": "mock-verify"}, []
         if function == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com"}, []
         return {}, []
+
+    def _stack_reference(self, name: str) -> tuple[str, dict[str, Any]]:
+        """As the engine reads one (pkg/resource/deploy/builtins.go, readStackReference);
+        a stack it cannot find fails the run."""
+        state = self.stack_references.get(name)
+        if state is None:
+            self.errors.append(LookupError(f"unknown stack reference {name}"))
+            state = {"name": name, "outputs": {}, "secretOutputNames": []}
+        return name, state
 
     def _region_of(self, provider_ref: str | None) -> str:
         # A provider reference is "<provider urn>::<provider id>"; the URN ends in its name.
@@ -102,12 +118,14 @@ class PlanMocks(pulumi.runtime.Mocks):
             self.generated_secrets.add(secret)
             return {"result": secret, "bcryptHash": fake_secret(name + "-bcrypt")}
         if typ == "pulumi-python:dynamic/supabase:Project":
-            ref = "mock" + hashlib.sha256(name.encode()).hexdigest()[:16]
+            # From the Supabase project's own name: each stack's project is another.
+            project = str(inputs.get("name") or name)
+            ref = "mock" + hashlib.sha256(project.encode()).hexdigest()[:16]
             keys = {
-                "anon_key": fake_secret(name + "-anon"),
-                "service_role_key": fake_secret(name),
-                "publishable_key": fake_secret(name + "-publishable"),
-                "secret_key": fake_secret(name + "-secret"),
+                "anon_key": fake_secret(project + "-anon"),
+                "service_role_key": fake_secret(project),
+                "publishable_key": fake_secret(project + "-publishable"),
+                "secret_key": fake_secret(project + "-secret"),
             }
             self.generated_secrets.update(keys.values())
             return {
@@ -133,16 +151,17 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "region": region,
             }
         if typ == "upstash:index/redisDatabase:RedisDatabase":
-            password = fake_secret(name)
-            rest_token = fake_secret(name + "-rest")
+            database = str(inputs.get("databaseName") or name)  # each stack's is another
+            password = fake_secret(database)
+            rest_token = fake_secret(database + "-rest")
             self.generated_secrets.update({password, rest_token})
             return {
-                "databaseId": f"{name}-database-id",
-                "endpoint": f"{name}-mock.upstash.io",
+                "databaseId": f"{database}-database-id",
+                "endpoint": f"{database}-mock.upstash.io",
                 "port": 6379,
                 "password": password,
                 "restToken": rest_token,
-                "readOnlyRestToken": fake_secret(name + "-read-only"),
+                "readOnlyRestToken": fake_secret(database + "-read-only"),
             }
         if typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
             host = str(inputs.get("url", "")).removeprefix("https://")

@@ -16,6 +16,11 @@ from crms_infra.offline.sdk import MockMonitor, ensure_event_loop, resource_pb2,
 class Registration:
     request: resource_pb2.RegisterResourceRequest
     id: str | None
+    read: bool = False
+    """A resource the program reads (a StackReference) rather than manages. The engine
+    keeps reads apart from the stack's resources and hands the policy pack none of them
+    (pulumi/pulumi pkg/resource/deploy/step_executor.go: `reads`, not `news`;
+    step_generator.go: GenerateReadSteps runs no analyzer)."""
 
 
 class RecordingMonitor(MockMonitor):
@@ -71,6 +76,37 @@ class RecordingMonitor(MockMonitor):
         return resource_pb2.RegisterResourceResponse(
             urn=urn, id=resource_id or "", object=wire_state
         )
+
+    def ReadResource(
+        self, request: resource_pb2.ReadResourceRequest
+    ) -> resource_pb2.ReadResourceResponse:
+        """A read, answered by the mocks (as the SDK's own monitor does, but for a custom
+        resource, which a read always is) and kept as a registration."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        ensure_event_loop()
+        resource_id, state = self.mocks.new_resource(
+            MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=rpc.deserialize_properties(request.properties),
+                provider=request.provider,
+                resource_id=request.id,
+                custom=True,
+            )
+        )
+        wire_state = sync_await(rpc.serialize_properties(state, {}))
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id or "", state)
+        as_registered = resource_pb2.RegisterResourceRequest(
+            type=request.type,
+            name=request.name,
+            parent=request.parent,
+            custom=True,
+            object=request.properties,
+            dependencies=list(request.dependencies),
+            provider=request.provider,
+        )
+        self.registrations[urn] = Registration(as_registered, request.id, read=True)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=wire_state)
 
     def stack_outputs(self) -> dict[str, Any]:
         """The root stack's outputs as a plan shows them: secret ones masked."""

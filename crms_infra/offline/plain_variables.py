@@ -2,18 +2,17 @@
 
 The Vercel provider marks every variable's `value` secret, so on the wire `AWS_REGION`
 looks like `STRIPE_SECRET_KEY`. The program knows better: the Compute component's
-`plainVariables` output (components/compute.py, PLAIN_VARIABLES) holds, per project, each
-variable it marks not sensitive, with its value as the program built it, where a value
-derived from a secret is still secret. A variable's plan value is shown only when the
-variable is marked `sensitive: false` and that output holds its value in clear.
+`plainVariables` output (components/compute.py, PLAIN_VARIABLES) holds, by the variable
+resource's name, each variable it marks not sensitive, with its value as the program built
+it, where a value derived from a secret is still secret. A variable's plan value is shown
+only when the variable is marked `sensitive: false` and that output holds it in clear.
 """
 
 from crms_infra.offline.masking import SECRET, struct_to_plan
 from crms_infra.offline.monitor import RecordingMonitor
-from crms_infra.plan_model import PlanResource, at
+from crms_infra.plan_model import PlanResource
 
 VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
-PROJECT = "vercel:index/project:Project"
 
 
 def show_plain_variables(resources: list[PlanResource], monitor: RecordingMonitor) -> None:
@@ -21,7 +20,6 @@ def show_plain_variables(resources: list[PlanResource], monitor: RecordingMonito
     # Imported late, as in crms_infra/render.py: `components` is the planned project's own.
     from components.compute import PLAIN_VARIABLES
 
-    projects = {r["id"]: r["inputs"].get("name") for r in resources if r["type"] == PROJECT}
     for resource in resources:
         inputs = resource["inputs"]
         if resource["type"] != VARIABLE or inputs.get("sensitive") is not False:
@@ -31,7 +29,6 @@ def show_plain_variables(resources: list[PlanResource], monitor: RecordingMonito
         declared = struct_to_plan(monitor.outputs[resource["parent"]]).get(PLAIN_VARIABLES)
         if not isinstance(declared, dict):
             continue
-        project = projects.get(str(inputs.get("projectId")))
-        value = at(declared, str(project), str(inputs.get("key")))
+        value = declared.get(resource["name"])
         if isinstance(value, str) and value != SECRET:
             inputs["value"] = value

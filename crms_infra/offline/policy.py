@@ -203,7 +203,7 @@ def _analyze_each(
 ) -> Iterator[analyzer_pb2.AnalyzeDiagnostic]:
     for urn, registration in sorted(monitor.registrations.items()):
         request = registration.request
-        if request.custom:
+        if request.custom and not registration.read:
             response = analyzer.Analyze(
                 analyzer_pb2.AnalyzeRequest(
                     type=request.type,
@@ -219,6 +219,8 @@ def _analyze_each(
 def _stack_resources(monitor: RecordingMonitor) -> Iterator[analyzer_pb2.AnalyzerResource]:
     for urn, registration in sorted(monitor.registrations.items()):
         request = registration.request
+        if registration.read:
+            continue
         if request.type == "pulumi:pulumi:Stack":
             properties = _struct(monitor.stack_outputs())
         elif urn in monitor.resources:
@@ -233,6 +235,10 @@ def _stack_resources(monitor: RecordingMonitor) -> Iterator[analyzer_pb2.Analyze
             options=analyzer_pb2.AnalyzerResourceOptions(protect=request.protect),
             parent=request.parent,
             dependencies=list(request.dependencies),
+            propertyDependencies={
+                key: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(sources.urns))
+                for key, sources in request.propertyDependencies.items()
+            },
         )
 
 

@@ -70,7 +70,9 @@ def read_stack_config(
     Secret keys of the schema that the stack file does not set get `secret_values[key]`
     or a placeholder, and so does every encrypted (`secure:`) value: ciphertext is
     never decrypted offline (no passphrase or secrets provider is needed), never
-    shown, and whatever stands in for it is masked in every output.
+    shown, and whatever stands in for it is masked in every output. A placeholder names
+    its stack and key: two stacks' secrets differ, as the real ones do (the pack compares
+    a preview's values with production's).
     """
     project_file = _mapping(load_yaml_file(project_dir / "Pulumi.yaml"), "Pulumi.yaml")
     stack_path = project_dir / stack_file_name(stack)
@@ -98,7 +100,7 @@ def read_stack_config(
     for key, declaration in schema.items():
         full_key = key if ":" in key else f"{project}:{key}"
         if isinstance(declaration, dict) and declaration.get("secret"):
-            values[full_key] = secret_values.get(full_key, f"offline-placeholder-{key}")
+            values[full_key] = secret_values.get(full_key, placeholder(stack, full_key))
             secret_keys.add(full_key)
         elif isinstance(declaration, dict) and "default" in declaration:
             values[full_key] = _as_config_string(declaration["default"])
@@ -108,12 +110,16 @@ def read_stack_config(
         key = str(key)
         full_key = key if ":" in key else f"{project}:{key}"
         if is_encrypted(value):
-            values[full_key] = secret_values.get(full_key, "offline-placeholder-secure")
+            values[full_key] = secret_values.get(full_key, placeholder(stack, full_key))
             secret_keys.add(full_key)
         else:
             values[full_key] = _as_config_string(value)
             secret_keys.discard(full_key)
     return StackConfig(project, stack, values, frozenset(secret_keys))
+
+
+def placeholder(stack: str, full_key: str) -> str:
+    return f"offline-placeholder-{stack}-{full_key.replace(':', '-')}"
 
 
 def _mapping(value: Any, what: str) -> dict[str, Any]:

@@ -14,7 +14,10 @@ Public names (`pulumi.runtime.configure`, `reset_options`, `run_in_stack`,
 from where the SDK exports them, not from here.
 """
 
+import contextlib
 import importlib.metadata
+import pickle
+from collections.abc import Iterator
 
 PINNED = "3.272.0"
 """The pulumi release whose internals this module was checked against."""
@@ -75,6 +78,24 @@ OUTPUT_SIGNATURE = rpc._special_output_value_sig
 
 sync_await = _sync_await
 
+# serialize_provider (pulumi/dynamic/dynamic.py) sorts a pickled provider's dicts by
+# wrapping pickle's pure-Python Pickler `_batch_setitems` (and replacing `save_dict`) and
+# never restores them: each dynamic resource a process registers wraps the wrapper once
+# more, so a process that plans several stacks (prod plans staging first) passes Python's
+# recursion limit in the next pickle. The engine puts the originals back after each run.
+_PICKLER_METHODS = ("_batch_setitems", "save_dict")
+_PICKLER_ORIGINALS = {name: getattr(pickle._Pickler, name) for name in _PICKLER_METHODS}
+
+
+@contextlib.contextmanager
+def pickler_restored() -> Iterator[None]:
+    """Run a program; then the pure-Python Pickler has its own methods again."""
+    try:
+        yield
+    finally:
+        for name, method in _PICKLER_ORIGINALS.items():
+            setattr(pickle._Pickler, name, method)
+
 
 def ensure_event_loop() -> None:
     _ensure_event_loop()  # type: ignore[no-untyped-call]  # untyped in the SDK
@@ -96,6 +117,7 @@ __all__ = [
     "analyzer_pb2",
     "analyzer_pb2_grpc",
     "ensure_event_loop",
+    "pickler_restored",
     "resource_pb2",
     "rpc",
     "serialize_provider",

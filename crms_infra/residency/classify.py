@@ -132,6 +132,9 @@ DATA_TYPES: dict[str, DataType] = {
 _BUCKET_PART = "held by its bucket, reported there"
 NOT_DATA: dict[str, str] = {
     "pulumi:pulumi:Stack": "the stack itself",
+    "pulumi:pulumi:StackReference": (
+        "reads another stack's outputs; what previews get from them is reported under Previews"
+    ),
     "pulumi-python:dynamic/crms:SchemaMigrations": "schema definitions (SQL DDL), no rows",
     "pulumi-python:dynamic/supabase:SslEnforcement": _SUPABASE_SETTING,
     "pulumi-python:dynamic/supabase:NetworkRestrictions": _SUPABASE_SETTING,

@@ -101,7 +101,7 @@ def _flows(report: Report, index: PlanIndex) -> Iterable[tuple[str, str, str]]:
                 if project is not None:
                     keys.setdefault(project["name"], []).append(str(variable["inputs"].get("key")))
         for project_name, variables in sorted(keys.items()):
-            yield node_id(project_name), node_id(entry.name), ", ".join(sorted(variables))
+            yield node_id(project_name), node_id(entry.name), ", ".join(sorted(set(variables)))
         for target in entry.replication:
             yield node_id(entry.name), node_id(target.split(" in ")[0]), "replication"
     yield from _processor_flows(report, index)
@@ -120,8 +120,10 @@ def _processor_flows(report: Report, index: PlanIndex) -> Iterable[tuple[str, st
             project = index.resolve(variable["inputs"].get("projectId"), VERCEL_PROJECT)
             if key in processor.variables and project is not None:
                 keys.setdefault(project["name"], []).append(key)
+        # A key's production and preview values are one flow: each target its own variable.
         for project_name, variables in sorted(keys.items()):
-            yield node_id(project_name), _processor(processor.name), ", ".join(sorted(variables))
+            label = ", ".join(sorted(set(variables)))
+            yield node_id(project_name), _processor(processor.name), label
 
 
 def _role_flows(index: PlanIndex, projects: dict[str, str]) -> Iterable[tuple[str, str, str]]:

@@ -5,6 +5,7 @@ import re
 from collections import Counter
 
 from crms_infra.markdown import code_span, plain, table_cell
+from crms_infra.residency.previews import processor_previews_line
 from crms_infra.residency.processors import ProcessorEntry
 from crms_infra.residency.report import Report
 from crms_infra.residency.verdicts import verdict_lines
@@ -36,6 +37,7 @@ def processors_markdown(report: Report) -> list[str]:
         lines += [f"- {plain(message)}" for message in report.undeclared]
     for processor in report.processors:
         lines += _details(processor)
+        lines += processor_previews_line(report.previews, processor.variables)
     return lines
 
 

@@ -23,19 +23,27 @@ def bucket_readers(index: PlanIndex, bucket: Resource) -> list[str]:
 
 
 def credential_holders(index: PlanIndex, store: Resource) -> list[str]:
-    """Vercel projects given a credential or address of the store, and the variables."""
-    keys_by_project: dict[str, list[str]] = {}
+    """Vercel projects given a credential or address of the store, the targets it reaches
+    (production, preview, development) and the variables."""
+    keys_by_holder: dict[tuple[str, str], list[str]] = {}
     for variable in index.dependents(store, ENV_VARIABLE):
         project = index.resolve(variable["inputs"].get("projectId"), VERCEL_PROJECT)
         name = str(project["inputs"].get("name", project["name"])) if project else "unknown project"
-        keys_by_project.setdefault(name, []).append(str(variable["inputs"].get("key")))
+        targets = " and ".join(str(t) for t in as_list(variable["inputs"].get("targets")))
+        keys_by_holder.setdefault((name, targets), []).append(str(variable["inputs"].get("key")))
     readers = []
-    for project_name, keys in sorted(keys_by_project.items()):
-        readers.append(f"Vercel project {project_name} ({', '.join(sorted(keys))})")
-        # Next.js inlines NEXT_PUBLIC_ variables into the browser bundle
-        # (https://nextjs.org/docs/app/guides/environment-variables).
-        if any(key.startswith("NEXT_PUBLIC_") for key in keys):
-            readers.append(f"every browser of {project_name}, within row-level security")
+    for (project_name, targets), keys in sorted(keys_by_holder.items()):
+        readers.append(f"Vercel project {project_name}, {targets} ({', '.join(sorted(keys))})")
+    # Next.js inlines NEXT_PUBLIC_ variables into the browser bundle
+    # (https://nextjs.org/docs/app/guides/environment-variables).
+    for project_name in sorted(
+        {
+            name
+            for (name, _), keys in keys_by_holder.items()
+            if any(key.startswith("NEXT_PUBLIC_") for key in keys)
+        }
+    ):
+        readers.append(f"every browser of {project_name}, within row-level security")
     return readers
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from crms_infra.markdown import code_span, plain, table_cell, table_code
 from crms_infra.residency.diagram import stack_diagram
 from crms_infra.residency.links import PlanIndex
+from crms_infra.residency.previews import previews_markdown
 from crms_infra.residency.processors_render import processors_markdown
 from crms_infra.residency.report import Entry, Report
 from crms_infra.residency.verdicts import verdict_lines
@@ -26,6 +27,11 @@ def report_json(report: Report) -> str:
             for processor in report.processors
         ],
         "undeclaredProcessors": report.undeclared,
+        "previews": (
+            {**asdict(report.previews), "meetsRules": report.previews.meets_rules}
+            if report.previews
+            else None
+        ),
     }
     return json.dumps(body, indent=2, sort_keys=True, default=str) + "\n"
 
@@ -45,6 +51,7 @@ def report_markdown(report: Report, index: PlanIndex) -> str:
     ]
     lines.extend(_row(entry) for entry in report.entries)
     lines += processors_markdown(report)
+    lines += previews_markdown(report.previews)
     lines += ["", "## Where the data flows", "", "```mermaid", stack_diagram(report, index), "```"]
     lines += ["", "## Each resource", ""]
     for entry in report.entries:

@@ -24,6 +24,7 @@ from crms_infra.residency.classify import (
 )
 from crms_infra.residency.links import PlanIndex, Resource, as_list, drain_destination
 from crms_infra.residency.locations import LegalArea, Location, aws_location, vercel_location
+from crms_infra.residency.previews import Previews, previews_of
 from crms_infra.residency.processors import ProcessorEntry, processor_entries, undeclared
 from crms_infra.residency.readers import bucket_readers, credential_holders
 from crms_infra.residency.verdicts import Subject, Verdict, verdicts
@@ -57,12 +58,15 @@ class Report:
     processors: list[ProcessorEntry] = field(default_factory=list)
     undeclared: list[str] = field(default_factory=list)
     """The pack's findings of keys handed to processors the stack does not declare."""
+    previews: Previews | None = None
+    """What the web app's previews hold, and whose."""
 
     @property
     def meets_rules(self) -> bool:
         stores = all(entry.meets_rules for entry in self.entries)
         processors = all(processor.meets_rules for processor in self.processors)
-        return stores and processors and not self.undeclared
+        previews = self.previews is None or self.previews.meets_rules
+        return stores and processors and previews and not self.undeclared
 
 
 def residency_report(plan: Plan, policy: PolicyConfig) -> Report:
@@ -81,6 +85,7 @@ def residency_report(plan: Plan, policy: PolicyConfig) -> Report:
         entries,
         processor_entries(plan, policy),
         undeclared(plan),
+        previews_of(plan, policy),
     )
 
 

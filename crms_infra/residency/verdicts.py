@@ -40,6 +40,8 @@ ARTICLES: dict[str, str] = {
     "supabase-auth-custom-smtp": "revFADP Art. 9 (processing by processors)",
     "supabase-auth-site-url": "revFADP Art. 8 (data security: transport)",
     "supabase-auth-checklist": "revFADP Art. 8 (data security: access control)",
+    "previews-without-production-secrets": "revFADP Art. 8 (data security: access control)",
+    "previews-protected": "revFADP Art. 8 (data security: access control)",
 }
 
 

@@ -6,6 +6,7 @@ from crms_rules import (
     kms,
     notifications,
     operations,
+    previews,
     processors,
     residency,
     s3,
@@ -21,6 +22,7 @@ ALL_RULES: list[Rule] = [
     *operations.RULES,
     *notifications.RULES,
     *processors.RULES,
+    *previews.RULES,
     *supabase.RULES,
     *budget.RULES,
 ]

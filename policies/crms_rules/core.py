@@ -29,6 +29,8 @@ class Resource:
     protect: bool = False
     parent: str | None = None
     dependencies: tuple[str, ...] = ()
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each property, the URNs of the stack's resources its value comes from."""
 
 
 @dataclass(frozen=True)

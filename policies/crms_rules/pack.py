@@ -98,6 +98,10 @@ def to_policy(rule: Rule) -> ResourceValidationPolicy | StackValidationPolicy:
                 r.opts.protect,
                 r.parent.urn if r.parent else None,
                 tuple(dependency.urn for dependency in r.dependencies),
+                {
+                    key: tuple(source.urn for source in sources)
+                    for key, sources in r.property_dependencies.items()
+                },
             )
             for r in args.resources
         ]

@@ -23,6 +23,8 @@ SEED_VARIABLES = {
 SENTRY_REPLAYS = "NEXT_PUBLIC_SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE"  # ours: what Sentry may get
 PLAIN = {"NEXT_PUBLIC_SUPABASE_URL", "NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT"}
 PLAIN |= {SENTRY_REPLAYS}
+EVERY = ("production", "preview", "development")
+DATA_PLANE = SEED_VARIABLES - {"NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT"}
 EXPECTED_LIMITS = {  # Fluid compute everywhere: 1024 MB asks for standard (2 GB), 3008 MB for
     "dev": ("standard", 15),  # performance (4 GB); see components/function_limits.py
     "staging": ("standard", 30),
@@ -30,14 +32,23 @@ EXPECTED_LIMITS = {  # Fluid compute everywhere: 1024 MB asks for standard (2 GB
 }
 
 
-def variables(stack: str, project: str) -> dict[str, dict[str, Any]]:
+def variables(stack: str, project: str) -> list[dict[str, Any]]:
     """The project's variables, values revealed (the provider marks every value secret)."""
     recording = record_stack(REPO, stack)
-    found = {}
-    for urn, registration in recording.monitor.registrations.items():
-        if registration.request.type == VARIABLE and f"::compute-{project}-" in urn:
-            inputs = recording.inputs(urn)
-            found[inputs["key"]] = inputs
+    return [
+        recording.inputs(urn)
+        for urn, registration in recording.monitor.registrations.items()
+        if registration.request.type == VARIABLE and f"::compute-{project}-" in urn
+    ]
+
+
+def by_target(stack: str, project: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """(key, target) -> the variable that reaches it; a second one would fail here."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for variable in variables(stack, project):
+        for target in variable["targets"]:
+            assert (variable["key"], target) not in found, "Vercel refuses it: ENV_CONFLICT"
+            found[variable["key"], target] = variable
     return found
 
 
@@ -65,27 +76,89 @@ def test_both_projects_carry_the_stacks_limits(stack: str) -> None:
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_every_seed_variable_per_target_and_every_secret_sensitive(stack: str) -> None:
-    web = variables(stack, "web")
-    assert set(web) == SEED_VARIABLES | {SENTRY_REPLAYS}
-    for key, variable in web.items():
-        if key in PLAIN:
-            assert variable["sensitive"] is False, key
-            assert variable["targets"] == ["production", "preview", "development"], key
-        else:
-            assert variable["sensitive"] is True, key
-            # Vercel refuses sensitive variables in development.
-            assert variable["targets"] == ["production", "preview"], key
+def test_every_seed_variable_reaches_each_target_once_and_every_secret_is_sensitive(
+    stack: str,
+) -> None:
+    web = by_target(stack, "web")
+    assert {key for key, _ in web} == SEED_VARIABLES | {SENTRY_REPLAYS}
+    for (key, _), variable in web.items():
+        assert variable["sensitive"] is (key not in PLAIN), key
+    for key in SEED_VARIABLES | {SENTRY_REPLAYS}:
+        # Vercel refuses sensitive variables in development: local development brings its own.
+        expected = {"production", "preview"} if key not in PLAIN else set(EVERY)
+        assert {target for k, target in web if k == key} == expected, key
     settings = load(stack)
-    assert web["NODE_ENV"]["value"] == settings.node_env.value
-    assert web["NEXT_PUBLIC_APP_ENV"]["value"] == settings.environment.value
-    assert web["SENTRY_ENVIRONMENT"]["value"] == settings.environment.value
-    assert web[SENTRY_REPLAYS]["value"] == str(settings.sentry.replays_on_error_sample_rate)
-    assert web["NEXT_PUBLIC_SUPABASE_URL"]["value"].endswith(".supabase.co")
+    assert web["NODE_ENV", "preview"]["value"] == settings.node_env.value
+    assert web[SENTRY_REPLAYS, "development"]["value"] == str(
+        settings.sentry.replays_on_error_sample_rate
+    )
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_each_target_is_told_its_own_environment(stack: str) -> None:
+    web = by_target(stack, "web")
+    environment = load(stack).environment.value
+    for key in ("NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT"):
+        assert [web[key, target]["value"] for target in EVERY] == [
+            environment, "preview", "development",
+        ]  # fmt: skip
+
+
+def test_prods_previews_get_stagings_data_plane_and_production_gets_its_own() -> None:
+    """Offline, staging's values are those of its own offline plan (different secrets than
+    prod's, as the real ones are), read through the reference prod's previews use."""
+    prod, staging = by_target("prod", "web"), by_target("staging", "web")
+    for key in DATA_PLANE:
+        assert prod[key, "preview"]["value"] == staging[key, "production"]["value"], key
+        assert prod[key, "preview"]["value"] != prod[key, "production"]["value"], key
+        assert prod[key, "production"]["targets"] == ["production"], key
+    url = prod["NEXT_PUBLIC_SUPABASE_URL", "development"]
+    assert url["value"] == staging["NEXT_PUBLIC_SUPABASE_URL", "production"]["value"]
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging"])
+def test_other_stacks_preview_on_their_own_data_plane_under_their_own_variables(
+    stack: str,
+) -> None:
+    web = by_target(stack, "web")
+    for key in DATA_PLANE:
+        assert web[key, "preview"]["value"] == web[key, "production"]["value"], key
+        assert web[key, "production"]["targets"] == ["production"], key
+
+
+def test_a_preview_variable_is_made_after_the_production_one_of_its_key() -> None:
+    """The live variable still reaches preview until the `up` narrows it to production;
+    Vercel refuses the preview's own (ENV_CONFLICT) until then."""
+    recording = record_stack(REPO, "prod")
+    requests = {
+        urn.rsplit("::", 1)[-1]: registration.request
+        for urn, registration in recording.monitor.registrations.items()
+        if registration.request.type == VARIABLE
+    }
+    waits = requests["compute-web-preview-stripe-secret-key"].dependencies
+    assert any(urn.endswith("::compute-web-stripe-secret-key") for urn in waits)
+    waits = requests["compute-web-development-next-public-app-env"].dependencies
+    assert any(urn.endswith("::compute-web-preview-next-public-app-env") for urn in waits)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_ops_app_has_production_variables_only(stack: str) -> None:
+    assert {target for _, target in by_target(stack, "ops")} == {"production"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_both_projects_protect_their_previews_explicitly(stack: str) -> None:
+    projects = by_name(stack, PROJECT)
+    web, ops = projects["compute-web"]["inputs"], projects["compute-ops"]["inputs"]
+    assert web["vercelAuthentication"] == {"deploymentType": "standard_protection_new"}
+    # Production's domains stay public on the ops app: the drains deliver there.
+    assert ops["vercelAuthentication"] == {"deploymentType": "standard_protection"}
+    assert web["gitForkProtection"] is ops["gitForkProtection"] is True
+    assert "trustedIps" not in web
 
 
 def test_ops_app_gets_what_its_config_reads() -> None:
-    ops = variables("prod", "ops")
+    ops = {key: variable for (key, _), variable in by_target("prod", "ops").items()}
     assert {key for key, v in ops.items() if v["sensitive"]} == {
         "DATABASE_URL", "REDIS_URL", "CRON_SECRET", "DRAIN_SECRET",
     }  # fmt: skip

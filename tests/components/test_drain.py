@@ -40,7 +40,7 @@ def test_the_web_projects_drains_post_to_the_ops_apps_endpoints(stack: str) -> N
 def test_the_ops_app_holds_the_drains_secret_as_sensitive(stack: str) -> None:
     variables = {inputs_of(v)["key"]: inputs_of(v) for v in resources(stack, VARIABLE)}
     assert variables["DRAIN_SECRET"]["sensitive"] is True
-    assert variables["DRAIN_SECRET"]["targets"] == ["production", "preview"]
+    assert variables["DRAIN_SECRET"]["targets"] == ["production"]  # no previews of the ops app
     assert variables["DRAIN_VERIFICATION_CODE"]["sensitive"] is False
     assert variables["CONTRACT_CREATION_ROUTE"]["sensitive"] is False
     secret = by_name(stack, "random:index/randomPassword:RandomPassword")["drain-signing-secret"]

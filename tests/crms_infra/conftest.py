@@ -14,7 +14,8 @@ from tests.helpers import price_book_with
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A copy of the project's program and stack files, safe to break."""
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"):
+    stacks = ("Pulumi.dev.yaml", "Pulumi.staging.yaml", "Pulumi.prod.yaml")
+    for name in ("__main__.py", "Pulumi.yaml", *stacks):
         shutil.copy(REPO / name, tmp_path / name)
     return tmp_path
 

@@ -1,34 +1,14 @@
 """Each refused input exits 2 with one sentence naming file and key, never a secret or traceback."""
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import assert_refused, edit, line_of
 from tests.helpers import run_cli as run
 
 STRIPE_KEY = "sk_live_51NzQ2LKr8mVxYtTqW3eRbC9dHf"
-
-
-def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> str:
-    assert result.returncode == 2, (result.returncode, result.stderr)
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    for word in words:
-        assert word in result.stderr
-    return result.stderr
-
-
-def line_of(stack_file: Path, text: str) -> int:
-    """The number of the stack file's line holding `text`."""
-    return next(n for n, line in enumerate(stack_file.read_text().splitlines(), 1) if text in line)
-
-
-def edit(stack_file: Path, old: str, new: str) -> None:
-    text = stack_file.read_text()
-    assert old in text
-    stack_file.write_text(text.replace(old, new))
 
 
 def test_a_plaintext_secret_is_refused_without_showing_it(project_copy: Path) -> None:

@@ -46,7 +46,7 @@ def test_the_outputs_show_what_the_stack_asks_and_what_vercel_gives(stack: str) 
 def test_nested_inputs_read_as_one_line_not_json() -> None:
     text = plan_text(plan_of("prod"))
     assert "oidcTokenConfig={issuerMode=team}" in text
-    assert "targets=[production, preview]" in text
+    assert "targets=[production, preview, development]" in text
     assert 'resourceConfig={"' not in text  # nested inputs are not dumped as JSON
     assert 'tags={"' not in text
 
@@ -113,13 +113,35 @@ def test_plain_variables_show_their_value_and_secrets_do_not() -> None:
         assert variables[secret] == "[secret]"
     rows = _rows(plan_markdown(plan))
     assert (
-        "AWS_REGION=eu-central-2 (plain; production, preview, development)"
-        in rows["compute-ops-aws-region"]
+        table_cell("AWS_REGION=eu-central-2 (plain; production)") in rows["compute-ops-aws-region"]
     )
     assert (
-        table_cell("STRIPE_SECRET_KEY=[secret] (sensitive; production, preview)")
+        table_cell("STRIPE_SECRET_KEY=[secret] (sensitive; production)")
         in rows["compute-web-stripe-secret-key"]
     )
+    assert (
+        table_cell("STRIPE_SECRET_KEY=[secret] (sensitive; preview)")
+        in rows["compute-web-preview-stripe-secret-key"]
+    )
+
+
+def test_the_markdown_plan_shows_what_each_variable_holds_in_each_target() -> None:
+    markdown = plan_markdown(plan_of("prod"))
+    table = markdown.split("**Vercel variables of `crms-production`, by target**")[1]
+    rows = {
+        line.split("|")[1].strip(): line for line in table.splitlines() if line.startswith("| `")
+    }
+    staging = "from organization/crms/staging"
+    secret = table_cell("[secret]")
+    assert (
+        rows["`STRIPE_SECRET_KEY`"]
+        == f"| `STRIPE_SECRET_KEY` | {secret} | {secret} {staging} | — |"
+    )
+    assert rows["`NEXT_PUBLIC_APP_ENV`"] == (
+        "| `NEXT_PUBLIC_APP_ENV` | production | preview | development |"
+    )
+    database = rows["`SUPABASE_SERVICE_KEY`"].split(" | ")
+    assert database[1:] == [f"{secret} from database-project", f"{secret} {staging}", "— |"]
 
 
 def test_every_summarised_kind_is_one_the_program_creates() -> None:

@@ -80,8 +80,15 @@ def test_readers_come_from_iam_and_wired_credentials() -> None:
     assert "project:crms-ops-production:environment:production" in photo_readers
     assert "crms-production:" not in photo_readers  # the web project has no role
     database_readers = entry(report, "database-project").readers
-    assert "Vercel project crms-ops-production (DATABASE_URL)" in database_readers
+    assert "Vercel project crms-ops-production, production (DATABASE_URL)" in database_readers
     assert any(reader.startswith("every browser of crms-production") for reader in database_readers)
+    # Prod's database reaches production only: previews read staging's.
+    assert not any("preview" in reader for reader in database_readers)
+    staging_readers = entry(report_of(plan_of("staging")), "database-project").readers
+    assert (
+        "Vercel project crms-staging, preview (NEXT_PUBLIC_SUPABASE_ANON_KEY, SUPABASE_SERVICE_KEY)"
+        in staging_readers
+    )
 
 
 def test_a_new_bucket_in_the_plan_appears_with_the_packs_verdict() -> None:

@@ -122,3 +122,22 @@ def test_the_door_says_why_for_each_internal() -> None:
 def test_a_path_outside_the_roots_would_not_be_missed() -> None:
     assert all((REPO / root).exists() for root in ROOTS)
     assert Path(sdk.__file__).resolve() == DOOR
+
+
+class _Provider(pulumi.dynamic.ResourceProvider):
+    pass
+
+
+def test_serializing_a_provider_leaves_pickle_wrapped_and_a_run_unwraps_it() -> None:
+    """The SDK's serialize_provider never restores the Pickler's methods it wraps: were it to
+    (a new release), `pickler_restored` could go."""
+    import pickle
+
+    from crms_infra.offline.engine import record_stack
+
+    original = sdk._PICKLER_ORIGINALS["_batch_setitems"]
+    sdk.serialize_provider(_Provider())
+    assert pickle._Pickler._batch_setitems is not original  # type: ignore[attr-defined]
+    record_stack(REPO, "dev")
+    assert pickle._Pickler._batch_setitems is original  # type: ignore[attr-defined]
+    assert pickle._Pickler.save_dict is sdk._PICKLER_ORIGINALS["save_dict"]  # type: ignore[attr-defined]

@@ -69,7 +69,7 @@ def leaky_copy(tmp_path: Path) -> Path:
     plain by the Compute component (the CLI has imported `stacks` already; `components` is
     imported from the planned project)."""
     copy_project(tmp_path)
-    compute = tmp_path / "components" / "compute.py"
+    compute = tmp_path / "components" / "variables.py"
     edits = {
         "sensitive=variable.sensitive,": (
             'sensitive=variable.sensitive and variable.key != "SENTRY_DSN",'
@@ -86,6 +86,8 @@ def leaky_copy(tmp_path: Path) -> Path:
 
 def test_a_variable_marked_plain_but_built_from_a_secret_stays_secret(leaky_copy: Path) -> None:
     plan = json.loads(plan_copy(leaky_copy).stdout)
-    (dsn,) = [r["inputs"] for r in plan["resources"] if r["inputs"].get("key") == "SENTRY_DSN"]
-    assert dsn["sensitive"] is False
-    assert dsn["value"] == "[secret]"
+    dsns = [r["inputs"] for r in plan["resources"] if r["inputs"].get("key") == "SENTRY_DSN"]
+    assert sorted(dsn["targets"] for dsn in dsns) == [["preview"], ["production"]]
+    for dsn in dsns:
+        assert dsn["sensitive"] is False
+        assert dsn["value"] == "[secret]"

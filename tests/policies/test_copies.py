@@ -6,7 +6,7 @@ import re
 from typing import get_args
 
 from crms_pricing import s3 as s3_pricing
-from crms_rules import budget, operations, processors, residency, s3, supabase
+from crms_rules import budget, operations, previews, processors, residency, s3, supabase
 from pulumi.dynamic import Resource
 
 from app.operators.migrate import BOOKKEEPING_SCHEMA
@@ -20,13 +20,16 @@ from components.supabase.postgres_config import PostgresConfig
 from components.supabase.postgrest import PostgrestConfig
 from components.supabase.provider import SupabaseProject
 from components.supabase.ssl_enforcement import SslEnforcement
+from components.variables import Target
 from crms_infra.cost import plan_costs
+from stacks import data_plane, regions
 from stacks import processors as program_processors
-from stacks import regions
 from stacks.alert_rules import AlertKind
+from stacks.preview_settings import VercelAuthentication
 from stacks.provider_config import PROVIDER_SECRET_KEYS
 from stacks.regions import SentryRegion
 from stacks.secrets import SECRET_KEYS
+from stacks.settings import AppEnvironment
 from tests.helpers import load, resources
 
 
@@ -99,3 +102,11 @@ def test_the_pack_reads_the_output_the_tool_reads() -> None:
 
 def test_the_pricing_knows_every_bucket_purpose() -> None:
     assert set(s3_pricing.STORED_GB) == {purpose.value for purpose in Purpose}
+
+
+def test_the_previews_rule_reads_what_the_program_writes() -> None:
+    assert previews.ENVIRONMENT_VARIABLES == data_plane.ENVIRONMENT_VARIABLES
+    assert previews.PREVIEWS_OUTPUT == data_plane.PREVIEWS_OUTPUT
+    assert AppEnvironment.PRODUCTION.value == previews.PRODUCTION
+    assert set(previews.NOT_PRODUCTION) == {t.value for t in Target} - {previews.PRODUCTION}
+    assert {p.value for p in VercelAuthentication} - {"none"} == previews.COVERS_PREVIEWS

@@ -20,6 +20,7 @@ def test_the_packs_rules_are_these() -> None:
         "iam-no-aws-managed-policies", "iam-no-wildcard-action", "iam-no-wildcard-resource",
         "iam-oidc-trust-constrained", "iam-trust-named-principals",
         "kms-explicit-key-policy", "kms-key-rotation",
+        "previews-protected", "previews-without-production-secrets",
         "processors-declared", "processors-sentry-replays-eu",
         "protect-stateful",
         "residency-buckets-zurich", "residency-database-zurich", "residency-drains-own-endpoint",
@@ -91,3 +92,9 @@ def test_every_rule_module_has_its_test_module() -> None:
     modules = {rule.check.__module__.removeprefix("crms_rules.") for rule in ALL_RULES}
     tests = {path.name for path in Path(__file__).parent.glob("test_*_rules.py")}
     assert tests == {f"test_{module}_rules.py" for module in modules}
+
+
+def test_the_policy_page_counts_the_packs_rules() -> None:
+    page = (Path(__file__).parents[2] / "docs" / "policies.md").read_text()
+    assert len(ALL_RULES) == 40
+    assert "Forty rules, mandatory" in page

@@ -32,9 +32,13 @@ def _revealed(value: Any) -> Any:
 @functools.cache
 def stack_view(stack: str) -> tuple[Resource, ...]:
     recording = record_stack(REPO, stack)
+    # As the policy SDK links them: to the resources it is given, reads never among them.
+    managed = {urn for urn, r in recording.monitor.registrations.items() if not r.read}
     view = []
     for urn, registration in sorted(recording.monitor.registrations.items()):
         request = registration.request
+        if registration.read:
+            continue  # the engine hands the pack no read (crms_infra/offline/monitor.py)
         state = recording.monitor.resources.get(urn)
         props = _revealed(state.state) if state is not None else {}
         if request.type == "pulumi:pulumi:Stack":
@@ -47,7 +51,11 @@ def stack_view(stack: str) -> tuple[Resource, ...]:
                 props,
                 request.protect,
                 request.parent or None,
-                tuple(request.dependencies),
+                tuple(urn for urn in request.dependencies if urn in managed),
+                {
+                    key: tuple(urn for urn in sources.urns if urn in managed)
+                    for key, sources in request.propertyDependencies.items()
+                },
             )
         )
     return tuple(view)

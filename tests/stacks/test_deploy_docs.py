@@ -31,8 +31,9 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from crms_infra.offline.project import load_stack_settings
+from crms_infra.variable_targets import TARGETS, variables_by_target
 from tests.conftest import REPO, STACKS
-from tests.helpers import CLI_FLAGS, flag_values, python_312_bin
+from tests.helpers import CLI_FLAGS, flag_values, plan_of, python_312_bin
 from tests.stacks.stack_file_checks import check_stack_file, is_encrypted
 
 CLI = str(Path(sys.executable).parent / "crms-infra")
@@ -130,9 +131,10 @@ def pulumi_config_set(
 
 @pytest.fixture(scope="module")
 def configured_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project whose Pulumi.prod.yaml went through the page's steps."""
+    """A copy of the project whose Pulumi.prod.yaml went through the page's steps (with
+    staging's, whose data plane prod's previews use)."""
     project = tmp_path_factory.mktemp("configured")
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml"):
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"):
         (project / name).write_bytes((REPO / name).read_bytes())
     for directory in ("components", "policies", "app"):
         (project / directory).symlink_to(REPO / directory)
@@ -198,8 +200,9 @@ def test_configured_stack_plans_offline_without_the_passphrase(configured_projec
     for shown in (result.stdout, result.stderr):
         assert not any(ciphertext in shown for ciphertext in ciphertexts)
         assert not any(value in shown for value in TYPED_VALUES.values() if "_" in value)
-    (stripe,) = [r for r in plan["resources"] if r["inputs"].get("key") == "STRIPE_SECRET_KEY"]
-    assert stripe["inputs"]["value"] == "[secret]"
+    stripe = [r for r in plan["resources"] if r["inputs"].get("key") == "STRIPE_SECRET_KEY"]
+    assert sorted(r["inputs"]["targets"] for r in stripe) == [["preview"], ["production"]]
+    assert {r["inputs"]["value"] for r in stripe} == {"[secret]"}
 
 
 def test_preflight_runs_before_a_preview_and_an_update_that_use_the_stacks_policy_config() -> None:
@@ -246,3 +249,28 @@ def test_a_stack_set_up_and_built_as_the_page_says_passes_preflight(
         (configured_project / "build" / "ops-prod").unlink()
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("preflight prod: passed cli-config, program-settings, ")
+
+
+def test_what_a_preview_gets_is_what_prods_plan_sets() -> None:
+    """The page's table, row by row, against the plan: a target the page marks "—" gets no
+    variable of that key, "staging's" is read from staging's reference, "prod's" is made
+    here, and a value in backticks is the plan's own."""
+    held = variables_by_target(plan_of("prod"))["crms-production"]
+    text = (REPO / "docs" / "deploy.md").read_text()
+    rows = text.split("\n## What a preview gets\n", 1)[1].split("\n## ", 1)[0].splitlines()
+    table = [row for row in rows if row.startswith("| `")]
+    assert {row.split("`")[1] for row in table} == set(held)
+    for row in table:
+        key, *cells = [cell.strip() for cell in row.strip("|").split("|")]
+        key = key.strip("`")
+        for target, cell in zip(TARGETS, cells, strict=True):
+            plan_cell = held[key].get(target)
+            if cell == "—":
+                assert plan_cell is None, (key, target)
+            elif cell.startswith("staging's"):
+                assert str(plan_cell).endswith("from organization/crms/staging"), (key, target)
+            elif cell.startswith("prod's"):
+                assert plan_cell is not None, (key, target)
+                assert "staging" not in plan_cell, (key, target)
+            else:
+                assert cell == f"`{plan_cell}`", (key, target)

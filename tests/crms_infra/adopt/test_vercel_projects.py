@@ -38,6 +38,10 @@ def test_the_project_is_imported_by_team_and_id_and_its_limits_change_in_place(
         "resource_config.function_default_cpu_type": (
             "standard_legacy", "performance", Effect.UPDATE,
         ),
+        # The live project's previews need a login already; now its .vercel.app domain too.
+        "vercel_authentication.deployment_type": (
+            "standard_protection", "standard_protection_new", Effect.UPDATE,
+        ),
     }  # fmt: skip
     assert project.replaces == []
 

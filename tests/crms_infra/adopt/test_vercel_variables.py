@@ -32,13 +32,40 @@ def test_each_live_variable_is_imported_under_the_programs_name_by_its_id(
         assert item.state_address == f'vercel_project.crms environment "{key}"'
 
 
-def test_the_supabase_url_keeps_its_value_and_gains_a_target(
+def test_the_supabase_url_keeps_its_value_and_leaves_previews_to_stagings(
     document: Document, as_state: StateOf, prod_program: ProgramRun
 ) -> None:
-    """The program builds it from the adopted project's ref: the same URL as the live one."""
+    """The program builds it from the adopted project's ref: the same URL as the live one,
+    for production only; previews get staging's, from a variable of their own."""
     (change,) = variables(as_state(document), prod_program)["NEXT_PUBLIC_SUPABASE_URL"].changes
     assert (change.what, change.effect) == ("targets", Effect.UPDATE)
-    assert change.after == "development, preview, production"
+    assert (change.before, change.after) == (
+        "preview, production",
+        "production; preview: compute-web-preview-development-next-public-supabase-url "
+        "(from organization/crms/staging)",
+    )
+    assert "previews lose production's value" in change.note
+
+
+def test_every_live_variable_stops_reaching_previews_and_says_what_they_get_instead(
+    document: Document, as_state: StateOf, attributes_of: AttributesOf, prod_program: ProgramRun
+) -> None:
+    """The live variables reach production and preview: after the first `up`, production
+    only, and each preview gets its own from staging's data plane."""
+    environment = attributes_of(document, "vercel_project")["environment"]
+    assert {tuple(sorted(e["target"])) for e in environment} == {("preview", "production")}
+    for key, item in variables(as_state(document), prod_program).items():
+        (targets,) = [change for change in item.changes if change.what == "targets"]
+        assert targets.after.startswith("production; preview: compute-web-preview-"), key
+        assert targets.after.endswith("(from organization/crms/staging)"), key
+        assert item.resource.inputs["targets"] == ["production"], key
+    stripe = variables(as_state(document), prod_program)["STRIPE_SECRET_KEY"]
+    (targets,) = [change for change in stripe.changes if change.what == "targets"]
+    # docs/takeover.md quotes it.
+    assert f"targets: {targets.before} -> {targets.after}" == (
+        "targets: preview, production -> production; preview: "
+        "compute-web-preview-stripe-secret-key (from organization/crms/staging)"
+    )
 
 
 def test_a_plain_variable_the_program_makes_sensitive_is_replaced(
@@ -99,3 +126,13 @@ def test_a_standalone_variable_resource_is_matched_and_accounted(
     assert found["SENTRY_DSN"].state_address == "vercel_project_environment_variable.sentry_dsn"
     assert found["SENTRY_DSN"].import_id == f"{TEAM_AND_PROJECT}/{entry['id']}"
     assert adoption.state_only == []
+
+
+def test_the_reference_to_staging_is_neither_imported_nor_created(
+    document: Document, as_state: StateOf, prod_program: ProgramRun
+) -> None:
+    """`pulumi up` reads staging's outputs; it makes nothing of them."""
+    adoption = adoption_of(as_state(document), prod_program)
+    types = {item.resource.type for item in adoption.adopted} | {r.type for r in adoption.created}
+    assert "pulumi:pulumi:StackReference" not in types
+    assert "compute-web-preview-stripe-secret-key" in {r.name for r in adoption.created}
