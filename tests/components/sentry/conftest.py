@@ -96,3 +96,10 @@ def key_props(api: FakeSentryApi, **overrides: Any) -> dict[str, Any]:
         "api_url": api.url,
         **overrides,
     }
+
+
+def outs(result: Any) -> dict[str, Any]:
+    """A create's or read's outputs (the SDK types them optional)."""
+    assert result.outs is not None
+    values: dict[str, Any] = result.outs
+    return values

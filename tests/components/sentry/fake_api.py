@@ -22,7 +22,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.components.sentry.spec import PROJECT, SpecViolation, schema_of, spec
+
+__all__ = [
+    "EU",
+    "KEY",
+    "KEYS",
+    "ORGANIZATION",
+    "PROJECT",
+    "TEAM_PROJECTS",
+    "US",
+    "FakeSentryApi",
+    "Fault",
+]
 from tests.components.supabase import fake_server
+
+__all__ = ["EU", "KEY", "KEYS", "ORGANIZATION", "PROJECT", "TEAM_PROJECTS", "US"]
+__all__ += ["FakeSentryApi", "Fault"]
 
 Answer = tuple[int, Any, dict[str, str]]
 TEAM_PROJECTS = "/api/0/teams/{organization_id_or_slug}/{team_id_or_slug}/projects/"
@@ -166,12 +181,12 @@ class FakeSentryApi:
         if template == KEYS:
             if method == "GET":
                 return 200, keys
-            key = self._new_key(
+            new = self._new_key(
                 org, project_slug, body.get("name") or "Default", body.get("rateLimit")
             )
-            keys.append(key)
-            return 201, key
-        key = next((k for k in keys if k["id"] == values["key_id"]), None)
+            keys.append(new)
+            return 201, new
+        key: dict[str, Any] | None = next((k for k in keys if k["id"] == values["key_id"]), None)
         if key is None:
             return 404, {"detail": "The requested resource does not exist"}
         if method == "GET":
@@ -185,7 +200,7 @@ class FakeSentryApi:
         return 204, None
 
     def _organization(self, org: str) -> dict[str, Any]:
-        organization = _instance(schema_of(ORGANIZATION, "get", 200))
+        organization: dict[str, Any] = _instance(schema_of(ORGANIZATION, "get", 200))
         organization.update(
             id="1", slug=org, name=org,
             links={"organizationUrl": f"https://{org}.sentry.io",
@@ -220,7 +235,7 @@ class FakeSentryApi:
     def _new_project(
         self, org: str, slug: str, name: str, platform: str | None = None
     ) -> dict[str, Any]:
-        project = _instance(schema_of(PROJECT, "get", 200))
+        project: dict[str, Any] = _instance(schema_of(PROJECT, "get", 200))
         self._ids += 1
         project.update(
             id=str(self._ids), slug=slug, name=name, platform=platform, status="active",
@@ -231,7 +246,7 @@ class FakeSentryApi:
         return project
 
     def _new_key(self, org: str, project: str, name: str, rate_limit: Any) -> dict[str, Any]:
-        key = _instance(schema_of(KEYS, "post", 201))
+        key: dict[str, Any] = _instance(schema_of(KEYS, "post", 201))
         self._ids += 1
         public = f"{self._ids:032x}"
         host = (

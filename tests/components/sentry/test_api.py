@@ -7,7 +7,7 @@ import pytest
 
 from components.sentry.api import SentryApi, SentryApiError
 from components.sentry.project import SentryProjectProvider
-from tests.components.sentry.conftest import ORG, TOKEN, VirtualClock, project_props, retry
+from tests.components.sentry.conftest import ORG, TOKEN, VirtualClock, outs, project_props, retry
 from tests.components.sentry.fake_api import ORGANIZATION, FakeSentryApi, Fault
 
 
@@ -79,9 +79,9 @@ def test_a_wrong_token_is_refused_without_showing_either(
 def test_the_token_never_reaches_the_state(
     api: FakeSentryApi, project_provider: SentryProjectProvider
 ) -> None:
-    outs = project_provider.create(project_props(api)).outs
+    values = outs(project_provider.create(project_props(api)))
     assert TOKEN.encode() not in pickle.dumps(project_provider)
-    assert TOKEN not in repr(outs)
+    assert TOKEN not in repr(values)
 
 
 def test_no_token_is_a_sentence_naming_where_to_set_it(

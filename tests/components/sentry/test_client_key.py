@@ -2,7 +2,7 @@
 
 from components.sentry.client_key import SentryClientKeyProvider
 from components.sentry.project import SentryProjectProvider
-from tests.components.sentry.conftest import ORG, key_props, project_props
+from tests.components.sentry.conftest import ORG, key_props, outs, project_props
 from tests.components.sentry.fake_api import KEY, KEYS, FakeSentryApi
 
 
@@ -20,8 +20,8 @@ def test_create_makes_a_rate_limited_key_and_outputs_its_dsn(
     (key,) = [k for k in api.keys[ORG, "crms-production"] if k["name"] == "crms-web"]
     assert key["rateLimit"] == {"window": 3600, "count": 1000}
     assert result.id == key["id"]
-    assert result.outs["dsn"] == key["dsn"]["public"]
-    assert ".ingest.de.sentry.io/" in result.outs["dsn"]
+    assert outs(result)["dsn"] == key["dsn"]["public"]
+    assert ".ingest.de.sentry.io/" in outs(result)["dsn"]
 
 
 def test_a_key_of_the_same_name_is_taken_over_and_limited(
@@ -45,11 +45,11 @@ def test_update_changes_the_limit_in_place(
     _project(api, project_provider)
     created = key_provider.create(key_props(api))
     news = key_props(api, rate_limit_count=200)
-    assert key_provider.diff(created.id, created.outs, news).replaces == []
-    key_provider.update(created.id, created.outs, news)
+    assert key_provider.diff(created.id, outs(created), news).replaces == []
+    key_provider.update(created.id, outs(created), news)
     assert api.count("PUT", KEY) == 1
-    read = key_provider.read(created.id, created.outs)
-    assert read.outs["rate_limit_count"] == 200
+    read = key_provider.read(created.id, outs(created))
+    assert outs(read)["rate_limit_count"] == 200
 
 
 def test_a_key_revoked_outside_leaves_the_state(
@@ -59,6 +59,6 @@ def test_a_key_revoked_outside_leaves_the_state(
 ) -> None:
     _project(api, project_provider)
     created = key_provider.create(key_props(api))
-    key_provider.delete(created.id, created.outs)
-    assert key_provider.read(created.id, created.outs).id == ""
-    key_provider.delete(created.id, created.outs)  # already gone: no error
+    key_provider.delete(created.id, outs(created))
+    assert key_provider.read(created.id, outs(created)).id == ""
+    key_provider.delete(created.id, outs(created))  # already gone: no error

@@ -4,7 +4,7 @@ import pytest
 
 from components.sentry.api import SentryApiError
 from components.sentry.project import SentryProjectProvider
-from tests.components.sentry.conftest import ORG, project_props
+from tests.components.sentry.conftest import ORG, outs, project_props
 from tests.components.sentry.fake_api import (
     KEYS,
     PROJECT,
@@ -24,9 +24,9 @@ def test_create_makes_the_project_and_turns_scrubbing_on(
     assert (project["dataScrubber"], project["dataScrubberDefaults"]) == (True, True)
     assert project["scrubIPAddresses"] is True  # the API's default stores them
     assert project["sensitiveFields"] == ["licence_number", "card_number", "email"]
-    outs = result.outs
-    assert outs["region_url"] == "https://de.sentry.io"
-    assert outs["issues_url"] == f"https://{ORG}.sentry.io/issues/?project={project['id']}"
+    values = outs(result)
+    assert values["region_url"] == "https://de.sentry.io"
+    assert values["issues_url"] == f"https://{ORG}.sentry.io/issues/?project={project['id']}"
     assert api.count("POST", TEAM_PROJECTS) == 1
 
 
@@ -62,7 +62,7 @@ def test_an_unknown_organization_names_the_settings_to_check(
 def test_update_drops_only_the_fields_it_owned(
     api: FakeSentryApi, project_provider: SentryProjectProvider
 ) -> None:
-    olds = project_provider.create(project_props(api)).outs
+    olds = outs(project_provider.create(project_props(api)))
     api.projects[ORG, "crms-production"]["sensitiveFields"].append("passport")  # by hand
     news = project_props(api, sensitive_fields=["licence_number", "email"], name="CRMS prod")
     project_provider.update("crms-production", olds, news)
@@ -74,28 +74,28 @@ def test_update_drops_only_the_fields_it_owned(
 def test_refresh_shows_scrubbing_turned_off_by_hand(
     api: FakeSentryApi, project_provider: SentryProjectProvider
 ) -> None:
-    outs = project_provider.create(project_props(api)).outs
+    values = outs(project_provider.create(project_props(api)))
     api.projects[ORG, "crms-production"].update(scrubIPAddresses=False, sensitiveFields=["x"])
-    read = project_provider.read("crms-production", outs)
-    assert read.outs["scrub_ip_addresses"] is False
-    assert read.outs["sensitive_fields"] == []
-    assert project_provider.diff("crms-production", read.outs, project_props(api)).changes
+    read = project_provider.read("crms-production", values)
+    assert outs(read)["scrub_ip_addresses"] is False
+    assert outs(read)["sensitive_fields"] == []
+    assert project_provider.diff("crms-production", outs(read), project_props(api)).changes
 
 
 def test_a_project_deleted_outside_leaves_the_state(
     api: FakeSentryApi, project_provider: SentryProjectProvider
 ) -> None:
-    outs = project_provider.create(project_props(api)).outs
+    values = outs(project_provider.create(project_props(api)))
     del api.projects[ORG, "crms-production"]
-    assert project_provider.read("crms-production", outs).id == ""
-    project_provider.delete("crms-production", outs)  # already gone: no error
+    assert project_provider.read("crms-production", values).id == ""
+    project_provider.delete("crms-production", values)  # already gone: no error
 
 
 def test_delete_removes_the_project_and_its_keys(
     api: FakeSentryApi, project_provider: SentryProjectProvider
 ) -> None:
-    outs = project_provider.create(project_props(api)).outs
-    project_provider.delete("crms-production", outs)
+    values = outs(project_provider.create(project_props(api)))
+    project_provider.delete("crms-production", values)
     assert api.projects == {}
     assert api.count("DELETE", PROJECT) == 1
     assert api.count("GET", KEYS) == 0
