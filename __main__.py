@@ -11,6 +11,7 @@ from components.cache import Cache
 from components.compute import Compute
 from components.database import Database
 from components.drain import Drains, DrainSigning
+from components.error_tracking import ErrorTracking
 from components.identity import Identity
 from components.key_policy import KeyPolicies, KeyPoliciesArgs
 from components.schema import Schema
@@ -18,6 +19,7 @@ from components.storage import Storage
 from stacks import data_plane, wiring
 from stacks.bundle import stack_function_limits
 from stacks.cost_inputs import cost_inputs
+from stacks.error_tracking import error_tracking_args
 from stacks.loader import load_settings, outside_the_engine
 from stacks.processors import processors
 from stacks.secrets import load_secrets
@@ -44,7 +46,8 @@ key_policies = KeyPolicies(
 )
 drain_signing = DrainSigning("drain-signing", wiring.drain_signing_args(settings))
 # Production gets this stack's data plane; previews that of the stack the settings name.
-own_data_plane = data_plane.own_data_plane(settings, database, cache, secrets)
+error_tracking = ErrorTracking("error-tracking", error_tracking_args(settings))
+own_data_plane = data_plane.own_data_plane(settings, database, cache, secrets, error_tracking)
 previews_data_plane = data_plane.previews_data_plane(settings, own_data_plane)
 compute = Compute(
     "compute",
@@ -84,6 +87,8 @@ if storage.replica is not None:
 pulumi.export("appRoleArn", identity.role_arn)
 pulumi.export("opsUrl", compute.deployment.url)
 pulumi.export("alarmSources", alerts.sources)
+pulumi.export("sentryRegionUrl", error_tracking.region_url)
+pulumi.export("sentryIssuesUrl", error_tracking.issues_url)
 # The processors of personal data the stack hands keys to (the residency report's record).
 pulumi.export("processors", [processor.record() for processor in processors(settings)])
 pulumi.export("costInputs", cost_inputs(settings))

@@ -2,7 +2,7 @@
 
 A data plane is what points the web app at one stack's data and services: its Supabase
 project (URL and keys), its Upstash cache, its Stripe key (live mode in production only),
-its Resend key and its Sentry DSN. Production gets this stack's own. Previews (every pull
+its Resend key and its Sentry DSN (its own client key's). Production gets this stack's own. Previews (every pull
 request, built from a branch anyone with push access controls) get their own variables from
 the data plane of the stack `crms:previewsDataPlaneStack` names, read through a
 `pulumi.StackReference` (prod's previews use staging's), or this stack's own when it names
@@ -22,8 +22,10 @@ import pulumi
 
 from components.cache import Cache
 from components.database import Database
+from components.error_tracking import ErrorTracking
 from components.variables import EVERY_TARGET, EnvVar, Target
 from stacks.loader import HIDDEN, Problem, SettingsError, stack_file_name
+from stacks.error_tracking import TRACES_SAMPLE_RATE_VARIABLE
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
 from stacks.secrets import StackSecrets
 from stacks.settings import AppEnvironment, StackSettings
@@ -97,7 +99,11 @@ class DataPlane:
 
 
 def own_data_plane(
-    settings: StackSettings, database: Database, cache: Cache, secrets: StackSecrets
+    settings: StackSettings,
+    database: Database,
+    cache: Cache,
+    secrets: StackSecrets,
+    error_tracking: ErrorTracking,
 ) -> DataPlane:
     stack_file = stack_file_name(pulumi.get_stack())
     mode = stripe_mode(settings.environment)
@@ -124,7 +130,8 @@ def own_data_plane(
             ),
             "STRIPE_WEBHOOK_SECRET": secrets.stripe_webhook_secret,
             "RESEND_API_KEY": secrets.resend_api_key,
-            "SENTRY_DSN": secrets.sentry_dsn.apply(
+            # The stack's own client key: no human copies it.
+            "SENTRY_DSN": error_tracking.dsn.apply(
                 lambda dsn: checked_sentry_dsn(dsn, region, stack_file)
             ),
         },
@@ -230,6 +237,13 @@ def web_environment(settings: StackSettings, own: DataPlane, previews: DataPlane
         # Node's build mode, not the app's environment: previews build as production does.
         EnvVar("NODE_ENV", settings.node_env.value, sensitive=False, targets=EVERY_TARGET),
         # The web app passes it to Sentry's `replaysOnErrorSampleRate` (browser code: public).
+        # The seed's `tracesSampleRate`, read by the web app (browser code: public).
+        EnvVar(
+            TRACES_SAMPLE_RATE_VARIABLE,
+            str(settings.sentry.traces_sample_rate),
+            sensitive=False,
+            targets=EVERY_TARGET,
+        ),
         EnvVar(
             SENTRY_REPLAYS_VARIABLE,
             str(settings.sentry.replays_on_error_sample_rate),

@@ -160,7 +160,7 @@ def sentry(region: SentryRegion, replays_on_error_sample_rate: float) -> Process
             "https://docs.sentry.io/product/security/ip-ranges/",
             "https://sentry.io/legal/dpa/",
         ),
-        secret_keys=("crms:sentryDsn",),
+        secret_keys=("crms:sentryAuthToken",),
         variables=("SENTRY_DSN",),
     )
 

@@ -39,3 +39,10 @@ class SentryRegion(StrEnum):
 
     EU = "eu"
     US = "us"
+
+    @property
+    def api_url(self) -> str:
+        """The organization's region URL (getOrganization's `links.regionUrl`): the API's
+        `servers` entry `https://{region}.sentry.io`, region `de` or `us`
+        (getsentry/sentry-api-schema openapi-derefed.json, commit a589a26c)."""
+        return "https://de.sentry.io" if self is SentryRegion.EU else "https://us.sentry.io"

@@ -10,7 +10,8 @@ SECRET_KEYS: dict[str, str] = {
     "stripeSecretKey": "Stripe secret API key (sk_live_... in prod, sk_test_... elsewhere).",
     "stripeWebhookSecret": "Stripe webhook signing secret (whsec_...).",
     "resendApiKey": "Resend API key for transactional e-mail (re_...).",
-    "sentryDsn": "Sentry DSN of the CRMS web app.",
+    # Read by the Sentry dynamic providers at call time, never by the program.
+    "sentryAuthToken": "Sentry auth token (org:read, project:admin) for Sentry's API.",
 }
 """Secret config keys of the `crms` namespace and what each holds."""
 
@@ -20,7 +21,6 @@ class StackSecrets:
     stripe_secret_key: pulumi.Output[str]
     stripe_webhook_secret: pulumi.Output[str]
     resend_api_key: pulumi.Output[str]
-    sentry_dsn: pulumi.Output[str]
 
 
 def load_secrets() -> StackSecrets:
@@ -30,5 +30,4 @@ def load_secrets() -> StackSecrets:
         stripe_secret_key=config.require_secret("stripeSecretKey"),
         stripe_webhook_secret=config.require_secret("stripeWebhookSecret"),
         resend_api_key=config.require_secret("resendApiKey"),
-        sentry_dsn=config.require_secret("sentryDsn"),
     )

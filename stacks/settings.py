@@ -246,7 +246,27 @@ class AlertSettings(Settings):
 class SentrySettings(Settings):
     region: SentryRegion = Field(
         SentryRegion.EU,
-        description="Data storage location of the Sentry organization of sentryDsn: eu or us.",
+        description="Data storage location of the Sentry organization: eu or us.",
+    )
+    organization: Slug = Field(
+        description="Slug of the Sentry organization that owns the stack's project."
+    )
+    team: Slug = Field(description="Slug of the Sentry team a new project is created under.")
+    # components.sentry.api.DEFAULT_API_URL (the spec's `https://{region}.sentry.io`, de).
+    api: ApiBaseUrl = Field(
+        "https://de.sentry.io", description="Base URL of Sentry's API for the organization."
+    )
+    key_rate_limit_per_hour: int = Field(
+        1000,
+        ge=1,
+        le=1_000_000,
+        description="Errors the web app's client key may send an hour (Sentry drops the rest).",
+    )
+    traces_sample_rate: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Share of the web app's transactions traced (the seed's tracesSampleRate).",
     )
     replays_on_error_sample_rate: float = Field(
         0.0,
@@ -276,7 +296,7 @@ class StackSettings(Settings):
     cache: CacheSettings
     storage: StorageSettings
     alerts: AlertSettings
-    sentry: SentrySettings = SentrySettings()
+    sentry: SentrySettings
     previews: PreviewSettings = PreviewSettings()
     budget_monthly_usd: int = Field(
         ge=1,

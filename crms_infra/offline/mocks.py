@@ -139,6 +139,20 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "pooler_port": 6543,
                 "pooler_user": f"postgres.{ref}",
             }
+        if typ == "pulumi-python:dynamic/sentry:Project":
+            number = int(hashlib.sha256(str(inputs.get("slug")).encode()).hexdigest()[:6], 16)
+            return {
+                "project_id": str(number),
+                "issues_url": f"https://{inputs.get('organization')}.sentry.io/issues/"
+                f"?project={number}",
+            }
+        if typ == "pulumi-python:dynamic/sentry:ClientKey":
+            # The DSN's ingest host is in the API's region: o<n>.ingest.de.sentry.io for de.
+            public = hashlib.sha256(f"{inputs.get('project')}-{name}".encode()).hexdigest()[:32]
+            region = "de." if "de.sentry.io" in str(inputs.get("api_url")) else ""
+            dsn = f"https://{public}@o0.ingest.{region}sentry.io/0"
+            self.generated_secrets.add(dsn)
+            return {"key_id": public, "dsn": dsn}
         if typ == "vercel:index/deployment:Deployment":
             return {"url": f"{name}-mock.vercel.app", "domains": [f"{name}-mock.vercel.app"]}
         if typ == "aws:s3/bucket:Bucket":
