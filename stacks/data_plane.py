@@ -2,7 +2,7 @@
 
 A data plane is what points the web app at one stack's data and services: its Supabase
 project (URL and keys), its Upstash cache, its Stripe key (live mode in production only),
-its Resend key and its Sentry DSN (its own client key's). Production gets this stack's own. Previews (every pull
+its Resend key and its Sentry DSN. Production gets this stack's own. Previews (every pull
 request, built from a branch anyone with push access controls) get their own variables from
 the data plane of the stack `crms:previewsDataPlaneStack` names, read through a
 `pulumi.StackReference` (prod's previews use staging's), or this stack's own when it names
@@ -24,8 +24,8 @@ from components.cache import Cache
 from components.database import Database
 from components.error_tracking import ErrorTracking
 from components.variables import EVERY_TARGET, EnvVar, Target
-from stacks.loader import HIDDEN, Problem, SettingsError, stack_file_name
 from stacks.error_tracking import TRACES_SAMPLE_RATE_VARIABLE
+from stacks.loader import HIDDEN, Problem, SettingsError, stack_file_name
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
 from stacks.secrets import StackSecrets
 from stacks.settings import AppEnvironment, StackSettings

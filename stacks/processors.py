@@ -198,7 +198,7 @@ def checked_sentry_dsn(dsn: str, region: SentryRegion, stack_file: str) -> str:
     found = sentry_region_of(dsn)
     if found is not None and found is not region:
         allowed = (
-            f"the host of crms:sentryDsn is in Sentry's {found.value} region: set "
+            f"the host of the Sentry key's DSN is in Sentry's {found.value} region: set "
             f"crms:sentryRegion: {found.value}, or use the DSN of an organization in {region.value}"
         )
         raise SettingsError(stack_file, [Problem("sentryRegion", region.value, allowed)])

@@ -21,8 +21,9 @@ SEED_VARIABLES = {
     "RESEND_API_KEY", "SENTRY_DSN", "NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT",
 }  # fmt: skip
 SENTRY_REPLAYS = "NEXT_PUBLIC_SENTRY_REPLAYS_ON_ERROR_SAMPLE_RATE"  # ours: what Sentry may get
+SENTRY_TRACES = "NEXT_PUBLIC_SENTRY_TRACES_SAMPLE_RATE"  # the seed's tracesSampleRate
 PLAIN = {"NEXT_PUBLIC_SUPABASE_URL", "NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT"}
-PLAIN |= {SENTRY_REPLAYS}
+PLAIN |= {SENTRY_REPLAYS, SENTRY_TRACES}
 EVERY = ("production", "preview", "development")
 DATA_PLANE = SEED_VARIABLES - {"NODE_ENV", "NEXT_PUBLIC_APP_ENV", "SENTRY_ENVIRONMENT"}
 EXPECTED_LIMITS = {  # Fluid compute everywhere: 1024 MB asks for standard (2 GB), 3008 MB for
@@ -80,10 +81,10 @@ def test_every_seed_variable_reaches_each_target_once_and_every_secret_is_sensit
     stack: str,
 ) -> None:
     web = by_target(stack, "web")
-    assert {key for key, _ in web} == SEED_VARIABLES | {SENTRY_REPLAYS}
+    assert {key for key, _ in web} == SEED_VARIABLES | {SENTRY_REPLAYS, SENTRY_TRACES}
     for (key, _), variable in web.items():
         assert variable["sensitive"] is (key not in PLAIN), key
-    for key in SEED_VARIABLES | {SENTRY_REPLAYS}:
+    for key in SEED_VARIABLES | {SENTRY_REPLAYS, SENTRY_TRACES}:
         # Vercel refuses sensitive variables in development: local development brings its own.
         expected = {"production", "preview"} if key not in PLAIN else set(EVERY)
         assert {target for k, target in web if k == key} == expected, key
@@ -92,6 +93,7 @@ def test_every_seed_variable_reaches_each_target_once_and_every_secret_is_sensit
     assert web[SENTRY_REPLAYS, "development"]["value"] == str(
         settings.sentry.replays_on_error_sample_rate
     )
+    assert web[SENTRY_TRACES, "production"]["value"] == "0.1"  # the seed's
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -27,6 +27,8 @@ from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
 
 from app.operators.migration_set import discover
 from components.schema import MigrationsProvider
+from components.sentry.client_key import SentryClientKeyProvider
+from components.sentry.project import SentryProjectProvider
 from components.supabase.auth_config import AuthConfigProvider
 from components.supabase.network_restrictions import (
     NetworkRestrictionsInputs,
@@ -60,6 +62,8 @@ PROVIDERS: list[type[ResourceProvider]] = [
     SslEnforcementProvider,
     PostgresConfigProvider,
     MigrationsProvider,
+    SentryProjectProvider,  # read and deleted in tests/components/sentry/test_golden.py
+    SentryClientKeyProvider,
 ]
 """Every dynamic provider the program registers (`test_the_list_is_complete` checks it)."""
 

@@ -24,7 +24,7 @@ SECRETS = {
     "crms:stripeSecretKey",
     "crms:stripeWebhookSecret",
     "crms:resendApiKey",
-    "crms:sentryDsn",
+    "crms:sentryAuthToken",
 }
 
 

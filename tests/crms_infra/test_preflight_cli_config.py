@@ -149,7 +149,7 @@ def test_the_committed_stack_files_lack_only_their_secrets(stack: str) -> None:
         "crms:stripeSecretKey",
         "crms:stripeWebhookSecret",
         "crms:resendApiKey",
-        "crms:sentryDsn",
+        "crms:sentryAuthToken",
     }
     for finding in found:
         assert finding.fix.startswith("pulumi config set --secret ")

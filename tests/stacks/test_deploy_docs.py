@@ -44,7 +44,7 @@ TYPED_VALUES = {
     "crms:stripeSecretKey": "sk_live_51NzQ2LKr8mVxYtTqW3eRbC9dHf",
     "crms:stripeWebhookSecret": "whsec_7Jk2Lm9Np4Qr6St8Uv0Wx3Yz5Ab",
     "crms:resendApiKey": "re_9Tq4Wm2Xk7Lp3Rv8Ns5Hj6Gd",
-    "crms:sentryDsn": "https://4f1c9e2d7b3a4e5f8c6d0a1b2c3d4e5f@o450.ingest.sentry.io/5512",
+    "crms:sentryAuthToken": "sntryu_3c8e1f5a9b2d4e6f8a0b1c3d5e7f9a2b4c6d8e0f1a3b",
     "vercel:apiToken": "vc1_Zb3Kq8Rt5Wm2Xn7Lp4Hj9Gd6Fs",
     "vercel:team": "crms-swiss",
     "upstash:email": "platform@crms.ch",
