@@ -10,6 +10,7 @@ from crms_rules import (
     processors,
     residency,
     s3,
+    sentry,
     supabase,
 )
 from crms_rules.core import Rule
@@ -24,5 +25,6 @@ ALL_RULES: list[Rule] = [
     *processors.RULES,
     *previews.RULES,
     *supabase.RULES,
+    *sentry.RULES,
     *budget.RULES,
 ]

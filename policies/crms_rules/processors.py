@@ -35,6 +35,8 @@ PROCESSOR_TYPES = {
     "pulumi-python:dynamic/supabase:Project": "Supabase",
     # Supabase Auth sends its e-mails through Resend's SMTP with the stack's Resend key.
     "pulumi-python:dynamic/supabase:AuthConfig": "Resend",
+    "pulumi-python:dynamic/sentry:Project": "Sentry",
+    "pulumi-python:dynamic/sentry:ClientKey": "Sentry",
 }
 """Resources the stack makes with a processor's own provider key."""
 SENTRY, SENTRY_EU = "Sentry", "eu"
