@@ -21,7 +21,7 @@ from stacks.bundle import stack_function_limits
 from stacks.cost_inputs import cost_inputs
 from stacks.error_tracking import error_tracking_args
 from stacks.loader import load_settings, outside_the_engine
-from stacks.processors import processors
+from stacks.processors import records as processor_records
 from stacks.secrets import load_secrets
 
 if (stopped := outside_the_engine()) is not None:
@@ -90,7 +90,7 @@ pulumi.export("alarmSources", alerts.sources)
 pulumi.export("sentryRegionUrl", error_tracking.region_url)
 pulumi.export("sentryIssuesUrl", error_tracking.issues_url)
 # The processors of personal data the stack hands keys to (the residency report's record).
-pulumi.export("processors", [processor.record() for processor in processors(settings)])
+pulumi.export("processors", processor_records(settings, error_tracking.region_url))
 pulumi.export("costInputs", cost_inputs(settings))
 # What other stacks' previews may use, and what this stack's previews get.
 for name, value in own_data_plane.exports().items():

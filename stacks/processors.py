@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+import pulumi
+
 from stacks.loader import Problem, SettingsError
 from stacks.regions import SentryRegion
 from stacks.settings import StackSettings
@@ -176,6 +178,26 @@ def processors(settings: StackSettings) -> list[Processor]:
         _placed(VERCEL, functions + VERCEL.places),
         _placed(SUPABASE, (Place("aws", settings.database.region),)),
     ]
+
+
+def records(settings: StackSettings, sentry_region_url: pulumi.Input[str]) -> pulumi.Output[Any]:
+    """The declarations as the stack exports them, Sentry's placed where its project's
+    organization stores data as the API reports it (the resource's `region_url`), not where
+    the settings say: a project in another region shows as that region."""
+    by_url = {region.api_url: region for region in SentryRegion}
+    replays = settings.sentry.replays_on_error_sample_rate
+
+    def placed(url: str) -> list[dict[str, Any]]:
+        region = by_url.get(url)
+        declared = [
+            (sentry(region, replays) if region is not None else _placed(
+                sentry(settings.sentry.region, replays), (Place("sentry", url),)
+            )) if processor.name == "Sentry" else processor
+            for processor in processors(settings)
+        ]  # fmt: skip
+        return [processor.record() for processor in declared]
+
+    return pulumi.Output.from_input(sentry_region_url).apply(placed)
 
 
 def _placed(processor: Processor, places: tuple[Place, ...]) -> Processor:

@@ -19,6 +19,7 @@ class Kind(StrEnum):
     FUNCTIONS = "functions"
     LOG_DRAIN = "log drain"
     AUTH_EMAIL = "auth e-mail"
+    ERROR_TRACKING = "error tracking"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class DataType:
 SUPABASE_PROJECT = "pulumi-python:dynamic/supabase:Project"
 SUPABASE_AUTH = "pulumi-python:dynamic/supabase:AuthConfig"
 _SUPABASE_SETTING = "a setting of the Supabase project; its rules judge the project's entry"
+SENTRY_PROJECT = "pulumi-python:dynamic/sentry:Project"
 BUCKET = "aws:s3/bucket:Bucket"
 REDIS = "upstash:index/redisDatabase:RedisDatabase"
 VERCEL_PROJECT = "vercel:index/project:Project"
@@ -84,6 +86,15 @@ DATA_TYPES: dict[str, DataType] = {
         encryption="TLS to smtp.resend.com:465; stored by Resend, key held by Resend",
         retention="e-mail metadata and logs in Resend's account data, as Resend keeps them",
         rules=("supabase-auth-custom-smtp", "supabase-auth-site-url", "supabase-auth-checklist"),
+    ),
+    SENTRY_PROJECT: DataType(
+        kind=Kind.ERROR_TRACKING,
+        provider="Sentry",
+        classification="the web app's errors: stack traces, request data, user identifiers; "
+        "scrubbed by Sentry before storage (defaults, IP addresses, the app's sensitive fields)",
+        encryption="TLS in transit; stored by Sentry, key held by Sentry",
+        retention="events kept for the retention of the organization's Sentry plan",
+        rules=("sentry-eu-region", "sentry-scrubbing-on"),
     ),
     BUCKET: DataType(
         kind=Kind.OBJECT_STORAGE,
@@ -143,6 +154,9 @@ NOT_DATA: dict[str, str] = {
     # PITR keeps WAL in the project's own region (backups.mdx); reported with the project.
     "pulumi-python:dynamic/supabase:PitrAddon": _SUPABASE_SETTING,
     "random:index/randomPassword:RandomPassword": "a generated credential, never customer data",
+    "pulumi-python:dynamic/sentry:ClientKey": (
+        "the DSN events are sent with; reported as who can write to the Sentry project"
+    ),
     "aws:kms/key:Key": "an encryption key; reported as the key of what it protects",
     "aws:kms/keyPolicy:KeyPolicy": "who may use a key; reported with what the key protects",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "identity; reported as who can read",

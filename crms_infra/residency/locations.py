@@ -79,6 +79,9 @@ _SENTRY = {
     "eu": ("Frankfurt", "Germany", _EU),
     "us": ("Iowa", "United States", _ELSE),
 }
+SENTRY_REGIONS = {"https://de.sentry.io": "eu", "https://us.sentry.io": "us"}
+"""An organization's `links.regionUrl` (the API's `https://{region}.sentry.io`) -> its
+data storage location."""
 _COUNTRIES = {"Switzerland": _CH, "Germany": _EU, "Ireland": _EU, "United States": _ELSE}
 
 

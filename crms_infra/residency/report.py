@@ -15,6 +15,7 @@ from crms_infra.residency import buckets
 from crms_infra.residency.classify import (
     BUCKET,
     REDIS,
+    SENTRY_PROJECT,
     SUPABASE_AUTH,
     SUPABASE_PROJECT,
     VERCEL_PROJECT,
@@ -23,7 +24,14 @@ from crms_infra.residency.classify import (
     data_type,
 )
 from crms_infra.residency.links import PlanIndex, Resource, as_list, drain_destination
-from crms_infra.residency.locations import LegalArea, Location, aws_location, vercel_location
+from crms_infra.residency.locations import (
+    SENTRY_REGIONS,
+    LegalArea,
+    Location,
+    aws_location,
+    place_location,
+    vercel_location,
+)
 from crms_infra.residency.previews import Previews, previews_of
 from crms_infra.residency.processors import ProcessorEntry, processor_entries, undeclared
 from crms_infra.residency.readers import bucket_readers, credential_holders
@@ -115,6 +123,14 @@ def _entry(index: PlanIndex, resource: Resource, kind: DataType) -> Entry:
         stored = Location("us", "Resend's account data", "United States", LegalArea.ELSEWHERE)
         readers = [f"Resend, sending as {inputs.get('smtp_admin_email')}", "each recipient"]
         return Entry(**common, locations=[stored], readers=readers)
+    if resource["type"] == SENTRY_PROJECT:
+        # Where the API says the organization stores its data (the provider's region_url).
+        region = SENTRY_REGIONS.get(str(inputs.get("region_url")), "unknown")
+        readers = [
+            f"members of the Sentry organization {inputs.get('organization')}",
+            "whoever holds its DSN may send events (the web app's SENTRY_DSN)",
+        ]
+        return Entry(**common, locations=[place_location("sentry", region)], readers=readers)
     if resource["type"] == REDIS:
         regions = [
             str(region)

@@ -42,6 +42,8 @@ ARTICLES: dict[str, str] = {
     "supabase-auth-checklist": "revFADP Art. 8 (data security: access control)",
     "previews-without-production-secrets": "revFADP Art. 8 (data security: access control)",
     "previews-protected": "revFADP Art. 8 (data security: access control)",
+    "sentry-eu-region": "revFADP Art. 16 (disclosure abroad)",
+    "sentry-scrubbing-on": "revFADP Art. 6 (proportionality: no more data than needed)",
 }
 
 
