@@ -2,11 +2,15 @@
 `pulumi up` changes on it, what stays out, and what is created beside it. No secret value
 is ever printed: not the password, not a variable's value."""
 
+from typing import Any
+
 from crms_infra.adopt.adoption import Adoption
 from crms_infra.adopt.changes import Adopted, Effect, How, shown
 from stacks.escape import safe_line
 
 SCHEMA_MIGRATIONS = "pulumi-python:dynamic/crms:SchemaMigrations"
+SENTRY_PROJECT = "pulumi-python:dynamic/sentry:Project"
+SENTRY_KEY = "pulumi-python:dynamic/sentry:ClientKey"
 _SYMBOL = {Effect.UPDATE: "~", Effect.REPLACE: "+-", Effect.LATER: "~"}
 
 
@@ -93,5 +97,23 @@ def _created(adoption: Adoption) -> list[str]:
                 " means is brought under the runner first"
                 " (`python -m app.operators.migrate --baseline`; `--dry-run` then lists none)"
             )
-        lines.append(line)
+        lines.append(line + _taken_over_on_up(resource.type, resource.inputs))
     return lines
+
+
+def _taken_over_on_up(resource_type: str, inputs: dict[str, Any]) -> str:
+    """The Sentry resources are matched on `pulumi up`, never made twice
+    (components/sentry/project.py, client_key.py)."""
+    if resource_type == SENTRY_PROJECT:
+        return (
+            f"; takes over project {shown(inputs.get('slug'))} of Sentry organization "
+            f"{shown(inputs.get('organization'))} if it exists (never a second one), after "
+            "checking that the organization stores its data in the EU"
+        )
+    if resource_type == SENTRY_KEY:
+        return (
+            f"; takes over the project's client key named {shown(inputs.get('name'))} if "
+            "there is one, else adds it beside the keys the project has (they keep working); "
+            "SENTRY_DSN then holds its DSN"
+        )
+    return ""

@@ -194,3 +194,14 @@ def test_a_live_app_pointed_at_a_supabase_project_the_state_does_not_hold_is_ref
         r"project abcdefghijklmnopqrst, which this state does not hold",
     ):
         adoption_of(as_state(document), prod_program)
+
+
+def test_the_report_says_the_sentry_project_and_key_are_taken_over_not_duplicated(
+    document: Document, as_state: StateOf, prod_program: ProgramRun
+) -> None:
+    text = adoption_text(adoption_of(as_state(document), prod_program))
+    (project,) = [line for line in text.splitlines() if "+ error-tracking-project " in line]
+    assert "takes over project crms-production of Sentry organization crms-swiss" in project
+    assert "never a second one" in project
+    (key,) = [line for line in text.splitlines() if "+ error-tracking-key " in line]
+    assert "client key named crms-web" in key
