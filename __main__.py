@@ -66,7 +66,7 @@ drains = Drains(
     # Vercel verifies the endpoint when the drain is made: the deployment must serve it.
     pulumi.ResourceOptions(depends_on=[compute]),
 )
-alerts = Alerts("alerts", wiring.alerts_args(settings), on_aws)
+alerts = Alerts("alerts", wiring.alerts_args(settings, error_tracking.issues_url), on_aws)
 
 pulumi.export("environment", settings.environment.value)
 pulumi.export("functionRegions", settings.compute.function_regions)

@@ -42,6 +42,8 @@ class AlertRule:
     """critical or warning: in the alarm's name, description and tags."""
     recipients: Sequence[str]
     """E-mail addresses notified on ALARM and on OK."""
+    look_at: pulumi.Input[str] | None = None
+    """Where the one alerted looks next (the Sentry issues of the web app), if anywhere."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,7 +106,7 @@ class Alerts(pulumi.ComponentResource):
             self.alarms[rule.name] = aws.cloudwatch.MetricAlarm(
                 f"{name}-{rule.name.replace('_', '-')}",  # AlertKind.resource_suffix
                 region=args.region,
-                alarm_description=f"[{rule.severity}] {rule.description}",
+                alarm_description=_description(rule),
                 threshold=rule.threshold,
                 alarm_actions=actions,
                 ok_actions=actions,
@@ -158,3 +160,10 @@ def topics_key_policy(partition: str, region: str, account_id: str) -> str:
 
 def _slug(address: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", address.lower()).strip("-")
+
+
+def _description(rule: AlertRule) -> pulumi.Input[str]:
+    described = f"[{rule.severity}] {rule.description}"
+    if rule.look_at is None:
+        return described
+    return pulumi.Output.concat(described, " Look at: ", rule.look_at)

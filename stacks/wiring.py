@@ -10,6 +10,8 @@ it has no previews.
 from collections.abc import Sequence
 from pathlib import Path
 
+import pulumi
+
 from app.metric_catalog import GIB, namespace
 from app.operators.migration_set import discover
 from components.alerts import AlertRule, AlertsArgs
@@ -31,6 +33,7 @@ from components.supabase.postgrest import PostgrestInputs
 from components.supabase.ssl_enforcement import SslEnforcementInputs
 from components.variables import EnvVar
 from stacks import bundle, naming
+from stacks.alert_rules import AlertKind
 from stacks.alert_watches import watch
 from stacks.preview_settings import OPS_PROTECTION
 from stacks.secrets import StackSecrets
@@ -210,7 +213,10 @@ def drains_args(
     )
 
 
-def alerts_args(settings: StackSettings) -> AlertsArgs:
+def alerts_args(
+    settings: StackSettings, error_issues: pulumi.Input[str] | None = None
+) -> AlertsArgs:
+    """The enabled rules; the high error rate's alarm names the Sentry issues to look at."""
     return AlertsArgs(
         region=settings.storage.region,
         rules=[
@@ -222,6 +228,7 @@ def alerts_args(settings: StackSettings) -> AlertsArgs:
                 threshold=rule.threshold,
                 severity=rule.severity.value,
                 recipients=rule.recipients,
+                look_at=error_issues if kind is AlertKind.HIGH_ERROR_RATE else None,
             )
             for kind, rule in settings.alerts.rules()
             if rule.enabled

@@ -1,6 +1,7 @@
 """Alerts built alone from its args, on the mock engine: one alarm per rule, what it
 watches as wiring gives it, and its recipients' topics."""
 
+import dataclasses
 from typing import Any
 
 import pulumi
@@ -69,3 +70,22 @@ def test_an_alarm_per_rule_notifying_its_recipients_topics() -> pulumi.Output[No
         alerts.topics["ops@crms.ch"].arn,
         alerts.topics["oncall@crms.ch"].arn,
     ).apply(check)
+
+
+@pytest.mark.usefixtures("mocks")
+@pulumi.runtime.test
+def test_the_high_error_rate_alarm_names_the_sentry_issues_to_look_at() -> pulumi.Output[None]:
+    issues = pulumi.Output.from_input("https://crms-swiss.sentry.io/issues/?project=7")
+    high = dataclasses.replace(rule(AlertKind.HIGH_ERROR_RATE, ["oncall@crms.ch"]), look_at=issues)
+    alerts = Alerts(
+        "alerts",
+        AlertsArgs(region="eu-central-2", rules=[high], tags={"project": "crms"}, protect=False),
+    )
+
+    def check(description: str) -> None:
+        assert description == (
+            f"[critical] {AlertKind.HIGH_ERROR_RATE.description} "
+            "Look at: https://crms-swiss.sentry.io/issues/?project=7"
+        )
+
+    return alerts.alarms["high_error_rate"].alarm_description.apply(check)
