@@ -14,7 +14,9 @@ def error_tracking_args(settings: StackSettings) -> ErrorTrackingArgs:
         organization=sentry.organization,
         team=sentry.team,
         project=naming.prefix(settings),
-        api_url=sentry.api,
+        # The region's own API (the spec's servers, `https://{region}.sentry.io`), which
+        # is also the organization's regionUrl when it is in that region.
+        api_url=sentry.region.api_url,
         region_url=sentry.region.api_url,
         key_rate_limit_per_hour=sentry.key_rate_limit_per_hour,
         protect=settings.protect_stateful_resources,

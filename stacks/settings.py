@@ -252,10 +252,6 @@ class SentrySettings(Settings):
         description="Slug of the Sentry organization that owns the stack's project."
     )
     team: Slug = Field(description="Slug of the Sentry team a new project is created under.")
-    # components.sentry.api.DEFAULT_API_URL (the spec's `https://{region}.sentry.io`, de).
-    api: ApiBaseUrl = Field(
-        "https://de.sentry.io", description="Base URL of Sentry's API for the organization."
-    )
     key_rate_limit_per_hour: int = Field(
         1000,
         ge=1,

@@ -23,9 +23,8 @@ def test_each_stack_has_its_own_project_in_the_eu(stack: str) -> None:
 
 
 def test_a_us_region_expects_the_us_region_url() -> None:
-    assert error_tracking_args(load("prod", sentryRegion="us")).region_url == (
-        "https://us.sentry.io"
-    )
+    args = error_tracking_args(load("prod", sentryRegion="us"))
+    assert (args.api_url, args.region_url) == ("https://us.sentry.io", "https://us.sentry.io")
 
 
 @pytest.mark.parametrize(
@@ -34,7 +33,6 @@ def test_a_us_region_expects_the_us_region_url() -> None:
         ("sentryKeyRateLimitPerHour", "0"),
         ("sentryTracesSampleRate", "1.5"),
         ("sentryOrganization", "Not A Slug"),
-        ("sentryApi", "http://sentry.example.com"),
     ],
 )
 def test_a_bad_sentry_setting_names_its_key(key: str, value: str) -> None:
