@@ -236,7 +236,6 @@ def web_environment(settings: StackSettings, own: DataPlane, previews: DataPlane
         *per_target,
         # Node's build mode, not the app's environment: previews build as production does.
         EnvVar("NODE_ENV", settings.node_env.value, sensitive=False, targets=EVERY_TARGET),
-        # The web app passes it to Sentry's `replaysOnErrorSampleRate` (browser code: public).
         # The seed's `tracesSampleRate`, read by the web app (browser code: public).
         EnvVar(
             TRACES_SAMPLE_RATE_VARIABLE,
@@ -244,6 +243,7 @@ def web_environment(settings: StackSettings, own: DataPlane, previews: DataPlane
             sensitive=False,
             targets=EVERY_TARGET,
         ),
+        # The web app passes it to Sentry's `replaysOnErrorSampleRate` (browser code: public).
         EnvVar(
             SENTRY_REPLAYS_VARIABLE,
             str(settings.sentry.replays_on_error_sample_rate),
