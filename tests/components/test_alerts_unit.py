@@ -82,7 +82,7 @@ def test_the_high_error_rate_alarm_names_the_sentry_issues_to_look_at() -> pulum
         AlertsArgs(region="eu-central-2", rules=[high], tags={"project": "crms"}, protect=False),
     )
 
-    def check(description: str) -> None:
+    def check(description: str | None) -> None:
         assert description == (
             f"[critical] {AlertKind.HIGH_ERROR_RATE.description} "
             "Look at: https://crms-swiss.sentry.io/issues/?project=7"
