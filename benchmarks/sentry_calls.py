@@ -21,8 +21,8 @@ from components.sentry.client_key import SentryClientKeyProvider
 from components.sentry.project import SentryProjectProvider
 from crms_infra.offline.project import load_stack_settings
 from stacks.error_tracking import error_tracking_args
-from tests.components.sentry.conftest import TOKEN, VirtualClock
 from tests.components.sentry.fake_api import FakeSentryApi
+from tests.components.sentry.support import TOKEN, VirtualClock
 
 REPO = Path(__file__).resolve().parent.parent
 OPERATIONS = ("create", "takeover", "refresh", "update", "delete")

@@ -1,34 +1,13 @@
 """Fixtures for the Sentry providers' tests: the spec-strict fake and providers aimed at it."""
 
 from collections.abc import Iterator
-from typing import Any, TypeVar
 
 import pytest
-from pulumi.dynamic import Config, ConfigureRequest
 
-from components.sentry.access import SentryApiProvider
-from components.sentry.api import RetryPolicy
 from components.sentry.client_key import SentryClientKeyProvider
 from components.sentry.project import SentryProjectProvider
 from tests.components.sentry.fake_api import EU, FakeSentryApi
-
-TOKEN = "sntryu_test_7f3a9c1e5b2d4f60"  # shaped like a user auth token, never a real one
-ORG, TEAM = "crms-swiss", "crms"
-
-
-class VirtualClock:
-    """UTC epoch time that passes only when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1_780_000_000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.components.sentry.support import ORG, TEAM, TOKEN, VirtualClock, configured, retry
 
 
 @pytest.fixture
@@ -45,18 +24,6 @@ def api(clock: VirtualClock) -> Iterator[FakeSentryApi]:
     assert server.violations == [], "the fake answered outside the spec"
 
 
-P = TypeVar("P", bound=SentryApiProvider)
-
-
-def configured(provider: P) -> P:
-    provider.configure(ConfigureRequest(Config({"crms:sentryAuthToken": TOKEN}, "crms")))
-    return provider
-
-
-def retry(clock: VirtualClock) -> RetryPolicy:
-    return RetryPolicy(attempts=3, base_delay=0.01, sleep=clock.sleep, wall_clock=clock)
-
-
 @pytest.fixture
 def project_provider(clock: VirtualClock, monkeypatch: pytest.MonkeyPatch) -> SentryProjectProvider:
     monkeypatch.delenv("SENTRY_AUTH_TOKEN", raising=False)
@@ -67,39 +34,3 @@ def project_provider(clock: VirtualClock, monkeypatch: pytest.MonkeyPatch) -> Se
 def key_provider(clock: VirtualClock, monkeypatch: pytest.MonkeyPatch) -> SentryClientKeyProvider:
     monkeypatch.delenv("SENTRY_AUTH_TOKEN", raising=False)
     return configured(SentryClientKeyProvider(retry=retry(clock), request_timeout=2))
-
-
-def project_props(api: FakeSentryApi, **overrides: Any) -> dict[str, Any]:
-    return {
-        "organization": ORG,
-        "team": TEAM,
-        "slug": "crms-production",
-        "name": "crms-production",
-        "platform": "javascript-nextjs",
-        "api_url": api.url,
-        "region_url": EU,
-        "data_scrubber": True,
-        "data_scrubber_defaults": True,
-        "scrub_ip_addresses": True,
-        "sensitive_fields": ["licence_number", "card_number", "email"],
-        **overrides,
-    }
-
-
-def key_props(api: FakeSentryApi, **overrides: Any) -> dict[str, Any]:
-    return {
-        "organization": ORG,
-        "project": "crms-production",
-        "name": "crms-web",
-        "rate_limit_count": 1000,
-        "rate_limit_window": 3600,
-        "api_url": api.url,
-        **overrides,
-    }
-
-
-def outs(result: Any) -> dict[str, Any]:
-    """A create's or read's outputs (the SDK types them optional)."""
-    assert result.outs is not None
-    values: dict[str, Any] = result.outs
-    return values

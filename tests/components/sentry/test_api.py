@@ -7,8 +7,8 @@ import pytest
 
 from components.sentry.api import SentryApi, SentryApiError
 from components.sentry.project import SentryProjectProvider
-from tests.components.sentry.conftest import ORG, TOKEN, VirtualClock, outs, project_props, retry
 from tests.components.sentry.fake_api import ORGANIZATION, FakeSentryApi, Fault
+from tests.components.sentry.support import ORG, TOKEN, VirtualClock, outs, project_props, retry
 
 
 def test_a_429_waits_for_the_windows_reset_and_tries_again(

@@ -2,8 +2,8 @@
 
 from components.sentry.client_key import SentryClientKeyProvider
 from components.sentry.project import SentryProjectProvider
-from tests.components.sentry.conftest import ORG, key_props, outs, project_props
 from tests.components.sentry.fake_api import KEY, KEYS, FakeSentryApi
+from tests.components.sentry.support import ORG, key_props, outs, project_props
 
 
 def _project(api: FakeSentryApi, provider: SentryProjectProvider) -> None:

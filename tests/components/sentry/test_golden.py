@@ -11,14 +11,14 @@ from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
 
 from components.sentry.client_key import SentryClientKeyProvider
 from components.sentry.project import SentryProjectProvider
-from tests.components.sentry.conftest import (
+from tests.components.sentry.fake_api import FakeSentryApi
+from tests.components.sentry.support import (
     ORG,
     TOKEN,
     key_props,
     outs,
     project_props,
 )
-from tests.components.sentry.fake_api import FakeSentryApi
 
 GOLDEN = Path(__file__).parents[1] / "golden_providers"
 

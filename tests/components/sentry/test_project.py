@@ -4,7 +4,6 @@ import pytest
 
 from components.sentry.api import SentryApiError
 from components.sentry.project import SentryProjectProvider
-from tests.components.sentry.conftest import ORG, outs, project_props
 from tests.components.sentry.fake_api import (
     KEYS,
     PROJECT,
@@ -13,6 +12,7 @@ from tests.components.sentry.fake_api import (
     FakeSentryApi,
     Fault,
 )
+from tests.components.sentry.support import ORG, outs, project_props
 
 
 def test_create_makes_the_project_and_turns_scrubbing_on(
