@@ -22,7 +22,6 @@ from tests.helpers import plan_of, run_cli
 SECRETS = {
     "crms:supabaseAccessToken",
     "crms:stripeSecretKey",
-    "crms:stripeWebhookSecret",
     "crms:resendApiKey",
     "crms:sentryDsn",
 }

@@ -147,7 +147,6 @@ def test_the_committed_stack_files_lack_only_their_secrets(stack: str) -> None:
     assert set(unset_secret_keys(REPO, stack)) == {
         "crms:supabaseAccessToken",
         "crms:stripeSecretKey",
-        "crms:stripeWebhookSecret",
         "crms:resendApiKey",
         "crms:sentryDsn",
     }

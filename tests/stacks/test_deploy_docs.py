@@ -42,7 +42,6 @@ PASSPHRASE = "correct horse battery staple"
 TYPED_VALUES = {
     "crms:supabaseAccessToken": "sbp_0f3c1e9a7b5d4c2e8f6a0b1c3d5e7f9a1b2c3d4e",
     "crms:stripeSecretKey": "sk_live_51NzQ2LKr8mVxYtTqW3eRbC9dHf",
-    "crms:stripeWebhookSecret": "whsec_7Jk2Lm9Np4Qr6St8Uv0Wx3Yz5Ab",
     "crms:resendApiKey": "re_9Tq4Wm2Xk7Lp3Rv8Ns5Hj6Gd",
     "crms:sentryDsn": "https://4f1c9e2d7b3a4e5f8c6d0a1b2c3d4e5f@o450.ingest.sentry.io/5512",
     "vercel:apiToken": "vc1_Zb3Kq8Rt5Wm2Xn7Lp4Hj9Gd6Fs",
