@@ -195,7 +195,7 @@ def test_configured_stack_plans_offline_without_the_passphrase(configured_projec
     ciphertexts = re.findall(
         r"secure: (\S+)", (configured_project / "Pulumi.prod.yaml").read_text()
     )
-    assert len(ciphertexts) == 7
+    assert len(ciphertexts) == 6
     for shown in (result.stdout, result.stderr):
         assert not any(ciphertext in shown for ciphertext in ciphertexts)
         assert not any(value in shown for value in TYPED_VALUES.values() if "_" in value)
