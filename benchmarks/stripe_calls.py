@@ -19,11 +19,11 @@ from components.stripe.api import RetryPolicy
 from components.stripe.webhook_endpoint import WebhookEndpointProvider
 from crms_infra.offline.project import load_stack_settings
 from stacks.stripe_webhook import payments_webhook_args
-from tests.components.stripe.fake_api import Fault, FakeStripe
+from tests.components.stripe.fake_api import FakeStripe, Fault
 from tests.components.supabase.support import VirtualClock
 
 REPO = Path(__file__).resolve().parent.parent
-LIVE_KEY = "rk_live_51BenchKeyForTheFakeOnly00000"  # noqa: S105 (made up, for the fake)
+LIVE_KEY = "rk_live_51BenchKeyForTheFakeOnly00000"
 
 
 def prod_props(api_url: str) -> dict[str, Any]:

@@ -25,7 +25,8 @@ def test_each_stack_registers_one_endpoint_at_its_site_in_its_mode(stack: str) -
         "api_version": "2023-08-16",
         "stripe_api": "https://api.stripe.com",
     }.items() <= endpoint["inputs"].items()
-    assert endpoint["parent"] is not None and endpoint["parent"].endswith("::payments-webhook")
+    assert endpoint["parent"] is not None
+    assert endpoint["parent"].endswith("::payments-webhook")
 
 
 def test_prod_is_live_and_the_others_test() -> None:
