@@ -46,7 +46,7 @@ def test_the_signing_secret_reaches_production_from_the_endpoint(stack: str) -> 
     preview = variables["compute-web-preview-stripe-webhook-secret"]
     if stack == "prod":  # staging's test-mode secret, through a reference: never prod's
         assert endpoint["urn"] not in preview["dependencies"]
-    assert plan_of(stack)["outputs"]["stripeWebhookEndpointId"].startswith("we_")
+    assert str(plan_of(stack)["outputs"]["stripeWebhookEndpointId"]).startswith("we_")
 
 
 @pytest.mark.usefixtures("mocks")
