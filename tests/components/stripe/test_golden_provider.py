@@ -3,6 +3,7 @@ tests/components/test_golden_providers.py explains) still read and delete an end
 as the provider host loads them, against the spec-strict fake."""
 
 import base64
+from pathlib import Path
 
 import dill  # type: ignore[import-untyped]  # the SDK's own pickler, untyped
 from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
@@ -11,7 +12,14 @@ from components.stripe.webhook_endpoint import WebhookEndpointProvider
 from tests.components.stripe.conftest import TEST_KEY
 from tests.components.stripe.fake_api import FakeStripe
 from tests.components.stripe.support import props
-from tests.components.test_golden_providers import golden_of
+
+GOLDEN = Path(__file__).parents[1] / "golden_providers"
+
+
+def golden_copies() -> list[str]:
+    """Every version of this provider that reached a stack, oldest first."""
+    name = "components.stripe.webhook_endpoint.WebhookEndpointProvider."
+    return [path.read_text().strip() for path in sorted(GOLDEN.glob(f"{name}*.txt"))]
 
 
 def loaded(serialized: str) -> ResourceProvider:
@@ -26,7 +34,7 @@ def test_the_golden_webhook_provider_reads_and_deletes(
 ) -> None:
     created = provider.create(props(stripe))
     state = created.outs or {}
-    copies = golden_of(WebhookEndpointProvider)
+    copies = golden_copies()
     assert copies
     for serialized in copies:
         read = loaded(serialized).read(created.id, state)
