@@ -74,6 +74,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/preflight.py
 	$(BIN)/python benchmarks/supabase_calls.py
 	$(BIN)/python benchmarks/sentry_calls.py
+	$(BIN)/python benchmarks/stripe_calls.py
 	$(BIN)/python benchmarks/cost.py
 	$(BIN)/python benchmarks/drain_max.py
 

@@ -14,6 +14,7 @@ from components.drain import Drains, DrainSigning
 from components.error_tracking import ErrorTracking
 from components.identity import Identity
 from components.key_policy import KeyPolicies, KeyPoliciesArgs
+from components.payments_webhook import PaymentsWebhook
 from components.schema import Schema
 from components.storage import Storage
 from stacks import data_plane, wiring
@@ -23,6 +24,7 @@ from stacks.error_tracking import error_tracking_args
 from stacks.loader import load_settings, outside_the_engine
 from stacks.processors import records as processor_records
 from stacks.secrets import load_secrets
+from stacks.stripe_webhook import payments_webhook_args
 
 if (stopped := outside_the_engine()) is not None:
     sys.exit(stopped)
@@ -47,7 +49,11 @@ key_policies = KeyPolicies(
 drain_signing = DrainSigning("drain-signing", wiring.drain_signing_args(settings))
 # Production gets this stack's data plane; previews that of the stack the settings name.
 error_tracking = ErrorTracking("error-tracking", error_tracking_args(settings))
-own_data_plane = data_plane.own_data_plane(settings, database, cache, secrets, error_tracking)
+# Stripe posts the app's payment events here; its signing secret becomes STRIPE_WEBHOOK_SECRET.
+payments_webhook = PaymentsWebhook("payments-webhook", payments_webhook_args(settings))
+own_data_plane = data_plane.own_data_plane(
+    settings, database, cache, secrets, payments_webhook.signing_secret, error_tracking
+)
 previews_data_plane = data_plane.previews_data_plane(settings, own_data_plane)
 compute = Compute(
     "compute",
@@ -86,6 +92,7 @@ if storage.replica is not None:
     pulumi.export("backupsReplicaBucket", storage.replica.bucket.bucket)
 pulumi.export("appRoleArn", identity.role_arn)
 pulumi.export("opsUrl", compute.deployment.url)
+pulumi.export("stripeWebhookEndpointId", payments_webhook.endpoint_id)
 pulumi.export("alarmSources", alerts.sources)
 pulumi.export("sentryRegionUrl", error_tracking.region_url)
 pulumi.export("sentryIssuesUrl", error_tracking.issues_url)

@@ -23,6 +23,7 @@ import pulumi
 from components.cache import Cache
 from components.database import Database
 from components.error_tracking import ErrorTracking
+from components.stripe.spec_facts import key_mode
 from components.variables import EVERY_TARGET, EnvVar, Target
 from stacks.error_tracking import TRACES_SAMPLE_RATE_VARIABLE
 from stacks.loader import HIDDEN, Problem, SettingsError, stack_file_name
@@ -103,8 +104,11 @@ def own_data_plane(
     database: Database,
     cache: Cache,
     secrets: StackSecrets,
+    stripe_webhook_secret: pulumi.Input[str],
     error_tracking: ErrorTracking,
 ) -> DataPlane:
+    """`stripe_webhook_secret`: the signing secret of the stack's own Stripe endpoint
+    (components/payments_webhook.py), in the mode the stack runs in."""
     stack_file = stack_file_name(pulumi.get_stack())
     mode = stripe_mode(settings.environment)
     region = settings.sentry.region
@@ -128,7 +132,7 @@ def own_data_plane(
             "STRIPE_SECRET_KEY": secrets.stripe_secret_key.apply(
                 lambda key: checked_stripe_key(key, mode, stack_file)
             ),
-            "STRIPE_WEBHOOK_SECRET": secrets.stripe_webhook_secret,
+            "STRIPE_WEBHOOK_SECRET": stripe_webhook_secret,
             "RESEND_API_KEY": secrets.resend_api_key,
             # The stack's own client key: no human copies it.
             "SENTRY_DSN": error_tracking.dsn.apply(
@@ -191,19 +195,12 @@ def _at(value: object, stack: str, path: tuple[str, ...]) -> str:
     return value
 
 
-_KEY_MODES = {
-    "sk_live_": StripeMode.LIVE,
-    "rk_live_": StripeMode.LIVE,
-    "sk_test_": StripeMode.TEST,
-    "rk_test_": StripeMode.TEST,
-}
-
-
 def checked_stripe_key(key: str, mode: StripeMode, stack_file: str) -> str:
     """The key, if the mode its prefix names is the stack's: `sk_live_`/`rk_live_` and
     `sk_test_`/`rk_test_` (https://docs.stripe.com/keys); run when `pulumi up` has the secret
     (offline it is a stand-in, which names no mode)."""
-    named = _KEY_MODES.get(key[:8])
+    prefix_mode = key_mode(key)
+    named = StripeMode(prefix_mode) if prefix_mode else None
     if named is not None and named is not mode:
         allowed = (
             f"holds a {named.value}-mode key, but this stack's Stripe runs in {mode.value} "

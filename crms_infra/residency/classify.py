@@ -157,6 +157,10 @@ NOT_DATA: dict[str, str] = {
     "pulumi-python:dynamic/sentry:ClientKey": (
         "the DSN events are sent with; reported as who can write to the Sentry project"
     ),
+    "pulumi-python:dynamic/stripe:WebhookEndpoint": (
+        "where Stripe posts payment events: the web app's own URL; Stripe, which holds the "
+        "payments, is reported as a processor"
+    ),
     "aws:kms/key:Key": "an encryption key; reported as the key of what it protects",
     "aws:kms/keyPolicy:KeyPolicy": "who may use a key; reported with what the key protects",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "identity; reported as who can read",

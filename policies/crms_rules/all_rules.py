@@ -6,6 +6,7 @@ from crms_rules import (
     kms,
     notifications,
     operations,
+    payments,
     previews,
     processors,
     residency,
@@ -27,4 +28,5 @@ ALL_RULES: list[Rule] = [
     *supabase.RULES,
     *sentry.RULES,
     *budget.RULES,
+    *payments.RULES,
 ]

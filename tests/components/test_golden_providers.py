@@ -29,6 +29,7 @@ from app.operators.migration_set import discover
 from components.schema import MigrationsProvider
 from components.sentry.client_key import SentryClientKeyProvider
 from components.sentry.project import SentryProjectProvider
+from components.stripe.webhook_endpoint import WebhookEndpointProvider
 from components.supabase.auth_config import AuthConfigProvider
 from components.supabase.network_restrictions import (
     NetworkRestrictionsInputs,
@@ -64,6 +65,7 @@ PROVIDERS: list[type[ResourceProvider]] = [
     MigrationsProvider,
     SentryProjectProvider,  # read and deleted in tests/components/sentry/test_golden.py
     SentryClientKeyProvider,
+    WebhookEndpointProvider,
 ]
 """Every dynamic provider the program registers (`test_the_list_is_complete` checks it)."""
 
