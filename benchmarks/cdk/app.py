@@ -41,19 +41,21 @@ REPLICAS = {  # purpose: (replica bucket, its key's alias, storage class, within
     "photos": ("crms-production-photos-replica", "alias/crms-production-photos-replica", "STANDARD"),
     "backups": ("crms-production-backups-replica", "alias/crms-production-replica", "STANDARD_IA"),
 }
-# name, severity, threshold, recipients, what it watches (components/alarm_watch.py)
+# name, severity, threshold, recipients, evaluation periods, what it watches (as
+# stacks/alert_watches.py makes it from prod's settings)
 ALARMS = (
-    ("high-error-rate", "critical", 1, ["oncall@crms.ch"], ("rate", "Errors", "Requests", "web")),
-    ("slow-contract-creation", "warning", 5, ["dev-team@crms.ch"], ("p95", "ContractCreationTime")),
-    ("low-disk-space", "warning", 80, ["ops@crms.ch"], ("max", "DatabaseDiskUsage")),
+    ("high-error-rate", "critical", 1, ["oncall@crms.ch"], 5, ("rate", "Errors", "Requests", "web")),
+    ("slow-contract-creation", "warning", 5, ["dev-team@crms.ch"], 10, ("p95", "ContractCreationTime")),
+    ("low-disk-space", "warning", 80, ["ops@crms.ch"], 3, ("max", "DatabaseDiskUsage")),
     (
         "payment-failures",
         "critical",
         5,
         ["finance@crms.ch", "oncall@crms.ch"],
+        1,
         ("rate", "PaymentFailures", "PaymentAttempts", "payments"),
     ),
-    ("drain-silence", "warning", 1, ["ops@crms.ch"], ("sum", "DrainDeliveries")),
+    ("drain-silence", "warning", 1, ["ops@crms.ch"], 1, ("sum", "DrainDeliveries")),
 )
 
 
@@ -358,15 +360,15 @@ class Production(cdk.Stack):
             topic = sns.Topic(self, f"alerts-{slug}", master_key=topics_key)
             topic.add_subscription(subscriptions.EmailSubscription(address))
             topics[address] = topic
-        for name, severity, threshold, recipients, watch in ALARMS:
+        for name, severity, threshold, recipients, periods, watch in ALARMS:
             alarm = cloudwatch.Alarm(
                 self,
                 f"alerts-{name}",
                 alarm_description=f"[{severity}] {name}",
                 metric=self.watched(watch),
                 threshold=threshold,
-                evaluation_periods=1 if name == "drain-silence" else 5,
-                datapoints_to_alarm=1 if name == "drain-silence" else 5,
+                evaluation_periods=periods,
+                datapoints_to_alarm=periods,
                 comparison_operator=(
                     cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
                     if name == "drain-silence"
