@@ -54,7 +54,9 @@ def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> t
 
 def cdk_tools(cache: Path) -> tuple[Path, Path]:
     """The CDK app's Python and the `cdk` CLI, installed into `cache` once per pin set."""
-    pins = (CDK_APP / "requirements.txt").read_bytes() + (CDK_APP / "package-lock.json").read_bytes()
+    pins = (CDK_APP / "requirements.txt").read_bytes() + (
+        CDK_APP / "package-lock.json"
+    ).read_bytes()
     stamp = cache / f".installed-{hashlib.sha256(pins).hexdigest()[:16]}"
     python, cdk = cache / "venv" / "bin" / "python", cache / "node_modules" / ".bin" / "cdk"
     if not stamp.is_file():
@@ -103,14 +105,14 @@ def pairs(cache: Path, before: Path | None, rounds: int) -> dict[str, list[tuple
 def phases() -> dict[str, float]:
     """CPU seconds of the plan's phases, run as `crms-infra plan prod --format json` runs
     them, in this (fresh) process. Called with `--phases` by the parent."""
-    import io  # noqa: PLC0415
-    from contextlib import redirect_stdout  # noqa: PLC0415
+    import io
+    from contextlib import redirect_stdout
 
     clock = time.process_time
     started = clock()
-    import crms_infra.cli as cli  # noqa: PLC0415
-    from benchmarks.plan import SDK_FLOOR, program_imports  # noqa: PLC0415
-    from crms_infra.offline import engine, policy  # noqa: PLC0415
+    import crms_infra.cli as cli
+    from benchmarks.plan import SDK_FLOOR, program_imports
+    from crms_infra.offline import engine, policy
 
     result = {"import the CLI": clock() - started}
     started = clock()
@@ -131,7 +133,7 @@ def phases() -> dict[str, float]:
 
         return timed_call
 
-    engine._run_program = timing("registration", engine._run_program)  # type: ignore[method-assign]
+    engine._run_program = timing("registration", engine._run_program)
     policy.PackRun.evaluate = timing("policy", policy.PackRun.evaluate)  # type: ignore[method-assign]
     cli._PLAN_FORMATS["json"] = timing("rendering", cli._PLAN_FORMATS["json"])
     pack_cpu, started = _children_cpu(), clock()
@@ -172,7 +174,9 @@ def report(samples: dict[str, list[tuple[float, float]]]) -> None:
             continue
         ratio = median(name, 0) / median("synth", 0)
         verdict = "meets" if ratio <= TARGET else "misses"
-        paired = statistics.median(p[0] / s[0] for p, s in zip(samples[name], samples["synth"]))
+        paired = statistics.median(
+            p[0] / s[0] for p, s in zip(samples[name], samples["synth"], strict=True)
+        )
         print(
             f"{name} / cdk synth: CPU {ratio:.2f} (pair by pair, median {paired:.2f}), "
             f"wall {median(name, 1) / median('synth', 1):.2f}; {verdict} the target of {TARGET}"
