@@ -38,14 +38,32 @@ NAMESPACE = "CRMS/production"
 TEAM, OPS_PROJECT = "crms-swiss", "crms-ops-production"
 NONCURRENT_DAYS, BACKUPS_COLD_AFTER_DAYS, LOCK_DAYS, LOG_DAYS = 90, 30, 90, 365
 REPLICAS = {  # purpose: (replica bucket, its key's alias, storage class, within 15 minutes)
-    "photos": ("crms-production-photos-replica", "alias/crms-production-photos-replica", "STANDARD"),
+    "photos": (
+        "crms-production-photos-replica",
+        "alias/crms-production-photos-replica",
+        "STANDARD",
+    ),
     "backups": ("crms-production-backups-replica", "alias/crms-production-replica", "STANDARD_IA"),
 }
 # name, severity, threshold, recipients, evaluation periods, what it watches (as
 # stacks/alert_watches.py makes it from prod's settings)
 ALARMS = (
-    ("high-error-rate", "critical", 1, ["oncall@crms.ch"], 5, ("rate", "Errors", "Requests", "web")),
-    ("slow-contract-creation", "warning", 5, ["dev-team@crms.ch"], 10, ("p95", "ContractCreationTime")),
+    (
+        "high-error-rate",
+        "critical",
+        1,
+        ["oncall@crms.ch"],
+        5,
+        ("rate", "Errors", "Requests", "web"),
+    ),
+    (
+        "slow-contract-creation",
+        "warning",
+        5,
+        ["dev-team@crms.ch"],
+        10,
+        ("p95", "ContractCreationTime"),
+    ),
     ("low-disk-space", "warning", 80, ["ops@crms.ch"], 3, ("max", "DatabaseDiskUsage")),
     (
         "payment-failures",
@@ -131,7 +149,11 @@ class Replicas(cdk.Stack):
     def __init__(self, scope: Construct, name: str) -> None:
         super().__init__(scope, name, env=cdk.Environment(account=ACCOUNT, region=FRANKFURT))
         logs = bucket(
-            self, "storage-replica-access-logs", encryption_key=None, logs=None, expire_days=LOG_DAYS
+            self,
+            "storage-replica-access-logs",
+            encryption_key=None,
+            logs=None,
+            expire_days=LOG_DAYS,
         )
         for purpose, (bucket_name, alias, _) in REPLICAS.items():
             locked = purpose == "backups"
@@ -235,7 +257,9 @@ class Production(cdk.Stack):
                 resources=[source.bucket_arn],
             )
         )
-        role.add_to_policy(iam.PolicyStatement(actions=read, resources=[source.arn_for_objects("*")]))
+        role.add_to_policy(
+            iam.PolicyStatement(actions=read, resources=[source.arn_for_objects("*")])
+        )
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
