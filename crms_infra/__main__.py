@@ -10,9 +10,11 @@ long-running program are skipped:
 - the interpreter's teardown once the output is flushed (freeing every module and
   object one by one): `os._exit` with the command's own exit code. Only when the
   command returned: the policy pack's process has been waited for by then
-  (crms_infra/offline/policy.py, PackRun.close), no file is left half-written, and
-  nothing the CLI runs registers exit handlers. An exception, or `SystemExit` from
-  argparse, takes the interpreter's normal exit.
+  (crms_infra/offline/policy.py, PackRun.close) and no file is left half-written. An
+  exception, or `SystemExit` from argparse, takes the interpreter's normal exit, and so
+  does a run traced by Pulumi (`TRACEPARENT` set): the SDK then registers an exit handler
+  that sends its spans (pulumi/pulumi, sdk/python/lib/pulumi/runtime/_instrumentation.py,
+  `_initialize_tracing`); logging's own exit handler only flushes what is flushed here.
 """
 
 import gc
@@ -32,6 +34,8 @@ def run() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:  # the reader left: let the interpreter say so as usual
+        sys.exit(code)
+    if os.environ.get("TRACEPARENT"):
         sys.exit(code)
     os._exit(code)
 
