@@ -37,7 +37,7 @@ TAGS = {"project": "crms", "environment": "production", "data-classification": "
 NAMESPACE = "CRMS/production"
 TEAM, OPS_PROJECT = "crms-swiss", "crms-ops-production"
 NONCURRENT_DAYS, BACKUPS_COLD_AFTER_DAYS, LOCK_DAYS, LOG_DAYS = 90, 30, 90, 365
-REPLICAS = {  # purpose: (replica bucket, its key's alias, storage class, within 15 minutes)
+REPLICAS = {  # purpose: (replica bucket, its key's alias, storage class); photos within 15 min
     "photos": (
         "crms-production-photos-replica",
         "alias/crms-production-photos-replica",
@@ -174,7 +174,9 @@ class Production(cdk.Stack):
     def __init__(self, scope: Construct, name: str) -> None:
         super().__init__(scope, name, env=cdk.Environment(account=ACCOUNT, region=ZURICH))
         storage_key = key(self, "storage-key")
-        logs = bucket(self, "storage-access-logs", encryption_key=None, logs=None, expire_days=365)
+        logs = bucket(
+            self, "storage-access-logs", encryption_key=None, logs=None, expire_days=LOG_DAYS
+        )
         replication = iam.Role(
             self, "storage-replication", assumed_by=iam.ServicePrincipal("s3.amazonaws.com")
         )
