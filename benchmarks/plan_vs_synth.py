@@ -7,7 +7,7 @@ the policy pack's process and synth's Python app, each waited for), beside its w
 Target: the plan at most 0.3 of synth's CPU (medians). Then where the plan's time goes,
 in one fresh process: the imports, the program's registrations on the mock engine (prod's
 and staging's, whose program prod's plan runs first), the policy pack's evaluation,
-rendering, and the rest.
+rendering, and the rest (each phase's median of three runs).
 
 Needs the prod build (`make build STACK=prod`): the plan is measured as it runs with one.
 The CDK side is installed on first use, apart from the project's environment, into
@@ -39,6 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 CDK_APP = REPO / "benchmarks" / "cdk"
 BIN = Path(sys.executable).parent
 RUNS = 5
+PHASE_RUNS = 3
 TARGET = 0.3
 STACK = "prod"
 
@@ -207,10 +208,13 @@ def main() -> int:
     print(f"load after: {os.getloadavg()[0]:.1f}")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = [sys.executable, __file__, "--phases"]
-    found = subprocess.run(child, cwd=REPO, env=env, check=True, capture_output=True, text=True)
-    breakdown = json.loads(found.stdout)
+    runs = [
+        json.loads(subprocess.run(child, cwd=REPO, env=env, check=True, capture_output=True).stdout)
+        for _ in range(PHASE_RUNS)
+    ]
+    breakdown = {phase: statistics.median(run[phase] for run in runs) for phase in runs[0]}
     breakdown["interpreter start and exit (bare `python -c pass`)"] = interpreter_cpu()
-    print(f"where the plan's CPU goes (one run, {STACK}):")
+    print(f"where the plan's CPU goes ({STACK}, each phase's median of {PHASE_RUNS} runs):")
     for phase, seconds in breakdown.items():
         print(f"  {phase:<62}{seconds:6.2f} s")
     print(f"  {'total':<62}{sum(breakdown.values()):6.2f} s")
