@@ -63,6 +63,7 @@ test: lint docs $(NODE_STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
 	$(BIN)/python benchmarks/plan_profile.py
+	$(BIN)/python benchmarks/plan_vs_synth.py
 	$(BIN)/python benchmarks/migrations.py
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
