@@ -21,11 +21,10 @@ from tests.app.fault_proxy import fault_proxy
 from tests.app.running_app import running_app
 from tests.conftest import STACKS
 from tests.helpers import load
-from tests.local_services import ADMIN_URL, seed_objects
+from tests.local_services import ADMIN_URL, REDIS_URL, redis_url, seed_objects
 
 SECRET = "cron-secret-for-tests"
 CRON = {"Authorization": f"Bearer {SECRET}"}
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
@@ -232,7 +231,7 @@ def test_a_run_that_loses_redis_stops_and_never_writes_beside_the_next(
 
     monkeypatch.setattr(backup, "current_versions", held_listing)
     with fault_proxy(6379) as proxy:
-        monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{proxy.port}/0")
+        monkeypatch.setenv("REDIS_URL", redis_url(proxy.port))
         with running_app() as url, concurrent.futures.ThreadPoolExecutor(1) as pool:
             first = pool.submit(httpx.get, f"{url}/api/cron/backup", headers=CRON, timeout=60)
             assert listed.wait(30), "the first run took its lock and started"

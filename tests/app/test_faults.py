@@ -19,6 +19,7 @@ import pytest
 
 from tests.app.fault_proxy import FaultProxy, fault_proxy
 from tests.app.stand_ins import status_page
+from tests.local_services import redis_url
 
 BUDGET = 1.0
 SLACK = 0.1
@@ -73,7 +74,7 @@ def app(
             "PATH": "/usr/bin:/bin",
             # Trust auth ignores the password; it is here to be looked for in the output.
             "DATABASE_URL": f"postgresql://postgres:{PASSWORD}@127.0.0.1:{database.port}/test",
-            "REDIS_URL": f"redis://:{PASSWORD}@127.0.0.1:{redis.port}/0",
+            "REDIS_URL": redis_url(redis.port, PASSWORD),
             "STRIPE_STATUS_URL": status_url,
             "HEALTH_BUDGET_SECONDS": str(BUDGET),
         }
