@@ -81,6 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/migrations.py
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
+	$(BIN)/python benchmarks/faults.py
 	$(BIN)/python benchmarks/stack_files.py
 	$(BIN)/python benchmarks/drain.py
 	$(BIN)/python benchmarks/drain_counts.py
