@@ -64,10 +64,13 @@ types: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-# ruff first (seconds, and the commonest failure); then mypy, the docs site and the tests at
-# once, each one's output printed whole when it ends. The tests spend much of their time
-# waiting (on PostgreSQL, Redis, the app's server, Vercel's CLI), which mypy and mkdocs fill.
-test: style $(NODE_STAMP)
+# The Python and the npm set-up at once (npm mostly waits on the registry while uv compiles
+# bytecode); ruff (seconds, and the commonest failure); then mypy, the docs site and the
+# tests at once, each one's output printed whole when it ends. The tests spend much of their
+# time waiting (on PostgreSQL, Redis, the app's server, Vercel's CLI), which mypy fills.
+test:
+	$(MAKE) --no-print-directory -j2 --output-sync=target setup
+	$(MAKE) --no-print-directory style
 	$(MAKE) --no-print-directory -j3 --output-sync=target types docs pytest
 
 # Every test, in one worker process per core, each with databases of its own
