@@ -1,5 +1,6 @@
 """Shared fixtures: where the project lives, and databases of their own on the local PostgreSQL."""
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,19 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
         shared_work.end_run()
+
+
+@pytest.fixture(autouse=True)
+def _an_event_loop_as_in_a_fresh_process() -> None:
+    """The Pulumi SDK (`set_mocks`, Outputs) makes futures on the main thread's current event
+    loop. A test that ran `asyncio.run` earlier in the same process leaves none (it ends with
+    `set_event_loop(None)`), and which tests share a pytest-xdist worker varies from run to
+    run; so each test starts with a current loop, as in a fresh process."""
+    policy = asyncio.get_event_loop_policy()
+    try:
+        policy.get_event_loop()
+    except RuntimeError:
+        policy.set_event_loop(policy.new_event_loop())
 
 
 @pytest.fixture(scope="session")
