@@ -81,6 +81,7 @@ pytest: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
 	$(BIN)/python benchmarks/plan_profile.py
+	$(BIN)/python benchmarks/plan_vs_synth.py
 	$(BIN)/python benchmarks/migrations.py
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
@@ -92,6 +93,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/review.py
 	$(BIN)/python benchmarks/preflight.py
 	$(BIN)/python benchmarks/supabase_calls.py
+	$(BIN)/python benchmarks/stripe_calls.py
 	$(BIN)/python benchmarks/cost.py
 	$(BIN)/python benchmarks/drain_max.py
 

@@ -13,6 +13,7 @@ from components.database import Database
 from components.drain import Drains, DrainSigning
 from components.identity import Identity
 from components.key_policy import KeyPolicies, KeyPoliciesArgs
+from components.payments_webhook import PaymentsWebhook
 from components.schema import Schema
 from components.storage import Storage
 from stacks import data_plane, wiring
@@ -21,6 +22,7 @@ from stacks.cost_inputs import cost_inputs
 from stacks.loader import load_settings, outside_the_engine
 from stacks.processors import processors
 from stacks.secrets import load_secrets
+from stacks.stripe_webhook import payments_webhook_args
 
 if (stopped := outside_the_engine()) is not None:
     sys.exit(stopped)
@@ -44,7 +46,11 @@ key_policies = KeyPolicies(
 )
 drain_signing = DrainSigning("drain-signing", wiring.drain_signing_args(settings))
 # Production gets this stack's data plane; previews that of the stack the settings name.
-own_data_plane = data_plane.own_data_plane(settings, database, cache, secrets)
+# Stripe posts the app's payment events here; its signing secret becomes STRIPE_WEBHOOK_SECRET.
+payments_webhook = PaymentsWebhook("payments-webhook", payments_webhook_args(settings))
+own_data_plane = data_plane.own_data_plane(
+    settings, database, cache, secrets, payments_webhook.signing_secret
+)
 previews_data_plane = data_plane.previews_data_plane(settings, own_data_plane)
 compute = Compute(
     "compute",
@@ -83,6 +89,7 @@ if storage.replica is not None:
     pulumi.export("backupsReplicaBucket", storage.replica.bucket.bucket)
 pulumi.export("appRoleArn", identity.role_arn)
 pulumi.export("opsUrl", compute.deployment.url)
+pulumi.export("stripeWebhookEndpointId", payments_webhook.endpoint_id)
 pulumi.export("alarmSources", alerts.sources)
 # The processors of personal data the stack hands keys to (the residency report's record).
 pulumi.export("processors", [processor.record() for processor in processors(settings)])

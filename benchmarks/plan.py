@@ -53,15 +53,26 @@ def median_seconds(command: list[str]) -> float:
     return statistics.median(samples)
 
 
+def earlier_plan(checkout: Path) -> list[str]:
+    """`crms-infra plan prod` as the checkout's own entry point runs it: before
+    crms_infra/__main__.py, the console script called `crms_infra.cli.main`."""
+    arguments = ["plan", "prod", "--format", "json"]
+    if (checkout / "crms_infra" / "__main__.py").is_file():
+        return [sys.executable, "-m", "crms_infra", *arguments]
+    script = "import sys; from crms_infra.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", script, *arguments]
+
+
 def before_and_after(before: Path) -> None:
     """`plan prod` of the earlier checkout and of this one, run in turn, RUNS times each."""
     command = [str(BIN / "crms-infra"), "plan", "prod", "--format", "json"]
     samples: dict[str, list[float]] = {"before": [], "after": []}
     earlier = {**os.environ, "PYTHONPATH": str(before)}  # its crms_infra and stacks first
+    sides = (("before", before, earlier, earlier_plan(before)), ("after", REPO, None, command))
     for _ in range(RUNS):
-        for name, cwd, env in (("before", before, earlier), ("after", REPO, None)):
+        for name, cwd, env, argv in sides:
             started = time.perf_counter()
-            subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
+            subprocess.run(argv, cwd=cwd, env=env, check=True, capture_output=True)
             samples[name].append(time.perf_counter() - started)
     for name, times in samples.items():
         print(

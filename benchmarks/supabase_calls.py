@@ -84,9 +84,7 @@ def run(api: FakeManagementApi, clock: VirtualClock) -> dict[str, dict[str, int]
 
     # The program's own configuration of prod, with a plain key where it has a secret Output.
     plain = cast(pulumi.Output[str], RESEND_KEY)
-    secrets = StackSecrets(
-        stripe_secret_key=plain, stripe_webhook_secret=plain, resend_api_key=plain, sentry_dsn=plain
-    )
+    secrets = StackSecrets(stripe_secret_key=plain, resend_api_key=plain, sentry_dsn=plain)
     configuration = project_configuration(settings, secrets)
     surfaces: dict[str, tuple[Provider, SurfaceInputs, dict[str, Any]]] = {
         "auth": (AuthConfigProvider, configuration.auth, {"mailer_otp_exp": 1800}),

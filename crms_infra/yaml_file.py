@@ -17,6 +17,8 @@ Every message is one sentence of bounded length that never quotes a value; a key
 tag it names is escaped (stacks.escape).
 """
 
+import copy
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -112,6 +114,17 @@ def load_yaml(text: str, source: str) -> Any:
 
 
 def _read(text: str, source: str) -> YamlDocument:
+    """Each text of a file's size parsed once per process: one plan reads each stack file
+    several times (its config, the referenced stack's, its settings, the CLI config), and
+    parsing is most of what reading costs. Keyed by the text itself, so a file that changed
+    is read anew; a refused text raises each time (an exception is not cached). A copy
+    each time: a caller may change what it gets, never the cache's."""
+    if len(text) > MAX_FILE_BYTES:
+        return _parse(text, source)
+    return copy.deepcopy(_parsed(text, source))
+
+
+def _parse(text: str, source: str) -> YamlDocument:
     loader = _loader()
     try:
         key_lines = _check_events(loader.parse(text), source)
@@ -123,6 +136,9 @@ def _read(text: str, source: str) -> YamlDocument:
         raise YamlFileError(f"{source}: {where}not valid YAML: {problem}") from None
     except YAMLError as error:
         raise YamlFileError(f"{source}: not valid YAML: {str(error)[:120]}") from None
+
+
+_parsed = functools.lru_cache(maxsize=32)(_parse)
 
 
 @dataclass

@@ -22,6 +22,7 @@ import pulumi
 
 from components.cache import Cache
 from components.database import Database
+from components.stripe.spec_facts import key_mode
 from components.variables import EVERY_TARGET, EnvVar, Target
 from stacks.loader import HIDDEN, Problem, SettingsError, stack_file_name
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
@@ -97,8 +98,14 @@ class DataPlane:
 
 
 def own_data_plane(
-    settings: StackSettings, database: Database, cache: Cache, secrets: StackSecrets
+    settings: StackSettings,
+    database: Database,
+    cache: Cache,
+    secrets: StackSecrets,
+    stripe_webhook_secret: pulumi.Input[str],
 ) -> DataPlane:
+    """`stripe_webhook_secret`: the signing secret of the stack's own Stripe endpoint
+    (components/payments_webhook.py), in the mode the stack runs in."""
     stack_file = stack_file_name(pulumi.get_stack())
     mode = stripe_mode(settings.environment)
     region = settings.sentry.region
@@ -122,7 +129,7 @@ def own_data_plane(
             "STRIPE_SECRET_KEY": secrets.stripe_secret_key.apply(
                 lambda key: checked_stripe_key(key, mode, stack_file)
             ),
-            "STRIPE_WEBHOOK_SECRET": secrets.stripe_webhook_secret,
+            "STRIPE_WEBHOOK_SECRET": stripe_webhook_secret,
             "RESEND_API_KEY": secrets.resend_api_key,
             "SENTRY_DSN": secrets.sentry_dsn.apply(
                 lambda dsn: checked_sentry_dsn(dsn, region, stack_file)
@@ -184,19 +191,12 @@ def _at(value: object, stack: str, path: tuple[str, ...]) -> str:
     return value
 
 
-_KEY_MODES = {
-    "sk_live_": StripeMode.LIVE,
-    "rk_live_": StripeMode.LIVE,
-    "sk_test_": StripeMode.TEST,
-    "rk_test_": StripeMode.TEST,
-}
-
-
 def checked_stripe_key(key: str, mode: StripeMode, stack_file: str) -> str:
     """The key, if the mode its prefix names is the stack's: `sk_live_`/`rk_live_` and
     `sk_test_`/`rk_test_` (https://docs.stripe.com/keys); run when `pulumi up` has the secret
     (offline it is a stand-in, which names no mode)."""
-    named = _KEY_MODES.get(key[:8])
+    prefix_mode = key_mode(key)
+    named = StripeMode(prefix_mode) if prefix_mode else None
     if named is not None and named is not mode:
         allowed = (
             f"holds a {named.value}-mode key, but this stack's Stripe runs in {mode.value} "

@@ -74,7 +74,7 @@ STRIPE = Processor(
         "companies (DPO Annex 1)."
     ),
     sources=("https://stripe.com/legal/dta",),
-    secret_keys=("crms:stripeSecretKey", "crms:stripeWebhookSecret"),
+    secret_keys=("crms:stripeSecretKey",),
     variables=("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"),
 )
 RESEND = Processor(

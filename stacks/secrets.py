@@ -8,7 +8,6 @@ SECRET_KEYS: dict[str, str] = {
     # Read by the Supabase dynamic provider at call time, never by the program.
     "supabaseAccessToken": "Supabase personal access token for the Management API.",
     "stripeSecretKey": "Stripe secret API key (sk_live_... in prod, sk_test_... elsewhere).",
-    "stripeWebhookSecret": "Stripe webhook signing secret (whsec_...).",
     "resendApiKey": "Resend API key for transactional e-mail (re_...).",
     "sentryDsn": "Sentry DSN of the CRMS web app.",
 }
@@ -18,7 +17,6 @@ SECRET_KEYS: dict[str, str] = {
 @dataclass(frozen=True)
 class StackSecrets:
     stripe_secret_key: pulumi.Output[str]
-    stripe_webhook_secret: pulumi.Output[str]
     resend_api_key: pulumi.Output[str]
     sentry_dsn: pulumi.Output[str]
 
@@ -28,7 +26,6 @@ def load_secrets() -> StackSecrets:
     config = pulumi.Config()
     return StackSecrets(
         stripe_secret_key=config.require_secret("stripeSecretKey"),
-        stripe_webhook_secret=config.require_secret("stripeWebhookSecret"),
         resend_api_key=config.require_secret("resendApiKey"),
         sentry_dsn=config.require_secret("sentryDsn"),
     )

@@ -130,7 +130,6 @@ def program_secrets() -> StackSecrets:
     """The stack's secrets as the program reads them (secret Outputs), with test values."""
     return StackSecrets(
         stripe_secret_key=pulumi.Output.secret("sk_test_0000000000000000"),
-        stripe_webhook_secret=pulumi.Output.secret("whsec_00000000000000"),
         resend_api_key=pulumi.Output.secret(TEST_RESEND_KEY),
         sentry_dsn=pulumi.Output.secret("https://0@sentry.invalid/0"),
     )

@@ -7,6 +7,7 @@ from crms_infra.adopt.changes import Adopted, Effect, How, shown
 from stacks.escape import safe_line
 
 SCHEMA_MIGRATIONS = "pulumi-python:dynamic/crms:SchemaMigrations"
+STRIPE_WEBHOOK = "pulumi-python:dynamic/stripe:WebhookEndpoint"
 _SYMBOL = {Effect.UPDATE: "~", Effect.REPLACE: "+-", Effect.LATER: "~"}
 
 
@@ -92,6 +93,13 @@ def _created(adoption: Adoption) -> list[str]:
                 "; runs the program's migrations on the live database: one built by other"
                 " means is brought under the runner first"
                 " (`python -m app.operators.migrate --baseline`; `--dry-run` then lists none)"
+            )
+        if resource.type == STRIPE_WEBHOOK:
+            line += (
+                f"; takes over, by URL, the endpoint the dashboard made for "
+                f"{shown(str(resource.inputs.get('url')), 200)} (Terraform never held it): a new "
+                "endpoint first, then the old one deleted, as Stripe returns a signing secret "
+                "only when it creates one; never a second endpoint"
             )
         lines.append(line)
     return lines

@@ -139,6 +139,18 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "pooler_port": 6543,
                 "pooler_user": f"postgres.{ref}",
             }
+        if typ == "pulumi-python:dynamic/stripe:WebhookEndpoint":
+            # From the endpoint's URL: each stack's is another, in its own mode.
+            url = str(inputs.get("url") or name)
+            secret = "whsec_" + fake_secret(url)
+            self.generated_secrets.add(secret)
+            return {
+                "endpoint_id": "we_mock" + hashlib.sha256(url.encode()).hexdigest()[:16],
+                "secret": secret,
+                "status": "enabled",
+                "livemode": inputs.get("mode") == "live",
+                "taken_over": [],
+            }
         if typ == "vercel:index/deployment:Deployment":
             return {"url": f"{name}-mock.vercel.app", "domains": [f"{name}-mock.vercel.app"]}
         if typ == "aws:s3/bucket:Bucket":

@@ -143,6 +143,10 @@ NOT_DATA: dict[str, str] = {
     # PITR keeps WAL in the project's own region (backups.mdx); reported with the project.
     "pulumi-python:dynamic/supabase:PitrAddon": _SUPABASE_SETTING,
     "random:index/randomPassword:RandomPassword": "a generated credential, never customer data",
+    "pulumi-python:dynamic/stripe:WebhookEndpoint": (
+        "where Stripe posts payment events: the web app's own URL; Stripe, which holds the "
+        "payments, is reported as a processor"
+    ),
     "aws:kms/key:Key": "an encryption key; reported as the key of what it protects",
     "aws:kms/keyPolicy:KeyPolicy": "who may use a key; reported with what the key protects",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "identity; reported as who can read",

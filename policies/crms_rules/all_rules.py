@@ -6,6 +6,7 @@ from crms_rules import (
     kms,
     notifications,
     operations,
+    payments,
     previews,
     processors,
     residency,
@@ -25,4 +26,5 @@ ALL_RULES: list[Rule] = [
     *previews.RULES,
     *supabase.RULES,
     *budget.RULES,
+    *payments.RULES,
 ]

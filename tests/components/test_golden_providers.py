@@ -27,6 +27,7 @@ from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
 
 from app.operators.migration_set import discover
 from components.schema import MigrationsProvider
+from components.stripe.webhook_endpoint import WebhookEndpointProvider
 from components.supabase.auth_config import AuthConfigProvider
 from components.supabase.network_restrictions import (
     NetworkRestrictionsInputs,
@@ -60,6 +61,7 @@ PROVIDERS: list[type[ResourceProvider]] = [
     SslEnforcementProvider,
     PostgresConfigProvider,
     MigrationsProvider,
+    WebhookEndpointProvider,
 ]
 """Every dynamic provider the program registers (`test_the_list_is_complete` checks it)."""
 

@@ -22,7 +22,6 @@ from tests.helpers import plan_of, run_cli
 SECRETS = {
     "crms:supabaseAccessToken",
     "crms:stripeSecretKey",
-    "crms:stripeWebhookSecret",
     "crms:resendApiKey",
     "crms:sentryDsn",
 }
@@ -60,7 +59,7 @@ def test_the_committed_prod_stack_is_refused_for_its_secrets_even_with_the_varia
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1] == (
-        "preflight prod: 6 findings: `pulumi preview` and `pulumi up` would refuse this stack"
+        "preflight prod: 5 findings: `pulumi preview` and `pulumi up` would refuse this stack"
     )
     secrets = [line for line in lines if "[cli-config]" in line]
     assert {line.split(": ")[1] for line in secrets} == SECRETS
@@ -80,7 +79,7 @@ def test_the_plan_says_in_one_line_which_secrets_preflight_will_refuse() -> None
     assert result.returncode == 0, result.stderr
     json.loads(result.stdout)
     (note,) = result.stderr.splitlines()
-    assert note.startswith("note: Pulumi.staging.yaml sets no value for 5 secrets (")
+    assert note.startswith("note: Pulumi.staging.yaml sets no value for 4 secrets (")
     assert all(key in note for key in SECRETS)
     assert "`crms-infra preflight staging` and `pulumi preview` refuse the stack" in note
 

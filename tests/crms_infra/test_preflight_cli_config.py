@@ -147,7 +147,6 @@ def test_the_committed_stack_files_lack_only_their_secrets(stack: str) -> None:
     assert set(unset_secret_keys(REPO, stack)) == {
         "crms:supabaseAccessToken",
         "crms:stripeSecretKey",
-        "crms:stripeWebhookSecret",
         "crms:resendApiKey",
         "crms:sentryDsn",
     }
@@ -160,7 +159,7 @@ def test_the_projects_secrets_are_declared_without_a_default() -> None:
     # value and then refuses it as unencrypted (the test above).
     schema = load_yaml_file(REPO / "Pulumi.yaml")["config"]
     secrets = {key: entry for key, entry in schema.items() if entry.get("secret")}
-    assert len(secrets) == 5
+    assert len(secrets) == 4
     assert all("default" not in entry and "value" not in entry for entry in secrets.values())
 
 

@@ -187,3 +187,29 @@ def test_numbers_past_64_bits_are_refused_with_line_and_key(value: str) -> None:
     with pytest.raises(YamlFileError, match=r"^Pulumi\.dev\.yaml: line 3: crms:n: ") as refused:
         load_yaml(f"config:\n  crms:a: 1\n  crms:n: [{value}]\n", "Pulumi.dev.yaml")
     assert value not in str(refused.value)
+
+
+def test_a_caller_changing_what_it_read_changes_no_later_read() -> None:
+    """Each text is parsed once per process (a plan reads each stack file several times):
+    every reader still gets a document of its own."""
+    first = load_yaml("config:\n  crms:regions: [fra1]\n", "Pulumi.x.yaml")
+    first["config"]["crms:regions"].append("cdg1")
+    first["extra"] = True
+    again = load_yaml("config:\n  crms:regions: [fra1]\n", "Pulumi.x.yaml")
+    assert again == {"config": {"crms:regions": ["fra1"]}}
+
+
+def test_a_file_changed_between_two_reads_is_read_anew(tmp_path: Path) -> None:
+    stack_file = tmp_path / "Pulumi.x.yaml"
+    stack_file.write_text("config:\n  crms:a: 1\n")
+    assert load_yaml_file(stack_file) == {"config": {"crms:a": 1}}
+    stack_file.write_text("config:\n  crms:a: 2\n  crms:b: 3\n")
+    document = read_yaml_file(stack_file)
+    assert document.data == {"config": {"crms:a": 2, "crms:b": 3}}
+    assert document.key_lines[("config", "crms:b")] == 3
+
+
+def test_a_refused_text_is_refused_on_every_read() -> None:
+    for _ in range(2):
+        with pytest.raises(YamlFileError, match="anchors"):
+            load_yaml("a: &x 1\nb: *x\n", "Pulumi.x.yaml")

@@ -28,6 +28,7 @@ def test_the_packs_rules_are_these() -> None:
         "s3-access-logging", "s3-acls-disabled", "s3-backups-object-lock", "s3-encryption",
         "s3-log-retention", "s3-public-access-block", "s3-tls-only", "s3-versioning",
         "secrets-plain-outputs", "secrets-vercel-env-sensitive", "sns-topic-encrypted",
+        "stripe-live-mode-production-only",
         "supabase-auth-checklist", "supabase-auth-custom-smtp",
         "supabase-auth-site-url", "supabase-configuration-managed",
         "supabase-data-api-internal-schemas", "supabase-network-restricted",
@@ -96,5 +97,5 @@ def test_every_rule_module_has_its_test_module() -> None:
 
 def test_the_policy_page_counts_the_packs_rules() -> None:
     page = (Path(__file__).parents[2] / "docs" / "policies.md").read_text()
-    assert len(ALL_RULES) == 40
-    assert "Forty rules (below: the pack's own count), mandatory" in page
+    assert len(ALL_RULES) == 41
+    assert "Forty-one rules (below: the pack's own count), mandatory" in page
