@@ -24,7 +24,8 @@ from components.cache import Cache
 from components.database import Database
 from components.stripe.spec_facts import key_mode
 from components.variables import EVERY_TARGET, EnvVar, Target
-from stacks.loader import HIDDEN, Problem, SettingsError, stack_file_name
+from stacks.loader import stack_file_name
+from stacks.problems import HIDDEN, Problem, SettingsError
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
 from stacks.secrets import StackSecrets
 from stacks.settings import AppEnvironment, StackSettings

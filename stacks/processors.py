@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from stacks.loader import Problem, SettingsError
+from stacks.problems import Problem, SettingsError
 from stacks.regions import SentryRegion
 from stacks.settings import StackSettings
 
