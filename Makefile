@@ -11,7 +11,10 @@ FORMAT ?= text
 
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: setup plan preflight prices test lint docs bench dr-drill build lock clean
+# The tests' worker processes (pytest-xdist): one per core.
+TEST_WORKERS ?= auto
+
+.PHONY: setup plan preflight prices test lint style types pytest docs bench dr-drill build lock clean
 
 setup: $(STAMP) $(NODE_STAMP)
 
@@ -47,9 +50,13 @@ preflight: $(STAMP)
 prices: $(STAMP)
 	$(BIN)/crms-infra prices --write
 
-lint: $(STAMP)
+lint: style types
+
+style: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+types: $(STAMP)
 	$(BIN)/mypy
 
 # The documentation site from docs/ into build/site, strict (mkdocs.yml): a broken link or
@@ -57,8 +64,19 @@ lint: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-test: lint docs $(NODE_STAMP)
-	$(BIN)/pytest -q
+# The Python and the npm set-up at once (npm mostly waits on the registry while uv compiles
+# bytecode); ruff (seconds, and the commonest failure); then mypy, the docs site and the
+# tests at once, each one's output printed whole when it ends. The tests spend much of their
+# time waiting (on PostgreSQL, Redis, the app's server, Vercel's CLI), which mypy fills.
+test:
+	$(MAKE) --no-print-directory -j2 --output-sync=target setup
+	$(MAKE) --no-print-directory style
+	$(MAKE) --no-print-directory -j3 --output-sync=target types docs pytest
+
+# Every test, in one worker process per core, each with databases of its own
+# (tests/local_services.py); what workers share is done once (tests/shared_work.py).
+pytest: $(STAMP) $(NODE_STAMP)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/plan.py
@@ -67,6 +85,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/migrations.py
 	$(BIN)/python benchmarks/backup.py
 	$(BIN)/python benchmarks/health.py
+	$(BIN)/python benchmarks/faults.py
 	$(BIN)/python benchmarks/stack_files.py
 	$(BIN)/python benchmarks/drain.py
 	$(BIN)/python benchmarks/drain_counts.py

@@ -22,6 +22,7 @@ from app.routes.drain import MINUTE_MS
 from tests.app import drain_payloads as payloads
 from tests.app.drain_payloads import Served
 from tests.helpers import load
+from tests.local_services import REDIS_URL
 
 RATE = 100
 SECONDS = 600
@@ -45,7 +46,7 @@ async def record_all(namespace: str, start_ms: int) -> int:
         at_ms = max(entry["timestamp"] for entry in chunk)
         observed = drain.request_observations(chunk, at_ms)
         recorded = await drain_counts.record(
-            payloads.REDIS_URL, namespace, "r", observed, uuid.uuid4().hex, at_ms
+            REDIS_URL, namespace, "r", observed, uuid.uuid4().hex, at_ms
         )
         counted += recorded.counted
     return counted
@@ -55,7 +56,7 @@ def main() -> None:
     namespace = f"CRMS/bench-{uuid.uuid4().hex[:8]}"
     start_ms = drain_counts.now_ms() - SECONDS * 1000
     counted = asyncio.run(record_all(namespace, start_ms))
-    with redis.Redis.from_url(payloads.REDIS_URL) as client:
+    with redis.Redis.from_url(REDIS_URL) as client:
         names = list(client.scan_iter(f"{drain_counts.PREFIX}:{namespace}:*"))
         used = sum(client.memory_usage(name, samples=0) or 0 for name in names)
         client.delete(*names)

@@ -8,7 +8,6 @@ the deprecated V2 or inline forms. Each resource names its region explicitly
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -159,7 +158,7 @@ def _bucket_policy(
     bucket_arn: pulumi.Output[str], log_source_account: pulumi.Input[str] | None
 ) -> pulumi.Output[str]:
     objects = pulumi.Output.concat(bucket_arn, "/*")
-    statements: list[dict[str, Any]] = [
+    statements: list[dict[str, object]] = [
         {
             "Sid": "DenyInsecureTransport",
             "Effect": "Deny",

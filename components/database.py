@@ -3,7 +3,6 @@ configuration (auth, SSL, network, backups, Data API, Postgres), each surface it
 resource beside the project."""
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 import pulumi
@@ -134,7 +133,9 @@ class Database(pulumi.ComponentResource):
         )
 
 
-def connection_url(user: Any, password: Any, host: Any, port: Any, database: Any) -> str:
+def connection_url(
+    user: object, password: object, host: object, port: object, database: object
+) -> str:
     """A PostgreSQL URL; a missing part is an error, never the text "None" in the URL."""
     parts = {"user": user, "password": password, "host": host, "port": port, "database": database}
     missing = [name for name, value in parts.items() if value is None or value == ""]

@@ -25,7 +25,6 @@ ops role that uses the keys is created after them, from the buckets' ARNs.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -79,7 +78,7 @@ class KeyGrants:
 def key_policy_document(
     account_id: pulumi.Input[str], region: str, uses: Sequence[KeyUse]
 ) -> pulumi.Output[str]:
-    statements: list[dict[str, Any]] = [
+    statements: list[dict[str, object]] = [
         {
             "Sid": "KeyAdministration",
             "Effect": "Allow",

@@ -26,7 +26,6 @@ pulumi-aws v7: `aws.s3.BucketReplicationConfig`
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -94,9 +93,9 @@ def replication_role(
     return role
 
 
-def replication_statements(pairs: Sequence[ReplicatedPair]) -> list[dict[str, Any]]:
+def replication_statements(pairs: Sequence[ReplicatedPair]) -> list[dict[str, object]]:
     """Only what S3 replication uses, for a same-account rule (no owner override)."""
-    statements: list[dict[str, Any]] = []
+    statements: list[dict[str, object]] = []
     for pair in pairs:
         source, replica = pair.source.bucket.arn, pair.replica.bucket.arn
         read = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl"]

@@ -9,36 +9,37 @@ Removing the resource leaves the schema alone: data outlives its migrations.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
 
 from app.operators.migration_set import Migration, set_checksum
+from stacks.json_values import JsonObject, JsonValue, as_object, as_text
 
 
 class MigrationsProvider(ResourceProvider):
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: JsonObject) -> CreateResult:
         return CreateResult("crms-schema", self._apply(props))
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: JsonObject, news: JsonObject) -> DiffResult:
         # Another database (a replaced project) needs the whole set applied afresh.
         replaces = ["database_url"] if olds.get("database_url") != news.get("database_url") else []
         changed = bool(replaces) or olds.get("checksum") != news.get("checksum")
         return DiffResult(changes=changed, replaces=replaces, delete_before_replace=False)
 
-    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, _id: str, _olds: JsonObject, news: JsonObject) -> UpdateResult:
         return UpdateResult(self._apply(news))
 
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+    def delete(self, _id: str, _props: JsonObject) -> None:
         pulumi.log.info("schema migrations removed from the stack; the schema itself is kept")
 
-    def _apply(self, props: dict[str, Any]) -> dict[str, Any]:
+    def _apply(self, props: JsonObject) -> JsonObject:
         # Imported here: only the provider needs the driver, not every plan of the program.
         from app.operators.migrate import migrate
 
-        migrations = [Migration(name, text) for name, text in sorted(props["migrations"].items())]
-        newly_applied = migrate(props["database_url"], migrations)
+        texts = sorted(as_object(props["migrations"]).items())
+        migrations = [Migration(name, as_text(text)) for name, text in texts]
+        newly_applied: list[JsonValue] = [*migrate(as_text(props["database_url"]), migrations)]
         return {**props, "newly_applied": newly_applied}
 
 
@@ -46,7 +47,7 @@ class SchemaMigrations(Resource, module="crms", name="SchemaMigrations"):
     newly_applied: pulumi.Output[list[str]]
 
     def __init__(
-        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None
+        self, name: str, props: pulumi.Inputs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(MigrationsProvider(), name, {**props, "newly_applied": None}, opts)
 

@@ -5,7 +5,8 @@ tests) reads. One parser, `parse_plan`, checks a plan read from a file against i
 A plan is a JSON object, so its parts are TypedDicts: the engine builds it as plain dicts
 and prints it byte for byte as before, and mypy --strict checks every read. A resource's
 inputs and the stack's outputs are whatever the providers take, so they are JSON values
-(pydantic's JsonValue), never `Any`: a reader narrows them (`at`, `obj`, `items`).
+(pydantic's JsonValue), never `Any`: a reader narrows them (`at`, `obj`, `items`: the
+program's stacks/json_values.py, which its dynamic providers read with too).
 
     {"project": str, "stack": str,
      "resources": [{"urn", "type", "name", "parent", "id", "provider", "custom",
@@ -16,13 +17,16 @@ inputs and the stack's outputs are whatever the providers take, so they are JSON
 
 from typing import Annotated, Literal, NotRequired, cast
 
-from pydantic import Field, JsonValue, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 # pydantic validates a TypedDict only from typing_extensions before Python 3.12.
 from typing_extensions import TypedDict
 
-JsonObject = dict[str, JsonValue]
-"""A resource's inputs, the stack's outputs, any object inside them."""
+# The readers' JSON type and lenient reads, shared with the program's dynamic providers.
+from stacks.json_values import JsonObject as JsonObject
+from stacks.json_values import at as at
+from stacks.json_values import items as items
+from stacks.json_values import obj as obj
 
 
 class PlanResource(TypedDict):
@@ -110,23 +114,3 @@ def parse_plan(value: object) -> Plan:
         raise PlanShapeError(where, first["msg"]) from None
     # Validated above: the readers take the object as it was read, keys in their order.
     return cast(Plan, value)
-
-
-def at(value: JsonValue | None, *keys: str) -> JsonValue | None:
-    """The value under `keys`, object by object; None where a key or an object is missing
-    (the readers' `(x.get("a") or {}).get("b")`, typed)."""
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
-def obj(value: JsonValue | None) -> JsonObject:
-    """`value` if it is a JSON object, else an empty one."""
-    return value if isinstance(value, dict) else {}
-
-
-def items(value: JsonValue | None) -> list[JsonValue]:
-    """`value` if it is a JSON array, else an empty one."""
-    return value if isinstance(value, list) else []

@@ -6,17 +6,48 @@ Written to the OASIS SARIF 2.1.0 schema; GitHub reads `properties.security-sever
 (0.0-10.0) to rank findings (docs.github.com, "SARIF support for code scanning").
 """
 
+import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
+from crms_infra import cli_inputs
+from crms_infra.cli_face import EXIT_OK, EXIT_POLICY
 from crms_infra.markdown import one_line
+from crms_infra.offline.policy import pack_policies
+from crms_infra.offline.project import stack_names
 from crms_infra.plan_model import Plan, Violation
 from crms_infra.sarif_locations import Locator
+from stacks.escape import safe_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "warning"}
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+
+def run(args: argparse.Namespace) -> int:
+    """`crms-infra check`: the pack's findings on every stack, as text or SARIF."""
+    project_dir = cli_inputs.project_dir(args)
+    plans = {stack: cli_inputs.planned(project_dir, stack) for stack in stack_names(project_dir)}
+    failed = any(
+        violation["level"] == "mandatory"
+        for plan in plans.values()
+        for violation in plan["policy"]["violations"]
+    )
+    if args.format == "sarif":
+        policies = pack_policies(project_dir / "policies")
+        sys.stdout.write(sarif_log(project_dir, plans, policies))
+        return EXIT_POLICY if failed else EXIT_OK
+    for stack, plan in plans.items():
+        policy = plan["policy"]
+        mandatory = [v for v in policy["violations"] if v["level"] == "mandatory"]
+        total = len(policy["violations"])
+        print(safe_line(f"{stack}: {len(mandatory)} mandatory, {total} in all ({policy['pack']})"))
+        for violation in policy["violations"]:
+            line = f"  [{violation['level']}] {violation['policy']}: {violation['message']}"
+            print(safe_line(line))
+    return EXIT_POLICY if failed else EXIT_OK
 
 
 def sarif_log(project_dir: Path, plans: dict[str, Plan], policies: list[dict[str, str]]) -> str:

@@ -3,12 +3,17 @@ the settings models so that the schema the engine checks and the model the
 program validates cannot drift apart; and the settings reference of docs/settings.md, from
 the same schema. `tests/crms_infra/test_schema.py` holds both files to it."""
 
+import argparse
 import json
+import sys
 from typing import Any
 
 import yaml
 
+from crms_infra import cli_inputs
+from crms_infra.cli_face import EXIT_OK
 from crms_infra.markdown import code_span, table_cell
+from crms_infra.yaml_file import load_yaml_file
 from stacks.config_keys import item_schema_type, leaves, schema_type
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import StackSettings
@@ -66,3 +71,23 @@ def render_settings_page(page_text: str) -> str:
     if not (start and end):
         raise ValueError(f"{SETTINGS_PAGE} has lost its markers: {REFERENCE_START}")
     return f"{head}{REFERENCE_START}\n\n{settings_reference()}\n{REFERENCE_END}{tail}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Pulumi.yaml's config block and docs/settings.md's reference, from the settings."""
+    project_dir = cli_inputs.project_dir(args)
+    project_file = project_dir / "Pulumi.yaml"
+    load_yaml_file(project_file)  # a file Pulumi cannot read is an error, not "out of date"
+    derived = {project_file: render_project_file(project_file.read_text())}
+    page = project_dir / SETTINGS_PAGE
+    if page.is_file():  # a project without the docs (a test's copy) has the schema only
+        derived[page] = render_settings_page(page.read_text())
+    stale = [path for path, text in derived.items() if path.read_text() != text]
+    if args.check:
+        for path in stale:
+            shown = path.relative_to(project_dir)
+            print(f"{shown} is out of date: run `crms-infra schema`", file=sys.stderr)
+        return 1 if stale else EXIT_OK
+    for path in stale:
+        path.write_text(derived[path])
+    return EXIT_OK

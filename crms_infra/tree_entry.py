@@ -15,6 +15,7 @@ Usage (by `crms_infra.tree_plan` only): python -c "$SOURCE" TREE ORIGINS_JSON AR
 
 import importlib
 import json
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -45,11 +46,18 @@ def module_origins(modules: dict[str, ModuleType]) -> dict[str, str]:
     return origins
 
 
+def _exit_as_return(code: int) -> None:
+    raise SystemExit(code)
+
+
 def main(argv: list[str]) -> int:
     tree, origins_file, *arguments = argv
     tree_path = Path(tree).resolve()
     module_name, _, function = entry_point(tree_path).partition(":")
     sys.argv = [COMMAND, *arguments]  # as the console script would see them
+    # A checkout's entry point may end its process with os._exit once its output is flushed
+    # (crms_infra/__main__.py); here the origins are still to be written, so it ends the call.
+    os._exit = _exit_as_return  # type: ignore[assignment]
     try:
         run = getattr(importlib.import_module(module_name), function)
         code = run()

@@ -19,8 +19,6 @@ tag it names is escaped (stacks.escape).
 
 import copy
 import functools
-import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,24 +37,13 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 
+from crms_infra.yaml_scalars import SHOWN_KEY_CHARS, scalar_problem, tag_problem
 from stacks.escape import printable
 
 MAX_FILE_BYTES = 64 * 1024
 """A stack file holds a few dozen keys (prod: about 2 KiB); 64 KiB leaves room for secrets."""
 MAX_DEPTH = 16
 """Config values nest a few levels at most (a list of maps); deeper is a mistake."""
-_CORE_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
-)
-_LEADING_ZERO_INTEGER = re.compile(r"^[-+]?0[0-9_]+$")
-_INTEGER = re.compile(r"[-+]?(?:0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?")
-_MAX_INTEGER_CHARS = 24
-"""Past any 64-bit integer in any base YAML 1.2 writes (22 octal digits): longer is refused
-without converting it, so no conversion limit is ever met."""
-_INT64_MIN = -(2**63)
-_UINT64_MAX = 2**64 - 1
-_SHOWN_KEY_CHARS = 60
 
 
 class YamlFileError(ValueError):
@@ -212,12 +199,9 @@ def _owner(open_collections: list[_Collection]) -> str | None:
 
 
 def _check_tag(event: NodeEvent, source: str, line: int) -> None:
-    tag = getattr(event, "tag", None)
-    if tag is not None and tag not in _CORE_TAGS:
-        raise YamlFileError(
-            f"{source}: line {line}: the tag {printable(str(tag), _SHOWN_KEY_CHARS)} is not "
-            "accepted; Pulumi config holds only strings, numbers, booleans, lists and maps"
-        )
+    problem = tag_problem(getattr(event, "tag", None))
+    if problem is not None:
+        raise YamlFileError(f"{source}: line {line}: {problem}")
 
 
 def _record_key(mapping: _Collection, event: Event, source: str, line: int) -> None:
@@ -227,7 +211,7 @@ def _record_key(mapping: _Collection, event: Event, source: str, line: int) -> N
     # yaml.v3 compares keys by their text (decode.go), so `1` and "1" collide there too.
     if key in mapping.keys:
         raise YamlFileError(
-            f"{source}: line {line}: the key {printable(key, _SHOWN_KEY_CHARS)} is already set"
+            f"{source}: line {line}: the key {printable(key, SHOWN_KEY_CHARS)} is already set"
             f" at line {mapping.keys[key]}; Pulumi refuses a file with a repeated key"
         )
     mapping.keys[key] = line
@@ -235,34 +219,6 @@ def _record_key(mapping: _Collection, event: Event, source: str, line: int) -> N
 
 
 def _check_scalar(event: ScalarEvent, source: str, line: int, key: str | None) -> None:
-    plain = event.style is None and event.tag is None
-    if not plain:
-        return
-    where = f"{source}: line {line}: " + (f"{printable(key, _SHOWN_KEY_CHARS)}: " if key else "")
-    if _LEADING_ZERO_INTEGER.match(event.value):
-        raise YamlFileError(
-            f"{where}a number with a leading zero is octal for Pulumi and decimal "
-            "in YAML 1.2; drop the zero, or quote it if it is text"
-        )
-    problem = _number_problem(event.value)
-    if problem:
-        raise YamlFileError(f"{where}{problem}; quote it if it is text")
-
-
-def _number_problem(text: str) -> str | None:
-    """Why Pulumi cannot read this plain scalar as the number YAML 1.2 makes of it.
-
-    yaml.v3 resolves a plain integer with strconv.ParseInt / ParseUint (64 bits) and a
-    float with ParseFloat (64 bits), and keeps a scalar neither can parse as text
-    (resolve.go); ruamel.yaml reads any length (an integer of over 4,300 digits then stops
-    it with Python's conversion limit, naming no line). Both are refused with the line."""
-    digits = text.replace("_", "").lstrip("+-")
-    if _INTEGER.fullmatch(text):
-        if (
-            len(digits) > _MAX_INTEGER_CHARS
-            or not _INT64_MIN <= int(text.replace("_", ""), 0) <= _UINT64_MAX
-        ):
-            return f"an integer of {len(digits):,} characters, past the 64 bits Pulumi reads"
-    elif _FLOAT.fullmatch(text) and math.isinf(float(text.replace("_", ""))):
-        return "a number too large for a 64-bit float"
-    return None
+    problem = scalar_problem(event, key)
+    if problem is not None:
+        raise YamlFileError(f"{source}: line {line}: {problem}")

@@ -26,7 +26,8 @@ from components.error_tracking import ErrorTracking
 from components.stripe.spec_facts import key_mode
 from components.variables import EVERY_TARGET, EnvVar, Target
 from stacks.error_tracking import TRACES_SAMPLE_RATE_VARIABLE
-from stacks.loader import HIDDEN, Problem, SettingsError, stack_file_name
+from stacks.loader import stack_file_name
+from stacks.problems import HIDDEN, Problem, SettingsError
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
 from stacks.secrets import StackSecrets
 from stacks.settings import AppEnvironment, StackSettings

@@ -8,11 +8,7 @@ without a traceback, and which the offline CLI turns into exit code 2.
 
 import difflib
 import json
-import math
-import re
-import sys
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pulumi
@@ -21,68 +17,13 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from stacks.config_keys import PROJECT, Leaf, config_key, leaves, nest, schema_type
-from stacks.escape import capped, printable, safe_line
-from stacks.preview_settings import preview_problems
+from stacks.environment_rules import environment_rules
+from stacks.problems import HIDDEN, MISSING, Problem
+from stacks.problems import SettingsError as SettingsError
 from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS, vercel_team_problem
 from stacks.secrets import SECRET_KEYS
-from stacks.settings import AppEnvironment, InstanceSize, NodeEnvironment, StackSettings
+from stacks.settings import StackSettings
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One invalid setting."""
-
-    key: str
-    value: Any
-    allowed: str
-    namespace: str = PROJECT
-
-    @property
-    def full_key(self) -> str:
-        return f"{self.namespace}:{self.key}"
-
-    def render(self, stack_file: str, line: int | None = None) -> str:
-        where = f"{stack_file}: line {line}" if line is not None else stack_file
-        key = printable(self.full_key, _SHOWN_CHARS)
-        if self.value is _MISSING:
-            return f"{where}: {key} is missing: {self.allowed}"
-        if self.value is HIDDEN:
-            return f"{where}: {key} {self.allowed}"
-        return f"{where}: {key} has the bad value {_shown(self.value)}: {self.allowed}"
-
-
-class SettingsError(pulumi.RunError):
-    """The stack's settings are invalid; the message lists every problem (the first
-    MAX_SHOWN_PROBLEMS of them, then how many more), each line escaped (stacks.escape)."""
-
-    def __init__(self, stack_file: str, problems: list[Problem]) -> None:
-        self.stack_file = stack_file
-        self.problems = problems
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self, key_lines: Mapping[str, int] | None = None) -> list[str]:
-        """The message's lines; with `key_lines` (a config key's line in the stack file,
-        `crms:key` -> 12), each names the line of its key."""
-        key_lines = key_lines or {}
-        found = [(key_lines.get(_config_key(problem)), problem) for problem in self.problems]
-        found.sort(key=lambda pair: pair[0] or math.inf)  # in file order, missing keys last
-        rendered = (safe_line(problem.render(self.stack_file, line)) for line, problem in found)
-        return list(capped(rendered, len(found), MAX_SHOWN_PROBLEMS, "problems"))
-
-
-def _config_key(problem: Problem) -> str:
-    """The key as the stack file writes it: `crms:computeFunctionRegions[1]` is on the line
-    of `crms:computeFunctionRegions`."""
-    return _LIST_INDEXES.sub("", problem.full_key)
-
-
-_LIST_INDEXES = re.compile(r"(\[[0-9]+\])+$")
-_MISSING = object()
-HIDDEN = object()
-"""A `Problem.value` that must not be shown: the value of a secret."""
-_SHOWN_CHARS = 80
-MAX_SHOWN_PROBLEMS = 20
-"""Enough for any real mistake; 4,000 unknown keys in a 64 KiB file once printed 315 KB."""
 _LEAVES: dict[str, Leaf] = {leaf.key: leaf for leaf in leaves(StackSettings)}
 
 
@@ -177,14 +118,6 @@ _SECURE_PLAIN_SETTING = (
     "is encrypted, but it is a plain setting that the offline plan must read: "
     "set it with `pulumi config set {key} <value>`, without --secret"
 )
-_PITR_IN_PRODUCTION = (
-    "must be pitr_7, pitr_14 or pitr_28 in production: daily backups lose up to a day "
-    "(Supabase's production checklist)"
-)
-_PITR_SIZE = (
-    "needs crms:databaseInstanceSize small or larger (it is {size}): Supabase offers "
-    "point-in-time recovery only from the Small compute size on"
-)
 # Pulumi's boolean config type takes a YAML boolean or the text "true"/"false"
 # (ValidateConfigValue in sdk/go/common/workspace/project.go).
 _NOT_A_BOOLEAN = (
@@ -207,64 +140,6 @@ def _provider_key_problems(namespace: str, key: str, is_secure: bool) -> list[Pr
         return [Problem(key, HIDDEN, allowed, namespace)]
     if f"{namespace}:{key}" in PROVIDER_SECRET_KEYS and not is_secure:
         return [Problem(key, HIDDEN, _ENCRYPT_IT.format(key=f"{namespace}:{key}"), namespace)]
-    return []
-
-
-def environment_rules(settings: StackSettings, stack: str | None = None) -> list[Problem]:
-    """Rules across keys: what production always has, a matching NODE_ENV, a distinct replica,
-    the previews' protection the Vercel plan offers and their data plane another stack's."""
-    problems = [
-        Problem(key, value, allowed)
-        for key, value, allowed in preview_problems(
-            settings.previews, settings.compute.vercel_plan, stack
-        )
-    ]
-    if settings.storage.replication_region == settings.storage.region:
-        problems.append(
-            Problem(
-                "storageReplicationRegion",
-                settings.storage.replication_region,
-                f"must differ from the buckets' region ({settings.storage.region}): "
-                "a replica in the same region does not survive the region's loss",
-            )
-        )
-    if settings.environment is not AppEnvironment.DEVELOPMENT and (
-        settings.node_env is not NodeEnvironment.PRODUCTION
-    ):
-        problems.append(
-            Problem("nodeEnv", settings.node_env.value, "must be production outside development")
-        )
-    if settings.environment is AppEnvironment.PRODUCTION:
-        always_in_production = {
-            "protectStatefulResources": settings.protect_stateful_resources,
-            "storageBackupsObjectLock": settings.storage.backups_object_lock,
-            "storageReplication": settings.storage.replication,
-            "storagePhotosReplication": settings.storage.photos_replication,
-            "databaseSslEnforced": settings.database.ssl_enforced,
-            **{
-                config_key(("alerts", kind.key, "enabled")): rule.enabled
-                for kind, rule in settings.alerts.rules()
-            },
-        }
-        problems.extend(
-            Problem(key, value, "must be true in production")
-            for key, value in always_in_production.items()
-            if value is not True
-        )
-    return problems + backup_rules(settings)
-
-
-def backup_rules(settings: StackSettings) -> list[Problem]:
-    """PITR in production; and PITR only where Supabase offers it: at least the Small
-    compute size (supabase/supabase apps/docs/content/guides/platform/backups.mdx)."""
-    pitr = settings.database.pitr
-    if pitr == "none":
-        if settings.environment is AppEnvironment.PRODUCTION:
-            return [Problem("databasePitr", pitr, _PITR_IN_PRODUCTION)]
-        return []
-    if settings.database.instance_size in (InstanceSize.NANO, InstanceSize.MICRO):
-        size = settings.database.instance_size.value
-        return [Problem("databasePitr", pitr, _PITR_SIZE.format(size=size))]
     return []
 
 
@@ -296,18 +171,6 @@ def _decode(raw: Any) -> Any:
         return raw  # validation then reports it with the value as written
 
 
-def _shown(value: Any) -> str:
-    """The value as JSON (every control character escaped), cut short: an error must not
-    print megabytes."""
-    try:
-        text = json.dumps(value, default=str)
-    except ValueError:  # an integer past Python's 4,300-digit conversion limit
-        return f"a number of more than {sys.get_int_max_str_digits():,} digits"
-    if len(text) <= _SHOWN_CHARS:
-        return text
-    return f"{text[:_SHOWN_CHARS]}… ({len(text):,} characters)"
-
-
 def _problem_from_error(
     detail: ErrorDetails, stack_file: str, within: tuple[str, ...] = ()
 ) -> Problem:
@@ -315,7 +178,7 @@ def _problem_from_error(
     indexes = "".join(f"[{part}]" for part in detail["loc"] if isinstance(part, int))
     key = config_key(path) + indexes
     if detail["type"] == "missing":
-        return Problem(key, _MISSING, f"set it in {stack_file}")
+        return Problem(key, MISSING, f"set it in {stack_file}")
     allowed = detail["msg"].removeprefix("Value error, ")  # pydantic's prefix for our own
     leaf = _LEAVES.get(config_key(path))
     if leaf is not None and leaf.field.description:

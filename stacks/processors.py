@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pulumi
 
-from stacks.loader import Problem, SettingsError
+from stacks.problems import Problem, SettingsError
 from stacks.regions import SentryRegion
 from stacks.settings import StackSettings
 

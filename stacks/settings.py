@@ -13,11 +13,9 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field
 
 from app.metric_catalog import (
-    DEFAULT_CONTRACT_CREATION_ROUTE,
     DEFAULT_DATABASE_DISK_GB,
-    ROUTE_PATTERN,
 )
-from stacks.alert_rules import AlertKind
+from stacks.alert_settings import AlertSettings
 from stacks.preview_settings import PreviewSettings, VercelPlan
 from stacks.regions import (
     ZURICH,
@@ -26,7 +24,7 @@ from stacks.regions import (
     UpstashEuropeanRegion,
     VercelEuropeanRegion,
 )
-from stacks.settings_base import LOOPBACK_HOSTS, EmailAddress, Settings
+from stacks.settings_base import LOOPBACK_HOSTS, Settings
 from stacks.supabase_settings import AuthSettings, DataApiSettings, DatabaseConfigSettings
 from stacks.usage import UsageSettings
 
@@ -40,11 +38,6 @@ class AppEnvironment(StrEnum):
 class NodeEnvironment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
-
-
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    WARNING = "warning"
 
 
 class DataClassification(StrEnum):
@@ -71,7 +64,6 @@ class InstanceSize(StrEnum):
 # Every text and list setting has a bound (tests/stacks/test_settings.py checks each
 # field): an unbounded value only ever arrives by mistake, and costs time to plan.
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", max_length=63)]
-Recipients = Annotated[list[EmailAddress], Field(min_length=1, max_length=20)]
 
 
 def _https_unless_loopback(url: str) -> str:
@@ -194,53 +186,6 @@ class StorageSettings(Settings):
     access_log_retention_days: int = Field(
         365, ge=365, le=3650, description="Days the access-log bucket keeps logs (at least 365)."
     )
-
-
-class AlertRuleSettings(Settings):
-    enabled: bool = Field(description="Whether this alert rule exists in the stack.")
-    minutes: int = Field(ge=1, le=1440, description="Minutes the condition must hold.")
-    severity: Severity = Field(description="critical or warning.")
-    recipients: Recipients = Field(description="E-mail addresses notified by the alarm.")
-    threshold: float = Field(description="The alarm's threshold; each kind of rule bounds it.")
-
-
-class PercentAlertRule(AlertRuleSettings):
-    threshold: float = Field(gt=0, le=100, description="Alarm above this percentage.")
-
-
-class LatencyAlertRule(AlertRuleSettings):
-    threshold: float = Field(gt=0, le=800, description="Alarm above this many seconds.")
-    route: Annotated[str, Field(pattern=ROUTE_PATTERN, max_length=200)] = Field(
-        DEFAULT_CONTRACT_CREATION_ROUTE,
-        description="The web app's request timed, as `METHOD /route` (its trace span's name).",
-    )
-
-
-class SilenceAlertRule(AlertRuleSettings):
-    threshold: int = Field(
-        1, ge=1, le=100_000, description="Alarm when fewer drain deliveries arrive in the minutes."
-    )
-
-
-class AlertSettings(Settings):
-    """The seed's four alert rules (monitoring/alerts.yml), tunable per stack, and the
-    drain's heartbeat: the rules fed by Vercel's drains are blind while it is silent."""
-
-    # One field per stacks.alert_rules.AlertKind, named by its key
-    # (tests/stacks/test_settings.py holds the two together).
-    high_error_rate: PercentAlertRule
-    slow_contract_creation: LatencyAlertRule
-    low_disk_space: PercentAlertRule
-    payment_failures: PercentAlertRule
-    drain_silence: SilenceAlertRule
-
-    def rule(self, kind: AlertKind) -> AlertRuleSettings:
-        rule: AlertRuleSettings = getattr(self, kind.key)
-        return rule
-
-    def rules(self) -> list[tuple[AlertKind, AlertRuleSettings]]:
-        """Every rule's settings, in AlertKind's order."""
-        return [(kind, self.rule(kind)) for kind in AlertKind]
 
 
 class SentrySettings(Settings):

@@ -29,6 +29,7 @@ from stacks.loader import SettingsError, settings_from_config
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
 from tests.conftest import REPO
+from tests.shared_work import once_per_run
 
 S3 = "aws:s3/"
 BACKUP_NOW = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
@@ -37,7 +38,9 @@ BACKUP_NOW = dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC)
 
 @functools.cache
 def plan_of(stack: str) -> Plan:
-    return plan_stack(REPO, stack)
+    """The committed stack's offline plan: computed once per test run, whatever the number
+    of workers (tests read it, never change it)."""
+    return once_per_run(f"plan-{stack}", lambda: plan_stack(REPO, stack))
 
 
 def price_book_with(key: str, usd: Decimal | None) -> PriceBook:

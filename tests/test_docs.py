@@ -53,14 +53,29 @@ def test_docs_hold_the_journeys_pages_and_the_site_lists_each() -> None:
     assert nav == PAGES
 
 
-@pytest.mark.parametrize("broken", ["[x](deploy.md#no-such-heading)", "[x](no-such-page.md)"])
-def test_the_strict_build_fails_on_a_broken_link(tmp_path: Path, broken: str) -> None:
-    shutil.copytree(DOCS, tmp_path / "docs")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path)
-    build = [MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")]
-    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
-    clean = subprocess.run(build, cwd=tmp_path, capture_output=True, text=True, env=env)
+STRICT_BUILD_ENV = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+
+
+@pytest.fixture(scope="module")
+def docs_that_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the docs and mkdocs.yml that builds strict as committed (built once)."""
+    copy = tmp_path_factory.mktemp("docs-copy")
+    shutil.copytree(DOCS, copy / "docs")
+    shutil.copy(REPO / "mkdocs.yml", copy)
+    build = [MKDOCS, "build", "--strict", "--site-dir", str(copy / "site")]
+    clean = subprocess.run(build, cwd=copy, capture_output=True, text=True, env=STRICT_BUILD_ENV)
     assert clean.returncode == 0, clean.stderr
+    return copy
+
+
+@pytest.mark.parametrize("broken", ["[x](deploy.md#no-such-heading)", "[x](no-such-page.md)"])
+def test_the_strict_build_fails_on_a_broken_link(
+    docs_that_build: Path, tmp_path: Path, broken: str
+) -> None:
+    shutil.copytree(docs_that_build / "docs", tmp_path / "docs")
+    shutil.copy(docs_that_build / "mkdocs.yml", tmp_path)
+    build = [MKDOCS, "build", "--strict", "--site-dir", str(tmp_path / "site")]
+    env = STRICT_BUILD_ENV
     with (tmp_path / "docs" / "index.md").open("a") as index:
         index.write(f"\n{broken}\n")
     result = subprocess.run(build, cwd=tmp_path, capture_output=True, text=True, env=env)

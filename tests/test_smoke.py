@@ -1,14 +1,15 @@
-"""One smoke test per stack: the whole program runs on mocks and yields a plan."""
+"""One smoke test per stack: the whole program runs on mocks and yields a plan (the run's
+one plan of the stack, which the other tests read too)."""
 
 import pytest
 
-from crms_infra.offline.engine import plan_stack
-from tests.conftest import REPO, STACKS
+from tests.conftest import STACKS
+from tests.helpers import plan_of
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_whole_program_runs(stack: str) -> None:
-    plan = plan_stack(REPO, stack)
+    plan = plan_of(stack)
     assert plan["stack"] == stack
     stack_resources = [r for r in plan["resources"] if r["type"] == "pulumi:pulumi:Stack"]
     assert [r["name"] for r in stack_resources] == [f"crms-{stack}"]

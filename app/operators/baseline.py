@@ -29,17 +29,15 @@ from app.operators.catalog import Catalog, Scope, read_catalog
 from app.operators.catalog_diff import Difference, differences
 from app.operators.migrate import (
     MigrationError,
-    Timeouts,
     _applied,
     _check_all,
-    _connect,
-    _fresh_session,
     ensure_bookkeeping,
     lock,
     migrate,
     record_applied,
     unlock,
 )
+from app.operators.migration_session import Timeouts, connect, fresh_session
 from app.operators.migration_set import Migration, check_statements, read_sql_file
 from app.operators.reconcile import Reconciliation, reconcile
 
@@ -100,7 +98,7 @@ def apply_reconciliation(
     reviewed = Migration(reconcile_file.name, read_sql_file(reconcile_file))
     check_statements(reviewed)  # it runs inside the runner's transaction: none of its own
     with _taking_over(database_url, migrations, scratch_url, timeouts) as (conn, scope, wanted):
-        _fresh_session(conn, timeouts or Timeouts())
+        fresh_session(conn, timeouts or Timeouts())
         try:
             with conn.transaction():
                 conn.execute(reviewed.sql.encode())
@@ -132,7 +130,7 @@ def _taking_over(
     _check_all(migrations)
     scope = project_scope(migrations)
     wanted = _wanted_catalog(database_url, migrations, scope, scratch_url, timeouts)
-    with _connect(database_url, timeouts) as conn:
+    with connect(database_url, timeouts) as conn:
         lock(conn, timeouts)
         try:
             _refuse_recorded(conn)
@@ -150,10 +148,10 @@ def _wanted_catalog(
 ) -> Catalog:
     if scratch_url:
         migrate(scratch_url, migrations, timeouts)
-        with _connect(scratch_url, timeouts) as scratch:
+        with connect(scratch_url, timeouts) as scratch:
             return read_catalog(scratch, scope)
     with temporary_database(database_url, timeouts.connect) as url:
-        with _connect(database_url, timeouts) as live, _connect(url, timeouts) as scratch:
+        with connect(database_url, timeouts) as live, connect(url, timeouts) as scratch:
             left_out = copy_platform(live, scratch, scope)
         try:
             migrate(url, migrations, timeouts)
@@ -165,7 +163,7 @@ def _wanted_catalog(
                 f"could not be copied ({', '.join(left_out[:5])}): pass --scratch-url, a "
                 "database the platform made (a Supabase branch, or `supabase start`'s)"
             ) from None
-        with _connect(url, timeouts) as scratch:
+        with connect(url, timeouts) as scratch:
             return read_catalog(scratch, scope)
 
 

@@ -14,7 +14,7 @@ from stacks.escape import printable
 
 if TYPE_CHECKING:
     from app.operators.baseline import Outcome
-    from app.operators.migrate import Timeouts
+    from app.operators.migration_session import Timeouts
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:

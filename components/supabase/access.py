@@ -7,12 +7,12 @@ by `configure`, in the provider process only) or from `SUPABASE_ACCESS_TOKEN`.
 
 import os
 import re
-from typing import Any
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from components.supabase.api import DEFAULT_API_URL, ManagementApi, RetryPolicy, SupabaseApiError
 from components.supabase.waiting import Waiting
+from stacks.json_values import JsonObject, as_text
 
 TOKEN_CONFIG_KEY = "crms:supabaseAccessToken"  # noqa: S105 (a key name, not a secret)
 TOKEN_ENV = "SUPABASE_ACCESS_TOKEN"  # noqa: S105 (a variable name, not a secret)
@@ -47,7 +47,7 @@ class ManagementApiProvider(ResourceProvider):
         token = req.config.get(TOKEN_CONFIG_KEY)
         self._token = str(token) if token else None
 
-    def _api(self, props: dict[str, Any]) -> ManagementApi:
+    def _api(self, props: JsonObject) -> ManagementApi:
         """A client for the resource's API: its `management_api`, or Supabase's own when the
         engine reads a resource by ID alone (`.get`), which passes no other property."""
         token = self._token or os.environ.get(TOKEN_ENV)
@@ -56,7 +56,7 @@ class ManagementApiProvider(ResourceProvider):
                 "-", "-", None,
                 f"no access token: set the secret config {TOKEN_CONFIG_KEY} or {TOKEN_ENV}",
             )  # fmt: skip
-        url = props.get("management_api") or DEFAULT_API_URL
+        url = as_text(props.get("management_api") or DEFAULT_API_URL)
         return ManagementApi(url, token, self._retry, self._request_timeout)
 
 

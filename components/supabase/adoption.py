@@ -8,13 +8,12 @@ REMOVED, so after a replacement's delete the old project is passed over; one stu
 INIT_FAILED, paused or failed to restore stops the run with what to do.
 """
 
-from typing import Any
-
 from components.supabase import statuses
 from components.supabase.api import SupabaseApiError
+from stacks.json_values import JsonObject, as_text
 
 
-def adoptable(projects: list[dict[str, Any]], props: dict[str, Any]) -> dict[str, Any] | None:
+def adoptable(projects: list[JsonObject], props: JsonObject) -> JsonObject | None:
     """The one project to adopt, None to create a new one; raises when neither is right."""
     same_name = [
         project
@@ -43,7 +42,10 @@ def adoptable(projects: list[dict[str, Any]], props: dict[str, Any]) -> dict[str
                 f"{project.get('region')}, not {props['region']}: rename or delete it, "
                 "then run `pulumi up` again"
             )
-        raise _refusal(statuses.describe(props["name"], project["ref"], project["status"]))
+        name, ref, status = (
+            as_text(value) for value in (props["name"], project["ref"], project["status"])
+        )
+        raise _refusal(statuses.describe(name, ref, status))
     return None
 
 

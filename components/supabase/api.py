@@ -11,12 +11,20 @@ may spend throttled is longer than the window.
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
+from components.supabase.api_errors import (
+    NOT_READY,
+    REMOVED,
+    NotFoundError,
+    NotReadyError,
+    SupabaseApiError,
+    error_of,
+    transport_message,
+)
 from components.supabase.rate_limits import (
     RATE_LIMIT_WINDOW,
     RESET_MARGIN,
@@ -24,48 +32,22 @@ from components.supabase.rate_limits import (
     seconds,
     throttle_wait,
 )
+from stacks.json_values import JsonObject, JsonValue, as_array, as_object
+
+# The errors are part of the client's interface: callers import them from here.
+__all__ = [
+    "DEFAULT_API_URL",
+    "NOT_READY",
+    "REMOVED",
+    "ManagementApi",
+    "NotFoundError",
+    "NotReadyError",
+    "RetryPolicy",
+    "SupabaseApiError",
+]
 
 DEFAULT_API_URL = "https://api.supabase.com"
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
-
-
-class SupabaseApiError(Exception):
-    """The API refused or failed a call; the message is the API's own, never the token."""
-
-    def __init__(self, method: str, path: str, status: int | None, message: str) -> None:
-        self.method, self.path, self.status, self.message = method, path, status, message
-        super().__init__(
-            f"Supabase Management API {method} {path}: "
-            + (f"HTTP {status}: {message}" if status is not None else message)
-        )
-
-    def hiding(self, hidden: frozenset[str]) -> "SupabaseApiError":
-        """The same error with each hidden value masked: an API message may echo its input."""
-        message = self.message
-        for value in hidden:
-            message = message.replace(value, "[secret]")
-        return (
-            self
-            if message == self.message
-            else type(self)(self.method, self.path, self.status, message)
-        )
-
-
-class NotFoundError(SupabaseApiError):
-    """The addressed object does not exist: HTTP 404, or the 400 "Resource has been removed"
-    with which the API answers for a deleted project and everything under it (recorded by
-    the Supabase CLI's end-to-end suite: supabase/cli apps/cli-e2e/fixtures/scenarios/
-    network-restrictions-update-exits-non-zero-with-invalid-cidr-format, commit 1d1e7191)."""
-
-
-class NotReadyError(SupabaseApiError):
-    """The 400 "Project not ready for deletion." of a project deleted moments after its
-    create (supabase/cli apps/cli-e2e/fixtures/recorded/DELETE_v1_projects___PROJECT_REF__/
-    2.response.json, commit 1d1e7191): the same DELETE succeeds once it is up."""
-
-
-REMOVED = "Resource has been removed"
-NOT_READY = "Project not ready for deletion."
 
 
 @dataclass(frozen=True)
@@ -111,16 +93,16 @@ class ManagementApi:
     def close(self) -> None:
         self._client.close()
 
-    def list_projects(self) -> list[dict[str, Any]]:
-        return list(self.call("GET", "/v1/projects"))
+    def list_projects(self) -> list[JsonObject]:
+        return _objects(self.call("GET", "/v1/projects"))
 
-    def create_project(self, body: dict[str, Any]) -> dict[str, Any]:
+    def create_project(self, body: JsonObject) -> JsonObject:
         # Not repeated on a server error or timeout: the project may exist by then.
         # The caller looks for it by name before trying again.
-        return dict(self.call("POST", "/v1/projects", json=body, idempotent=False))
+        return as_object(self.call("POST", "/v1/projects", json=body, idempotent=False))
 
-    def get_project(self, ref: str) -> dict[str, Any]:
-        return dict(self.call("GET", f"/v1/projects/{ref}"))
+    def get_project(self, ref: str) -> JsonObject:
+        return as_object(self.call("GET", f"/v1/projects/{ref}"))
 
     def rename_project(self, ref: str, name: str) -> None:
         # PATCH /v1/projects/{ref}, body V1UpdateProjectBody {name}; the official Terraform
@@ -135,16 +117,16 @@ class ManagementApi:
     def delete_project(self, ref: str) -> None:
         self.call("DELETE", f"/v1/projects/{ref}")
 
-    def api_keys(self, ref: str) -> list[dict[str, Any]]:
+    def api_keys(self, ref: str) -> list[JsonObject]:
         # `reveal=true`: without it the API withholds the keys' values.
         path = f"/v1/projects/{ref}/api-keys"
-        return list(self.call("GET", path, params={"reveal": "true"}))
+        return _objects(self.call("GET", path, params={"reveal": "true"}))
 
-    def pooler_config(self, ref: str) -> list[dict[str, Any]]:
-        return list(self.call("GET", f"/v1/projects/{ref}/config/database/pooler"))
+    def pooler_config(self, ref: str) -> list[JsonObject]:
+        return _objects(self.call("GET", f"/v1/projects/{ref}/config/database/pooler"))
 
-    def addons(self, ref: str) -> dict[str, Any]:
-        return dict(self.call("GET", f"/v1/projects/{ref}/billing/addons"))
+    def addons(self, ref: str) -> JsonObject:
+        return as_object(self.call("GET", f"/v1/projects/{ref}/billing/addons"))
 
     def apply_addon(self, ref: str, addon_type: str, variant: str) -> None:
         body = {"addon_type": addon_type, "addon_variant": variant}
@@ -155,10 +137,10 @@ class ManagementApi:
         method: str,
         path: str,
         *,
-        json: dict[str, Any] | None = None,
+        json: Mapping[str, JsonValue] | None = None,
         params: dict[str, str | list[str]] | None = None,
         idempotent: bool = True,
-    ) -> Any:
+    ) -> JsonValue:
         """One call, retried where that is safe; the answer's JSON (None for an empty body)."""
         try:
             return self._call(method, path, json, params, idempotent)
@@ -169,10 +151,10 @@ class ManagementApi:
         self,
         method: str,
         path: str,
-        json: dict[str, Any] | None,
+        json: Mapping[str, JsonValue] | None,
         params: dict[str, str | list[str]] | None,
         idempotent: bool,
-    ) -> Any:
+    ) -> JsonValue:
         endpoint = f"{method} {path}"
         failures = 0
         throttled = 0.0
@@ -183,7 +165,7 @@ class ManagementApi:
             except httpx.TransportError as error:
                 failures += 1
                 if failures >= self._retry.attempts or not idempotent:
-                    raise SupabaseApiError(method, path, None, _transport_message(error)) from None
+                    raise SupabaseApiError(method, path, None, transport_message(error)) from None
                 self._retry.sleep(self._retry.backoff(failures - 1))
                 continue
             self._note_quota(endpoint, response)
@@ -206,7 +188,10 @@ class ManagementApi:
                 if failures < self._retry.attempts:
                     self._retry.sleep(self._retry.backoff(failures - 1))
                     continue
-            return _result(method, path, response)
+            if not response.is_success:
+                raise error_of(method, path, response)
+            answer: JsonValue = response.json() if response.content else None
+            return answer
 
     def _note_quota(self, endpoint: str, response: httpx.Response) -> None:
         """Remember when an endpoint whose quota ran out becomes usable again."""
@@ -225,28 +210,6 @@ class ManagementApi:
                 self._retry.sleep(wait)
 
 
-def _result(method: str, path: str, response: httpx.Response) -> Any:
-    if response.is_success:
-        return response.json() if response.content else None
-    message = _api_message(response)
-    error_type: type[SupabaseApiError] = SupabaseApiError
-    if response.status_code == 404 or (response.status_code == 400 and message == REMOVED):
-        error_type = NotFoundError
-    elif response.status_code == 400 and message == NOT_READY:
-        error_type = NotReadyError
-    raise error_type(method, path, response.status_code, message)
-
-
-def _api_message(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase or "no message"
-    if isinstance(body, dict):
-        return str(body.get("message") or body.get("error") or body)
-    return str(body)
-
-
-def _transport_message(error: httpx.TransportError) -> str:
-    kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not connect"
-    return f"{kind} ({type(error).__name__})"
+def _objects(answer: JsonValue) -> list[JsonObject]:
+    """An answer that is an array of objects."""
+    return [as_object(entry) for entry in as_array(answer)]

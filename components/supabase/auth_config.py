@@ -30,7 +30,6 @@ which it does not support for production, with links to `http://localhost:3000`.
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 
@@ -38,6 +37,7 @@ from components.supabase.api import ManagementApi
 from components.supabase.fields import behaviour, computed, setting
 from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
+from stacks.json_values import JsonObject, as_object, as_text
 
 RESEND_SMTP_HOST = "smtp.resend.com"
 RESEND_SMTP_PORT = "465"  # the spec types smtp_port as text
@@ -108,20 +108,21 @@ class AuthConfigProvider(SurfaceProvider):
     )
 
     def apply(
-        self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        api.hide(news.get("smtp_pass"))
+        self, api: ManagementApi, ref: str, news: JsonObject, _olds: JsonObject | None
+    ) -> JsonObject:
+        password = news.get("smtp_pass")
+        api.hide(password if isinstance(password, str) else None)
         api.call("PATCH", _path(ref), json={name: news[name] for name in SENT})
         return self.observe(api, ref, news)
 
-    def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
-        return _managed(api.call("GET", _path(ref)))
+    def observe(self, api: ManagementApi, ref: str, _props: JsonObject) -> JsonObject:
+        return _managed(as_object(api.call("GET", _path(ref))))
 
-    def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    def differs(self, name: str, olds: JsonObject, news: JsonObject) -> bool:
         # Without a hash from the API (none answered), the state's password is all there is.
         if name == "smtp_pass" and olds.get("smtp_pass_hash") and news.get("smtp_pass"):
             ref = str(news.get("project_ref") or olds.get("project_ref"))
-            return bool(olds["smtp_pass_hash"] != smtp_pass_hash(ref, news["smtp_pass"]))
+            return bool(olds["smtp_pass_hash"] != smtp_pass_hash(ref, as_text(news["smtp_pass"])))
         return super().differs(name, olds, news)
 
 
@@ -137,7 +138,7 @@ def smtp_pass_hash(ref: str, password: str) -> str:
     return hmac.new(ref.encode(), password.encode(), hashlib.sha256).hexdigest()
 
 
-def _managed(answer: dict[str, Any]) -> dict[str, Any]:
+def _managed(answer: JsonObject) -> JsonObject:
     """The managed fields of an AuthConfigResponse; its `smtp_pass` is the password's hash."""
     managed = {name: answer.get(name) for name in SENT if name != "smtp_pass"}
     return {**managed, "smtp_pass_hash": answer.get("smtp_pass")}

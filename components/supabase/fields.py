@@ -7,7 +7,10 @@ registered properties (what a plan shows) all read it from the fields.
 import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 class Change(StrEnum):
@@ -21,6 +24,8 @@ class Change(StrEnum):
     """Set by the provider from the API's answer; the program never sets it."""
 
 
+# Like `dataclasses.field`, each returns what stands as the field's default: typed Any, so
+# that it fits a field of any type.
 def identity(*, default: Any = dataclasses.MISSING) -> Any:
     """A field naming what the resource is: another value is another resource."""
     return dataclasses.field(default=default, metadata={"change": Change.REPLACE, "secret": False})
@@ -57,7 +62,7 @@ class Behaviour:
         return tuple(name for name in self.update if name != "management_api")
 
 
-def behaviour(inputs: type[Any]) -> Behaviour:
+def behaviour(inputs: "type[DataclassInstance]") -> Behaviour:
     """The behaviour `inputs` (a dataclass of these fields) declares."""
     fields = dataclasses.fields(inputs)
 
@@ -68,7 +73,7 @@ def behaviour(inputs: type[Any]) -> Behaviour:
     return Behaviour(named(Change.REPLACE), named(Change.UPDATE), named(Change.COMPUTED), secret)
 
 
-def properties(inputs: Any) -> dict[str, Any]:
+def properties(inputs: "DataclassInstance") -> dict[str, object]:
     """The resource's properties: every field, a computed one as None until the provider
     sets it."""
     return {field.name: getattr(inputs, field.name) for field in dataclasses.fields(inputs)}

@@ -19,7 +19,6 @@ of the list that a reviewer sees, never the side effect of removing a resource.
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 
@@ -27,6 +26,7 @@ from components.supabase.api import ManagementApi
 from components.supabase.fields import computed, setting
 from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
+from stacks.json_values import JsonObject, JsonValue, as_array, as_object, as_text
 
 PATH = "/network-restrictions"
 OPEN = ("0.0.0.0/0", "::/0")
@@ -55,19 +55,19 @@ class NetworkRestrictionsProvider(SurfaceProvider):
     )
 
     def apply(
-        self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        networks = [ipaddress.ip_network(cidr) for cidr in news["allowed_cidrs"]]
-        body = {
+        self, api: ManagementApi, ref: str, news: JsonObject, _olds: JsonObject | None
+    ) -> JsonObject:
+        networks = [ipaddress.ip_network(as_text(cidr)) for cidr in as_array(news["allowed_cidrs"])]
+        body: JsonObject = {
             "dbAllowedCidrs": [str(n) for n in networks if n.version == 4],
             "dbAllowedCidrsV6": [str(n) for n in networks if n.version == 6],
         }
-        return _state(api.call("POST", f"{_path(ref)}/apply", json=body))
+        return _state(as_object(api.call("POST", f"{_path(ref)}/apply", json=body)))
 
-    def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
-        return _state(api.call("GET", _path(ref)))
+    def observe(self, api: ManagementApi, ref: str, _props: JsonObject) -> JsonObject:
+        return _state(as_object(api.call("GET", _path(ref))))
 
-    def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    def differs(self, name: str, olds: JsonObject, news: JsonObject) -> bool:
         if name == "allowed_cidrs":
             return normalized(olds.get(name)) != normalized(news.get(name))
         return super().differs(name, olds, news)
@@ -81,16 +81,20 @@ class NetworkRestrictions(SurfaceResource, module="supabase", name="NetworkRestr
     status: pulumi.Output[str]
 
 
-def normalized(cidrs: Any) -> frozenset[str]:
+def normalized(cidrs: JsonValue | None) -> frozenset[str]:
     """The ranges as a set, each in its canonical spelling; none at all means open."""
-    networks = frozenset(str(ipaddress.ip_network(cidr)) for cidr in cidrs or [])
+    networks = frozenset(str(ipaddress.ip_network(as_text(cidr))) for cidr in as_array(cidrs or []))
     return networks or frozenset(OPEN)
 
 
-def _state(answer: dict[str, Any]) -> dict[str, Any]:
-    config = answer.get("config") or {}
-    cidrs = [*config.get("dbAllowedCidrs", []), *config.get("dbAllowedCidrsV6", [])]
-    return {"allowed_cidrs": sorted(normalized(cidrs)), "status": answer.get("status")}
+def _state(answer: JsonObject) -> JsonObject:
+    config = as_object(answer.get("config") or {})
+    cidrs: JsonValue = [
+        *as_array(config.get("dbAllowedCidrs", [])),
+        *as_array(config.get("dbAllowedCidrsV6", [])),
+    ]
+    allowed: list[JsonValue] = [*sorted(normalized(cidrs))]
+    return {"allowed_cidrs": allowed, "status": answer.get("status")}
 
 
 def _path(ref: str) -> str:

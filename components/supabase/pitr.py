@@ -15,7 +15,6 @@ so that takes removing the protection first.
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import pulumi
 
@@ -23,6 +22,7 @@ from components.supabase.api import ManagementApi, NotFoundError, SupabaseApiErr
 from components.supabase.fields import setting
 from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
+from stacks.json_values import JsonObject, as_array, as_object, as_text, member
 
 ADDON_TYPE = "pitr"
 PATH = "/billing/addons"
@@ -59,9 +59,9 @@ class PitrProvider(SurfaceProvider):
     )
 
     def apply(
-        self, api: ManagementApi, ref: str, news: dict[str, Any], olds: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        wanted = PitrVariant(news["variant"])
+        self, api: ManagementApi, ref: str, news: JsonObject, olds: JsonObject | None
+    ) -> JsonObject:
+        wanted = PitrVariant(as_text(news["variant"]))
         # On create the project's add-ons are unknown; on update the state says them.
         current = self.observe(api, ref, news)["variant"] if olds is None else olds["variant"]
         if wanted is not PitrVariant.NONE and wanted.value != current:
@@ -80,13 +80,15 @@ class PitrProvider(SurfaceProvider):
             api.call("DELETE", f"{_path(ref)}/{current}")
         return {"variant": wanted.value}
 
-    def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
-        for addon in api.call("GET", _path(ref)).get("selected_addons", []):
+    def observe(self, api: ManagementApi, ref: str, _props: JsonObject) -> JsonObject:
+        answer = as_object(api.call("GET", _path(ref)))
+        for entry in as_array(answer.get("selected_addons", [])):
+            addon = as_object(entry)
             if addon.get("type") == ADDON_TYPE:
-                return {"variant": str(addon["variant"]["id"])}
+                return {"variant": str(member(addon, "variant", "id"))}
         return {"variant": PitrVariant.NONE.value}
 
-    def remove(self, api: ManagementApi, ref: str, props: dict[str, Any]) -> None:
+    def remove(self, api: ManagementApi, ref: str, props: JsonObject) -> None:
         variant = props.get("variant")
         if variant and variant != PitrVariant.NONE.value:
             try:

@@ -29,7 +29,6 @@ timeouts.mdx and configuration.mdx). A refresh of a project without the override
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 
@@ -37,6 +36,7 @@ from components.supabase.api import ManagementApi
 from components.supabase.fields import setting
 from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
+from stacks.json_values import JsonObject, JsonValue, as_object
 
 OWNED = ("statement_timeout",)
 PATH = "/config/database/postgres"
@@ -65,24 +65,24 @@ class PostgresConfigProvider(SurfaceProvider):
     )
 
     def apply(
-        self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        overrides = api.call("GET", _path(ref))
+        self, api: ManagementApi, ref: str, news: JsonObject, _olds: JsonObject | None
+    ) -> JsonObject:
+        overrides = as_object(api.call("GET", _path(ref)))
         merged = {**overrides, **{name: news[name] for name in OWNED}}
-        return _owned(api.call("PUT", _path(ref), json=merged))
+        return _owned(as_object(api.call("PUT", _path(ref), json=merged)))
 
-    def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
-        return _owned(api.call("GET", _path(ref)))
+    def observe(self, api: ManagementApi, ref: str, _props: JsonObject) -> JsonObject:
+        return _owned(as_object(api.call("GET", _path(ref))))
 
-    def remove(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> None:
-        overrides = api.call("GET", _path(ref))
+    def remove(self, api: ManagementApi, ref: str, _props: JsonObject) -> None:
+        overrides = as_object(api.call("GET", _path(ref)))
         if not any(name in overrides for name in OWNED):
             pulumi.log.info(f"Supabase project {ref} has no statement_timeout override left")
             return
         others = {name: value for name, value in overrides.items() if name not in OWNED}
         api.call("PUT", _path(ref), json=others)
 
-    def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    def differs(self, name: str, olds: JsonObject, news: JsonObject) -> bool:
         if name == "statement_timeout":  # "120s" is "2min"
             return milliseconds(olds.get(name)) != milliseconds(news.get(name))
         return super().differs(name, olds, news)
@@ -95,7 +95,7 @@ class PostgresConfig(SurfaceResource, module="supabase", name="PostgresConfig"):
     statement_timeout: pulumi.Output[str]
 
 
-def milliseconds(duration: Any) -> float | None:
+def milliseconds(duration: JsonValue | None) -> float | None:
     """A Postgres duration in milliseconds; None when unset or not a duration."""
     match = _DURATION.fullmatch(str(duration)) if duration is not None else None
     if match is None:
@@ -103,7 +103,7 @@ def milliseconds(duration: Any) -> float | None:
     return float(match.group(1)) * _MILLISECONDS[match.group(2) or "ms"]
 
 
-def _owned(answer: dict[str, Any]) -> dict[str, Any]:
+def _owned(answer: JsonObject) -> JsonObject:
     """The owned overrides of a PostgresConfigResponse; one not set reads as None."""
     return {name: answer.get(name) for name in OWNED}
 

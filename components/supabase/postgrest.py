@@ -11,7 +11,6 @@ Delete leaves the setting as it is: Supabase's default exposes more than the app
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 
@@ -19,6 +18,7 @@ from components.supabase.api import ManagementApi
 from components.supabase.fields import setting
 from components.supabase.ownership import Ownership
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
+from stacks.json_values import JsonObject, JsonValue, as_object
 
 PATH = "/postgrest"
 
@@ -44,15 +44,15 @@ class PostgrestProvider(SurfaceProvider):
     )
 
     def apply(
-        self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        body = {"db_schema": news["db_schema"], "max_rows": news["max_rows"]}
-        return _managed(api.call("PATCH", _path(ref), json=body))
+        self, api: ManagementApi, ref: str, news: JsonObject, _olds: JsonObject | None
+    ) -> JsonObject:
+        body: JsonObject = {"db_schema": news["db_schema"], "max_rows": news["max_rows"]}
+        return _managed(as_object(api.call("PATCH", _path(ref), json=body)))
 
-    def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
-        return _managed(api.call("GET", _path(ref)))
+    def observe(self, api: ManagementApi, ref: str, _props: JsonObject) -> JsonObject:
+        return _managed(as_object(api.call("GET", _path(ref))))
 
-    def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    def differs(self, name: str, olds: JsonObject, news: JsonObject) -> bool:
         if name == "db_schema":  # "public, graphql_public" is "public,graphql_public"
             return schemas(olds.get(name)) != schemas(news.get(name))
         return super().differs(name, olds, news)
@@ -66,12 +66,12 @@ class PostgrestConfig(SurfaceResource, module="supabase", name="PostgrestConfig"
     max_rows: pulumi.Output[int]
 
 
-def schemas(db_schema: Any) -> list[str]:
+def schemas(db_schema: JsonValue | None) -> list[str]:
     """The schema names of a `db_schema` value, in order (the first is the default)."""
     return [name.strip() for name in str(db_schema or "").split(",") if name.strip()]
 
 
-def _managed(answer: dict[str, Any]) -> dict[str, Any]:
+def _managed(answer: JsonObject) -> JsonObject:
     return {"db_schema": answer["db_schema"], "max_rows": answer["max_rows"]}
 
 

@@ -5,7 +5,8 @@ for a value that is still being provisioned and then fail plainly, never pass on
 """
 
 from dataclasses import dataclass
-from typing import Any
+
+from stacks.json_values import JsonObject, JsonValue, as_array, as_object
 
 PREFERRED_KEY_NAME = "default"
 """The name Supabase gives the publishable and secret key a project starts with."""
@@ -30,7 +31,7 @@ class ApiKeys:
         return gaps
 
 
-def api_keys(answer: list[dict[str, Any]]) -> ApiKeys:
+def api_keys(answer: list[JsonObject]) -> ApiKeys:
     """Keys from `GET /v1/projects/{ref}/api-keys?reveal=true` (array of `ApiKeyResponse`).
 
     `ApiKeyResponse.type` is `legacy`, `publishable` or `secret`; the legacy ones are
@@ -66,7 +67,7 @@ class Pooler:
     database: str
 
 
-def primary_pooler(answer: list[dict[str, Any]]) -> Pooler | None:
+def primary_pooler(answer: list[JsonObject]) -> Pooler | None:
     """The primary database's Supavisor settings from `GET .../config/database/pooler`.
 
     An array of `SupavisorConfigResponse`; it is empty while a new project's pooler is
@@ -79,11 +80,18 @@ def primary_pooler(answer: list[dict[str, Any]]) -> Pooler | None:
         if all(fields) and entry.get("db_name"):
             return Pooler(
                 host=str(entry["db_host"]),
-                port=int(entry["db_port"]),
+                port=_port(entry["db_port"]),
                 user=str(entry["db_user"]),
                 database=str(entry["db_name"]),
             )
     return None
+
+
+def _port(value: JsonValue) -> int:
+    """A port the API answers as a number (or, leniently, as its digits)."""
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"a pooler's db_port must be a number, not {type(value).__name__}")
+    return int(value)
 
 
 COMPUTE_ADDON = "compute_instance"
@@ -96,15 +104,16 @@ def addon_variant(instance_size: str) -> str | None:
     return None if instance_size == BASE_SIZE else f"{ADDON_PREFIX}{instance_size}"
 
 
-def instance_size(answer: dict[str, Any]) -> str:
+def instance_size(answer: JsonObject) -> str:
     """The compute size from `GET /v1/projects/{ref}/billing/addons` (`ListProjectAddonsResponse`).
 
     The selected `compute_instance` add-on's variant id is `ci_<size>`, which is how the
     official Terraform provider reads it (project_resource.go, readProject); with no
     compute add-on the project runs on the base size.
     """
-    for addon in answer.get("selected_addons", []):
+    for entry in as_array(answer.get("selected_addons", [])):
+        addon = as_object(entry)
         if addon.get("type") == COMPUTE_ADDON:
-            variant = str(addon.get("variant", {}).get("id", ""))
-            return variant.removeprefix(ADDON_PREFIX)
+            variant = as_object(addon.get("variant", {})).get("id", "")
+            return str(variant).removeprefix(ADDON_PREFIX)
     return BASE_SIZE

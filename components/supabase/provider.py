@@ -6,8 +6,6 @@ The state names this class by module and name (`components.supabase.provider`,
 `SupabaseProjectProvider`): a move or rename needs an alias.
 """
 
-from typing import Any
-
 import pulumi
 from pulumi.dynamic import (
     CheckFailure,
@@ -39,17 +37,18 @@ from components.supabase.project_inputs import (
 )
 from components.supabase.project_values import addon_variant, instance_size
 from components.supabase.waiting import Waiting, poll, wait_for_values, wait_until_healthy
+from stacks.json_values import JsonObject, as_text, member
 
 __all__ = ["SupabaseProject", "SupabaseProjectProvider", "Waiting", "addon_variant"]
 
 
 class SupabaseProjectProvider(ManagementApiProvider):
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_token"] = None  # never into the state file
         return state
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, _olds: JsonObject, news: JsonObject) -> CheckResult:
         failures = [
             CheckFailure(key, f"{key} is required")
             for key in PROJECT.set_by_program
@@ -57,27 +56,28 @@ class SupabaseProjectProvider(ManagementApiProvider):
         ]
         return CheckResult(news, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: JsonObject, news: JsonObject) -> DiffResult:
         changed = [
             key for key in (*REPLACE_ON_CHANGE, *UPDATE_IN_PLACE) if olds.get(key) != news.get(key)
         ]
         replaces = [key for key in changed if key in REPLACE_ON_CHANGE]
-        if "instance_size" in changed and addon_variant(news["instance_size"]) is None:
+        if "instance_size" in changed and addon_variant(as_text(news["instance_size"])) is None:
             replaces.append("instance_size")  # no add-on gives nano: only a new project does
         # A replacement must delete first: the create adopts a project of the same name.
         return DiffResult(
             changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces)
         )
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: JsonObject) -> CreateResult:
         api = self._api(props)
         try:
             project = self._adoptable(api, props) or self._create(api, props)
-            return CreateResult(project["ref"], self._outputs(api, project["ref"], props))
+            ref = as_text(project["ref"])
+            return CreateResult(ref, self._outputs(api, ref, props))
         finally:
             api.close()
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: JsonObject) -> ReadResult:
         """Refresh, or read by ID alone (`SupabaseProject.get`): then `props` holds no
         more than the API's URL."""
         project_ref(id_, "a Supabase project")
@@ -100,21 +100,21 @@ class SupabaseProjectProvider(ManagementApiProvider):
         finally:
             api.close()
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: JsonObject, news: JsonObject) -> UpdateResult:
         api = self._api(news)
         try:
             if olds.get("name") != news["name"]:
-                api.rename_project(id_, news["name"])
+                api.rename_project(id_, as_text(news["name"]))
             if olds.get("db_pass") != news["db_pass"]:
-                api.set_database_password(id_, news["db_pass"])
-            variant = addon_variant(news["instance_size"])
+                api.set_database_password(id_, as_text(news["db_pass"]))
+            variant = addon_variant(as_text(news["instance_size"]))
             if olds.get("instance_size") != news["instance_size"] and variant is not None:
                 api.apply_addon(id_, "compute_instance", variant)
             return UpdateResult(self._outputs(api, id_, news))
         finally:
             api.close()
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: JsonObject) -> None:
         api = self._api(props)
         try:
             self._delete_when_ready(api, id_)
@@ -143,11 +143,11 @@ class SupabaseProjectProvider(ManagementApiProvider):
 
         poll(deleted, self._waiting.timeout, self._waiting, self._retry, gave_up)
 
-    def _adoptable(self, api: ManagementApi, props: dict[str, Any]) -> dict[str, Any] | None:
+    def _adoptable(self, api: ManagementApi, props: JsonObject) -> JsonObject | None:
         return adoptable(api.list_projects(), props)
 
-    def _create(self, api: ManagementApi, props: dict[str, Any]) -> dict[str, Any]:
-        body = {
+    def _create(self, api: ManagementApi, props: JsonObject) -> JsonObject:
+        body: JsonObject = {
             "name": props["name"],
             "organization_slug": props["organization_slug"],
             "db_pass": props["db_pass"],
@@ -169,9 +169,9 @@ class SupabaseProjectProvider(ManagementApiProvider):
         self,
         api: ManagementApi,
         ref: str,
-        props: dict[str, Any],
-        project: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
+        props: JsonObject,
+        project: JsonObject | None = None,
+    ) -> JsonObject:
         """Outputs once the project is healthy; a refresh passes the project it just read,
         and a stuck one fails it with what to do."""
         if project is None:
@@ -179,7 +179,7 @@ class SupabaseProjectProvider(ManagementApiProvider):
         elif project["status"] in statuses.STUCK:
             raise SupabaseApiError(
                 "GET", f"/v1/projects/{ref}", None,
-                statuses.describe(project["name"], ref, project["status"]),
+                statuses.describe(as_text(project["name"]), ref, as_text(project["status"])),
             )  # fmt: skip
         keys, pooler = wait_for_values(api, ref, self._waiting, self._retry)
         return {
@@ -187,7 +187,9 @@ class SupabaseProjectProvider(ManagementApiProvider):
             "ref": ref,
             "status": project["status"],
             "api_url": api_url(ref),
-            "db_host": project["database"]["host"],  # required by V1ProjectWithDatabaseResponse
+            "db_host": member(
+                project, "database", "host"
+            ),  # required by V1ProjectWithDatabaseResponse
             "db_name": pooler.database,
             "pooler_host": pooler.host,
             "pooler_port": pooler.port,
@@ -234,7 +236,7 @@ class SupabaseProject(Resource, module="supabase", name="Project"):
         return project
 
     def _register(
-        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
+        self, name: str, props: pulumi.Inputs, opts: pulumi.ResourceOptions | None
     ) -> None:
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(PROJECT.secret))
         merged = pulumi.ResourceOptions.merge(opts, secret)

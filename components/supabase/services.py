@@ -16,6 +16,7 @@ import json
 
 from components.supabase.api import ManagementApi, RetryPolicy, SupabaseApiError
 from components.supabase.waiting import Waiting, poll
+from stacks.json_values import as_array, as_object
 
 SERVICES = ("auth", "db", "db_postgres_user", "pg_bouncer", "pooler", "realtime", "rest", "storage")
 """Every service the spec's `services` parameter names, as `allProjectServices` lists them."""
@@ -28,14 +29,16 @@ def wait_for_services(
     the database, for the error if they do not come back within `waiting.timeout`."""
     path = f"/v1/projects/{ref}/health"
     services = list(SERVICES)
-    if not str(api.call("GET", f"/v1/projects/{ref}/postgrest").get("db_schema") or "").strip():
+    postgrest = as_object(api.call("GET", f"/v1/projects/{ref}/postgrest"))
+    if not str(postgrest.get("db_schema") or "").strip():
         services.remove("rest")  # the Data API is off: PostgREST never comes up
     coming_up: list[str] = []
 
     def healthy() -> bool | None:
         failed = []
         coming_up.clear()
-        for entry in api.call("GET", path, params={"services": services}):
+        for item in as_array(api.call("GET", path, params={"services": services})):
+            entry = as_object(item)
             name, status = str(entry.get("name")), entry.get("status")
             error = _error_text(entry.get("error"))
             if status == "COMING_UP" or (status == "UNHEALTHY" and _transient(name, error)):

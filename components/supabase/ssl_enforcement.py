@@ -16,7 +16,6 @@ explicit `database: false`.
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 
@@ -26,6 +25,7 @@ from components.supabase.ownership import Ownership
 from components.supabase.services import wait_for_services
 from components.supabase.surface import SurfaceInputs, SurfaceProvider, SurfaceResource
 from components.supabase.waiting import poll
+from stacks.json_values import JsonObject, member
 
 UNSUPPORTED = "not allowed to configure SSL enforcements"
 PATH = "/ssl-enforcement"
@@ -52,8 +52,8 @@ class SslEnforcementProvider(SurfaceProvider):
     )
 
     def apply(
-        self, api: ManagementApi, ref: str, news: dict[str, Any], _olds: dict[str, Any] | None
-    ) -> dict[str, Any]:
+        self, api: ManagementApi, ref: str, news: JsonObject, _olds: JsonObject | None
+    ) -> JsonObject:
         wanted = bool(news["database"])
         path = _path(ref)
         try:
@@ -69,7 +69,10 @@ class SslEnforcementProvider(SurfaceProvider):
 
         def applied() -> bool | None:
             answer = answers.pop() if answers else api.call("GET", path)
-            done = answer["appliedSuccessfully"] and answer["currentConfig"]["database"] is wanted
+            done = (
+                member(answer, "appliedSuccessfully")
+                and member(answer, "currentConfig", "database") is wanted
+            )
             return True if done else None
 
         def gave_up() -> SupabaseApiError:
@@ -84,8 +87,8 @@ class SslEnforcementProvider(SurfaceProvider):
         wait_for_services(api, ref, self._waiting, self._retry, after)
         return {"database": wanted}
 
-    def observe(self, api: ManagementApi, ref: str, _props: dict[str, Any]) -> dict[str, Any]:
-        return {"database": api.call("GET", _path(ref))["currentConfig"]["database"]}
+    def observe(self, api: ManagementApi, ref: str, _props: JsonObject) -> JsonObject:
+        return {"database": member(api.call("GET", _path(ref)), "currentConfig", "database")}
 
 
 class SslEnforcement(SurfaceResource, module="supabase", name="SslEnforcement"):

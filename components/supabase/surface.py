@@ -15,7 +15,7 @@ name are in the state; they are named after the API's own paths and never rename
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Concatenate, ParamSpec, Self, TypeVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -37,6 +37,10 @@ from components.supabase.api import (
 )
 from components.supabase.fields import behaviour, identity, properties, setting
 from components.supabase.ownership import Ownership
+from stacks.json_values import JsonObject, as_text
+
+Arguments = ParamSpec("Arguments")
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,32 +63,32 @@ class SurfaceProvider(ManagementApiProvider):
     """How messages name the surface ("SSL enforcement")."""
     ownership: ClassVar[Ownership]
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> dict[str, object]:
         return {}  # the state holds the class reference only (the module's docstring)
 
-    def __setstate__(self, _state: dict[str, Any]) -> None:
+    def __setstate__(self, _state: dict[str, object]) -> None:
         self.__init__()  # type: ignore[misc]  # a fresh provider with the defaults
 
     # The surface's own part.
     def apply(
-        self, api: ManagementApi, ref: str, news: dict[str, Any], olds: dict[str, Any] | None
-    ) -> dict[str, Any]:
+        self, api: ManagementApi, ref: str, news: JsonObject, olds: JsonObject | None
+    ) -> JsonObject:
         """Make the project's setting `news` (olds: None on create); the applied values."""
         raise NotImplementedError
 
-    def observe(self, api: ManagementApi, ref: str, props: dict[str, Any]) -> dict[str, Any]:
+    def observe(self, api: ManagementApi, ref: str, props: JsonObject) -> JsonObject:
         """The setting as the project has it now, with one call."""
         raise NotImplementedError
 
-    def remove(self, _api: ManagementApi, ref: str, _props: dict[str, Any]) -> None:
+    def remove(self, _api: ManagementApi, ref: str, _props: JsonObject) -> None:
         """What deleting the resource does to the project; by default nothing."""
         pulumi.log.info(f"{self.what} of Supabase project {ref} left as it is")
 
-    def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
+    def differs(self, name: str, olds: JsonObject, news: JsonObject) -> bool:
         return bool(olds.get(name) != news.get(name))
 
     # The engine's calls.
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, _olds: JsonObject, news: JsonObject) -> CheckResult:
         missing = [
             CheckFailure(name, f"{name} is required")
             for name in behaviour(self.inputs).set_by_program
@@ -92,17 +96,17 @@ class SurfaceProvider(ManagementApiProvider):
         ]
         return CheckResult(news, missing)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: JsonObject, news: JsonObject) -> DiffResult:
         spec = behaviour(self.inputs)
         changed = [name for name in spec.set_by_program if self.differs(name, olds, news)]
         replaces = [name for name in changed if name in spec.replace]
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        ref = str(props["project_ref"])
+    def create(self, props: JsonObject) -> CreateResult:
+        ref = as_text(props["project_ref"])
         return CreateResult(ref, {**props, **self._with_api(props, self.apply, ref, props, None)})
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: JsonObject) -> ReadResult:
         """Refresh, or read by ID alone (`.get`): then `props` holds no more than the URL."""
         ref = project_ref(id_, f"the {self.what} of a Supabase project")
         try:
@@ -111,22 +115,28 @@ class SurfaceProvider(ManagementApiProvider):
             if not gone(error):
                 raise
             return ReadResult("", {})  # the project is gone, and its setting with it
-        url = props.get("management_api") or DEFAULT_API_URL
+        url = as_text(props.get("management_api") or DEFAULT_API_URL)
         return ReadResult(ref, {**props, **live, "project_ref": ref, "management_api": url})
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: JsonObject, news: JsonObject) -> UpdateResult:
         return UpdateResult({**news, **self._with_api(news, self.apply, id_, news, olds)})
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: JsonObject) -> None:
         try:
             self._with_api(props, self.remove, id_, props)
         except NotFoundError:
             pulumi.log.info(f"Supabase project {id_} is gone, and its {self.what} with it")
 
-    def _with_api(self, props: dict[str, Any], action: Callable[..., Any], *args: Any) -> Any:
+    def _with_api(
+        self,
+        props: JsonObject,
+        action: Callable[Concatenate[ManagementApi, Arguments], Result],
+        *args: Arguments.args,
+        **kwargs: Arguments.kwargs,
+    ) -> Result:
         api = self._api(props)
         try:
-            return action(api, *args)
+            return action(api, *args, **kwargs)
         finally:
             api.close()
 
@@ -173,7 +183,7 @@ class SurfaceResource(Resource):
         return resource
 
     def _register(
-        self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
+        self, name: str, props: pulumi.Inputs, opts: pulumi.ResourceOptions | None
     ) -> None:
         secret = pulumi.ResourceOptions(
             additional_secret_outputs=list(behaviour(self.provider_class.inputs).secret)

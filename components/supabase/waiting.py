@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from components.supabase import statuses
 from components.supabase.api import ManagementApi, RetryPolicy, SupabaseApiError
 from components.supabase.project_values import ApiKeys, Pooler, api_keys, primary_pooler
+from stacks.json_values import JsonObject, as_text, member
 
 T = TypeVar("T")
 
@@ -48,24 +49,24 @@ def poll(
 
 def wait_until_healthy(
     api: ManagementApi, ref: str, waiting: Waiting, retry: RetryPolicy
-) -> dict[str, Any]:
+) -> JsonObject:
     """The project once ACTIVE_HEALTHY; fails at once on a status no wait leaves."""
-    last: dict[str, Any] = {}
+    last: dict[str, JsonObject] = {}
 
-    def healthy() -> dict[str, Any] | None:
+    def healthy() -> JsonObject | None:
         project = last["project"] = api.get_project(ref)
-        status = project["status"]
+        status = as_text(project["status"])
         if status in statuses.TERMINAL:
             raise SupabaseApiError(
                 "GET", f"/v1/projects/{ref}", None,
-                statuses.describe(project.get("name", ref), ref, status),
+                statuses.describe(as_text(project.get("name", ref)), ref, status),
             )  # fmt: skip
         return project if status == statuses.HEALTHY else None
 
     def gave_up() -> SupabaseApiError:
         return SupabaseApiError(
             "GET", f"/v1/projects/{ref}", None,
-            f"project still {last['project']['status']} after {waiting.timeout:g} s; "
+            f"project still {member(last['project'], 'status')} after {waiting.timeout:g} s; "
             "it may still come up: run `pulumi refresh`, then `pulumi up` again",
         )  # fmt: skip
 

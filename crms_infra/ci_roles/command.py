@@ -13,6 +13,7 @@ import argparse
 import json
 import re
 import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from google.protobuf import struct_pb2
 
 from crms_infra.ci_roles.access import BY_SID
 from crms_infra.ci_roles.roles import GITHUB_AUDIENCE, GITHUB_ISSUER, CiRole, ci_roles
+from crms_infra.cli_face import EXIT_OK, EXIT_POLICY
+from crms_infra.cli_inputs import project_dir
 from crms_infra.offline.policy import PackRun, one_line
 from crms_infra.offline.project import load_stack_settings, stack_names
 from crms_infra.offline.sdk import analyzer_pb2
@@ -46,6 +49,27 @@ def account_id(text: str) -> str:
     if not re.fullmatch(r"[0-9]{12}", text):
         raise argparse.ArgumentTypeError("must be an AWS account ID: 12 digits")
     return text
+
+
+def add_arguments(roles: argparse.ArgumentParser) -> None:
+    roles.add_argument("--repository", type=repository, required=True, help="owner/name")
+    roles.add_argument(
+        "--account-id", type=account_id, required=True, help="the AWS account's 12 digits"
+    )
+    roles.add_argument("--out", type=Path, required=True, help="directory for the documents")
+
+
+def run(args: argparse.Namespace) -> int:
+    directory = project_dir(args)
+    roles = roles_for(directory, args.repository, args.account_id)
+    found = problems(roles, directory / "policies")
+    if found:
+        print("error: the roles break the policy pack's rules or IAM's limits:", file=sys.stderr)
+        for problem in found:
+            print(problem, file=sys.stderr)
+        return EXIT_POLICY
+    sys.stdout.write(write(roles, args.out))
+    return EXIT_OK
 
 
 def roles_for(project_dir: Path, repository: str, account: str) -> list[CiRole]:

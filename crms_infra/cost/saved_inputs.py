@@ -18,7 +18,8 @@ from crms_infra.cost.plan_costs import COST_INPUTS
 from crms_infra.plan_model import Plan
 from stacks.cost_inputs import BUDGET, COST_SETTINGS, SETTINGS
 from stacks.escape import safe_line
-from stacks.loader import Problem, value_problems
+from stacks.loader import value_problems
+from stacks.problems import Problem
 
 _COST_KEYS = frozenset(leaf.key for leaf in COST_SETTINGS)
 

@@ -26,19 +26,25 @@ The CLI stops at the first problem; this lists them all. Encrypted values are no
 offline, so their types are not checked (the CLI checks them after decrypting).
 """
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from crms_infra.offline.project import is_encrypted
+from crms_infra.preflight.config_types import (
+    canonical_key,
+    full_type_name,
+    given,
+    parses_as_key,
+    valid_config_value,
+    value_as_the_cli_reads,
+)
 from crms_infra.preflight.findings import Finding
 from crms_infra.yaml_file import load_yaml_file
 from stacks.loader import stack_file_name
 
 RULE = "cli-config"
-_GO_ATOI = re.compile(r"^[+-]?[0-9]+$")
 _PROJECT_FILE = "Pulumi.yaml"
 
 
@@ -62,8 +68,8 @@ class _Files:
         for raw_key, value in (stack_file.get("config") or {}).items():
             key = str(raw_key)
             full_key = key if ":" in key else f"{name}:{key}"
-            if _parses(full_key):
-                values[_canonical(full_key)] = value
+            if parses_as_key(full_key):
+                values[canonical_key(full_key)] = value
             else:
                 unparsed.append(key)
         return cls(name, project.get("config") or {}, values, stack_file, unparsed)
@@ -125,9 +131,9 @@ def _value_findings(
     where = stack_file_name(stack)
     key = full_key.partition(":")[2]  # the CLI's messages name the key as Pulumi.yaml does
     secret = bool(declaration.get("secret"))
-    typed = _given(declaration, "type")  # IsExplicitlyTyped: only these are validated
+    typed = given(declaration, "type")  # IsExplicitlyTyped: only these are validated
     if value is _UNSET:
-        if _given(declaration, "default") or _given(declaration, "value"):
+        if given(declaration, "default") or given(declaration, "value"):
             if not (secret and typed):
                 return
             # mergeConfig sets the default as a plain value, which validation then refuses.
@@ -156,8 +162,8 @@ def _value_findings(
     if is_encrypted(value):
         return
     items = declaration.get("items")
-    if not valid_config_value(str(type_name), items, _as_the_cli_reads(value)):
-        full_type = _full_type_name(str(type_name), items)
+    if not valid_config_value(str(type_name), items, value_as_the_cli_reads(value)):
+        full_type = full_type_name(str(type_name), items)
         yield Finding(
             RULE, where, full_key,
             f"the Pulumi CLI stops: \"Stack '{stack}' with configuration key '{key}' must be "
@@ -167,83 +173,25 @@ def _value_findings(
         )  # fmt: skip
 
 
-def _given(declaration: Mapping[str, Any], attribute: str) -> bool:
-    """Whether the declaration gives the attribute: YAML's `null` is Go's nil, as absent."""
-    return declaration.get(attribute) is not None
-
-
-def valid_config_value(type_name: str, items: Any, value: Any) -> bool:
-    """`ValidateConfigValue` of sdk/go/common/workspace/project.go."""
-    if type_name == "string":
-        return isinstance(value, str)
-    if type_name == "integer":
-        if isinstance(value, bool):
-            return False
-        if isinstance(value, int):
-            return True
-        if isinstance(value, float):
-            return value == int(value)  # YAML gives floats; a whole number is allowed
-        return isinstance(value, str) and bool(_GO_ATOI.match(value))  # strconv.Atoi
-    if type_name == "boolean":
-        return value in ("true", "false") or isinstance(value, bool)
-    if type_name == "object":
-        return isinstance(value, dict)
-    if not isinstance(value, list) or not isinstance(items, Mapping):
-        return False
-    return all(
-        valid_config_value(str(items.get("type")), items.get("items"), item) for item in value
-    )
-
-
-def _as_the_cli_reads(value: Any) -> Any:
-    """A scalar reaches validation as text (config.Value keeps it as a string); a list or a
-    map as its JSON decoding (object values are unmarshalled before the check)."""
-    if isinstance(value, list | dict):
-        return value
-    if value is None:
-        return ""  # checkForEmptyConfig in loaders.go: an empty value is ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _full_type_name(type_name: str, items: Any) -> str:
-    """`InferFullTypeName`: `array<string>`."""
-    if isinstance(items, Mapping):
-        return f"array<{_full_type_name(str(items.get('type')), items.get('items'))}>"
-    return type_name
-
-
-def _parses(full_key: str) -> bool:
-    """`config.ParseKey`: `<namespace>:<name>`, or the old `<namespace>:config:<name>`."""
-    parts = full_key.split(":")
-    return len(parts) == 2 or (len(parts) == 3 and parts[1] == "config" and all(parts))
-
-
-def _canonical(full_key: str) -> str:
-    parts = full_key.split(":")
-    return f"{parts[0]}:{parts[-1]}"
-
-
 def _schema_findings(project_name: str, schema: Mapping[str, Any]) -> Iterator[Finding]:
     """`Project.Validate`: what the CLI refuses in Pulumi.yaml's `config:` block itself."""
     for key, declaration in sorted(schema.items()):
         if not isinstance(declaration, Mapping):
             continue  # a shorthand value (`key: value`), which the CLI accepts
         own = ":" not in key or key.startswith(f"{project_name}:")
-        typed, has_default = _given(declaration, "type"), _given(declaration, "default")
+        typed, has_default = given(declaration, "type"), given(declaration, "default")
         problem = None
-        if has_default and _given(declaration, "value"):
+        if has_default and given(declaration, "value"):
             problem = "has both a 'default' and a 'value' attribute"
-        elif own and declaration.get("type") == "array" and not _given(declaration, "items"):
+        elif own and declaration.get("type") == "array" and not given(declaration, "items"):
             problem = "declares an array but not the type of its items ('items')"
         elif own and typed and has_default:
             type_name, items = str(declaration["type"]), declaration.get("items")
             if not valid_config_value(type_name, items, declaration["default"]):
-                problem = f"has a default that is not of type '{_full_type_name(type_name, items)}'"
+                problem = f"has a default that is not of type '{full_type_name(type_name, items)}'"
         elif not own and (typed or has_default):
             problem = "is in another namespace, where only a 'value' is allowed"
-        elif not own and not _given(declaration, "value"):
+        elif not own and not given(declaration, "value"):
             problem = "is in another namespace and gives no 'value'"
         if problem is not None:
             yield Finding(

@@ -16,38 +16,14 @@ from crms_rules.core import (
     StackRule,
     Violation,
     as_list,
-    of_type,
     policy_document,
     statements,
 )
+from crms_rules.s3_buckets import configs_of, log_targets_of, named_buckets
 
-BUCKET = "aws:s3/bucket:Bucket"
 PURPOSE_TAG, BACKUPS = "purpose", "backups"
 """The tag and value that mark the backups buckets (components.purposes.PURPOSE_TAG and
 Purpose.BACKUPS; tests/policies/test_copies.py ties the copy to them)."""
-S3 = "aws:s3/"
-
-
-def _configs(resources: Sequence[Resource], kind: str) -> dict[str, list[Resource]]:
-    """Configuration resources of one kind, by the bucket they configure."""
-    found: dict[str, list[Resource]] = {}
-    for resource in resources:
-        if resource.type.startswith(f"{S3}{kind}:"):
-            found.setdefault(str(resource.props.get("bucket")), []).append(resource)
-    return found
-
-
-def _buckets(resources: Sequence[Resource]) -> Iterator[tuple[Resource, str]]:
-    for bucket in of_type(resources, BUCKET):
-        yield bucket, str(bucket.props.get("bucket"))
-
-
-def _log_targets(resources: Sequence[Resource]) -> set[str]:
-    return {str(r.props.get("targetBucket")) for r in _flat(_configs(resources, "bucketLogging"))}
-
-
-def _flat(configs: dict[str, list[Resource]]) -> list[Resource]:
-    return [resource for group in configs.values() for resource in group]
 
 
 KMS_ALGORITHMS = {"aws:kms", "aws:kms:dsse"}
@@ -57,9 +33,9 @@ def encryption(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[
     """KMS by default (Checkov CKV_AWS_145, stricter than CKV_AWS_19's any encryption); a
     bucket that receives server access logs keeps SSE-S3, as components/storage.py decides
     (the only default encryption S3 log delivery wrote to)."""
-    configs = _configs(resources, "bucketServerSideEncryptionConfiguration")
-    log_targets = _log_targets(resources)
-    for bucket, name in _buckets(resources):
+    configs = configs_of(resources, "bucketServerSideEncryptionConfiguration")
+    log_targets = log_targets_of(resources)
+    for bucket, name in named_buckets(resources):
         algorithms = {
             (rule.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
             for config in configs.get(name, [])
@@ -72,8 +48,8 @@ def encryption(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[
 
 
 def versioning(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
-    configs = _configs(resources, "bucketVersioning")
-    for bucket, name in _buckets(resources):
+    configs = configs_of(resources, "bucketVersioning")
+    for bucket, name in named_buckets(resources):
         statuses = [
             (c.props.get("versioningConfiguration") or {}).get("status")
             for c in configs.get(name, [])
@@ -91,8 +67,8 @@ PUBLIC_ACCESS_SETTINGS = (
 
 
 def public_access_block(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
-    configs = _configs(resources, "bucketPublicAccessBlock")
-    for bucket, name in _buckets(resources):
+    configs = configs_of(resources, "bucketPublicAccessBlock")
+    for bucket, name in named_buckets(resources):
         blocks = configs.get(name, [])
         missing = [
             s for s in PUBLIC_ACCESS_SETTINGS if not any(b.props.get(s) is True for b in blocks)
@@ -124,8 +100,8 @@ def _denies_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
 
 
 def tls_only(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
-    configs = _configs(resources, "bucketPolicy")
-    for bucket, name in _buckets(resources):
+    configs = configs_of(resources, "bucketPolicy")
+    for bucket, name in named_buckets(resources):
         arn = str(bucket.props.get("arn") or f"arn:aws:s3:::{name}")
         if not any(
             _denies_plain_http(statement, arn)
@@ -143,9 +119,9 @@ def access_logging(resources: Sequence[Resource], _: Mapping[str, Any]) -> Itera
     """As cdk-nag's S3BucketLoggingEnabled: logged, or the target of another's logs (Checkov's
     CKV_AWS_18 asks a log bucket to log too, which no last bucket can); never into itself,
     where each delivery is a request that is logged again."""
-    loggings = _configs(resources, "bucketLogging")
-    targets = _log_targets(resources)
-    for bucket, name in _buckets(resources):
+    loggings = configs_of(resources, "bucketLogging")
+    targets = log_targets_of(resources)
+    for bucket, name in named_buckets(resources):
         own = {str(logging.props.get("targetBucket")) for logging in loggings.get(name, [])}
         if name in own:
             yield Violation("bucket logs its access into itself", bucket.urn)
@@ -155,8 +131,8 @@ def access_logging(resources: Sequence[Resource], _: Mapping[str, Any]) -> Itera
 
 def acls_disabled(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
     """Checkov CKV2_AWS_65 (BucketOwnerEnforced), and a missing control counts as not set."""
-    controls = _configs(resources, "bucketOwnershipControls")
-    for bucket, name in _buckets(resources):
+    controls = configs_of(resources, "bucketOwnershipControls")
+    for bucket, name in named_buckets(resources):
         owners = {
             (control.props.get("rule") or {}).get("objectOwnership")
             for control in controls.get(name, [])
@@ -167,9 +143,9 @@ def acls_disabled(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterat
 
 def log_retention(resources: Sequence[Resource], config: Mapping[str, Any]) -> Iterator[Violation]:
     minimum = int(config.get("minimumDays", 365))
-    lifecycles = _configs(resources, "bucketLifecycleConfiguration")
-    for bucket, name in _buckets(resources):
-        if name not in _log_targets(resources):
+    lifecycles = configs_of(resources, "bucketLifecycleConfiguration")
+    for bucket, name in named_buckets(resources):
+        if name not in log_targets_of(resources):
             continue
         for lifecycle in lifecycles.get(name, []):
             for rule in as_list(lifecycle.props.get("rules")):
@@ -181,8 +157,8 @@ def log_retention(resources: Sequence[Resource], config: Mapping[str, Any]) -> I
 
 
 def backups_object_lock(resources: Sequence[Resource], _: Mapping[str, Any]) -> Iterator[Violation]:
-    locks = _configs(resources, "bucketObjectLockConfiguration")
-    for bucket, name in _buckets(resources):
+    locks = configs_of(resources, "bucketObjectLockConfiguration")
+    for bucket, name in named_buckets(resources):
         if (bucket.props.get("tags") or {}).get(PURPOSE_TAG) != BACKUPS:
             continue
         retained = any(

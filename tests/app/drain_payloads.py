@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tests.local_services import REDIS_URL
+
 if TYPE_CHECKING:
     import pytest
 
@@ -26,7 +28,6 @@ SECRET = "drain-secret-for-tests-0123456789"
 VERIFICATION_CODE = "verify-code-for-tests"
 PROJECT_ID = "prj_web0000000000000000000000"
 DEPLOYMENT_ID = "dpl_233NRGRjVZX1caZrXWtz5g1TAksD"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @dataclass(frozen=True)

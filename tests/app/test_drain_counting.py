@@ -21,6 +21,7 @@ from tests.app.drain_checks import total
 from tests.app.drain_payloads import Served
 from tests.app.fault_proxy import FaultProxy, fault_proxy
 from tests.app.running_app import running_app
+from tests.local_services import REDIS_URL, redis_url
 
 MINUTE = drain.MINUTE_MS
 NOW = drain_counts.now_ms()
@@ -39,7 +40,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 @pytest.fixture
 def redis_proxy(namespace: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultProxy]:  # noqa: ARG001
     with fault_proxy(6379) as proxy:
-        monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{proxy.port}/0")
+        monkeypatch.setenv("REDIS_URL", redis_url(proxy.port))
         yield proxy
 
 
@@ -54,7 +55,7 @@ def post(url: str, body: bytes) -> httpx.Response:
 
 
 def publish(namespace: str, at_ms: int) -> drain_publish.Published:
-    return asyncio.run(drain_publish.publish(payloads.REDIS_URL, namespace, at_ms, lambda: None))
+    return asyncio.run(drain_publish.publish(REDIS_URL, namespace, at_ms, lambda: None))
 
 
 def closed_after(minute_ms: int) -> int:
@@ -82,7 +83,7 @@ def test_redis_failing_mid_delivery_loses_nothing_and_counts_nothing_twice(
 ) -> None:
     per_minute = {T0: 5} if minutes == 1 else {T0: 3, T0 + MINUTE: 3}
     body = payloads.as_ndjson(failed_requests(per_minute))
-    with redis.Redis.from_url(payloads.REDIS_URL) as client:
+    with redis.Redis.from_url(REDIS_URL) as client:
         client.script_load(drain_counts._RECORD)  # so the script runs with no NOSCRIPT first
     redis_proxy.set_mode(mode, pattern=b"EVALSHA")
     refused = post(url, body)
@@ -145,7 +146,7 @@ def test_an_evicted_minute_is_reported_lost_and_never_counted_again(
     body = payloads.as_ndjson(failed_requests({T0: 4}))
     assert post(url, body).json()["counted"] == 4 + 1  # and the delivery's heartbeat
     _, _, minute_prefix = drain_counts.keys(namespace)
-    with redis.Redis.from_url(payloads.REDIS_URL) as client:
+    with redis.Redis.from_url(REDIS_URL) as client:
         assert client.delete(f"{minute_prefix}{T0}") == 1  # what Upstash's eviction does
     replay = post(url, body)
     assert replay.json() == {"counted": 0, "seen": 0, "late": 4 + 1}
@@ -162,7 +163,7 @@ def test_a_published_minute_is_never_counted_again(
     publish(namespace, clock["now"])
     publish(namespace, clock["now"])  # its hash is dropped once no line can join it
     _, pending, _ = drain_counts.keys(namespace)
-    with redis.Redis.from_url(payloads.REDIS_URL) as client:
+    with redis.Redis.from_url(REDIS_URL) as client:
         assert client.zcard(pending) == 0
     assert post(url, body).json() == {"counted": 0, "seen": 0, "late": 4 + 1}
     publish(namespace, clock["now"])

@@ -13,9 +13,8 @@ import pytest
 from app.routes.config import AppConfig, ConfigError, load_config
 from app.routes.health import HealthChecker, HealthReport
 from tests.app.stand_ins import silent_server, status_page
-from tests.local_services import ADMIN_URL
+from tests.local_services import ADMIN_URL, REDIS_URL, redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 UNREACHABLE_DB = "postgresql://crms:s3cret-pw@127.0.0.1:1/crms"
 UNREACHABLE_REDIS = "redis://:s3cret-pw@127.0.0.1:1/0"
 
@@ -87,7 +86,7 @@ def test_a_hanging_dependency_still_answers_within_the_budget(stripe_ok: str, se
         url = (
             f"postgresql://postgres@127.0.0.1:{port}/test"
             if service == "database"
-            else f"redis://127.0.0.1:{port}/0"
+            else redis_url(port)
         )
         key = "DATABASE_URL" if service == "database" else "REDIS_URL"
         report, elapsed = check(config(stripe_ok, budget=1.0, **{key: url}))

@@ -17,7 +17,7 @@ from tests.app.aws_recorder import Call, recording_proxy
 from tests.app.stand_ins import silent_server
 from tests.conftest import STACKS
 from tests.helpers import load
-from tests.local_services import ADMIN_URL, MOTO_ACCOUNT, seed_objects
+from tests.local_services import ADMIN_URL, MOTO_ACCOUNT, REDIS_URL, seed_objects
 
 SECRET = "cron-secret-for-oidc-tests"
 ROLE = f"arn:aws:iam::{MOTO_ACCOUNT}:role/crms-ops-oidc-test"
@@ -38,7 +38,7 @@ def buckets(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str
     seed_objects(photos, 2)
     for name, value in {
         "DATABASE_URL": ADMIN_URL,
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": REDIS_URL,
         "CRON_SECRET": SECRET,
         "PHOTOS_BUCKET": photos,
         "BACKUPS_BUCKET": backups,

@@ -20,8 +20,8 @@ from app.routes import payment_windows
 from app.routes.cron_guard import LeaseLost
 from app.routes.payment_windows import PERIOD, WindowsPublished
 from tests.app.cloudwatch_faults import cloudwatch_faults
+from tests.local_services import REDIS_URL
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 NEWEST = window_before(dt.datetime.now(dt.UTC))[0]
 """The newest closed window: the tests' clock stands half a minute after it ends."""
 NOW = NEWEST + PERIOD + dt.timedelta(seconds=30)

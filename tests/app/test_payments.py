@@ -20,7 +20,7 @@ from tests.app.alarm_evaluator import evaluate
 from tests.app.running_app import running_app
 from tests.app.tenants import A, B, seed_company
 from tests.helpers import by_name
-from tests.local_services import fresh_database
+from tests.local_services import REDIS_URL, fresh_database
 
 CRON_SECRET = "cron-secret-for-tests"
 
@@ -100,7 +100,7 @@ def test_the_cron_publishes_payments_and_the_alarm_breaches_above_five_percent(
             rows = {company: seed_company(conn, company) for company in (A, B)}
             conn.execute("DELETE FROM public.payments")
         for name, value in {
-            "DATABASE_URL": url, "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "DATABASE_URL": url, "REDIS_URL": REDIS_URL,
             "CRON_SECRET": CRON_SECRET, "METRICS_NAMESPACE": namespace,
         }.items():  # fmt: skip
             monkeypatch.setenv(name, value)

@@ -10,7 +10,7 @@ from app.jobs import backup
 from app.jobs.manifest import RESTORED_FROM_TAG, read_manifest
 from app.operators import backup as backup_command
 from app.operators import restore
-from benchmarks import dr_drill
+from benchmarks import dr_drill, dr_drill_buckets
 from tests.helpers import BACKUP_NOW as NOW
 
 if TYPE_CHECKING:
@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 def drill_buckets(
     aws_env: str,  # noqa: ARG001 (needed for its environment)
     monkeypatch: pytest.MonkeyPatch,
-) -> tuple["S3Client", dr_drill.Buckets]:
+) -> tuple["S3Client", dr_drill_buckets.Buckets]:
     client = backup.s3_client()
     suffix = uuid.uuid4().hex[:10]
-    buckets = dr_drill.Buckets(
+    buckets = dr_drill_buckets.Buckets(
         f"photos-{suffix}", f"backups-{suffix}", f"replica-{suffix}", f"rebuilt-{suffix}"
     )
-    dr_drill.create_buckets(client, buckets)
+    dr_drill_buckets.create_buckets(client, buckets)
     monkeypatch.setenv("PHOTOS_BUCKET", buckets.photos)
     monkeypatch.setenv("BACKUPS_BUCKET", buckets.backups)
     monkeypatch.setenv("PHOTOS_REPLICA_BUCKET", buckets.replica)
@@ -35,26 +35,28 @@ def drill_buckets(
 
 
 def struck(
-    client: "S3Client", buckets: dr_drill.Buckets, count: int, *, replicated: bool = True
+    client: "S3Client", buckets: dr_drill_buckets.Buckets, count: int, *, replicated: bool = True
 ) -> str:
     """`count` photos (replicated), a manifest of them, then the disaster; the manifest key."""
     if replicated:
-        dr_drill.seed_replicated(buckets, count)
+        dr_drill_buckets.seed_replicated(buckets, count)
     else:
         for index in range(count):
-            key, body = dr_drill.photo(index)
+            key, body = dr_drill_buckets.photo(index)
             client.put_object(Bucket=buckets.photos, Key=key, Body=body)
     manifest = backup.run(client, buckets.photos, buckets.backups, NOW).manifest_key
-    dr_drill.disaster(client, buckets.photos, count)
+    dr_drill_buckets.disaster(client, buckets.photos, count)
     return manifest
 
 
-def problems(client: "S3Client", bucket: str, buckets: dr_drill.Buckets, manifest: str) -> int:
+def problems(
+    client: "S3Client", bucket: str, buckets: dr_drill_buckets.Buckets, manifest: str
+) -> int:
     return dr_drill.problems(client, bucket, buckets, manifest)
 
 
 def test_dry_run_lists_the_copies_and_changes_nothing(
-    drill_buckets: tuple["S3Client", dr_drill.Buckets], capsys: pytest.CaptureFixture[str]
+    drill_buckets: tuple["S3Client", dr_drill_buckets.Buckets], capsys: pytest.CaptureFixture[str]
 ) -> None:
     client, buckets = drill_buckets
     manifest = struck(client, buckets, 30)
@@ -69,7 +71,7 @@ def test_dry_run_lists_the_copies_and_changes_nothing(
 
 
 def test_restore_ends_with_a_clean_verify_and_tags_each_copy(
-    drill_buckets: tuple["S3Client", dr_drill.Buckets], capsys: pytest.CaptureFixture[str]
+    drill_buckets: tuple["S3Client", dr_drill_buckets.Buckets], capsys: pytest.CaptureFixture[str]
 ) -> None:
     client, buckets = drill_buckets
     manifest = struck(client, buckets, 30)
@@ -82,11 +84,11 @@ def test_restore_ends_with_a_clean_verify_and_tags_each_copy(
     tags = client.get_object_tagging(Bucket=buckets.photos, Key=first.key)["TagSet"]
     assert tags == [{"Key": RESTORED_FROM_TAG, "Value": first.version_id}]
     restored = client.get_object(Bucket=buckets.photos, Key=first.key)["Body"].read()
-    assert restored == dr_drill.photo(0)[1]
+    assert restored == dr_drill_buckets.photo(0)[1]
 
 
 def test_a_rerun_after_a_crash_finishes_the_job_and_touches_nothing_right(
-    drill_buckets: tuple["S3Client", dr_drill.Buckets],
+    drill_buckets: tuple["S3Client", dr_drill_buckets.Buckets],
 ) -> None:
     client, buckets = drill_buckets
     manifest = struck(client, buckets, 90)
@@ -112,11 +114,11 @@ def test_a_rerun_after_a_crash_finishes_the_job_and_touches_nothing_right(
 
 
 def test_a_copy_known_only_by_its_tag_counts_as_restored(
-    drill_buckets: tuple["S3Client", dr_drill.Buckets],
+    drill_buckets: tuple["S3Client", dr_drill_buckets.Buckets],
 ) -> None:
     """Under SSE-KMS a copy's ETag is no MD5: the restore's tag is what names it."""
     client, buckets = drill_buckets
-    key, body = dr_drill.photo(1)
+    key, body = dr_drill_buckets.photo(1)
     version = client.put_object(Bucket=buckets.photos, Key=key, Body=body)["VersionId"]
     manifest = backup.run(client, buckets.photos, buckets.backups, NOW).manifest_key
     same_size = b"#" * len(body)  # a different ETag, as a KMS-encrypted copy would have
@@ -129,7 +131,7 @@ def test_a_copy_known_only_by_its_tag_counts_as_restored(
 
 
 def test_a_version_in_no_bucket_is_unrecoverable_and_the_exit_code_says_so(
-    drill_buckets: tuple["S3Client", dr_drill.Buckets],
+    drill_buckets: tuple["S3Client", dr_drill_buckets.Buckets],
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -148,17 +150,17 @@ def test_a_version_in_no_bucket_is_unrecoverable_and_the_exit_code_says_so(
 
 
 def test_with_the_source_bucket_gone_the_replica_fills_a_new_bucket(
-    drill_buckets: tuple["S3Client", dr_drill.Buckets], capsys: pytest.CaptureFixture[str]
+    drill_buckets: tuple["S3Client", dr_drill_buckets.Buckets], capsys: pytest.CaptureFixture[str]
 ) -> None:
     client, buckets = drill_buckets
     manifest = struck(client, buckets, 60)
-    dr_drill.lose_bucket(client, buckets.photos)
+    dr_drill_buckets.lose_bucket(client, buckets.photos)
     assert backup_command.main(["restore", "--into", buckets.rebuilt]) == 0
     captured = capsys.readouterr()
     assert f"s3://{buckets.photos} is gone; every version comes from the replica" in captured.err
     assert "60 checked, copied 60, 0 unrecoverable" in captured.out
     assert problems(client, buckets.rebuilt, buckets, manifest) == 0
-    key, body = dr_drill.photo(59)
+    key, body = dr_drill_buckets.photo(59)
     assert client.get_object(Bucket=buckets.rebuilt, Key=key)["Body"].read() == body
 
 

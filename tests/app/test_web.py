@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from app.routes import web
 from tests.app.stand_ins import silent_server, status_page
-from tests.local_services import ADMIN_URL, seed_objects
+from tests.local_services import ADMIN_URL, REDIS_URL, seed_objects
 
 SECRET = "cron-secret-for-tests"
 
@@ -32,7 +32,7 @@ def _client(status_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestCl
     seed_objects(f"photos-{suffix}", 3)
     environment = {
         "DATABASE_URL": ADMIN_URL,
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": REDIS_URL,
         "CRON_SECRET": SECRET,
         "PHOTOS_BUCKET": f"photos-{suffix}",
         "BACKUPS_BUCKET": f"backups-{suffix}",

@@ -5,6 +5,7 @@ plan reads."""
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,10 +55,14 @@ def hashed(out: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def prod_build(ops_build: Callable[[str], Path]) -> tuple[Path, dict[str, str]]:
+def prod_build(
+    ops_build: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, str]]:
     """prod built twice in one directory, as `make build` rebuilds build/ops-prod: the
-    directory, and the files of the first build (the session's, which other tests read)."""
-    out = ops_build("prod")
+    directory, and the files of the first build (the run's, which other tests read while
+    this one rebuilds, so the rebuild is made over a copy of it)."""
+    out = tmp_path_factory.mktemp("rebuilt") / "ops-prod"
+    shutil.copytree(ops_build("prod"), out, symlinks=True)
     first = hashed(out)
     built("prod", out)
     return out, first

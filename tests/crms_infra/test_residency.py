@@ -6,7 +6,7 @@ from typing import get_args
 
 import pytest
 
-from crms_infra import cli
+from crms_infra import cli, cli_inputs
 from crms_infra.plan_model import Plan, PlanResource, at, items
 from crms_infra.policy_config import PolicyConfig, parse_policy_config, read_policy_config
 from crms_infra.residency.classify import UnclassifiedResourceError
@@ -139,7 +139,7 @@ def test_the_cli_fails_plainly_on_an_unclassified_resource(
 ) -> None:
     plan = copy.deepcopy(plan_of("dev"))
     plan["resources"].append({**plan["resources"][0], "type": "aws:sqs/queue:Queue", "urn": "q"})
-    monkeypatch.setattr(cli, "plan_stack", lambda *_: plan)
+    monkeypatch.setattr(cli_inputs, "plan_stack", lambda *_: plan)  # every command plans there
     assert cli.main(["residency", "dev"]) == cli.EXIT_ERROR
     assert "error: unclassified resource q (type aws:sqs/queue:Queue)" in capsys.readouterr().err
 

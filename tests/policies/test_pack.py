@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from crms_infra.offline.engine import plan_stack
 from tests.conftest import REPO, STACKS
-from tests.helpers import copy_project, plan_copy
+from tests.helpers import copy_project, plan_copy, plan_of
 
 CLI = str(Path(sys.executable).parent / "crms-infra")
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_stack_has_no_mandatory_violation(stack: str) -> None:
-    policy = plan_stack(REPO, stack)["policy"]
+    policy = plan_of(stack)["policy"]
     assert policy["pack"] == "crms-compliance"
     assert [v for v in policy["violations"] if v["level"] == "mandatory"] == []
 

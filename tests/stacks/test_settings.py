@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stacks.alert_rules import AlertKind
+from stacks.alert_settings import AlertSettings
 from stacks.config_keys import Leaf, leaves, schema_type
 from stacks.loader import SettingsError, settings_from_config
-from stacks.settings import AlertSettings, AppEnvironment, DatabaseSettings, StackSettings
+from stacks.settings import AppEnvironment, DatabaseSettings, StackSettings
 from tests.conftest import REPO, STACKS
 from tests.helpers import assert_refused_in_one_line, load, stack_config
 
