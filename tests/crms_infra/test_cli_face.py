@@ -78,7 +78,7 @@ def test_every_format_choice_comes_in_one_order_and_text_is_everyones_default() 
 def test_the_residency_report_has_a_text_form(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["residency", "prod"]) == cli.EXIT_OK
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("crms / prod: 13 resources hold or process customer data")
+    assert lines[0].startswith("crms / prod: 14 resources hold or process customer data")
     assert any(
         line.startswith("  database-project (database, Supabase): eu-central-2") for line in lines
     )
