@@ -106,7 +106,7 @@ dr-drill: $(STAMP)
 # The ops app for a stack, built by Vercel's CLI (`vercel build --prod`) for Python 3.12 on
 # Linux x86_64 (with the python3.12 on PATH if it runs Python 3.12, else the newest 3.12
 # under pyenv, as the tests find it), checked against Vercel's limits, and recorded with its source digest
-# (crms_infra/build.py); `pulumi up` deploys this output and refuses one built from other sources.
+# (crms_infra/bundle/vercel_build.py); `pulumi up` deploys this output and refuses one built from other sources.
 build: $(STAMP) $(NODE_STAMP)
 	$(BIN)/crms-infra build $(STACK) --out build/ops-$(STACK)
 

@@ -1,8 +1,9 @@
 """The prod build as Vercel gets it: its size, its cold start, and what reading it costs a plan.
 
 Needs `make build STACK=prod` first (build/ops-prod).
-- Deployed size: the Deployment's `files` as the provider reads them (crms_infra/output_tree.py),
-  files and MiB per function and in all. Targets: at most 3,500 files and 60 MiB in all.
+- Deployed size: the Deployment's `files` as the provider reads them
+  (crms_infra/bundle/output_tree.py), files and MiB per function and in all. Targets: at most
+  3,500 files and 60 MiB in all.
 - Cold import: from starting a fresh Python 3.12 to the function's `app` object ready, the
   entrypoint loaded as Vercel's handler loads it (@vercel/python vc_init.py: `_vendor` as a
   site dir, then the entrypoint from its file), without writing bytecode (Vercel's file system
@@ -22,8 +23,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from crms_infra.build import FUNCTION_DIR
-from crms_infra.output_tree import output_files
+from crms_infra.bundle.output_tree import output_files
+from crms_infra.bundle.vercel_build import FUNCTION_DIR
 from stacks.bundle import bundle_dir
 from tests.helpers import python_312_bin
 

@@ -16,16 +16,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crms_infra.diff import diff_plans  # noqa: E402
+from crms_infra.check.sarif import sarif_log  # noqa: E402
+from crms_infra.diff.plans import diff_plans  # noqa: E402
 from crms_infra.offline.engine import plan_stack  # noqa: E402
+from crms_infra.plan.render import plan_markdown, plan_text  # noqa: E402
 from crms_infra.plan_model import Plan, obj  # noqa: E402
 from crms_infra.policy_config import read_policy_config  # noqa: E402
-from crms_infra.render import plan_markdown, plan_text  # noqa: E402
 from crms_infra.residency.changes import diff_markdown_with_diagram  # noqa: E402
 from crms_infra.residency.links import PlanIndex  # noqa: E402
 from crms_infra.residency.render import report_markdown  # noqa: E402
 from crms_infra.residency.report import residency_report  # noqa: E402
-from crms_infra.sarif import sarif_log  # noqa: E402
 
 SAMPLES = 20
 

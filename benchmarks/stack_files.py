@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from crms_infra.offline.project import read_stack_config
-from crms_infra.yaml_file import YamlFileError, load_yaml_file
+from crms_infra.stack_file.reader import YamlFileError, load_yaml_file
 from stacks.loader import SettingsError, settings_from_config
 
 REPO = Path(__file__).resolve().parent.parent

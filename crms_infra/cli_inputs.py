@@ -9,10 +9,10 @@ from pathlib import Path
 
 import crms_infra
 from crms_infra.cost.saved_inputs import check_cost_inputs
+from crms_infra.diff.plan_file import load_plan_file
 from crms_infra.offline.engine import plan_stack
 from crms_infra.offline.project import find_project_dir, path_for_a_stack, stack_names
 from crms_infra.offline.stale_build import stale_warning
-from crms_infra.plan_file import load_plan_file
 from crms_infra.plan_model import Plan
 from stacks.escape import printable, safe_line
 

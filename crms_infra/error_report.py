@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from crms_infra.yaml_file import read_yaml_file
+from crms_infra.stack_file.reader import read_yaml_file
 from stacks.config_keys import PROJECT
 from stacks.escape import safe_lines
 from stacks.loader import SettingsError

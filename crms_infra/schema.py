@@ -13,7 +13,7 @@ import yaml
 from crms_infra import cli_inputs
 from crms_infra.cli_face import EXIT_OK
 from crms_infra.markdown import code_span, table_cell
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 from stacks.config_keys import item_schema_type, leaves, schema_type
 from stacks.secrets import SECRET_KEYS
 from stacks.settings import StackSettings

@@ -24,10 +24,10 @@ version only from pyproject.toml or Pipfile.lock (packages/python/src/index.ts),
 build checks the function's runtime instead.
 
 The same sources give byte-identical bundles (no timestamps, fixed order), so an
-unchanged app shows no change in a plan. `make build` (crms_infra/build.py) records the
-digest it built from in BUILD_RECORD; the program refuses a build of other sources.
+unchanged app shows no change in a plan. `make build` (crms_infra/bundle/vercel_build.py)
+records the digest it built from in BUILD_RECORD; the program refuses a build of other sources.
 This module is what the program needs (the files, their digest, the stale-build check);
-writing a bundle to disk is the tooling's (crms_infra/bundle_writer.py).
+writing a bundle to disk is the tooling's (crms_infra/bundle/writer.py).
 """
 
 import hashlib

@@ -20,11 +20,11 @@ import pulumi
 import pytest
 from crms_pricing.prices import PriceBook
 
-from crms_infra.build import BuildError, check_interpreter
+from crms_infra.bundle.vercel_build import BuildError, check_interpreter
 from crms_infra.cost import plan_costs
 from crms_infra.offline.engine import plan_stack
 from crms_infra.plan_model import Plan, PlanResource
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 from stacks.loader import SettingsError, settings_from_config
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
@@ -199,7 +199,7 @@ def run_cli(
 @functools.cache
 def python_312_bin() -> Path | None:
     """The directory of a Python 3.12 with pip, found as `make build` finds it
-    (crms_infra.build.check_interpreter); None where the host has none."""
+    (crms_infra.bundle.vercel_build.check_interpreter); None where the host has none."""
     try:
         return check_interpreter()
     except BuildError:

@@ -121,9 +121,22 @@ def test_the_layout_names_every_folder_and_every_tooling_package() -> None:
     ).stdout.split()
     top = {path.split("/")[0] + "/" for path in tracked if "/" in path and path[0] != "."}
     assert top <= folders
-    packages = {p.parent.name for p in (REPO / "crms_infra").glob("*/__init__.py")}
-    for package in packages:
-        assert f"{package}/" in block, package
+
+
+def test_the_tooling_is_listed_by_command_one_line_per_entry() -> None:
+    """Every module and package at the top of crms_infra/ has its line, and no line names
+    an entry that is gone."""
+    design = (DOCS / "design.md").read_text()
+    section = design.split("### The tooling, by command", 1)[1]
+    block = section.split("```", 2)[1].removeprefix("text\n")
+    listed = [line.split()[0] for line in block.splitlines() if line and not line[0].isspace()]
+    tooling = REPO / "crms_infra"
+    entries = {p.name for p in tooling.glob("*.py") if p.name != "__init__.py"}
+    entries |= {f"{p.parent.name}/" for p in tooling.glob("*/__init__.py")}
+    assert sorted(listed) == sorted(entries)
+    assert len(listed) == len(set(listed))
+    commands = {p.parent.name for p in tooling.glob("*/command.py")}
+    assert {"plan", "diff", "bundle", "residency", "cost", "adopt"} <= commands
 
 
 def test_no_page_points_at_a_document_the_repository_does_not_have() -> None:

@@ -71,8 +71,8 @@ def test_the_policy_pack_never_imports_the_tooling() -> None:
         "import crms_infra.cli",
         "from crms_infra import cli",
         "from crms_infra.offline.engine import plan_stack",
-        "def late():\n    from crms_infra.bundle_writer import write_bundle",
-        "import importlib\nimportlib.import_module('crms_infra.render')",
+        "def late():\n    from crms_infra.bundle.writer import write_bundle",
+        "import importlib\nimportlib.import_module('crms_infra.plan.render')",
     ],
 )
 def test_every_form_of_import_is_seen(source: str) -> None:
@@ -184,6 +184,6 @@ def test_a_checkout_planned_by_its_own_code_imports_its_own_pricing() -> None:
     """tree_plan puts a checkout's pricing source on PYTHONPATH: where this one's is."""
     import crms_pricing
 
-    from crms_infra.tree_plan import IMPORT_ROOTS
+    from crms_infra.diff.tree_plan import IMPORT_ROOTS
 
     assert (REPO / IMPORT_ROOTS[1]).resolve() == Path(crms_pricing.__file__).parent.parent

@@ -88,7 +88,7 @@ def test_pull_requests_test_diff_in_one_comment_and_preview_without_forks() -> N
     assert any("make test" in step.get("run", "") for step in jobs["test"]["steps"])
     diff_steps = " ".join(str(step) for step in jobs["plan-diff"]["steps"])
     assert "crms-infra diff" in diff_steps
-    assert "python -m crms_infra.tree_plan ../base" in diff_steps  # the base by its own code
+    assert "python -m crms_infra.diff.tree_plan ../base" in diff_steps  # the base by its own code
     assert "<!-- crms-plan-diff -->" in diff_steps
     # A mandatory cost guardrail fails its own job, after the comment is made.
     assert jobs["cost-guardrail"]["needs"] == "plan-diff"

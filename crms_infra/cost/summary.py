@@ -1,4 +1,4 @@
-"""The monthly total that ends a plan's text and Markdown forms (crms_infra/render.py)."""
+"""The monthly total that ends a plan's text and Markdown forms (crms_infra/plan/render.py)."""
 
 from crms_pricing.context import PricingError
 from crms_pricing.prices import PriceDataError

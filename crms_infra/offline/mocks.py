@@ -12,8 +12,8 @@ from typing import Any
 
 import pulumi
 
-from crms_infra.output_tree import output_files, provider_files
-from crms_infra.vercel_limits import OverLimitError, check_files
+from crms_infra.bundle.output_tree import output_files, provider_files
+from crms_infra.bundle.vercel_limits import OverLimitError, check_files
 
 MOCK_ACCOUNT = "123456789012"
 DEFAULT_REGION = "eu-central-2"
@@ -30,7 +30,8 @@ def fake_secret(urn_or_name: str) -> str:
 
 
 def prebuilt_project(path: str) -> dict[str, Any]:
-    """What the Vercel provider reads from `<path>/.vercel/output` (crms_infra/output_tree.py).
+    """What the Vercel provider reads from `<path>/.vercel/output`
+    (crms_infra/bundle/output_tree.py).
 
     An unbuilt bundle (no `make build` yet) yields no files, as the plan then shows. A build
     over Vercel's limits stops the plan, as it would stop `pulumi up` at the API.

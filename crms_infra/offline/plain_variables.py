@@ -17,7 +17,7 @@ VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable"
 
 def show_plain_variables(resources: list[PlanResource], monitor: RecordingMonitor) -> None:
     """Put each plain variable's value into its plan inputs, in place."""
-    # Imported late, as in crms_infra/render.py: `components` is the planned project's own.
+    # Imported late, as in crms_infra/plan/render.py: `components` is the planned project's own.
     from components.compute import PLAIN_VARIABLES
 
     for resource in resources:

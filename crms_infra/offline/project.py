@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crms_infra.yaml_file import YamlFileError, load_yaml_file
+from crms_infra.stack_file.reader import YamlFileError, load_yaml_file
 from stacks.escape import printable
 from stacks.loader import settings_from_config, stack_file_name
 from stacks.settings import StackSettings

@@ -3,9 +3,9 @@ provider. `pulumi up` deploys `build/ops-<stack>` as `make build` left it."""
 
 from pathlib import Path
 
+from crms_infra.bundle.vercel_limits import OverLimitError
 from crms_infra.offline import mocks
 from crms_infra.preflight.findings import Finding
-from crms_infra.vercel_limits import OverLimitError
 from stacks import bundle
 from stacks.settings import StackSettings
 
@@ -38,7 +38,7 @@ def output_findings(directory: Path, shown_as: str, fix: str) -> list[Finding]:
     """What stops the deployment of a built output directory (`shown_as` in findings)."""
     try:
         # The offline plan reads a build with the provider's own rules (mocks.prebuilt_project)
-        # and refuses one over Vercel's deployment limits (crms_infra/vercel_limits.py).
+        # and refuses one over Vercel's deployment limits (crms_infra/bundle/vercel_limits.py).
         mocks.prebuilt_project(str(directory))
     except FileNotFoundError as error:
         problem = f"the Vercel provider cannot read it: {error}"

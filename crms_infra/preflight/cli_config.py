@@ -41,7 +41,7 @@ from crms_infra.preflight.config_types import (
     value_as_the_cli_reads,
 )
 from crms_infra.preflight.findings import Finding
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 from stacks.loader import stack_file_name
 
 RULE = "cli-config"

@@ -76,7 +76,7 @@ def policy_pack_findings(subject: StackUnderCheck) -> list[Finding]:
 def vercel_project_findings(subject: StackUnderCheck) -> list[Finding]:
     """What the Vercel provider refuses in a project's arguments (the rules and their sources
     are in components/function_limits.py)."""
-    # Imported here, as in crms_infra/render.py: the program's own `components` are the
+    # Imported here, as in crms_infra/plan/render.py: the program's own `components` are the
     # ones the engine imported from the planned project's directory.
     from components.function_limits import project_config_problems
 

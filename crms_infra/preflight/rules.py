@@ -75,7 +75,7 @@ RULES: tuple[Rule, ...] = (
         source="stacks/bundle.py (check_build); vercel/terraform-provider-vercel "
         "vercel/data_source_prebuilt_project.go (no prebuilt output; processVCConfigFile), "
         "as crms_infra/offline/mocks.py reads a build; Vercel's limits with their sources in "
-        "crms_infra/vercel_limits.py",
+        "crms_infra/bundle/vercel_limits.py",
         plan_use=PlanUse.STOPS,
         check=_build,
     ),

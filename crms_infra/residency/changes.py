@@ -8,7 +8,7 @@ the character budget, no diagram (the comment says so).
 
 from collections import Counter
 
-from crms_infra.diff import MARKDOWN_MINIMUM, PlanDiff, diff_markdown
+from crms_infra.diff.plans import MARKDOWN_MINIMUM, PlanDiff, diff_markdown
 from crms_infra.residency.diagram import label, node_id
 
 MAX_NODES = 60

@@ -11,9 +11,9 @@ from components.supabase.provider import SupabaseProject
 from crms_infra.offline.engine import plan_stack, record_stack
 from crms_infra.offline.masking import SECRET, struct_to_plan
 from crms_infra.offline.mocks import PlanMocks
+from crms_infra.plan.render import plan_json, plan_markdown, plan_text
 from crms_infra.plan_model import PlanResource
 from crms_infra.policy_config import read_policy_config
-from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.render import report_json
 from crms_infra.residency.report import residency_report
 from tests.conftest import REPO, STACKS

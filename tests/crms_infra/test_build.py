@@ -14,9 +14,9 @@ import pytest
 from app import paths
 from app.aws import SERVICES
 from crms_infra import cli
-from crms_infra.build import FUNCTION_DIR, foreign_wheels
+from crms_infra.bundle.vercel_build import FUNCTION_DIR, foreign_wheels
+from crms_infra.bundle.vercel_limits import check_output
 from crms_infra.offline import mocks
-from crms_infra.vercel_limits import check_output
 from stacks import bundle
 from stacks.bundle import BUILD_RECORD, bundle_files, check_build, digest
 from tests.conftest import REPO

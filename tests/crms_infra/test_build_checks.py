@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from crms_infra import cli
-from crms_infra.build import FUNCTION_DIR, BuildError, build, check_interpreter, verify_output
-from crms_infra.build_output import materialize_functions
+from crms_infra.bundle.build_output import materialize_functions
+from crms_infra.bundle.vercel_build import (
+    FUNCTION_DIR,
+    BuildError,
+    build,
+    check_interpreter,
+    verify_output,
+)
 from crms_infra.offline.engine import record_stack
 from stacks import bundle
 from stacks.bundle import BUILD_RECORD, StaleBuildError, check_build

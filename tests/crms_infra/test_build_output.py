@@ -4,7 +4,7 @@ what differs from run to run."""
 import json
 from pathlib import Path
 
-from crms_infra.build_output import VERCEL_COMMAND, drop_per_run_files, prune_function
+from crms_infra.bundle.build_output import VERCEL_COMMAND, drop_per_run_files, prune_function
 
 KEPT = [
     "api/index.py",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crms_infra.yaml_file import MAX_FILE_BYTES
+from crms_infra.stack_file.reader import MAX_FILE_BYTES
 from tests.helpers import run_cli as run
 
 INJECTED = "::error file=README.md::injected annotation"

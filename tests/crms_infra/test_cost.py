@@ -15,7 +15,7 @@ from crms_pricing.table import Free
 from components.function_limits import FLUID_CLASSES
 from crms_infra.cli import main
 from crms_infra.cost.plan_costs import COST_INPUTS, plan_cost, price_book
-from crms_infra.render import plan_markdown, plan_text
+from crms_infra.plan.render import plan_markdown, plan_text
 from stacks.regions import VercelEuropeanRegion
 from stacks.settings import InstanceSize
 from tests.conftest import STACKS

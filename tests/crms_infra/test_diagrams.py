@@ -4,7 +4,7 @@ import copy
 from typing import Any
 
 from crms_infra import cli
-from crms_infra.diff import diff_plans
+from crms_infra.diff.plans import diff_plans
 from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.policy_config import PolicyConfig
 from crms_infra.residency.changes import change_diagram, diff_markdown_with_diagram

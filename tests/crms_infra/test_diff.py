@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import JsonValue
 
-from crms_infra.diff import (
+from crms_infra.diff.plans import (
     MARKDOWN_LIMIT,
     MARKDOWN_MINIMUM,
     diff_json,
@@ -17,8 +17,8 @@ from crms_infra.diff import (
     diff_plans,
     diff_text,
 )
+from crms_infra.diff.values import ABSENT, show_change
 from crms_infra.plan_model import Plan, PlanResource
-from crms_infra.value_diff import ABSENT, show_change
 
 
 def resource(name: str, stack: str = "prod", **inputs: JsonValue) -> PlanResource:

@@ -15,10 +15,10 @@ from markdown_it.token import Token
 from crms_infra.cli import main
 from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.render import cost_markdown
-from crms_infra.diff import diff_plans
+from crms_infra.diff.plans import diff_plans
+from crms_infra.plan.render import plan_markdown
 from crms_infra.plan_model import Plan, PlanResource, PolicySection
 from crms_infra.policy_config import read_policy_config
-from crms_infra.render import plan_markdown
 from crms_infra.residency.changes import diff_markdown_with_diagram
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.render import report_markdown

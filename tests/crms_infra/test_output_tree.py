@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from crms_infra.build_output import materialize_functions
+from crms_infra.bundle.build_output import materialize_functions
+from crms_infra.bundle.output_tree import (
+    DIGEST_CACHE,
+    output_files,
+    provider_files,
+    write_digest_cache,
+)
 from crms_infra.offline import mocks
-from crms_infra.output_tree import DIGEST_CACHE, output_files, provider_files, write_digest_cache
 
 
 def sha1_of(content: bytes) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from crms_infra.offline.engine import plan_stack
+from crms_infra.plan.render import plan_json, plan_markdown, plan_text
 from crms_infra.plan_model import Plan
-from crms_infra.render import plan_json, plan_markdown, plan_text
 from tests.conftest import REPO, STACKS
 
 TOKEN = "tok-live-8f1e0c4d2b"

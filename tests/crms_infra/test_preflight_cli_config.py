@@ -7,7 +7,7 @@ import pytest
 
 from crms_infra.preflight.cli_config import cli_config_findings, unset_secret_keys
 from crms_infra.preflight.config_types import valid_config_value
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 from tests.conftest import REPO, STACKS
 
 PROJECT = """\

@@ -8,8 +8,8 @@ import pytest
 from crms_infra.cost.plan_costs import plan_cost
 from crms_infra.cost.render import cost_json
 from crms_infra.markdown import table_cell
-from crms_infra.render import plan_json, plan_markdown, plan_text
-from crms_infra.summaries import SUMMARIES
+from crms_infra.plan.render import plan_json, plan_markdown, plan_text
+from crms_infra.plan.summaries import SUMMARIES
 from tests.conftest import STACKS
 from tests.helpers import plan_of
 

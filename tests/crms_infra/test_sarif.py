@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from crms_infra.check.sarif_locations import RULE_SETTINGS, Locator, Place
 from crms_infra.plan_model import Violation
-from crms_infra.sarif_locations import RULE_SETTINGS, Locator, Place
 from crms_infra.schema import project_config_schema
 from tests.conftest import REPO
 from tests.helpers import CLI, copy_project

@@ -8,7 +8,7 @@ import pytest
 
 from crms_infra import cli
 from crms_infra.schema import project_config_schema, render_project_file, render_settings_page
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 from tests.conftest import REPO, STACKS
 from tests.stacks.stack_file_checks import check_stack_file
 

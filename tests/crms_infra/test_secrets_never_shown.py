@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from crms_infra.diff import diff_json, diff_markdown, diff_plans, diff_text
+from crms_infra.check.sarif import sarif_log
+from crms_infra.diff.plans import diff_json, diff_markdown, diff_plans, diff_text
 from crms_infra.offline.engine import plan_stack
+from crms_infra.plan.render import plan_json, plan_markdown, plan_text
 from crms_infra.plan_model import Plan
 from crms_infra.policy_config import read_policy_config
-from crms_infra.render import plan_json, plan_markdown, plan_text
 from crms_infra.residency.links import PlanIndex
 from crms_infra.residency.render import report_json, report_markdown
 from crms_infra.residency.report import residency_report
-from crms_infra.sarif import sarif_log
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 from tests.conftest import REPO
 from tests.helpers import copy_project, plan_copy
 

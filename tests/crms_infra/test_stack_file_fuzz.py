@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from crms_infra import cli
 from crms_infra.offline import project as project_module
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 from tests.conftest import REPO
 
 EXAMPLES = 200

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from crms_infra.tree_entry import entry_point
-from crms_infra.tree_plan import TreePlanError, interpreter_for, plan_in_tree, run_in_tree
+from crms_infra.diff.tree_entry import entry_point
+from crms_infra.diff.tree_plan import TreePlanError, interpreter_for, plan_in_tree, run_in_tree
 from tests.conftest import REPO
 
 CLI = str(Path(sys.executable).parent / "crms-infra")

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from crms_infra import cli, vercel_limits
-from crms_infra.build_output import materialize_functions
-from crms_infra.preflight.build_rule import output_findings
-from crms_infra.vercel_limits import (
+from crms_infra import cli
+from crms_infra.bundle import vercel_limits
+from crms_infra.bundle.build_output import materialize_functions
+from crms_infra.bundle.vercel_limits import (
     FILES_PER_DEPLOYMENT,
     FUNCTION_UNCOMPRESSED_BYTES,
     Limit,
     check_output,
 )
+from crms_infra.preflight.build_rule import output_findings
 from stacks import bundle
 from stacks.bundle import BUILD_RECORD, bundle_files, digest
 from tests.helpers import load

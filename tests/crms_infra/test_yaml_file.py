@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crms_infra.offline.project import read_stack_config
-from crms_infra.yaml_file import (
+from crms_infra.stack_file.reader import (
     MAX_FILE_BYTES,
     YamlFileError,
     load_yaml,

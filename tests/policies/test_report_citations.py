@@ -3,9 +3,9 @@ they cite exists."""
 
 from crms_rules.all_rules import ALL_RULES
 
+from crms_infra.check.sarif_locations import RULE_SETTINGS
 from crms_infra.residency.classify import DATA_TYPES
 from crms_infra.residency.verdicts import ARTICLES
-from crms_infra.sarif_locations import RULE_SETTINGS
 
 
 def test_every_cited_rule_is_a_rule_of_the_pack() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crms_infra.schema import project_config_schema
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 from stacks.provider_config import PROVIDER_KEYS, PROVIDER_SECRET_KEYS
 
 PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {

@@ -8,7 +8,7 @@ import pytest
 
 from app import paths
 from app.routes import web
-from crms_infra.bundle_writer import write_bundle
+from crms_infra.bundle.writer import write_bundle
 from stacks.bundle import bundle_files, function_modules
 from tests.conftest import REPO, STACKS
 from tests.helpers import load, paths_the_function_serves

@@ -31,7 +31,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from crms_infra.offline.project import load_stack_settings
-from crms_infra.variable_targets import TARGETS, variables_by_target
+from crms_infra.plan.variable_targets import TARGETS, variables_by_target
 from tests.conftest import REPO, STACKS
 from tests.helpers import CLI_FLAGS, flag_values, plan_of, python_312_bin
 from tests.stacks.stack_file_checks import check_stack_file, is_encrypted

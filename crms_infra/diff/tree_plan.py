@@ -19,7 +19,7 @@ The child reports the file of every module it loaded from outside the interprete
 own library (the project's code, wherever it was found); one from outside the
 checkout is an error here, never a silently wrong plan.
 
-    python -m crms_infra.tree_plan ../base prod > base-prod.json
+    python -m crms_infra.diff.tree_plan ../base prod > base-prod.json
 """
 
 import argparse
@@ -144,7 +144,7 @@ def plan_in_tree(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m crms_infra.tree_plan",
+        prog="python -m crms_infra.diff.tree_plan",
         description="Plan a stack of another checkout with that checkout's own code.",
     )
     parser.add_argument("tree", type=Path, help="the other checkout (e.g. ../base)")

@@ -19,12 +19,12 @@ vercel/vercel at tag @vercel/python@6.0.4, packages/python/src):
   Deployment of a build with another target (validatePrebuiltBuilds,
   vercel/terraform-provider-vercel vercel/resource_deployment.go).
 - `.vercel/project.json` with `settings` lets `vercel build --yes` run without logging in.
-Then the output is made deployable (crms_infra/build_output.py: each function's files inside
+Then the output is made deployable (crms_infra/bundle/build_output.py: each function's files inside
 its `.func`, nothing the function does not load, nothing that differs from run to run),
 checked (the one function's `.vc-config.json`, every vendored wheel, no static file, Vercel's
-limits: crms_infra/vercel_limits.py), and only a build that passes gets BUILD_RECORD, which
+limits: crms_infra/bundle/vercel_limits.py), and only a build that passes gets BUILD_RECORD, which
 the program requires (stacks.bundle.check_build), and the digests the plan reads it by
-(crms_infra/output_tree.py).
+(crms_infra/bundle/output_tree.py).
 """
 
 import json
@@ -36,16 +36,16 @@ import sys
 from pathlib import Path
 
 from app.aws import SERVICES
-from crms_infra.build_output import (
+from crms_infra.bundle.build_output import (
     VERCEL_COMMAND,
     OutputError,
     drop_per_run_files,
     materialize_functions,
     prune_function,
 )
-from crms_infra.bundle_writer import write_bundle
-from crms_infra.output_tree import write_digest_cache
-from crms_infra.vercel_limits import check_output
+from crms_infra.bundle.output_tree import write_digest_cache
+from crms_infra.bundle.vercel_limits import check_output
+from crms_infra.bundle.writer import write_bundle
 from stacks.bundle import BUILD_RECORD, FUNCTION, PYTHON_VERSION, REPO, digest
 from stacks.bundle import stack_function_limits as limits_of
 from stacks.settings import StackSettings
@@ -213,7 +213,7 @@ def verify_output(settings: StackSettings, out: Path) -> None:
     if function.get("filePathMap"):
         raise BuildError(
             f"{FUNCTION_DIR}: .vc-config.json lists files by filePathMap, which the Vercel "
-            "provider cannot read (crms_infra/build_output.py, materialize_functions)"
+            "provider cannot read (crms_infra/bundle/build_output.py, materialize_functions)"
         )
     for problem in foreign_wheels(output / FUNCTION_DIR):
         raise BuildError(f"{FUNCTION_DIR}: {problem}")

@@ -7,10 +7,10 @@ from pydantic import JsonValue
 
 from crms_infra.cost.summary import monthly_total_line
 from crms_infra.markdown import code_span, one_line, table_cell, table_code
+from crms_infra.plan.summaries import summary
+from crms_infra.plan.variable_targets import variables_markdown
 from crms_infra.plan_model import Plan, PlanResource
 from crms_infra.residency.links import PlanIndex
-from crms_infra.summaries import summary
-from crms_infra.variable_targets import variables_markdown
 from stacks.escape import json_text
 
 MAX_SETTINGS_SHOWN = 8

@@ -37,7 +37,7 @@ from ruamel.yaml.events import (
     SequenceStartEvent,
 )
 
-from crms_infra.yaml_scalars import SHOWN_KEY_CHARS, scalar_problem, tag_problem
+from crms_infra.stack_file.scalars import SHOWN_KEY_CHARS, scalar_problem, tag_problem
 from stacks.escape import printable
 
 MAX_FILE_BYTES = 64 * 1024

@@ -1,5 +1,5 @@
 """Which tags and plain scalars of a Pulumi YAML file the CLI would refuse or read otherwise
-than YAML 1.2 does (crms_infra/yaml_file.py reads the file and says where).
+than YAML 1.2 does (crms_infra/stack_file/reader.py reads the file and says where).
 
 Each check answers the problem in words, or None: the reader adds the file and the line.
 """

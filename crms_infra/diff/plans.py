@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass, field
 
 from pydantic import JsonValue
 
+from crms_infra.diff.values import ABSENT, Side, is_large_map, show_change
 from crms_infra.markdown import code_span, fenced, one_line, plain, printable
 from crms_infra.plan_model import Plan, PlanResource
-from crms_infra.value_diff import ABSENT, Side, is_large_map, show_change
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 MARKDOWN_LIMIT = 60_000

@@ -1,7 +1,7 @@
 """The policy pack's findings on every stack as SARIF 2.1.0, for GitHub code scanning.
 
 One run of the pack as the tool, its policies as the rules (from the pack itself), and one
-result per violation, located where the finding comes from (crms_infra/sarif_locations.py).
+result per violation, located where the finding comes from (crms_infra/check/sarif_locations.py).
 Written to the OASIS SARIF 2.1.0 schema; GitHub reads `properties.security-severity`
 (0.0-10.0) to rank findings (docs.github.com, "SARIF support for code scanning").
 """
@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from crms_infra import cli_inputs
+from crms_infra.check.sarif_locations import Locator
 from crms_infra.cli_face import EXIT_OK, EXIT_POLICY
 from crms_infra.markdown import one_line
 from crms_infra.offline.policy import pack_policies
 from crms_infra.offline.project import stack_names
 from crms_infra.plan_model import Plan, Violation
-from crms_infra.sarif_locations import Locator
 from stacks.escape import safe_line
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from crms_infra.output_tree import OutputFile, output_files
+from crms_infra.bundle.output_tree import OutputFile, output_files
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ FILES_PER_DEPLOYMENT = Limit(
     "vercel/terraform-provider-vercel issue #289), and the provider has no archive upload "
     "(client/deployment.go: CreateDeploymentRequest carries only `files`)",
 )
-"""Each entry of the Deployment's `files` (crms_infra/output_tree.py) counts."""
+"""Each entry of the Deployment's `files` (crms_infra/bundle/output_tree.py) counts."""
 FUNCTION_UNCOMPRESSED_BYTES = Limit(
     500 * 1024 * 1024,
     "Vercel documents 500 MB uncompressed for a Python function, where other runtimes have "
@@ -55,7 +55,7 @@ def check_output(output_dir: Path) -> list[str]:
 
 
 def check_files(files: list[OutputFile]) -> list[str]:
-    """check_output on the Deployment's files as crms_infra/output_tree.py lists them."""
+    """check_output on the Deployment's files as crms_infra/bundle/output_tree.py lists them."""
     findings = []
     if len(files) > FILES_PER_DEPLOYMENT.maximum:
         findings.append(

@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from crms_infra.plan_model import Violation
-from crms_infra.yaml_file import load_yaml_file
+from crms_infra.stack_file.reader import load_yaml_file
 
 REDIS = "upstash:index/redisDatabase:RedisDatabase"
 VERCEL_PROJECT = "vercel:index/project:Project"

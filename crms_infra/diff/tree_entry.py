@@ -1,6 +1,6 @@
 """The `crms-infra` of one checkout, run inside a process that imports only that checkout.
 
-`crms_infra.tree_plan` hands the text of this file to `python -c`, with the checkout as
+`crms_infra.diff.tree_plan` hands the text of this file to `python -c`, with the checkout as
 the working directory and first on PYTHONPATH (with its pricing package). It runs its own
 `crms-infra` entry point (read from the checkout's pyproject.toml, so it follows the
 CLI wherever that checkout keeps it), then writes the file of every module it loaded
@@ -10,7 +10,7 @@ them came from the checkout.
 Standard library only: importing anything of this project here would import it
 from whichever checkout happens to be first on sys.path before the check is made.
 
-Usage (by `crms_infra.tree_plan` only): python -c "$SOURCE" TREE ORIGINS_JSON ARG...
+Usage (by `crms_infra.diff.tree_plan` only): python -c "$SOURCE" TREE ORIGINS_JSON ARG...
 """
 
 import importlib
