@@ -23,7 +23,8 @@ from app.oidc import HEADER, current_token
 
 SERVICES = frozenset({"s3", "sts", "cloudwatch"})
 """Every AWS service the app makes a client of: the deployed function carries botocore's
-models of these only (crms_infra/build_output.py; a test ties this set to the app's clients)."""
+models of these only (crms_infra/bundle/build_output.py; a test ties this set to the app's
+clients)."""
 CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 3
 MAX_ATTEMPTS = 2
