@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-HOME = Path(__file__).resolve().parent.parent
+HOME = Path(__file__).resolve().parents[2]
 """The checkout this module belongs to (and whose virtualenv runs it)."""
 IMPORT_ROOTS = (".", "policies/pricing/src")
 """Where a checkout's own modules import from: itself, and the pricing package that `make setup`

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from crms_infra import cli
+from crms_infra.bundle import command as bundle_command
 from crms_infra.offline import project as project_module
 from crms_infra.stack_file.reader import load_yaml_file
 from tests.conftest import REPO
@@ -90,7 +91,10 @@ def test_any_stack_file_gets_exit_0_or_2_and_a_safe_short_message(
     project: Path, monkeypatch: pytest.MonkeyPatch, text: str
 ) -> None:
     (project / "Pulumi.dev.yaml").write_text(text, encoding="utf-8")
-    monkeypatch.setattr(cli, "write_bundle", lambda *_: {})  # the reading is what is fuzzed
+    # the reading is what is fuzzed
+    monkeypatch.setattr(
+        bundle_command, "write_bundle", lambda *_: {}
+    )  # the reading is what is fuzzed
     monkeypatch.setattr(project_module, "load_yaml_file", read_once)
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
