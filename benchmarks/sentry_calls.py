@@ -21,6 +21,7 @@ from components.sentry.client_key import SentryClientKeyProvider
 from components.sentry.project import SentryProjectProvider
 from crms_infra.offline.project import load_stack_settings
 from stacks.error_tracking import error_tracking_args
+from stacks.json_values import JsonObject
 from tests.components.sentry.fake_api import FakeSentryApi
 from tests.components.sentry.support import TOKEN, VirtualClock
 
@@ -50,13 +51,13 @@ def run(api: FakeSentryApi, clock: VirtualClock) -> dict[str, dict[str, int]]:
     project = _configured(SentryProjectProvider(retry=retry))
     key = _configured(SentryClientKeyProvider(retry=retry))
     where = {"organization": args.organization, "api_url": api.url}
-    project_props = {
+    project_props: JsonObject = {
         **where, "team": args.team, "slug": args.project, "name": args.project,
         "platform": "javascript-nextjs", "region_url": args.region_url, "data_scrubber": True,
         "data_scrubber_defaults": True, "scrub_ip_addresses": True,
         "sensitive_fields": ["licence_number", "card_number", "email"],
     }  # fmt: skip
-    key_props = {
+    key_props: JsonObject = {
         **where, "project": args.project, "name": KEY_NAME,
         "rate_limit_count": args.key_rate_limit_per_hour, "rate_limit_window": 3600,
     }  # fmt: skip

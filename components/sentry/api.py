@@ -20,9 +20,10 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
+
+from stacks.json_values import JsonObject, JsonValue, as_array, as_object
 
 DEFAULT_API_URL = "https://de.sentry.io"
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
@@ -79,47 +80,45 @@ class SentryApi:
     def close(self) -> None:
         self._client.close()
 
-    def organization(self, org: str) -> dict[str, Any]:
-        return dict(self.call("GET", f"/api/0/organizations/{org}/"))
+    def organization(self, org: str) -> JsonObject:
+        return as_object(self.call("GET", f"/api/0/organizations/{org}/"))
 
-    def project(self, org: str, slug: str) -> dict[str, Any]:
-        return dict(self.call("GET", f"/api/0/projects/{org}/{slug}/"))
+    def project(self, org: str, slug: str) -> JsonObject:
+        return as_object(self.call("GET", f"/api/0/projects/{org}/{slug}/"))
 
-    def create_project(self, org: str, team: str, body: dict[str, Any]) -> dict[str, Any]:
+    def create_project(self, org: str, team: str, body: JsonObject) -> JsonObject:
         # Not repeated on a server error: the caller looks the project up by slug first.
         path = f"/api/0/teams/{org}/{team}/projects/"
-        return dict(self.call("POST", path, json=body, idempotent=False))
+        return as_object(self.call("POST", path, json=body, idempotent=False))
 
-    def update_project(self, org: str, slug: str, body: dict[str, Any]) -> dict[str, Any]:
-        return dict(self.call("PUT", f"/api/0/projects/{org}/{slug}/", json=body))
+    def update_project(self, org: str, slug: str, body: JsonObject) -> JsonObject:
+        return as_object(self.call("PUT", f"/api/0/projects/{org}/{slug}/", json=body))
 
     def delete_project(self, org: str, slug: str) -> None:
         self.call("DELETE", f"/api/0/projects/{org}/{slug}/")
 
-    def keys(self, org: str, project: str) -> list[dict[str, Any]]:
+    def keys(self, org: str, project: str) -> list[JsonObject]:
         # Paginated by `cursor` (Link header); a project holds a handful of keys, and the
         # first page (100) is every one a stack makes.
-        return list(self.call("GET", f"/api/0/projects/{org}/{project}/keys/"))
+        return _objects(self.call("GET", f"/api/0/projects/{org}/{project}/keys/"))
 
-    def key(self, org: str, project: str, key_id: str) -> dict[str, Any]:
-        return dict(self.call("GET", f"/api/0/projects/{org}/{project}/keys/{key_id}/"))
+    def key(self, org: str, project: str, key_id: str) -> JsonObject:
+        return as_object(self.call("GET", f"/api/0/projects/{org}/{project}/keys/{key_id}/"))
 
-    def create_key(self, org: str, project: str, body: dict[str, Any]) -> dict[str, Any]:
+    def create_key(self, org: str, project: str, body: JsonObject) -> JsonObject:
         path = f"/api/0/projects/{org}/{project}/keys/"
-        return dict(self.call("POST", path, json=body, idempotent=False))
+        return as_object(self.call("POST", path, json=body, idempotent=False))
 
-    def update_key(
-        self, org: str, project: str, key_id: str, body: dict[str, Any]
-    ) -> dict[str, Any]:
+    def update_key(self, org: str, project: str, key_id: str, body: JsonObject) -> JsonObject:
         path = f"/api/0/projects/{org}/{project}/keys/{key_id}/"
-        return dict(self.call("PUT", path, json=body))
+        return as_object(self.call("PUT", path, json=body))
 
     def delete_key(self, org: str, project: str, key_id: str) -> None:
         self.call("DELETE", f"/api/0/projects/{org}/{project}/keys/{key_id}/")
 
     def call(
-        self, method: str, path: str, *, json: dict[str, Any] | None = None, idempotent: bool = True
-    ) -> Any:
+        self, method: str, path: str, *, json: JsonObject | None = None, idempotent: bool = True
+    ) -> JsonValue:
         """One call, retried where that is safe; the answer's JSON (None for an empty body)."""
         failures = 0
         throttled = 0.0
@@ -167,18 +166,24 @@ class SentryApi:
             return max(0.0, when.timestamp() - self._retry.wall_clock())
         return RATE_LIMIT_WINDOW
 
-    def _result(self, method: str, path: str, response: httpx.Response) -> Any:
+    def _result(self, method: str, path: str, response: httpx.Response) -> JsonValue:
         if response.is_success:
-            return response.json() if response.content else None
+            answer: JsonValue = response.json() if response.content else None
+            return answer
         message = _message(response).replace(self._token, "[secret]")
         error = NotFoundError if response.status_code == 404 else SentryApiError
         raise error(method, path, response.status_code, message)
 
 
+def _objects(answer: JsonValue) -> list[JsonObject]:
+    """An answer that is an array of objects."""
+    return [as_object(entry) for entry in as_array(answer)]
+
+
 def _message(response: httpx.Response) -> str:
     """Django REST framework's error shapes: `{"detail": ...}`, or field -> [messages]."""
     try:
-        body = response.json()
+        body: JsonValue = response.json()
     except ValueError:
         return response.reason_phrase or "no message"
     if isinstance(body, dict):

@@ -9,12 +9,12 @@ stack would register live endpoints that charge nothing but receive real custome
 """
 
 import os
-from typing import Any
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from components.stripe.api import RetryPolicy, StripeApi, StripeApiError
 from components.stripe.spec_facts import DEFAULT_API_URL, key_mode
+from stacks.json_values import JsonObject, as_text
 
 KEY_CONFIG_KEY = "crms:stripeSecretKey"
 KEY_ENV = "STRIPE_SECRET_KEY"
@@ -27,7 +27,7 @@ class StripeApiProvider(ResourceProvider):
         self._request_timeout = request_timeout
         self._key: str | None = None
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_key"] = None  # never into the state file
         return state
@@ -36,7 +36,7 @@ class StripeApiProvider(ResourceProvider):
         key = req.config.get(KEY_CONFIG_KEY)
         self._key = str(key) if key else None
 
-    def _api(self, props: dict[str, Any]) -> StripeApi:
+    def _api(self, props: JsonObject) -> StripeApi:
         key = self._key or os.environ.get(KEY_ENV)
         if not key:
             raise StripeApiError(
@@ -53,5 +53,8 @@ class StripeApiProvider(ResourceProvider):
                 f"only): set a {mode}-mode key (sk_{mode}_ or rk_{mode}_)",
             )  # fmt: skip
         return StripeApi(
-            props.get("stripe_api") or DEFAULT_API_URL, key, self._retry, self._request_timeout
+            as_text(props.get("stripe_api") or DEFAULT_API_URL),
+            key,
+            self._retry,
+            self._request_timeout,
         )

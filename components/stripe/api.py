@@ -19,12 +19,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from components.stripe.spec_facts import API_VERSION, PAGE_LIMIT
+from stacks.json_values import JsonObject, JsonValue, as_array, as_object, as_text, at, obj
 
 RETRIED_STATUSES = frozenset({409, 429})
 FORM = "application/x-www-form-urlencoded"
@@ -61,7 +61,7 @@ class RetryPolicy:
         return float(max(self.base_delay, delay * (0.5 + random.random() / 2)))  # noqa: S311
 
 
-def form(values: dict[str, Any]) -> list[tuple[str, str]]:
+def form(values: JsonObject) -> list[tuple[str, str]]:
     """A body as Stripe reads it: lists as `key[0]`, dicts as `key[name]`, booleans lower."""
     pairs: list[tuple[str, str]] = []
     for key, value in values.items():
@@ -93,24 +93,25 @@ class StripeApi:
     def close(self) -> None:
         self._client.close()
 
-    def endpoints(self) -> Iterator[dict[str, Any]]:
+    def endpoints(self) -> Iterator[JsonObject]:
         """Every webhook endpoint of the account, page after page (`starting_after`)."""
         params: dict[str, str] = {"limit": str(PAGE_LIMIT)}
         while True:
-            page = self.call("GET", "/v1/webhook_endpoints", params=params)
-            yield from page["data"]
-            if not page["has_more"] or not page["data"]:
+            page = as_object(self.call("GET", "/v1/webhook_endpoints", params=params))
+            data = [as_object(entry) for entry in as_array(page["data"])]
+            yield from data
+            if not page["has_more"] or not data:
                 return
-            params = {**params, "starting_after": page["data"][-1]["id"]}
+            params = {**params, "starting_after": as_text(data[-1]["id"])}
 
-    def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        return dict(self.call("POST", "/v1/webhook_endpoints", body=body))
+    def create(self, body: JsonObject) -> JsonObject:
+        return as_object(self.call("POST", "/v1/webhook_endpoints", body=body))
 
-    def get(self, endpoint_id: str) -> dict[str, Any]:
-        return dict(self.call("GET", f"/v1/webhook_endpoints/{endpoint_id}"))
+    def get(self, endpoint_id: str) -> JsonObject:
+        return as_object(self.call("GET", f"/v1/webhook_endpoints/{endpoint_id}"))
 
-    def update(self, endpoint_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return dict(self.call("POST", f"/v1/webhook_endpoints/{endpoint_id}", body=body))
+    def update(self, endpoint_id: str, body: JsonObject) -> JsonObject:
+        return as_object(self.call("POST", f"/v1/webhook_endpoints/{endpoint_id}", body=body))
 
     def delete(self, endpoint_id: str) -> None:
         self.call("DELETE", f"/v1/webhook_endpoints/{endpoint_id}")
@@ -120,9 +121,9 @@ class StripeApi:
         method: str,
         path: str,
         *,
-        body: dict[str, Any] | None = None,
+        body: JsonObject | None = None,
         params: dict[str, str] | None = None,
-    ) -> Any:
+    ) -> JsonValue:
         """One operation, retried as stripe-python would; its answer's JSON."""
         headers = {}
         content = None
@@ -142,7 +143,8 @@ class StripeApi:
                 self._retry.sleep(self._retry.backoff(attempt - 1))
                 continue
             if response.is_success:
-                return response.json()
+                answer: JsonValue = response.json()
+                return answer
             if attempt < self._retry.attempts and _should_retry(response):
                 self._retry.sleep(self._retry.backoff(attempt - 1))
                 continue
@@ -159,9 +161,10 @@ def _should_retry(response: httpx.Response) -> bool:
 def _error(method: str, path: str, response: httpx.Response) -> StripeApiError:
     """The spec's `error` body: `{"error": {"type", "code", "message", ...}}`."""
     try:
-        detail = response.json().get("error") or {}
-    except (ValueError, AttributeError):
-        detail = {}
+        body: JsonValue = response.json()
+    except ValueError:
+        body = None
+    detail = obj(at(body, "error"))
     message = str(detail.get("message") or response.reason_phrase or "no message")
     code = detail.get("code")
     shown = f"{message} ({code})" if code else message

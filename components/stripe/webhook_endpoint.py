@@ -21,7 +21,6 @@ app at least once (the app dedupes by event ID, as https://docs.stripe.com/webho
 """
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 import pulumi
 from pulumi.dynamic import (
@@ -37,6 +36,7 @@ from pulumi.dynamic import (
 from components.stripe.access import StripeApiProvider
 from components.stripe.api import NotFoundError, StripeApi
 from components.stripe.spec_facts import DEFAULT_API_URL
+from stacks.json_values import JsonObject, JsonValue, as_array, as_object, as_text
 
 UPDATE_IN_PLACE = ("url", "enabled_events", "description", "metadata")
 REPLACE_ON_CHANGE = ("api_version", "mode", "stripe_api")
@@ -45,7 +45,7 @@ SECRET_OUTPUTS = ["secret"]
 
 
 class WebhookEndpointProvider(StripeApiProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, _olds: JsonObject, news: JsonObject) -> CheckResult:
         failures = []
         if news.get("mode") not in MODES:
             failures.append(CheckFailure("mode", f"mode must be one of {', '.join(MODES)}"))
@@ -57,25 +57,25 @@ class WebhookEndpointProvider(StripeApiProvider):
             failures.append(CheckFailure("enabled_events", "name at least one event"))
         return CheckResult(news, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, _id: str, olds: JsonObject, news: JsonObject) -> DiffResult:
         changed = [k for k in (*UPDATE_IN_PLACE, *REPLACE_ON_CHANGE) if olds.get(k) != news.get(k)]
         replaces = [key for key in changed if key in REPLACE_ON_CHANGE]
         # Create before delete (the default): the new endpoint receives before the old stops.
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
+    def create(self, props: JsonObject) -> CreateResult:
         api = self._api(props)
         try:
-            existing = [e["id"] for e in api.endpoints() if e.get("url") == props["url"]]
+            existing = [as_text(e["id"]) for e in api.endpoints() if e.get("url") == props["url"]]
             created = api.create(_body(props, with_version=True))
             for old in existing:  # after the new one exists: no event falls between
                 _delete(api, old)
             outputs = {**_outputs(props, created), "secret": created["secret"]}
-            return CreateResult(created["id"], {**outputs, "taken_over": existing})
+            return CreateResult(as_text(created["id"]), {**outputs, "taken_over": existing})
         finally:
             api.close()
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, props: JsonObject) -> ReadResult:
         api = self._api(props)
         try:
             endpoint = api.get(id_)
@@ -83,31 +83,36 @@ class WebhookEndpointProvider(StripeApiProvider):
             return ReadResult("", {})  # deleted outside the program: dropped from the state
         finally:
             api.close()
-        refreshed = {
+        events: list[JsonValue] = [
+            *sorted(as_text(e) for e in as_array(endpoint["enabled_events"]))
+        ]
+        refreshed: JsonObject = {
             **props,
             "url": endpoint["url"],
-            "enabled_events": sorted(endpoint["enabled_events"]),
+            "enabled_events": events,
             "description": endpoint.get("description") or "",
-            "metadata": dict(endpoint["metadata"]),
+            "metadata": dict(as_object(endpoint["metadata"])),
             "api_version": endpoint.get("api_version"),
         }
         return ReadResult(id_, {**_outputs(refreshed, endpoint), "secret": props.get("secret")})
 
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: JsonObject, news: JsonObject) -> UpdateResult:
         api = self._api(news)
         try:
             body = _body(news, with_version=False)
             changed = {k: v for k, v in body.items() if olds.get(k) != news.get(k)}
-            gone = set(olds.get("metadata") or {}) - set(news.get("metadata") or {})
+            gone = set(as_object(olds.get("metadata") or {})) - set(
+                as_object(news.get("metadata") or {})
+            )
             if gone:  # a key is removed by setting it to "" (spec: metadata)
-                changed["metadata"] = {**news["metadata"], **dict.fromkeys(gone, "")}
+                changed["metadata"] = {**as_object(news["metadata"]), **dict.fromkeys(gone, "")}
             endpoint = api.update(id_, changed)
             outputs = _outputs(news, endpoint)
             return UpdateResult({**outputs, "secret": olds.get("secret"), "taken_over": []})
         finally:
             api.close()
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: JsonObject) -> None:
         api = self._api(props)
         try:
             _delete(api, id_)
@@ -122,19 +127,19 @@ def _delete(api: StripeApi, endpoint_id: str) -> None:
         pulumi.log.info(f"Stripe webhook endpoint {endpoint_id} was already deleted")
 
 
-def _body(props: dict[str, Any], with_version: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {
+def _body(props: JsonObject, with_version: bool) -> JsonObject:
+    body: JsonObject = {
         "url": props["url"],
-        "enabled_events": list(props["enabled_events"]),
+        "enabled_events": list(as_array(props["enabled_events"])),
         "description": props.get("description") or "",
-        "metadata": dict(props.get("metadata") or {}),
+        "metadata": dict(as_object(props.get("metadata") or {})),
     }
     if with_version:
         body["api_version"] = props["api_version"]
     return body
 
 
-def _outputs(props: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+def _outputs(props: JsonObject, endpoint: JsonObject) -> JsonObject:
     if endpoint["livemode"] != (props["mode"] == "live"):
         raise NotFoundError(
             "GET", f"/v1/webhook_endpoints/{endpoint['id']}", None,
