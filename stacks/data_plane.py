@@ -16,21 +16,20 @@ previews get (`previews`).
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 import pulumi
 
 from components.cache import Cache
 from components.database import Database
 from components.error_tracking import ErrorTracking
-from components.stripe.spec_facts import key_mode
 from components.variables import EVERY_TARGET, EnvVar, Target
 from stacks.error_tracking import TRACES_SAMPLE_RATE_VARIABLE
 from stacks.loader import stack_file_name
-from stacks.problems import HIDDEN, Problem, SettingsError
+from stacks.problems import Problem, SettingsError
 from stacks.processors import SENTRY_REPLAYS_VARIABLE, checked_sentry_dsn
 from stacks.secrets import StackSecrets
 from stacks.settings import AppEnvironment, StackSettings
+from stacks.stripe_mode import checked_stripe_key, stripe_mode
 
 DATA_PLANE_OUTPUT = "webDataPlane"
 DATA_PLANE_SECRETS_OUTPUT = "webDataPlaneSecrets"
@@ -51,15 +50,6 @@ SENSITIVE_KEYS = (
 )
 FACTS = ("environment", "stripeMode", "databaseRegion", "cacheRegion")
 """What the residency report and the pack read about a data plane."""
-
-
-class StripeMode(StrEnum):
-    LIVE = "live"
-    TEST = "test"
-
-
-def stripe_mode(environment: AppEnvironment) -> StripeMode:
-    return StripeMode.LIVE if environment is AppEnvironment.PRODUCTION else StripeMode.TEST
 
 
 @dataclass(frozen=True)
@@ -194,22 +184,6 @@ def _at(value: object, stack: str, path: tuple[str, ...]) -> str:
             "on it first (this stack's previews use its data plane)"
         )
     return value
-
-
-def checked_stripe_key(key: str, mode: StripeMode, stack_file: str) -> str:
-    """The key, if the mode its prefix names is the stack's: `sk_live_`/`rk_live_` and
-    `sk_test_`/`rk_test_` (https://docs.stripe.com/keys); run when `pulumi up` has the secret
-    (offline it is a stand-in, which names no mode)."""
-    prefix_mode = key_mode(key)
-    named = StripeMode(prefix_mode) if prefix_mode else None
-    if named is not None and named is not mode:
-        allowed = (
-            f"holds a {named.value}-mode key, but this stack's Stripe runs in {mode.value} "
-            f"mode (live in production only; other stacks' keys reach previews): set a "
-            f"{mode.value}-mode key with `pulumi config set --secret stripeSecretKey`"
-        )
-        raise SettingsError(stack_file, [Problem("stripeSecretKey", HIDDEN, allowed)])
-    return key
 
 
 def web_environment(settings: StackSettings, own: DataPlane, previews: DataPlane) -> list[EnvVar]:

@@ -10,8 +10,8 @@ https://docs.stripe.com/api/events/types). A new handler in the app adds its eve
 import pulumi
 
 from components.payments_webhook import PaymentsWebhookArgs
-from stacks.data_plane import stripe_mode
 from stacks.settings import StackSettings
+from stacks.stripe_mode import stripe_mode
 
 EVENTS = (
     "payment_intent.succeeded",

@@ -5,7 +5,7 @@ import pulumi
 import pytest
 
 from components.payments_webhook import PaymentsWebhook, PaymentsWebhookArgs
-from stacks.data_plane import stripe_mode
+from stacks.stripe_mode import stripe_mode
 from stacks.stripe_webhook import EVENTS, ROUTE
 from tests.conftest import STACKS
 from tests.helpers import by_name, load, plan_of, resources, secret_flag

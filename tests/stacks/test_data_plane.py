@@ -11,12 +11,11 @@ from crms_infra.offline.references import ORGANIZATION
 from stacks.data_plane import (
     DATA_PLANE_OUTPUT,
     DATA_PLANE_SECRETS_OUTPUT,
-    StripeMode,
-    checked_stripe_key,
     referenced_data_plane,
 )
 from stacks.loader import SettingsError
 from stacks.preview_settings import VercelAuthentication
+from stacks.stripe_mode import StripeMode, checked_stripe_key
 from tests.helpers import assert_refused_in_one_line, load
 
 LIVE_KEY = "sk_live_51AbCdEf0123456789"  # shaped like Stripe's, never a real one
