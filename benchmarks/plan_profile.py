@@ -19,7 +19,7 @@ from google.protobuf import empty_pb2  # noqa: E402
 
 import crms_infra.cli  # noqa: E402, F401
 from benchmarks.plan import SDK_FLOOR, program_imports  # noqa: E402
-from crms_infra.offline import engine, policy  # noqa: E402
+from crms_infra.offline import engine, pack_config, policy  # noqa: E402
 from crms_infra.offline.sdk import analyzer_pb2  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def main() -> int:
             phases["wait for the pack to serve"] = time.perf_counter() - started
             started = time.perf_counter()
             info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
-            config = policy.policy_config(REPO / "policies", STACK, info.policies)
+            config = pack_config.policy_config(REPO / "policies", STACK, info.policies)
             analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=config))
             count = sum(1 for _ in policy._analyze_each(analyzer, recording.monitor))
             stack = list(policy._stack_resources(recording.monitor))

@@ -1,7 +1,9 @@
-"""The CRMS compliance policy pack: assembly only (the rules live in crms_rules).
+"""The CRMS compliance policy pack, served (the rules live in crms_rules, assembled in
+crms_rules/assembly.py).
 
-Constructing the PolicyPack starts the analyzer server and blocks; the Pulumi
-CLI (`--policy-pack policies`) and `crms-infra plan` both run this file.
+Constructing the PolicyPack starts the analyzer server and blocks. The Pulumi CLI
+(`--policy-pack policies`) runs this file; so does `crms-infra` for any pack but the one
+beside it, which it loads into its own process (crms_infra/offline/pack_in_process.py).
 
 The pack lives as long as one preview or plan: its imports and the resources it is sent
 stay to the end, so the collector runs rarely (generation 0 after 50,000 allocations, not
@@ -13,15 +15,12 @@ import gc
 
 gc.set_threshold(50_000, 50, 1_000)
 
-from crms_rules.all_rules import ALL_RULES  # noqa: E402 (after the collector is tuned)
-from crms_rules.pack import to_policy  # noqa: E402
-from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
+# After the collector is tuned.
+from crms_rules.assembly import DESCRIPTION, ENFORCEMENT_LEVEL, NAME, policies  # noqa: E402
+from pulumi_policy import PolicyPack  # noqa: E402
 
 gc.freeze()
 
 PolicyPack(
-    name="crms-compliance",
-    description="Swiss data residency (revFADP) and hardening for the CRMS stacks.",
-    enforcement_level=EnforcementLevel.MANDATORY,
-    policies=[to_policy(rule) for rule in ALL_RULES],
+    name=NAME, description=DESCRIPTION, enforcement_level=ENFORCEMENT_LEVEL, policies=policies()
 )

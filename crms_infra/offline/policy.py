@@ -4,7 +4,8 @@ The pack (`policies/__main__.py`) is started as the engine starts it: it serves
 the Analyzer gRPC service and prints its port. The engine's side is spoken
 here: GetAnalyzerInfo, Configure (the stack's policy config), Analyze for each
 resource (its inputs), and AnalyzeStack with every resource (its outputs, here
-the mock engine's). So the verdicts offline are the pack's own.
+the mock engine's). So the verdicts offline are the pack's own. The pack beside this
+checkout is asked the same in this process (crms_infra/offline/pack_in_process.py).
 """
 
 import json
@@ -13,43 +14,48 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from jsonschema import Draft7Validator
 
 from crms_infra.offline.monitor import RecordingMonitor
+from crms_infra.offline.pack_config import LEVELS, policy_config
+from crms_infra.offline.pack_config import PolicyPackError as PolicyPackError  # the commands' name
+from crms_infra.offline.pack_in_process import InProcessAnalyzer, loads_in_process
 from crms_infra.offline.sdk import analyzer_pb2, analyzer_pb2_grpc
-from crms_infra.plan_model import Level, PolicySection, Violation
-from crms_infra.policy_config import PolicyConfigError, read_policy_config, unknown_policies
+from crms_infra.plan_model import PolicySection, Violation
 
-LEVELS: dict[analyzer_pb2.EnforcementLevel.ValueType, Level] = {
-    analyzer_pb2.ADVISORY: "advisory",
-    analyzer_pb2.MANDATORY: "mandatory",
-    analyzer_pb2.DISABLED: "disabled",
-    analyzer_pb2.REMEDIATE: "remediate",
-}
-LEVEL_CODES: dict[str, analyzer_pb2.EnforcementLevel.ValueType] = {
-    name: code for code, name in LEVELS.items()
-}
 STARTUP_SECONDS = 60
 
 
-class PolicyPackError(Exception):
-    """The pack did not start or answer, or its config is not valid."""
+class Analyzer(Protocol):
+    """The analyzer calls the engine makes of a pack (pulumi/pulumi proto/pulumi/analyzer.proto)."""
+
+    def GetAnalyzerInfo(self, request: empty_pb2.Empty) -> analyzer_pb2.AnalyzerInfo: ...
+
+    def Configure(self, request: analyzer_pb2.ConfigureAnalyzerRequest) -> Any: ...
+
+    def Analyze(self, request: analyzer_pb2.AnalyzeRequest) -> analyzer_pb2.AnalyzeResponse: ...
+
+    def AnalyzeStack(
+        self, request: analyzer_pb2.AnalyzeStackRequest
+    ) -> analyzer_pb2.AnalyzeResponse: ...
 
 
 class PackRun:
     """The pack's analyzer process. Started before the program runs, so that its
-    start-up (imports, gRPC server) overlaps the program's instead of adding to it."""
+    start-up (imports, gRPC server) overlaps the program's instead of adding to it; the
+    shipped pack, run by this interpreter, is loaded into this process instead."""
 
     def __init__(self, pack_dir: Path, python: str = sys.executable) -> None:
         """`python`: the interpreter to run the pack with; by default this one, else e.g. the
         pack's own virtualenv, which Pulumi makes from policies/requirements.txt."""
         self.pack_dir = pack_dir
+        self.has_pack = (pack_dir / "__main__.py").is_file()
+        self.in_process = self.has_pack and loads_in_process(pack_dir, python)
         self._process: subprocess.Popen[str] | None = None
-        if (pack_dir / "__main__.py").is_file():
+        if self.has_pack and not self.in_process:
             self._process = subprocess.Popen(  # noqa: S603 (our own pack)
                 [python, str(pack_dir / "__main__.py")],
                 cwd=pack_dir,
@@ -64,7 +70,10 @@ class PackRun:
             self._process.wait(timeout=30)
 
     @contextmanager
-    def analyzer(self) -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
+    def analyzer(self) -> Iterator[Analyzer]:
+        if self.in_process:
+            yield InProcessAnalyzer()
+            return
         assert self._process is not None
         assert self._process.stdout is not None
         line = self._process.stdout.readline().strip()
@@ -78,7 +87,7 @@ class PackRun:
 
     def evaluate(self, monitor: RecordingMonitor, stack: str) -> PolicySection:
         """The plan's `policy` section: the pack's name and every violation it reports."""
-        if self._process is None:
+        if not self.has_pack:
             return {"pack": "", "violations": []}
         with self.analyzer() as analyzer:
             info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
@@ -92,7 +101,7 @@ class PackRun:
     def analyze(self, requests: Sequence[analyzer_pb2.AnalyzeRequest]) -> list[Violation]:
         """The pack's violations for resources outside any plan, each as `Analyze` sees one
         resource, under the pack's own defaults (no stack's policy config)."""
-        if self._process is None:
+        if not self.has_pack:
             raise PolicyPackError(f"no policy pack in {self.pack_dir}")
         with self.analyzer() as analyzer:
             analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={}))
@@ -144,62 +153,8 @@ def pack_policies(pack_dir: Path) -> list[dict[str, str]]:
     ]
 
 
-def policy_config(
-    pack_dir: Path, stack: str, policies: Sequence[analyzer_pb2.PolicyInfo]
-) -> dict[str, analyzer_pb2.PolicyConfig]:
-    """What the CLI's --policy-pack-config gives each of the pack's policies: its level and
-    arguments, reconciled with the pack's defaults and checked against its config schema."""
-    try:
-        config = read_policy_config(pack_dir, stack)
-    except PolicyConfigError as error:
-        raise PolicyPackError(str(error)) from None
-    schemas = {info.name: json_format.MessageToDict(info.configSchema) for info in policies}
-    defaults = [
-        (
-            info.name,
-            LEVELS.get(info.enforcementLevel, "mandatory"),
-            _schema_defaults(info.name, schemas),
-        )
-        for info in policies
-    ]
-    unknown = unknown_policies(config, schemas)
-    if unknown:
-        raise PolicyPackError("; ".join(unknown)[:500])
-    reconciled = config.reconciled(defaults)
-    problems = [
-        f"{name}: {problem}"
-        for name, (_, arguments) in sorted(reconciled.items())
-        for problem in _schema_problems(schemas[name], arguments)
-    ]
-    if problems:
-        raise PolicyPackError(f"{config.source}: {'; '.join(problems)[:500]}")
-    protos = {}
-    for name, (level, arguments) in reconciled.items():
-        properties = struct_pb2.Struct()
-        properties.update(arguments)
-        protos[name] = analyzer_pb2.PolicyConfig(
-            enforcementLevel=LEVEL_CODES[level], properties=properties
-        )
-    return protos
-
-
-def _schema_defaults(name: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    properties = schemas[name].get("properties", {})
-    return {key: value["default"] for key, value in properties.items() if "default" in value}
-
-
-def _schema_problems(schema: dict[str, Any], arguments: dict[str, Any]) -> list[str]:
-    """As the CLI's validatePolicyConfig: the arguments against {"type": "object", ...}."""
-    whole = {"type": "object", **schema}
-    validator = Draft7Validator(whole, format_checker=Draft7Validator.FORMAT_CHECKER)
-    return sorted(
-        f"{'.'.join(map(str, error.path)) or 'arguments'}: {error.message[:120]}"
-        for error in validator.iter_errors(arguments)
-    )
-
-
 def _analyze_each(
-    analyzer: analyzer_pb2_grpc.AnalyzerStub, monitor: RecordingMonitor
+    analyzer: Analyzer, monitor: RecordingMonitor
 ) -> Iterator[analyzer_pb2.AnalyzeDiagnostic]:
     for urn, registration in sorted(monitor.registrations.items()):
         request = registration.request

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from google.protobuf import struct_pb2
 
-from crms_infra.offline.policy import LEVEL_CODES, PolicyPackError, policy_config
+from crms_infra.offline.pack_config import LEVEL_CODES, PolicyPackError, policy_config
 from crms_infra.offline.sdk import analyzer_pb2
 from crms_infra.policy_config import (
     PolicyConfig,
