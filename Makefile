@@ -29,9 +29,11 @@ unexport PYTHONDONTWRITEBYTECODE
 
 setup: $(STAMP) $(NODE_STAMP)
 
-# Vercel's CLI, pinned by package-lock.json: `vercel build` for the ops app.
+# Vercel's CLI, pinned by package-lock.json: `vercel build` for the ops app. From npm's cache
+# when it holds the locked versions (their integrity hashes are checked either way): 9 s
+# rather than 14 s of asking the registry about each of the 429 packages.
 $(NODE_STAMP): package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error --prefer-offline
 	touch $@
 
 # uv installs the pinned set in seconds; pip only bootstraps uv itself. The pricing the CLI
