@@ -42,7 +42,7 @@ def main() -> int:
     try:
         started = time.perf_counter()
         with pack.analyzer() as analyzer:
-            phases["wait for the pack to serve"] = time.perf_counter() - started
+            phases["load the pack (in process)"] = time.perf_counter() - started
             started = time.perf_counter()
             info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
             config = pack_config.policy_config(REPO / "policies", STACK, info.policies)

@@ -6,8 +6,9 @@ run's CPU is its process tree's user + system time (the children's rusage, which
 the policy pack's process and synth's Python app, each waited for), beside its wall time.
 Target: the plan at most 0.3 of synth's CPU (medians). Then where the plan's time goes,
 in one fresh process: the imports, the program's registrations on the mock engine (prod's
-and staging's, whose program prod's plan runs first), the policy pack's evaluation,
-rendering, and the rest (each phase's median of three runs).
+and staging's, whose program prod's plan runs first), the policy pack's evaluation (in the
+plan's process: crms_infra/offline/pack_in_process.py), rendering, and the rest (each
+phase's median of three runs).
 
 Needs the prod build (`make build STACK=prod`): the plan is measured as it runs with one.
 The CDK side is installed on first use, apart from the project's environment, into
@@ -151,8 +152,10 @@ def phases() -> dict[str, float]:
         raise SystemExit(f"crms-infra plan {STACK} exited {code}")
     total = clock() - started
     result["registration on the mock engine (staging, then prod)"] = spent["registration"]
-    result["policy evaluation, this side (gRPC, config)"] = spent["policy"]
-    result["policy evaluation, the pack's process"] = _children_cpu() - pack_cpu
+    result["policy evaluation (the pack, loaded in process; its config)"] = spent["policy"]
+    result["processes the plan waited for (none: the shipped pack runs in process)"] = (
+        _children_cpu() - pack_cpu
+    )
     result["rendering (JSON)"] = spent["rendering"]
     result["the rest (config, settings, build digest, masking, checks)"] = total - sum(
         spent.values()
