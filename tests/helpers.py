@@ -28,6 +28,7 @@ from crms_infra.stack_file.reader import load_yaml_file
 from stacks.loader import SettingsError, settings_from_config
 from stacks.secrets import StackSecrets
 from stacks.settings import StackSettings
+from tests.cli_process import run_command
 from tests.conftest import REPO
 from tests.shared_work import once_per_run
 
@@ -160,10 +161,8 @@ def copy_project(target: Path) -> Path:
 
 def plan_copy(project_dir: Path, stack: str = "prod") -> subprocess.CompletedProcess[str]:
     """`crms-infra plan STACK --format json` of a project copy, in a process of its own."""
-    return subprocess.run(
-        [CLI, "plan", stack, "--format", "json", "--project-dir", str(project_dir)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    args = ["plan", stack, "--format", "json", "--project-dir", str(project_dir)]
+    return run_command(args, cwd=Path.cwd(), timeout=300)
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> str:
@@ -190,10 +189,8 @@ def edit(stack_file: Path, old: str, new: str) -> None:
 def run_cli(
     *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`crms-infra` as a user runs it, in its own process."""
-    return subprocess.run(
-        [CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
-    )
+    """`crms-infra` as a user runs it, in its own process (tests/cli_process.py)."""
+    return run_command(args, cwd=cwd, env=env)
 
 
 @functools.cache
