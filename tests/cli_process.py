@@ -15,7 +15,7 @@ not at import), and the children of one server share its string-hash seed.
 
 The standard library has no such runner: multiprocessing's forkserver runs Python
 functions, not a command with its own standard streams and exit code, so the server is
-written here (about forty lines).
+written here (about fifty lines).
 """
 
 import atexit
